@@ -1,0 +1,1 @@
+"""Pure business rules: no Qt, no SQL (checked by import-linter and tests/test_architecture.py)."""

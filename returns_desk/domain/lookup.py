@@ -1,0 +1,238 @@
+"""The lookup engine: from what the clerk typed to a verdict, in well under a millisecond.
+
+An index is built once per catalogue (:class:`LookupEngine`); each keystroke then costs a few
+dictionary probes. Verdicts, highest first when several recalls match:
+
+* ``recalled``       a recall in this market covers the unit as identified;
+* ``check_required`` a recall lists the model but needs an identifier not given, or the
+                     identifiers given disagree with each other;
+* ``not_affected``   the model is listed here, but the identifiers are outside every scope;
+* ``not_recalled``   no recall in this market lists the model (which never means "safe");
+* ``unknown``        the input holds no model number at all.
+"""
+
+from __future__ import annotations
+
+import bisect
+import datetime as dt
+from dataclasses import dataclass, field
+
+from returns_desk.domain.catalogue import GLOBAL, MARKETS, Catalogue, Model, Recall, RecallModel, model_key
+from returns_desk.domain.text import BRAND_WORDS, compact, serial_key, tokens
+
+VERDICTS = ("recalled", "check_required", "not_affected", "not_recalled", "unknown")
+_RANK = {v: len(VERDICTS) - i for i, v in enumerate(VERDICTS)}
+NEEDS_ORDER = ("batch_code", "manufacture_date", "serial")
+_MAX_SPAN = 6
+_MAX_SUGGESTIONS = 5
+
+
+@dataclass(frozen=True)
+class RecallMatch:
+    """One recall that lists the model in this market, with its own verdict."""
+
+    recall: Recall
+    entry: RecallModel
+    verdict: str
+    needs: tuple[str, ...] = ()
+    reason: str = ""  # a message key, see domain.messages
+    batch: str | None = None  # the batch code as published, when the given one matched
+
+
+@dataclass(frozen=True)
+class LookupResult:
+    input: str
+    market: str
+    verdict: str
+    model: Model | None = None
+    matches: tuple[RecallMatch, ...] = ()
+    needs: tuple[str, ...] = ()
+    reason: str = ""
+    suggestions: tuple[str, ...] = ()
+    elsewhere: tuple[str, ...] = ()
+    serial: str | None = None
+    serial_error: str | None = None  # a message key
+    serial_error_args: dict = field(default_factory=dict)
+    serial_suggestion: str | None = None
+    batch: str | None = None
+    made: dt.date | None = None
+    catalogue_version: str = ""
+
+    @property
+    def top(self) -> RecallMatch | None:
+        return self.matches[0] if self.matches else None
+
+
+def check_serial(model: Model, serial: str) -> tuple[str | None, dict, str | None]:
+    """Check a serial against the model's published format.
+
+    Returns (error key or None, its arguments, suggested correction or None)."""
+    fmt = model.serial_format
+    s = serial_key(serial)
+    if not s:
+        return "serial_empty", {}, None
+    if fmt is None:
+        return None, {}, None
+    bad = sorted({c for c in s if c in fmt.forbidden_letters})
+    if bad:
+        fixed = s.replace("O", "0").replace("I", "1")
+        ok = not any(c in fmt.forbidden_letters for c in fixed) and (fmt.length is None or len(fixed) == fmt.length)
+        return "serial_forbidden_letters", {"letters": "/".join(bad), "model": model.model}, fixed if ok else None
+    if fmt.length is not None and len(s) != fmt.length:
+        return "serial_length", {"length": len(s), "expected": fmt.length, "model": model.model}, None
+    return None, {}, None
+
+
+def _judge(entry: RecallModel, batch: str | None, made: dt.date | None, serial_ok: bool) -> tuple[str, tuple[str, ...], str, str | None]:
+    """Verdict, needs, reason key and matched batch for one recall entry."""
+    rule = entry.rule
+    if rule.kind == "all_units":
+        return "recalled", (), "rule_all_units", None
+    if rule.kind == "manufacturer_check":
+        if serial_ok:
+            return "recalled", (), "rule_manufacturer_serial_given", None
+        return "recalled", ("serial",), "rule_manufacturer_needs_serial", None
+    if rule.kind == "made_window":
+        if made is None:
+            return "check_required", ("manufacture_date",), "rule_needs_date", None
+        if rule.in_window(made):
+            return "recalled", (), "rule_date_inside", None
+        return "not_affected", (), "rule_date_outside", None
+    # batch_list
+    if batch:
+        published = rule.batch_keys().get(compact(batch))
+        if published is None:
+            return "not_affected", (), "rule_batch_not_listed", None
+        if made is not None and rule.windows and not rule.in_window(made):
+            return "check_required", (), "rule_batch_date_conflict", published
+        return "recalled", (), "rule_batch_listed", published
+    if made is not None and rule.windows:
+        if rule.in_window(made):
+            return "check_required", ("batch_code",), "rule_date_inside_needs_batch", None
+        return "not_affected", (), "rule_date_outside", None
+    return "check_required", ("batch_code",), "rule_needs_batch", None
+
+
+class LookupEngine:
+    """Index over one catalogue. Build once (milliseconds), then call :meth:`lookup` per keystroke."""
+
+    def __init__(self, catalogue: Catalogue) -> None:
+        self.catalogue = catalogue
+        self._by_key: dict[str, Model] = {}
+        for m in catalogue.models:
+            self._by_key[m.key] = m
+            for alias in m.aliases:
+                self._by_key.setdefault(model_key(alias), m)
+        self._sorted_keys = sorted(self._by_key)
+        # single-deletion index for "did you mean": edit distance 1 and adjacent transpositions
+        self._deletes: dict[str, set[str]] = {}
+        for key in self._by_key:
+            for variant in self._deletions(key):
+                self._deletes.setdefault(variant, set()).add(key)
+        self._entries: dict[str, list[tuple[Recall, RecallModel]]] = {}
+        for r in catalogue.recalls:
+            for e in r.models:
+                self._entries.setdefault(e.model, []).append((r, e))
+
+    @staticmethod
+    def _deletions(key: str) -> set[str]:
+        return {key[:i] + key[i + 1 :] for i in range(len(key))} | {key}
+
+    def find_model(self, text: str) -> Model | None:
+        toks = tokens(text)
+        best: tuple[int, Model] | None = None
+        for i in range(len(toks)):
+            joined = ""
+            for j in range(i, min(i + _MAX_SPAN, len(toks))):
+                joined += toks[j] if toks[j] not in BRAND_WORDS or joined else ""
+                m = self._by_key.get(joined) if joined else None
+                if m is not None and (best is None or len(joined) > best[0]):
+                    best = (len(joined), m)
+        return best[1] if best else None
+
+    def suggest(self, text: str) -> tuple[str, ...]:
+        query = "".join(t for t in tokens(text) if t not in BRAND_WORDS)
+        if not query:
+            return ()
+        found: dict[str, None] = {}
+        # near misses: one character wrong, missing, extra, or two swapped
+        for variant in self._deletions(query):
+            for key in sorted(self._deletes.get(variant, ())):
+                found[self._by_key[key].model] = None
+        # as-you-type: keys that start with what was typed
+        start = bisect.bisect_left(self._sorted_keys, query)
+        for key in self._sorted_keys[start : start + _MAX_SUGGESTIONS]:
+            if not key.startswith(query):
+                break
+            found[self._by_key[key].model] = None
+        return tuple(found)[:_MAX_SUGGESTIONS]
+
+    def lookup(
+        self,
+        text: str,
+        *,
+        market: str = "CN",
+        serial: str | None = None,
+        batch: str | None = None,
+        made: dt.date | None = None,
+    ) -> LookupResult:
+        if market not in MARKETS:
+            raise ValueError(f"unknown market {market!r}")
+        base = dict(input=text, market=market, catalogue_version=self.catalogue.version, batch=batch or None, made=made)
+        model = self.find_model(text)
+        if model is None:
+            query = "".join(t for t in tokens(text) if t not in BRAND_WORDS)
+            if not any(c.isdigit() for c in query):
+                return LookupResult(verdict="unknown", reason="no_model_number", suggestions=self.suggest(text) if query else (), **base)
+            return LookupResult(verdict="not_recalled", reason="model_not_listed", suggestions=self.suggest(text), **base)
+
+        serial_text = serial_key(serial) if serial else None
+        serial_error, serial_args, serial_fix = (None, {}, None)
+        if serial is not None:
+            serial_error, serial_args, serial_fix = check_serial(model, serial)
+        serial_ok = bool(serial_text) and serial_error is None
+
+        entries = self._entries.get(model.model, [])
+        here = [(r, e) for r, e in entries if r.applies_in(market)]
+        extra = dict(
+            model=model,
+            serial=serial_text or None,
+            serial_error=serial_error,
+            serial_error_args=serial_args,
+            serial_suggestion=serial_fix,
+        )
+        if not here:
+            elsewhere = sorted({m for r, _ in entries for m in r.markets if m != GLOBAL})
+            return LookupResult(verdict="not_recalled", reason="not_recalled_here", elsewhere=tuple(elsewhere), **extra, **base)
+
+        matches = []
+        for r, e in here:
+            verdict, needs, reason, published = _judge(e, batch or None, made, serial_ok)
+            matches.append(RecallMatch(r, e, verdict, needs, reason, published))
+        matches.sort(
+            key=lambda m: (
+                -_RANK[m.verdict],
+                0 if market in m.recall.markets else 1,
+                {"primary": 0, "related": 1}.get(m.recall.status, 2),
+                _neg_date(m.recall.announced_on),
+            )
+        )
+        top = matches[0]
+        needs = {n for m in matches if m.verdict == top.verdict for n in m.needs}
+        return LookupResult(
+            verdict=top.verdict,
+            matches=tuple(matches),
+            needs=tuple(n for n in NEEDS_ORDER if n in needs),
+            reason=top.reason,
+            batch=top.batch or batch or None,
+            **{k: v for k, v in extra.items()},
+            **{k: v for k, v in base.items() if k != "batch"},
+        )
+
+
+def _neg_date(text: str) -> tuple[int, ...]:
+    return tuple(-int(p) for p in text.split("-"))
+
+
+def verdict_rank(verdict: str) -> int:
+    return _RANK[verdict]

@@ -1,0 +1,51 @@
+"""Money in integer minor units (fen, cents; yen have none). Never floats."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from decimal import Decimal, InvalidOperation
+
+from returns_desk.domain.catalogue import MAX_AMOUNT_MINOR
+from returns_desk.domain.errors import InputError
+
+DIGITS = {"CNY": 2, "USD": 2, "CAD": 2, "AUD": 2, "JPY": 0}
+_AMOUNT = re.compile(r"^-?\d+(\.\d+)?$")
+_SYMBOLS = str.maketrans("", "", "¥$￥元円,  \u3000")
+
+
+def parse_amount(text: str, currency: str) -> int:
+    """``"149.00"`` CNY -> 14900. Accepts full-width digits, currency signs and thousands commas.
+
+    Raises InputError (amount_invalid / amount_negative / amount_precision / amount_too_large)."""
+    digits = DIGITS[currency]
+    raw = unicodedata.normalize("NFKC", str(text))[:64]
+    cleaned = raw.translate(_SYMBOLS).strip()
+    for prefix in ("CNY", "RMB", "USD", "CAD", "AUD", "JPY", "US", "CA", "AU", "A", "C"):
+        if cleaned.upper().startswith(prefix) and cleaned[len(prefix):].lstrip("-").replace(".", "", 1).isdigit():
+            cleaned = cleaned[len(prefix):]
+            break
+    if not _AMOUNT.match(cleaned):
+        raise InputError("amount_invalid", field="amount", value=str(text)[:40], currency=currency)
+    try:
+        value = Decimal(cleaned)
+    except InvalidOperation:  # pragma: no cover - the regex admits only valid decimals
+        raise InputError("amount_invalid", field="amount", value=str(text)[:40], currency=currency) from None
+    if value < 0:
+        raise InputError("amount_negative", field="amount")
+    minor = value.scaleb(digits)
+    if minor != minor.to_integral_value():
+        raise InputError("amount_precision", field="amount", currency=currency, digits=digits)
+    if minor > MAX_AMOUNT_MINOR:
+        raise InputError("amount_too_large", field="amount", value=cleaned)
+    return int(minor)
+
+
+def format_amount(minor: int, currency: str) -> str:
+    """14900 CNY -> ``"149.00"``; 3000 JPY -> ``"3000"``."""
+    digits = DIGITS.get(currency, 2)
+    if digits == 0:
+        return str(minor)
+    sign = "-" if minor < 0 else ""
+    whole, frac = divmod(abs(minor), 10**digits)
+    return f"{sign}{whole}.{frac:0{digits}d}"

@@ -1,0 +1,136 @@
+"""A return as the clerk describes it, and the rules it must pass before it is saved."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from returns_desk.domain.catalogue import REMEDIES
+from returns_desk.domain.errors import InputError, RefusedError
+from returns_desk.domain.lookup import LookupResult, RecallMatch
+from returns_desk.domain.messages import REMEDY_WORDS, say
+from returns_desk.domain.money import format_amount, parse_amount
+
+CONDITIONS = ("intact", "swollen", "hot", "leaking", "burnt", "damaged")
+HAZARDOUS = frozenset(CONDITIONS) - {"intact"}
+PROOF_TYPES = ("none", "receipt", "order_number", "photo")
+LIMITS = {
+    "model_input": 256,
+    "serial": 64,
+    "batch": 64,
+    "clerk": 100,
+    "receipt": 100,
+    "customer_contact": 200,
+    "replacement_model": 64,
+    "notes": 2000,
+    "override_reason": 500,
+}
+
+
+@dataclass
+class ReturnDraft:
+    """What the counter form (or ``returns-desk record``) hands to the returns service."""
+
+    model_input: str
+    remedy: str
+    clerk: str
+    amount: str | None = None  # as typed; parsed in the market's currency
+    serial: str | None = None
+    batch: str | None = None
+    made: dt.date | None = None
+    condition: str = "intact"
+    receipt: str | None = None
+    proof_type: str | None = None
+    replacement_model: str | None = None
+    customer_contact: str | None = None
+    notes: str | None = None
+    override_reason: str | None = None
+    at: dt.datetime | None = None  # when it happened; now when None
+
+
+@dataclass(frozen=True)
+class Checked:
+    """A draft that passed every rule that does not need the database."""
+
+    match: RecallMatch
+    amount_minor: int
+    currency: str
+    over_bound: bool
+    bound_minor: int | None
+
+
+def clean_text(value: str | None, field: str) -> str | None:
+    """Trim, keep literally (SQL-looking text is just text), refuse control characters and overlong text."""
+    if value is None:
+        return None
+    value = value.strip()
+    if not value:
+        return None
+    if len(value) > LIMITS[field]:
+        raise InputError("text_too_long", field=field, max=LIMITS[field])
+    # control characters other than tab/newline corrupt exports and slips; drop them
+    value = "".join(c for c in value if c in "\t\n" or ord(c) >= 32 and ord(c) != 127)
+    return value or None
+
+
+def check_draft(draft: ReturnDraft, result: LookupResult, currency: str) -> Checked:
+    """Validate a draft against the lookup of its model. Raises InputError or RefusedError."""
+    if not draft.model_input or not draft.model_input.strip():
+        raise InputError("model_required", field="model")
+    if draft.remedy not in REMEDIES:
+        raise InputError("remedy_invalid", field="remedy")
+    if draft.condition not in CONDITIONS:
+        raise InputError("condition_invalid", field="condition")
+    if draft.proof_type is not None and draft.proof_type not in PROOF_TYPES:
+        raise InputError("proof_invalid", field="proof_type")
+    if not draft.clerk or not draft.clerk.strip():
+        raise InputError("clerk_required", field="clerk")
+    if result.model is None:
+        raise InputError("model_not_found", field="model", input=draft.model_input[:40], version=result.catalogue_version)
+    if draft.serial is not None and result.serial_error:
+        raise InputError(
+            "serial_invalid",
+            field="serial",
+            serial=result.serial or draft.serial,
+            error=say(result.serial_error, "en", **result.serial_error_args),
+        )
+    if result.verdict == "check_required":
+        needs = ", ".join(say(f"need_{n}", "en") for n in result.needs) or say("need_batch_code", "en")
+        raise RefusedError("needs_identifier", field=(result.needs or ("batch_code",))[0], needs=needs)
+    if result.verdict != "recalled" or result.top is None:
+        raise RefusedError(
+            "not_returnable", field="model", model=result.model.model, verdict=say(f"verdict_{result.verdict}", "en"), market=result.market
+        )
+    match = result.top
+    if draft.remedy not in match.recall.remedies:
+        raise RefusedError(
+            "remedy_not_allowed",
+            field="remedy",
+            recall=match.recall.id,
+            allowed=", ".join(match.recall.remedies),
+            remedy=draft.remedy,
+        )
+    entry = match.entry
+    if draft.amount is None or not str(draft.amount).strip():
+        if draft.remedy == "replacement":
+            amount = 0
+        elif draft.remedy == "refund" and entry.price_minor is not None:
+            amount = entry.price_minor
+        else:
+            raise InputError("amount_required", field="amount", remedy=REMEDY_WORDS["en"][draft.remedy])
+    else:
+        amount = parse_amount(draft.amount, currency)
+    bound = {"refund": entry.refund_max_minor, "voucher": entry.voucher_max_minor, "replacement": None}[draft.remedy]
+    if draft.remedy == "replacement" and amount and entry.price_minor is not None:
+        bound = entry.price_minor
+    over = bound is not None and amount > bound
+    if over and not (draft.override_reason and draft.override_reason.strip()):
+        raise RefusedError(
+            "amount_over_bound",
+            field="amount",
+            amount=format_amount(amount, currency),
+            bound=format_amount(bound or 0, currency),
+            remedy=REMEDY_WORDS["en"][draft.remedy],
+            model=result.model.model,
+        )
+    return Checked(match=match, amount_minor=amount, currency=currency, over_bound=over, bound_minor=bound)

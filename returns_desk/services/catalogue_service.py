@@ -1,0 +1,97 @@
+"""Loading the recall catalogue: the seed shipped in ``db/``, and updated lists a manager imports."""
+
+from __future__ import annotations
+
+import hashlib
+from pathlib import Path
+
+from returns_desk.domain.catalogue import Catalogue, CatalogueError, parse_catalogue
+from returns_desk.domain.errors import InputError, ReturnsDeskError
+from returns_desk.storage import repository as repo
+from returns_desk.storage.database import Connection
+from returns_desk.services.clock import utc_now_text
+
+
+class SeedMissing(ReturnsDeskError):
+    exit_code = 1
+
+
+def _sha(text: str) -> str:
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def _read(path: Path) -> str:
+    try:
+        raw = path.read_bytes()
+    except OSError as exc:
+        raise InputError("import_unreadable", path=str(path), detail=exc.strerror or str(exc)) from None
+    if len(raw) > 50_000_000:
+        raise InputError("import_unreadable", path=str(path), detail="file larger than 50 MB")
+    try:
+        return raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise InputError("import_invalid", path=str(path), error=f"not UTF-8 text (byte {exc.start})") from None
+
+
+def sync_seed(conn: Connection, seed: Path, *, actor: str = "system") -> Catalogue:
+    """Make sure the database holds a catalogue, re-seeding when the shipped seed changed.
+
+    Rules: no catalogue yet -> load the seed. Active catalogue came from a seed of another
+    version -> load the seed. Active catalogue was imported -> keep it unless the seed is newer.
+    The returns log is never touched."""
+    active = repo.active_catalogue(conn)
+    try:
+        text = seed.read_text(encoding="utf-8-sig")
+    except OSError:
+        if active is not None:
+            return parse_catalogue(active["document"], track_lines=False)
+        raise SeedMissing("seed_missing", path=str(seed)) from None
+    if active is not None and active["sha256"] == _sha(text):
+        return parse_catalogue(active["document"], track_lines=False)
+    try:
+        seed_cat = parse_catalogue(text, track_lines=False)
+    except CatalogueError as exc:
+        if active is not None:
+            return parse_catalogue(active["document"], track_lines=False)
+        raise SeedMissing("import_invalid", path=str(seed), error=str(exc)) from None
+    if active is not None:
+        imported_is_newer = active["source"] == "import" and seed_cat.version <= active["version"]
+        same_seed_version = active["source"] == "seed" and seed_cat.version == active["version"]
+        if imported_is_newer or same_seed_version:
+            return parse_catalogue(active["document"], track_lines=False)
+    _activate(conn, seed_cat, text, source="seed", actor=actor, previous=active["version"] if active else None)
+    return seed_cat
+
+
+def _activate(conn: Connection, cat: Catalogue, text: str, *, source: str, actor: str, previous: str | None) -> None:
+    now = utc_now_text()
+    with conn.write() as db:
+        repo.activate_catalogue(db, version=cat.version, source=source, loaded_at=now, sha256=_sha(text), document=text)
+        repo.audit(
+            db,
+            at=now,
+            actor=actor,
+            action="catalogue_seeded" if source == "seed" else "catalogue_imported",
+            entity="catalogue",
+            entity_id=cat.version,
+            details={"previous": previous, "recalls": len(cat.recalls), "models": len(cat.models)},
+        )
+
+
+def import_catalogue(conn: Connection, path: Path, *, actor: str) -> tuple[Catalogue, str | None]:
+    """Validate the whole file, then make it the active catalogue in one transaction.
+    A bad file raises InputError naming line and field; the database is unchanged."""
+    text = _read(path)
+    try:
+        cat = parse_catalogue(text)
+    except CatalogueError as exc:
+        raise InputError("import_invalid", path=str(path), error=str(exc)) from None
+    active = repo.active_catalogue(conn)
+    _activate(conn, cat, text, source="import", actor=actor, previous=active["version"] if active else None)
+    return cat, active["version"] if active else None
+
+
+def active_info(conn: Connection) -> dict:
+    row = repo.active_catalogue(conn)
+    assert row is not None
+    return {k: row[k] for k in ("version", "source", "loaded_at")}

@@ -1,0 +1,39 @@
+"""Time: UTC for storage, the store's zone (stdlib zoneinfo) for the business date."""
+
+from __future__ import annotations
+
+import datetime as dt
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+DEFAULT_ZONES = {"CN": "Asia/Shanghai", "US": "America/New_York", "CA": "America/Toronto", "AU": "Australia/Sydney", "JP": "Asia/Tokyo"}
+
+
+def utc_now() -> dt.datetime:
+    return dt.datetime.now(dt.timezone.utc)
+
+
+def utc_text(moment: dt.datetime) -> str:
+    return moment.astimezone(dt.timezone.utc).isoformat(timespec="microseconds").replace("+00:00", "Z")
+
+
+def utc_now_text() -> str:
+    return utc_text(utc_now())
+
+
+def zone(name: str) -> dt.tzinfo:
+    try:
+        return ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError):
+        return dt.timezone.utc
+
+
+def business_date(moment: dt.datetime, zone_name: str) -> dt.date:
+    return moment.astimezone(zone(zone_name)).date()
+
+
+def parse_moment(text: str, zone_name: str) -> dt.datetime:
+    """An ISO time; without an offset it is read in the store's zone. Raises ValueError."""
+    value = dt.datetime.fromisoformat(text.strip().replace("Z", "+00:00"))
+    if value.tzinfo is None:
+        value = value.replace(tzinfo=zone(zone_name))
+    return value

@@ -1,0 +1,166 @@
+"""Recording, voiding and reading returns."""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid as uuidlib
+from collections.abc import Sequence
+from typing import Any
+
+from returns_desk.domain.errors import InputError, RefusedError
+from returns_desk.domain.money import format_amount
+from returns_desk.domain.returns import ReturnDraft, check_draft, clean_text
+from returns_desk.domain.text import compact, serial_key
+from returns_desk.services.clock import business_date, utc_now, utc_text
+from returns_desk.services.desk import Desk
+from returns_desk.storage import repository as repo
+
+ENTRY_FIELDS = (
+    "ticket", "uuid", "recorded_at", "business_date", "time_zone", "store", "counter", "clerk", "market",
+    "model_input", "model", "brand", "recall_id", "verdict", "catalogue_version", "confirmation", "serial",
+    "batch_code", "made_on", "condition", "remedy", "amount_minor", "currency", "replacement_model", "receipt",
+    "proof_type", "customer_contact", "notes", "override_reason", "override_by", "duplicate_of", "status",
+    "void_reason", "void_by", "void_at",
+)
+
+
+def mask_contact(value: str | None) -> str | None:
+    """``13812345678`` -> ``138****5678``; ``li@example.com`` -> ``l*@example.com``."""
+    if not value:
+        return value
+    if "@" in value:
+        name, _, domain = value.partition("@")
+        return (name[:1] + "*" * max(1, len(name) - 1)) + "@" + domain
+    if len(value) <= 4:
+        return "*" * len(value)
+    keep = 3 if len(value) >= 10 else 1
+    return value[:keep] + "*" * (len(value) - keep - 4) + value[-4:]
+
+
+def entry_json(row: dict[str, Any], *, reveal_contact: bool = False) -> dict[str, Any]:
+    out = {k: row.get(k) for k in ENTRY_FIELDS}
+    out["amount"] = format_amount(row["amount_minor"], row["currency"])
+    if not reveal_contact:
+        out["customer_contact"] = mask_contact(row.get("customer_contact"))
+    return out
+
+
+class ReturnsService:
+    def __init__(self, desk: Desk) -> None:
+        self.desk = desk
+
+    def record(self, draft: ReturnDraft) -> dict[str, Any]:
+        """Validate, assign the ticket, commit durably and audit, all in one transaction.
+        Raises InputError / RefusedError (nothing written) or StorageError."""
+        s = self.desk.settings
+        model_input = clean_text(draft.model_input, "model_input")
+        if model_input is None:
+            raise InputError("model_required", field="model")
+        serial = clean_text(draft.serial, "serial")
+        batch = clean_text(draft.batch, "batch")
+        clerk = clean_text(draft.clerk, "clerk")
+        if clerk is None:
+            raise InputError("clerk_required", field="clerk")
+        override = clean_text(draft.override_reason, "override_reason")
+        result = self.desk.engine.lookup(model_input, market=s.market, serial=serial, batch=batch, made=draft.made)
+        draft.model_input, draft.clerk, draft.override_reason = model_input, clerk, override
+        checked = check_draft(draft, result, s.currency)
+        assert result.model is not None
+        texts = {f: clean_text(getattr(draft, f), f) for f in ("receipt", "customer_contact", "notes", "replacement_model")}
+        replacement = texts["replacement_model"] or (checked.match.entry.replacement_model if draft.remedy == "replacement" else None)
+        moment = draft.at or utc_now()
+        day = business_date(moment, s["time_zone"])
+        serial_norm = serial_key(serial) if serial else None
+        proof = draft.proof_type or ("receipt" if texts["receipt"] else "none")
+        overrides = []
+        if checked.over_bound:
+            overrides.append("amount")
+        with self.desk.conn.write() as db:
+            earlier = repo.active_return_with_serial(db, result.model.model, serial_norm) if serial_norm else None
+            if earlier and not override:
+                raise RefusedError("duplicate_serial", field="serial", serial=serial_norm, model=result.model.model, ticket=earlier)
+            if earlier:
+                overrides.append("duplicate_serial")
+            seq = repo.next_ticket_number(db, s["store_code"], s["counter"], day.isoformat())
+            ticket = f"{s['store_code']}-{s['counter']}-{day.strftime('%Y%m%d')}-{seq:04d}"
+            row = {
+                "uuid": str(uuidlib.uuid4()),
+                "ticket": ticket,
+                "recorded_at": utc_text(moment),
+                "business_date": day.isoformat(),
+                "time_zone": s["time_zone"],
+                "store": s["store_code"],
+                "counter": s["counter"],
+                "clerk": clerk,
+                "market": s.market,
+                "model_input": model_input,
+                "model": result.model.model,
+                "brand": result.model.brand,
+                "recall_id": checked.match.recall.id,
+                "verdict": result.verdict,
+                "catalogue_version": result.catalogue_version,
+                "confirmation": "pending" if checked.match.entry.confirmation == "manufacturer" else "not_required",
+                "serial": serial_norm,
+                "batch_code": checked.match.batch or (compact(batch) if batch else None),
+                "made_on": draft.made.isoformat() if draft.made else None,
+                "condition": draft.condition,
+                "remedy": draft.remedy,
+                "amount_minor": checked.amount_minor,
+                "currency": checked.currency,
+                "replacement_model": replacement,
+                "receipt": texts["receipt"],
+                "proof_type": proof,
+                "customer_contact": texts["customer_contact"],
+                "notes": texts["notes"],
+                "override_reason": override if overrides else None,
+                "override_by": clerk if overrides else None,
+                "duplicate_of": earlier,
+            }
+            row["id"] = repo.insert_return(db, row)
+            repo.audit(
+                db,
+                at=row["recorded_at"],
+                actor=clerk,
+                action="return_recorded",
+                entity="return",
+                entity_id=row["uuid"],
+                details={"ticket": ticket, "remedy": draft.remedy, "amount_minor": checked.amount_minor, "overrides": overrides or None},
+            )
+        row["status"] = "active"
+        return entry_json(row)
+
+    def void(self, ticket: str, *, reason: str, by: str) -> dict[str, Any]:
+        reason_clean = clean_text(reason, "override_reason")
+        if not reason_clean:
+            raise InputError("void_reason_required", field="reason")
+        now = utc_text(utc_now())
+        with self.desk.conn.write() as db:
+            row = repo.return_by_ticket(db, ticket)
+            if row is None:
+                raise InputError("ticket_not_found", field="ticket", ticket=ticket)
+            if row["status"] == "void":
+                raise RefusedError("already_void", field="ticket", ticket=ticket)
+            repo.void_return(db, ticket, reason=reason_clean, by=by, at=now)
+            repo.audit(db, at=now, actor=by, action="return_voided", entity="return", entity_id=row["uuid"], details={"ticket": ticket, "reason": reason_clean})
+        row = repo.return_by_ticket(self.desk.conn, ticket)
+        assert row is not None
+        return entry_json(row)
+
+    def get(self, ticket: str) -> dict[str, Any] | None:
+        row = repo.return_by_ticket(self.desk.conn, ticket)
+        return entry_json(row) if row else None
+
+    def find(self, flt: repo.ReturnFilter, *, limit: int = 200, offset: int = 0) -> list[dict[str, Any]]:
+        return [entry_json(r) for r in repo.query_returns(self.desk.conn, flt, limit=limit, offset=offset)]
+
+    def count(self, flt: repo.ReturnFilter) -> int:
+        return repo.count_returns(self.desk.conn, flt)
+
+    def tally(self, date_from: dt.date, date_to: dt.date, group_by: Sequence[str]) -> list[dict[str, Any]]:
+        unknown = [g for g in group_by if g not in repo.TALLY_KEYS]
+        if unknown:
+            raise InputError("group_by_invalid", field="group_by")
+        rows = repo.tally(self.desk.conn, date_from.isoformat(), date_to.isoformat(), list(group_by))
+        for r in rows:
+            r["amount"] = format_amount(r["amount_minor"] or 0, r["currency"])
+        return rows

@@ -1,0 +1,1 @@
+"""All SQL lives here (sqlite-utils on a real SQLite file)."""

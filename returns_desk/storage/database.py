@@ -1,0 +1,157 @@
+"""Opening the database file safely: checks, pragmas, migrations, and clear errors.
+
+Every way the file can be unusable (a missing folder, another kind of file, damage, a lock,
+read-only, a newer schema) becomes a :class:`StorageError` with a message key, never a
+traceback.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import sqlite3
+from collections.abc import Iterator
+from pathlib import Path
+
+from sqlite_utils import Database
+
+from returns_desk.domain.errors import ReturnsDeskError
+from returns_desk.storage.migrations import SCHEMA_VERSION, migrations
+
+SQLITE_HEADER = b"SQLite format 3\x00"
+BUSY_TIMEOUT_MS = 15_000
+
+
+class StorageError(ReturnsDeskError):
+    """The database cannot be used as asked; the message says why and what to do."""
+
+    exit_code = 1
+
+
+def translate_sqlite_error(exc: sqlite3.Error, path: str) -> StorageError:
+    text = str(exc)
+    low = text.lower()
+    if "locked" in low or "busy" in low:
+        return StorageError("db_locked", path=path)
+    if "readonly" in low or "read-only" in low:
+        return StorageError("db_readonly", path=path, detail=text)
+    if "full" in low:
+        return StorageError("db_full")
+    if "malformed" in low or "not a database" in low or "corrupt" in low:
+        return StorageError("db_damaged", path=path, detail=text)
+    return StorageError("db_unreadable", path=path, detail=text)
+
+
+class Connection:
+    """One open database: a sqlite-utils Database in autocommit mode, with explicit transactions."""
+
+    def __init__(self, path: str | os.PathLike[str], *, create: bool = True) -> None:
+        self.path = str(path)
+        memory = self.path == ":memory:"
+        if not memory:
+            p = Path(self.path)
+            if not p.parent.exists():
+                raise StorageError("db_missing_folder", folder=str(p.parent))
+            if p.exists():
+                if p.is_dir():
+                    raise StorageError("db_not_sqlite", path=self.path)
+                try:
+                    with open(p, "rb") as fh:
+                        head = fh.read(16)
+                except OSError as exc:
+                    raise StorageError("db_unreadable", path=self.path, detail=exc.strerror or str(exc)) from None
+                if head and head != SQLITE_HEADER:
+                    raise StorageError("db_not_sqlite", path=self.path)
+            elif not create:
+                raise StorageError("db_unreadable", path=self.path, detail="no such file")
+        try:
+            conn = sqlite3.connect(self.path, timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None, check_same_thread=False)
+            self.db = Database(conn)
+            self._pragmas()
+            self._check_version()
+            self._migrate()
+        except sqlite3.Error as exc:
+            raise translate_sqlite_error(exc, self.path) from None
+
+    def _pragmas(self) -> None:
+        c = self.db.conn
+        c.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+        c.execute("PRAGMA foreign_keys = ON")
+        if self.path != ":memory:":
+            mode = c.execute("PRAGMA journal_mode = WAL").fetchone()[0]
+            if mode.lower() != "wal":
+                raise StorageError("db_readonly", path=self.path, detail=f"cannot switch to WAL (journal mode {mode})")
+        c.execute("PRAGMA synchronous = FULL")
+
+    def _check_version(self) -> None:
+        found = self.db.conn.execute("PRAGMA user_version").fetchone()[0]
+        if found > SCHEMA_VERSION:
+            raise StorageError("db_too_new", path=self.path, found=found, known=SCHEMA_VERSION)
+        applied = {m.name for m in migrations.applied(self.db)}
+        known = {m.name for m in migrations.pending(Database(memory=True))}
+        unknown = applied - known
+        if unknown:
+            raise StorageError("db_too_new", path=self.path, found=", ".join(sorted(unknown)), known=SCHEMA_VERSION)
+
+    def _migrate(self) -> None:
+        if migrations.pending(self.db):
+            migrations.apply(self.db)
+            self.db.conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
+
+    @contextlib.contextmanager
+    def write(self) -> Iterator[Database]:
+        """A write transaction taken at once (BEGIN IMMEDIATE), so two counters writing the same
+        file queue behind the busy timeout instead of failing half-way. Commits durably
+        (synchronous=FULL) or rolls back entirely."""
+        conn = self.db.conn
+        try:
+            conn.execute("BEGIN IMMEDIATE")
+        except sqlite3.Error as exc:
+            raise translate_sqlite_error(exc, self.path) from None
+        try:
+            yield self.db
+        except sqlite3.Error as exc:
+            if conn.in_transaction:
+                conn.execute("ROLLBACK")
+            raise translate_sqlite_error(exc, self.path) from None
+        except BaseException:
+            if conn.in_transaction:
+                conn.execute("ROLLBACK")
+            raise
+        else:
+            try:
+                conn.execute("COMMIT")
+            except sqlite3.Error as exc:
+                if conn.in_transaction:
+                    conn.execute("ROLLBACK")
+                raise translate_sqlite_error(exc, self.path) from None
+
+    def read(self, sql: str, params: tuple | dict = ()) -> list[sqlite3.Row]:
+        try:
+            cur = self.db.conn.execute(sql, params)
+            cols = [d[0] for d in cur.description or ()]
+            return [dict(zip(cols, row)) for row in cur.fetchall()]  # type: ignore[misc]
+        except sqlite3.Error as exc:
+            raise translate_sqlite_error(exc, self.path) from None
+
+    def integrity_problem(self) -> str | None:
+        """None when ``PRAGMA quick_check`` passes, else its first complaint."""
+        try:
+            rows = self.db.conn.execute("PRAGMA quick_check").fetchall()
+        except sqlite3.Error as exc:
+            return str(exc)
+        first = rows[0][0] if rows else "no answer"
+        return None if first == "ok" else first
+
+    def backup_to(self, target: str | os.PathLike[str]) -> None:
+        """SQLite online backup: a consistent copy even while other windows write."""
+        dest = sqlite3.connect(str(target))
+        try:
+            self.db.conn.backup(dest)
+        except sqlite3.Error as exc:
+            raise translate_sqlite_error(exc, str(target)) from None
+        finally:
+            dest.close()
+
+    def close(self) -> None:
+        self.db.conn.close()

@@ -1,0 +1,109 @@
+"""Schema migrations. Each step runs in a transaction together with its record of having run.
+
+``SCHEMA_VERSION`` is also written to ``PRAGMA user_version`` so that an older Returns Desk can
+refuse a database written by a newer one before touching it.
+"""
+
+from __future__ import annotations
+
+from sqlite_utils import Database, Migrations
+
+migrations = Migrations("returns_desk")
+
+
+@migrations()
+def m001_initial(db: Database) -> None:
+    db.executescript(
+        """
+        CREATE TABLE settings (
+            key TEXT PRIMARY KEY,
+            value TEXT NOT NULL
+        ) STRICT;
+
+        -- every catalogue ever loaded, newest active; the document is the validated JSON
+        CREATE TABLE catalogue (
+            id INTEGER PRIMARY KEY,
+            version TEXT NOT NULL,
+            source TEXT NOT NULL CHECK (source IN ('seed', 'import')),
+            loaded_at TEXT NOT NULL,
+            sha256 TEXT NOT NULL,
+            active INTEGER NOT NULL DEFAULT 0 CHECK (active IN (0, 1)),
+            document TEXT NOT NULL
+        ) STRICT;
+        CREATE UNIQUE INDEX catalogue_one_active ON catalogue(active) WHERE active = 1;
+
+        CREATE TABLE ticket_sequence (
+            store TEXT NOT NULL,
+            counter TEXT NOT NULL,
+            business_date TEXT NOT NULL,
+            last INTEGER NOT NULL,
+            PRIMARY KEY (store, counter, business_date)
+        ) STRICT, WITHOUT ROWID;
+
+        CREATE TABLE returns (
+            id INTEGER PRIMARY KEY,
+            uuid TEXT NOT NULL UNIQUE,
+            ticket TEXT NOT NULL UNIQUE,
+            recorded_at TEXT NOT NULL,            -- UTC, ISO 8601 with Z
+            business_date TEXT NOT NULL,          -- YYYY-MM-DD in the store's time zone
+            time_zone TEXT NOT NULL,
+            store TEXT NOT NULL,
+            counter TEXT NOT NULL,
+            clerk TEXT NOT NULL,
+            market TEXT NOT NULL,
+            model_input TEXT NOT NULL,
+            model TEXT NOT NULL,
+            brand TEXT NOT NULL,
+            recall_id TEXT NOT NULL,
+            verdict TEXT NOT NULL,
+            catalogue_version TEXT NOT NULL,
+            confirmation TEXT NOT NULL
+                CHECK (confirmation IN ('pending', 'not_required', 'confirmed', 'rejected')),
+            serial TEXT,
+            batch_code TEXT,
+            made_on TEXT,
+            condition TEXT NOT NULL
+                CHECK (condition IN ('intact', 'swollen', 'hot', 'leaking', 'burnt', 'damaged')),
+            remedy TEXT NOT NULL CHECK (remedy IN ('refund', 'replacement', 'voucher')),
+            amount_minor INTEGER NOT NULL CHECK (amount_minor >= 0),
+            currency TEXT NOT NULL,
+            replacement_model TEXT,
+            receipt TEXT,
+            proof_type TEXT,
+            customer_contact TEXT,
+            notes TEXT,
+            override_reason TEXT,
+            override_by TEXT,
+            duplicate_of TEXT,
+            status TEXT NOT NULL DEFAULT 'active' CHECK (status IN ('active', 'void')),
+            void_reason TEXT,
+            void_by TEXT,
+            void_at TEXT
+        ) STRICT;
+        CREATE INDEX returns_by_day ON returns(business_date, status);
+        CREATE INDEX returns_by_serial ON returns(model, serial) WHERE serial IS NOT NULL;
+        CREATE INDEX returns_by_clerk ON returns(clerk, business_date);
+        CREATE INDEX returns_by_model ON returns(model, business_date);
+
+        CREATE TABLE audit (
+            id INTEGER PRIMARY KEY,
+            at TEXT NOT NULL,
+            actor TEXT NOT NULL,
+            action TEXT NOT NULL,
+            entity TEXT,
+            entity_id TEXT,
+            details TEXT
+        ) STRICT;
+
+        CREATE TRIGGER audit_append_only_update BEFORE UPDATE ON audit
+        BEGIN SELECT RAISE(ABORT, 'the audit trail is append-only'); END;
+        CREATE TRIGGER audit_append_only_delete BEFORE DELETE ON audit
+        BEGIN SELECT RAISE(ABORT, 'the audit trail is append-only'); END;
+        CREATE TRIGGER returns_never_deleted BEFORE DELETE ON returns
+        BEGIN SELECT RAISE(ABORT, 'returns are never deleted; void them'); END;
+        """
+    )
+
+
+#: Bump with every new migration (tests/test_storage.py checks the two agree).
+SCHEMA_VERSION = 1
