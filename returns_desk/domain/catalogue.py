@@ -163,6 +163,13 @@ class _Obj(dict):
     key_lines: dict[str, int]
 
 
+class _List(list):
+    """A JSON array that remembers the line of each element."""
+
+    line: int = 0
+    item_lines: list[int]
+
+
 def _loads_with_lines(text: str) -> Any:
     decoder = json.JSONDecoder()
     newlines = [i for i, ch in enumerate(text) if ch == "\n"]
@@ -191,7 +198,31 @@ def _loads_with_lines(text: str) -> Any:
                 cursor = found + 1
         return obj, new_end
 
+    def parse_array(s_and_end, scan_once):
+        s, pos = s_and_end
+        out = _List()
+        out.line = line_of(pos - 1)
+        out.item_lines = []
+        pos = _skip_ws(s, pos)
+        if s[pos : pos + 1] == "]":
+            return out, pos + 1
+        while True:
+            out.item_lines.append(line_of(pos))
+            try:
+                value, pos = scan_once(s, pos)
+            except StopIteration as stop:
+                raise json.JSONDecodeError("Expecting value", s, stop.value) from None
+            out.append(value)
+            pos = _skip_ws(s, pos)
+            sep = s[pos : pos + 1]
+            if sep == "]":
+                return out, pos + 1
+            if sep != ",":
+                raise json.JSONDecodeError("Expecting ',' delimiter", s, pos)
+            pos = _skip_ws(s, pos + 1)
+
     decoder.parse_object = parse_object  # type: ignore[assignment]
+    decoder.parse_array = parse_array  # type: ignore[assignment]
     decoder.scan_once = json.scanner.py_make_scanner(decoder)
     try:
         value, end = decoder.raw_decode(text, _skip_ws(text, 0))
@@ -266,7 +297,8 @@ class _Reader:
     def items(self, key: str, *, required: bool = True) -> list[tuple[Any, str, int | None]]:
         value = self.get(key, list, required=required) or []
         line, path = self.where(key)
-        return [(v, f"{path}[{i}]", getattr(v, "line", line)) for i, v in enumerate(value)]
+        lines = getattr(value, "item_lines", None) or [line] * len(value)
+        return [(v, f"{path}[{i}]", getattr(v, "line", lines[i])) for i, v in enumerate(value)]
 
     def date_text(self, key: str, *, required: bool = True, month_ok: bool = False) -> str | None:
         value = self.text(key, required=required)

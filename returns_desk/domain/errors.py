@@ -13,8 +13,8 @@ class ReturnsDeskError(Exception):
     def __init__(self, key: str, /, field: str | None = None, **args: object) -> None:
         self.key = key
         self.field = field
-        self.args_ = args
-        super().__init__(say(key, "en", **args))
+        self.args_ = {"field": field, **args} if field else args
+        super().__init__(say(key, "en", **self.args_))
 
     def message(self, lang: str = "en") -> str:
         return say(self.key, lang, **self.args_)

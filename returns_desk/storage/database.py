@@ -19,7 +19,8 @@ from returns_desk.domain.errors import ReturnsDeskError
 from returns_desk.storage.migrations import SCHEMA_VERSION, migrations
 
 SQLITE_HEADER = b"SQLite format 3\x00"
-BUSY_TIMEOUT_MS = 15_000
+#: How long a write waits for another counter's transaction (RETURNS_DESK_BUSY_TIMEOUT_MS overrides).
+BUSY_TIMEOUT_MS = int(os.environ.get("RETURNS_DESK_BUSY_TIMEOUT_MS", "15000"))
 
 
 class StorageError(ReturnsDeskError):

@@ -1,0 +1,1 @@
+"""The counter window (PySide6). Everything that imports Qt widgets lives here."""
