@@ -179,24 +179,36 @@ def _loads_with_lines(text: str) -> Any:
 
         return bisect.bisect_right(newlines, pos - 1) + 1
 
-    plain_object = json.decoder.JSONObject
-
     def parse_object(s_and_end, strict, scan_once, object_hook, object_pairs_hook, memo=None, _w=None):
-        s, end = s_and_end
-        pairs, new_end = plain_object(s_and_end, strict, scan_once, None, lambda p: p, memo)
-        obj = _Obj(pairs)
-        obj.line = line_of(end - 1)
+        s, pos = s_and_end
+        obj = _Obj()
+        obj.line = line_of(pos - 1)
         obj.key_lines = {}
-        # find each key's line: scan forward for '"key"' from the object's start
-        cursor = end
-        for key, _ in pairs:
-            found = s.find(json.dumps(key, ensure_ascii=False), cursor, new_end)
-            if found < 0:
-                found = s.find(json.dumps(key), cursor, new_end)
-            if found >= 0:
-                obj.key_lines[key] = line_of(found)
-                cursor = found + 1
-        return obj, new_end
+        pos = _skip_ws(s, pos)
+        if s[pos : pos + 1] == "}":
+            return obj, pos + 1
+        while True:
+            if s[pos : pos + 1] != '"':
+                raise json.JSONDecodeError("Expecting property name enclosed in double quotes", s, pos)
+            key_line = line_of(pos)
+            key, pos = json.decoder.scanstring(s, pos + 1, strict)
+            pos = _skip_ws(s, pos)
+            if s[pos : pos + 1] != ":":
+                raise json.JSONDecodeError("Expecting ':' delimiter", s, pos)
+            pos = _skip_ws(s, pos + 1)
+            try:
+                value, pos = scan_once(s, pos)
+            except StopIteration as stop:
+                raise json.JSONDecodeError("Expecting value", s, stop.value) from None
+            obj[key] = value
+            obj.key_lines[key] = key_line
+            pos = _skip_ws(s, pos)
+            sep = s[pos : pos + 1]
+            if sep == "}":
+                return obj, pos + 1
+            if sep != ",":
+                raise json.JSONDecodeError("Expecting ',' delimiter", s, pos)
+            pos = _skip_ws(s, pos + 1)
 
     def parse_array(s_and_end, scan_once):
         s, pos = s_and_end
@@ -229,7 +241,7 @@ def _loads_with_lines(text: str) -> Any:
     except json.JSONDecodeError as exc:
         raise CatalogueError(f"not valid JSON: {exc.msg}", line=exc.lineno) from None
     if text[end:].strip():
-        raise CatalogueError("unexpected text after the JSON document", line=line_of(end))
+        raise CatalogueError("unexpected text after the JSON document", line=line_of(_skip_ws(text, end)))
     return value
 
 
@@ -481,6 +493,10 @@ def _recall(r: _Reader, models: dict[str, Model]) -> Recall:
     )
 
 
+def _key_line(obj: Any, key: str, default: int | None) -> int | None:
+    return getattr(obj, "key_lines", {}).get(key, default)
+
+
 def parse_catalogue(text: str, *, track_lines: bool = True) -> Catalogue:
     """Validate a whole catalogue document; raise CatalogueError (line, field) on the first problem.
 
@@ -505,7 +521,7 @@ def parse_catalogue(text: str, *, track_lines: bool = True) -> Catalogue:
     for value, path, line in doc.items("models"):
         m = _model(_Reader(value, path, line))
         if m.model in models:
-            raise CatalogueError(f"model {m.model!r} is listed twice", line=line, field=f"{path}.model")
+            raise CatalogueError(f"model {m.model!r} is listed twice", line=_key_line(value, "model", line), field=f"{path}.model")
         for k in (m.key, *(model_key(a) for a in m.aliases)):
             if k in keys and keys[k] != m.model:
                 raise CatalogueError(f"{k!r} would match both {keys[k]} and {m.model}", line=line, field=path)
@@ -517,7 +533,7 @@ def parse_catalogue(text: str, *, track_lines: bool = True) -> Catalogue:
     for value, path, line in doc.items("recalls"):
         rec = _recall(_Reader(value, path, line), models)
         if any(r.id == rec.id for r in recalls):
-            raise CatalogueError(f"recall id {rec.id!r} is used twice", line=line, field=f"{path}.id")
+            raise CatalogueError(f"recall id {rec.id!r} is used twice", line=_key_line(value, "id", line), field=f"{path}.id")
         recalls.append(rec)
     if not recalls:
         raise doc.fail("recalls", "needs at least one recall")

@@ -178,6 +178,9 @@ class LookupEngine:
     ) -> LookupResult:
         if market not in MARKETS:
             raise ValueError(f"unknown market {market!r}")
+        # a blank identifier (spaces, a full-width space from an input method) was not given
+        batch = batch if batch and compact(batch) else None
+        serial = serial if serial and serial_key(serial) else None
         base = dict(input=text, market=market, catalogue_version=self.catalogue.version, batch=batch or None, made=made)
         model = self.find_model(text)
         if model is None:

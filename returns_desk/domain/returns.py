@@ -46,6 +46,7 @@ class ReturnDraft:
     notes: str | None = None
     override_reason: str | None = None
     at: dt.datetime | None = None  # when it happened; now when None
+    isolation_confirmed: bool = False  # the clerk confirmed the battery-safety isolation step
 
 
 @dataclass(frozen=True)

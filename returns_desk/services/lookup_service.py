@@ -12,6 +12,14 @@ def _windows_text(windows) -> str:
     return " / ".join(f"{a.isoformat()}..{b.isoformat()}" for a, b in windows)
 
 
+def _brand(result: LookupResult, lang: str) -> str:
+    if result.model is None:
+        return ""
+    if lang.startswith("zh") and result.model.brand_zh:
+        return result.model.brand_zh
+    return result.model.brand
+
+
 def reason_text(result: LookupResult, lang: str = "en") -> str:
     top = result.top
     model = result.model.model if result.model else ""
@@ -24,7 +32,7 @@ def reason_text(result: LookupResult, lang: str = "en") -> str:
         "made": result.made.isoformat() if result.made else "",
         "batch": result.batch or "",
         "given": result.batch or "",
-        "brand": result.model.brand if result.model else "",
+        "brand": _brand(result, lang),
         "title": "",
         "windows": "",
     }
@@ -52,8 +60,6 @@ def result_json(result: LookupResult, lang: str = "en") -> dict[str, Any]:
                 "announced_on": m.recall.announced_on,
                 "remedies": list(m.recall.remedies),
                 "confirmation": m.entry.confirmation,
-                "verdict": m.verdict,
-                "official_number": m.recall.official_number,
             }
             for m in result.matches
         ],
@@ -61,18 +67,11 @@ def result_json(result: LookupResult, lang: str = "en") -> dict[str, Any]:
         "reason": reason_text(result, lang),
         "suggestions": list(result.suggestions),
         "elsewhere": list(result.elsewhere),
-        "catalogue_version": result.catalogue_version,
     }
-    if result.serial is not None:
-        out["serial"] = result.serial
     if result.serial_error:
         out["serial_error"] = say(result.serial_error, lang, **result.serial_error_args)
         if result.serial_suggestion:
             out["serial_suggestion"] = result.serial_suggestion
-    if result.batch:
-        out["batch_code"] = result.batch
-    if result.made:
-        out["manufacture_date"] = result.made.isoformat()
     return out
 
 

@@ -20,7 +20,7 @@ ENTRY_FIELDS = (
     "model_input", "model", "brand", "recall_id", "verdict", "catalogue_version", "confirmation", "serial",
     "batch_code", "made_on", "condition", "remedy", "amount_minor", "currency", "replacement_model", "receipt",
     "proof_type", "customer_contact", "notes", "override_reason", "override_by", "duplicate_of", "status",
-    "void_reason", "void_by", "void_at",
+    "void_reason", "void_by", "void_at", "isolation_confirmed_at",
 )
 
 
@@ -115,6 +115,7 @@ class ReturnsService:
                 "override_reason": override if overrides else None,
                 "override_by": clerk if overrides else None,
                 "duplicate_of": earlier,
+                "isolation_confirmed_at": utc_text(utc_now()) if draft.isolation_confirmed else None,
             }
             row["id"] = repo.insert_return(db, row)
             repo.audit(
@@ -128,6 +129,10 @@ class ReturnsService:
             )
         row["status"] = "active"
         return entry_json(row)
+
+    def earlier_return(self, model: str, serial: str) -> str | None:
+        """The ticket of an active return of this model with this serial, if any."""
+        return repo.active_return_with_serial(self.desk.conn.db, model, serial_key(serial))
 
     def void(self, ticket: str, *, reason: str, by: str) -> dict[str, Any]:
         reason_clean = clean_text(reason, "override_reason")

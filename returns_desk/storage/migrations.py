@@ -105,5 +105,11 @@ def m001_initial(db: Database) -> None:
     )
 
 
+@migrations()
+def m002_isolation_step(db: Database) -> None:
+    """The battery-safety step: when the clerk confirmed the unit was isolated (counter window)."""
+    db.execute("ALTER TABLE returns ADD COLUMN isolation_confirmed_at TEXT")
+
+
 #: Bump with every new migration (tests/test_storage.py checks the two agree).
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2

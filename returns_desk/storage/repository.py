@@ -78,6 +78,7 @@ RETURN_COLUMNS = (
     "model_input", "model", "brand", "recall_id", "verdict", "catalogue_version", "confirmation", "serial",
     "batch_code", "made_on", "condition", "remedy", "amount_minor", "currency", "replacement_model", "receipt",
     "proof_type", "customer_contact", "notes", "override_reason", "override_by", "duplicate_of",
+    "isolation_confirmed_at",
 )
 
 

@@ -1,0 +1,31 @@
+"""The returns log as the window pages through it."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from returns_desk.services.desk import Desk
+from returns_desk.storage import log_queries
+from returns_desk.storage.repository import ReturnFilter, count_returns
+
+
+class LogService:
+    def __init__(self, desk: Desk) -> None:
+        self.desk = desk
+
+    def count(self, flt: ReturnFilter) -> int:
+        return count_returns(self.desk.conn, flt)
+
+    def page(self, flt: ReturnFilter, offset: int, limit: int, *, before_id: int | None = None) -> list[dict[str, Any]]:
+        """Rows ``offset .. offset+limit`` newest first; with ``before_id`` (the id of the row just
+        before ``offset``) the read is a keyset seek instead of an OFFSET scan."""
+        if before_id is not None:
+            return log_queries.page_before_id(self.desk.conn, flt, before_id, limit)
+        return log_queries.page_by_offset(self.desk.conn, flt, offset, limit)
+
+    def history(self, uuid: str) -> list[dict[str, Any]]:
+        rows = log_queries.audit_for(self.desk.conn, uuid)
+        for r in rows:
+            r["details"] = json.loads(r["details"]) if r["details"] else {}
+        return rows
