@@ -1,0 +1,78 @@
+"""Starting the window: QApplication, fonts, style, the database, the main window."""
+
+from __future__ import annotations
+
+import os
+import sys
+
+from PySide6.QtCore import QLocale, QSettings
+from PySide6.QtGui import QFont, QFontDatabase
+from PySide6.QtWidgets import QApplication, QMessageBox
+
+from returns_desk import APP_NAME, paths
+from returns_desk.domain.errors import ReturnsDeskError
+from returns_desk.domain.messages import normalise_lang
+
+#: CJK families in order of preference. Noto must be asked for by its SC name, or Qt picks the
+#: Japanese glyph variant.
+CJK_FAMILIES = ("Noto Sans CJK SC", "Source Han Sans SC", "WenQuanYi Micro Hei", "Microsoft YaHei", "PingFang SC")
+
+
+def cjk_family() -> str | None:
+    available = set(QFontDatabase.families())
+    return next((f for f in CJK_FAMILIES if f in available), None)
+
+
+def ui_settings() -> QSettings:
+    """Window geometry and the like, in an INI file beside the database folder (never the registry)."""
+    folder = paths.data_dir()
+    folder.mkdir(parents=True, exist_ok=True)
+    return QSettings(str(folder / "ui.ini"), QSettings.Format.IniFormat)
+
+
+def make_application() -> QApplication:
+    app = QApplication.instance()
+    if app is None:
+        app = QApplication(sys.argv[:1])
+    app.setApplicationName(APP_NAME)
+    app.setOrganizationName("returns-desk")
+    font = QFont(app.font())
+    family = cjk_family()
+    if family:
+        font.setFamilies([font.family(), family])
+    app.setFont(font)
+    qss = paths.resource_path("styles", "app.qss")
+    if qss.exists():
+        app.setStyleSheet(qss.read_text(encoding="utf-8"))
+    return app  # type: ignore[return-value]
+
+
+def window_language(lang: str | None, desk_language: str = "") -> str:
+    if lang:
+        return normalise_lang(lang)
+    if desk_language:
+        return normalise_lang(desk_language)
+    for var in ("LC_ALL", "LC_MESSAGES", "LANG"):
+        if os.environ.get(var):
+            return normalise_lang(os.environ[var])
+    return normalise_lang(QLocale.system().name())
+
+
+def run_window(db: str | None = None, lang: str | None = None) -> int:
+    from returns_desk.services.desk import Desk
+    from returns_desk.ui.main_window import MainWindow
+
+    app = make_application()
+    try:
+        desk = Desk.open(db)
+    except ReturnsDeskError as exc:
+        QMessageBox.critical(None, APP_NAME, exc.message(window_language(lang)))
+        return 1
+    language = window_language(lang, desk.settings["language"])
+    window = MainWindow(desk, language, ui_settings())
+    window.show()
+    window.counter.model_edit.setFocus()
+    try:
+        return app.exec()
+    finally:
+        desk.close()

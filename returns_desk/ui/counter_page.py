@@ -1,0 +1,643 @@
+"""The counter: look up the unit as it is typed or scanned, take it safely, record the return.
+
+The page only collects what was typed, asks the services and shows the answer; the rules live
+in ``domain`` and ``services``.
+"""
+
+from __future__ import annotations
+
+import html
+
+from PySide6.QtCore import QSettings, Qt, Signal, Slot
+from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtWidgets import (
+    QApplication,
+    QCheckBox,
+    QComboBox,
+    QFormLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QListWidget,
+    QListWidgetItem,
+    QPushButton,
+    QSizePolicy,
+    QStyle,
+    QTextBrowser,
+    QVBoxLayout,
+    QWidget,
+)
+
+from returns_desk.domain.errors import RefusedError, ReturnsDeskError
+from returns_desk.domain.lookup import LookupResult
+from returns_desk.domain.messages import say
+from returns_desk.domain.money import format_amount
+from returns_desk.domain.returns import ReturnDraft
+from returns_desk.domain.text import parse_date
+from returns_desk.services import lookup_service
+from returns_desk.services.desk import Desk
+from returns_desk.services.returns_service import ReturnsService
+from returns_desk.ui import messages
+from returns_desk.ui.scanner import ScanCatcher, strip_affixes
+
+VERDICT_ICONS = {
+    "recalled": QStyle.StandardPixmap.SP_MessageBoxCritical,
+    "check_required": QStyle.StandardPixmap.SP_MessageBoxWarning,
+    "not_affected": QStyle.StandardPixmap.SP_DialogApplyButton,
+    "not_recalled": QStyle.StandardPixmap.SP_MessageBoxInformation,
+    "unknown": QStyle.StandardPixmap.SP_MessageBoxQuestion,
+}
+CONDITIONS = ("intact", "swollen", "hot", "leaking", "burnt", "damaged")
+PROOFS = ("none", "receipt", "order_number", "photo")
+
+
+def _set_prop(widget: QWidget, name: str, value: object) -> None:
+    widget.setProperty(name, value)
+    widget.style().unpolish(widget)
+    widget.style().polish(widget)
+
+
+class CounterPage(QWidget):
+    """Signals: return_recorded(ticket) after a return is committed."""
+
+    return_recorded = Signal(str)
+
+    def __init__(self, desk: Desk, lang: str, ui_settings: QSettings, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.desk = desk
+        self.lang = lang
+        self.ui_settings = ui_settings
+        self.service = ReturnsService(desk)
+        self.result: LookupResult | None = None
+        self._amount_touched = False
+        self._build()
+        self._wire()
+        self.scanner = ScanCatcher(
+            self, self.model_edit, self.accept_scan, accepts=self._is_model_scan, excluded=(self.notes_edit, self.contact_edit)
+        )
+        QApplication.instance().installEventFilter(self.scanner)
+        self.clear_form()
+
+    # --- construction ---------------------------------------------------------------------
+
+    def _build(self) -> None:
+        root = QVBoxLayout(self)
+
+        top = QHBoxLayout()
+        self.model_label = QLabel(self.tr("&Model number"))
+        self.model_edit = QLineEdit()
+        self.model_edit.setObjectName("modelEdit")
+        self.model_edit.setPlaceholderText(self.tr("Type or scan the model number, e.g. A1257"))
+        self.model_edit.setMaxLength(256)
+        self.model_label.setBuddy(self.model_edit)
+        self.clerk_edit = QLineEdit(self.ui_settings.value("counter/clerk", "", str))
+        self.clerk_edit.setPlaceholderText(self.tr("Your name"))
+        self.clerk_edit.setMaximumWidth(220)
+        clerk_label = QLabel(self.tr("C&lerk"))
+        clerk_label.setBuddy(self.clerk_edit)
+        top.addWidget(self.model_label)
+        top.addWidget(self.model_edit, 1)
+        top.addSpacing(16)
+        top.addWidget(clerk_label)
+        top.addWidget(self.clerk_edit)
+        root.addLayout(top)
+
+        banner_row = QHBoxLayout()
+        self.verdict_icon = QLabel()
+        self.verdict_icon.setFixedSize(56, 56)
+        self.verdict_banner = QLabel()
+        self.verdict_banner.setObjectName("verdictBanner")
+        self.verdict_banner.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Preferred)
+        banner_row.addWidget(self.verdict_icon)
+        banner_row.addWidget(self.verdict_banner, 1)
+        root.addLayout(banner_row)
+        self.reason_label = QLabel()
+        self.reason_label.setObjectName("verdictReason")
+        self.reason_label.setWordWrap(True)
+        self.reason_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        root.addWidget(self.reason_label)
+
+        self.suggest_label = QLabel(self.tr("Did you mean (↓ then Enter):"))
+        self.suggest_list = QListWidget()
+        self.suggest_list.setFlow(QListWidget.Flow.LeftToRight)
+        self.suggest_list.setMaximumHeight(44)
+        sug_row = QHBoxLayout()
+        sug_row.addWidget(self.suggest_label)
+        sug_row.addWidget(self.suggest_list, 1)
+        root.addLayout(sug_row)
+
+        body = QHBoxLayout()
+        root.addLayout(body, 1)
+        left = QVBoxLayout()
+        body.addLayout(left, 3)
+
+        # identifiers the rule needs
+        self.ident_box = QGroupBox(self.tr("Identify the unit"))
+        ident = QFormLayout(self.ident_box)
+        self.batch_edit = QLineEdit()
+        self.batch_edit.setPlaceholderText(self.tr("as printed on the label, e.g. C14-P6"))
+        self.made_edit = QLineEdit()
+        self.made_edit.setPlaceholderText(self.tr("YYYY-MM-DD"))
+        self.serial_edit = QLineEdit()
+        self.serial_edit.setPlaceholderText(self.tr("next to “SN” on the unit"))
+        self.serial_hint = QLabel()
+        self.serial_hint.setObjectName("serialHint")
+        self.serial_hint.setWordWrap(True)
+        self.serial_fix_button = QPushButton()
+        self.serial_fix_button.setToolTip(self.tr("Use the corrected serial (F4)"))
+        self.batch_label = QLabel(self.tr("&Batch code"))
+        self.made_label = QLabel(self.tr("Manufacture &date"))
+        self.serial_label = QLabel(self.tr("&Serial number"))
+        for label, edit in ((self.batch_label, self.batch_edit), (self.made_label, self.made_edit), (self.serial_label, self.serial_edit)):
+            label.setBuddy(edit)
+            ident.addRow(label, edit)
+        fix_row = QHBoxLayout()
+        fix_row.addWidget(self.serial_hint, 1)
+        fix_row.addWidget(self.serial_fix_button)
+        ident.addRow("", fix_row)
+        left.addWidget(self.ident_box)
+
+        # battery safety, then the return itself
+        self.return_box = QGroupBox(self.tr("Take the unit safely, then record the return"))
+        form = QFormLayout(self.return_box)
+        self.condition_combo = QComboBox()
+        self.condition_combo.addItem(self.tr("— look at the unit and choose —"), None)
+        labels = {
+            "intact": self.tr("Intact (looks normal)"),
+            "swollen": self.tr("Swollen / bulging"),
+            "hot": self.tr("Hot, smoking, hissing or smells burnt"),
+            "leaking": self.tr("Leaking"),
+            "burnt": self.tr("Burn marks / melted"),
+            "damaged": self.tr("Cracked, dented or otherwise damaged"),
+        }
+        for c in CONDITIONS:
+            self.condition_combo.addItem(labels[c], c)
+        self.condition_label = QLabel(self.tr("C&ondition"))
+        self.condition_label.setBuddy(self.condition_combo)
+        form.addRow(self.condition_label, self.condition_combo)
+        self.safety_card = QLabel()
+        self.safety_card.setObjectName("safetyCard")
+        self.safety_card.setWordWrap(True)
+        self.safety_card.setTextFormat(Qt.TextFormat.RichText)
+        form.addRow(self.safety_card)
+        self.isolated_check = QCheckBox(self.tr("I have &isolated the unit as shown above"))
+        form.addRow(self.isolated_check)
+
+        self.remedy_combo = QComboBox()
+        self.remedy_label = QLabel(self.tr("&Remedy"))
+        self.remedy_label.setBuddy(self.remedy_combo)
+        form.addRow(self.remedy_label, self.remedy_combo)
+        amount_row = QHBoxLayout()
+        self.amount_edit = QLineEdit()
+        self.amount_edit.setPlaceholderText(self.tr("from the receipt, e.g. 149.00"))
+        self.amount_edit.setMaxLength(32)
+        self.bound_label = QLabel()
+        amount_row.addWidget(self.amount_edit, 1)
+        amount_row.addWidget(self.bound_label)
+        self.amount_label = QLabel(self.tr("&Amount"))
+        self.amount_label.setBuddy(self.amount_edit)
+        form.addRow(self.amount_label, amount_row)
+        self.replacement_edit = QLineEdit()
+        self.replacement_label = QLabel(self.tr("Re&placement model"))
+        self.replacement_label.setBuddy(self.replacement_edit)
+        form.addRow(self.replacement_label, self.replacement_edit)
+        proof_row = QHBoxLayout()
+        self.proof_combo = QComboBox()
+        proof_labels = {"none": self.tr("No proof"), "receipt": self.tr("Receipt"), "order_number": self.tr("Order number"), "photo": self.tr("Photo")}
+        for p in PROOFS:
+            self.proof_combo.addItem(proof_labels[p], p)
+        self.receipt_edit = QLineEdit()
+        self.receipt_edit.setPlaceholderText(self.tr("receipt or order number (optional)"))
+        self.receipt_edit.setMaxLength(100)
+        proof_row.addWidget(self.proof_combo)
+        proof_row.addWidget(self.receipt_edit, 1)
+        proof_label = QLabel(self.tr("Proo&f of purchase"))
+        proof_label.setBuddy(self.proof_combo)
+        form.addRow(proof_label, proof_row)
+        self.contact_edit = QLineEdit()
+        self.contact_edit.setPlaceholderText(self.tr("optional phone or e-mail; shown masked"))
+        self.contact_edit.setMaxLength(200)
+        contact_label = QLabel(self.tr("Customer con&tact"))
+        contact_label.setBuddy(self.contact_edit)
+        form.addRow(contact_label, self.contact_edit)
+        self.notes_edit = QLineEdit()
+        self.notes_edit.setMaxLength(2000)
+        self.notes_edit.setPlaceholderText(self.tr("Enter here saves"))
+        notes_label = QLabel(self.tr("&Notes"))
+        notes_label.setBuddy(self.notes_edit)
+        form.addRow(notes_label, self.notes_edit)
+        left.addWidget(self.return_box)
+
+        save_row = QHBoxLayout()
+        self.error_label = QLabel()
+        self.error_label.setObjectName("errorLabel")
+        self.error_label.setWordWrap(True)
+        self.save_button = QPushButton(self.tr("Save return (Ctrl+S)"))
+        self.save_button.setObjectName("saveButton")
+        save_row.addWidget(self.error_label, 1)
+        save_row.addWidget(self.save_button)
+        left.addLayout(save_row)
+        left.addStretch(1)
+
+        right = QVBoxLayout()
+        body.addLayout(right, 2)
+        self.recall_view = QTextBrowser()
+        self.recall_view.setOpenExternalLinks(True)
+        self.recall_view.setFocusPolicy(Qt.FocusPolicy.ClickFocus)
+        right.addWidget(self.recall_view, 1)
+        self.ticket_label = QLabel()
+        self.ticket_label.setObjectName("ticketLabel")
+        self.ticket_label.setWordWrap(True)
+        self.ticket_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        right.addWidget(self.ticket_label)
+
+        # tab order follows the clerk's path through the form
+        chain = [self.model_edit, self.suggest_list, self.batch_edit, self.made_edit, self.serial_edit, self.serial_fix_button,
+                 self.condition_combo, self.isolated_check, self.remedy_combo, self.amount_edit, self.replacement_edit,
+                 self.proof_combo, self.receipt_edit, self.contact_edit, self.notes_edit, self.save_button, self.clerk_edit]
+        for a, b in zip(chain, chain[1:]):
+            QWidget.setTabOrder(a, b)
+
+    def _wire(self) -> None:
+        self.model_edit.textChanged.connect(self._on_identifiers_changed)
+        self.batch_edit.textChanged.connect(self._on_identifiers_changed)
+        self.made_edit.textChanged.connect(self._on_identifiers_changed)
+        self.serial_edit.textChanged.connect(self._on_identifiers_changed)
+        self.model_edit.returnPressed.connect(self._on_model_entered)
+        for edit in (self.batch_edit, self.made_edit, self.serial_edit, self.amount_edit, self.replacement_edit, self.receipt_edit, self.contact_edit):
+            edit.returnPressed.connect(self.focusNextChild)
+        self.notes_edit.returnPressed.connect(self.save)
+        self.save_button.clicked.connect(self.save)
+        self.suggest_list.itemActivated.connect(self._on_suggestion_chosen)
+        self.suggest_list.itemClicked.connect(self._on_suggestion_chosen)
+        self.serial_fix_button.clicked.connect(self.accept_serial_fix)
+        self.condition_combo.currentIndexChanged.connect(self._on_condition_changed)
+        self.remedy_combo.currentIndexChanged.connect(self._on_remedy_changed)
+        self.amount_edit.textEdited.connect(self._on_amount_edited)
+        self.receipt_edit.textEdited.connect(self._on_receipt_edited)
+        self.clerk_edit.editingFinished.connect(lambda: self.ui_settings.setValue("counter/clerk", self.clerk_edit.text().strip()))
+        QShortcut(QKeySequence("Ctrl+S"), self, activated=self.save)
+        QShortcut(QKeySequence("F4"), self, activated=self.accept_serial_fix)
+        QShortcut(QKeySequence("Ctrl+N"), self, activated=self.clear_form)
+        QShortcut(QKeySequence(Qt.Key.Key_Down), self.model_edit, activated=self._focus_suggestions, context=Qt.ShortcutContext.WidgetShortcut)
+        # Enter moves on from lists and the check box too, so the whole form runs on Enter
+        for w in (self.condition_combo, self.isolated_check, self.remedy_combo, self.proof_combo):
+            for key in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
+                QShortcut(QKeySequence(key), w, activated=self.focusNextChild, context=Qt.ShortcutContext.WidgetShortcut)
+
+    # --- lookup as you type ---------------------------------------------------------------
+
+    def _made(self):
+        text = self.made_edit.text().strip()
+        if not text:
+            return None
+        try:
+            return parse_date(text)
+        except ValueError:
+            return None
+
+    @Slot()
+    def _on_identifiers_changed(self) -> None:
+        text = self.model_edit.text()
+        serial = self.serial_edit.text().strip() or None
+        batch = self.batch_edit.text().strip() or None
+        self.result = self.desk.engine.lookup(text, market=self.desk.settings.market, serial=serial, batch=batch, made=self._made())
+        self._show_result(self.result)
+
+    def _show_result(self, r: LookupResult) -> None:
+        typed = bool(r.input.strip())
+        label = say(f"verdict_{r.verdict}", self.lang)
+        who = f"{r.model.brand} {r.model.model}" if r.model else ""
+        self.verdict_banner.setText(f"{label}   {who}" if typed else self.tr("Type or scan a model number"))
+        _set_prop(self.verdict_banner, "verdict", r.verdict if typed else "unknown")
+        icon = self.style().standardIcon(VERDICT_ICONS[r.verdict] if typed else QStyle.StandardPixmap.SP_FileDialogInfoView)
+        self.verdict_icon.setPixmap(icon.pixmap(48, 48))
+        self.reason_label.setText(lookup_service.reason_text(r, self.lang) if typed else "")
+        made_text = self.made_edit.text().strip()
+        bad_date = bool(made_text) and self._made() is None
+        _set_prop(self.made_edit, "invalid", bad_date)
+        if bad_date:
+            self.reason_label.setText(self.reason_label.text() + "\n" + say("date_invalid", self.lang, value=made_text[:20]))
+
+        self.suggest_list.clear()
+        for s in r.suggestions:
+            QListWidgetItem(s, self.suggest_list)
+        show_sug = bool(r.suggestions) and r.model is None
+        self.suggest_label.setVisible(show_sug)
+        self.suggest_list.setVisible(show_sug)
+
+        used = self._fields_used(r)
+        needs = set(r.needs)
+        for key, label_w, edit in (("batch_code", self.batch_label, self.batch_edit), ("manufacture_date", self.made_label, self.made_edit), ("serial", self.serial_label, self.serial_edit)):
+            visible = key in used or bool(edit.text().strip())
+            label_w.setVisible(visible)
+            edit.setVisible(visible)
+            font = label_w.font()
+            font.setBold(key in needs)
+            label_w.setFont(font)
+        self.ident_box.setVisible(bool(used) or any(e.text() for e in (self.batch_edit, self.made_edit, self.serial_edit)))
+        if r.serial_error:
+            self.serial_hint.setText(say(r.serial_error, self.lang, **r.serial_error_args))
+        else:
+            self.serial_hint.setText("")
+        self.serial_hint.setVisible(bool(r.serial_error))
+        _set_prop(self.serial_edit, "invalid", bool(r.serial_error))
+        self.serial_fix_button.setVisible(bool(r.serial_suggestion))
+        if r.serial_suggestion:
+            self.serial_fix_button.setText(self.tr("Use %1 (F4)").replace("%1", r.serial_suggestion))
+        self._check_duplicate()
+
+        self.recall_view.setHtml(self._recall_html(r))
+        returnable = r.verdict == "recalled" and r.top is not None
+        self.return_box.setVisible(returnable)
+        self.save_button.setEnabled(returnable)
+        if returnable:
+            self._fill_remedies(r)
+        self._on_condition_changed()
+
+    @staticmethod
+    def _fields_used(r: LookupResult) -> set[str]:
+        used: set[str] = set()
+        for m in r.matches:
+            kind = m.entry.rule.kind
+            if kind == "manufacturer_check" or m.entry.confirmation == "manufacturer":
+                used.add("serial")
+            if kind == "made_window" or (kind == "batch_list" and m.entry.rule.windows):
+                used.add("manufacture_date")
+            if kind == "batch_list":
+                used.add("batch_code")
+        if r.model is not None and r.model.serial_format is not None and r.matches:
+            used.add("serial")
+        return used
+
+    def _recall_html(self, r: LookupResult) -> str:
+        if not r.matches:
+            return ""
+        esc = html.escape
+        t = self.tr
+        unknown = say("unknown_value", self.lang)
+        parts = []
+        for m in r.matches:
+            rec = m.recall
+            remedies = ", ".join(self._remedy_word(x) for x in rec.remedies)
+            units = f"{rec.units:,}" if rec.units is not None else unknown
+            parts.append(
+                f"<h3>{esc(say('verdict_' + m.verdict, self.lang))}: {esc(rec.text('title', self.lang))}</h3>"
+                f"<p><b>{esc(t('Authority'))}:</b> {esc(rec.text('authority', self.lang))} · "
+                f"<b>{esc(t('Announced'))}:</b> {esc(rec.announced_on)} · <b>{esc(t('Units'))}:</b> {esc(units)}</p>"
+                f"<p><b>{esc(t('Cause and hazard'))}:</b> {esc(rec.text('hazard', self.lang))}</p>"
+                f"<p><b>{esc(t('Remedies allowed'))}:</b> {esc(remedies)} — {esc(rec.text('remedy', self.lang))}</p>"
+                f"<p><b>{esc(t('Manufacturer claim route'))}:</b> {esc(rec.text('claim', self.lang))}</p>"
+                f"<p><b>{esc(t('What the notice says to do with the unit'))}:</b> {esc(rec.text('handling', self.lang))}</p>"
+                f"<p><small>{esc(t('Confirmation'))}: {esc(say('confirmation_' + m.entry.confirmation, self.lang))} · "
+                f"{esc(t('Confidence'))}: {esc(rec.confidence or unknown)} · {esc(rec.id)}</small></p><hr>"
+            )
+        return "".join(parts)
+
+    def _remedy_word(self, remedy: str) -> str:
+        return {"refund": self.tr("refund"), "replacement": self.tr("replacement"), "voucher": self.tr("voucher")}[remedy]
+
+    def _fill_remedies(self, r: LookupResult) -> None:
+        assert r.top is not None
+        allowed = list(r.top.recall.remedies)
+        current = [self.remedy_combo.itemData(i) for i in range(self.remedy_combo.count())]
+        if current != allowed:
+            keep = self.remedy_combo.currentData()
+            self.remedy_combo.blockSignals(True)
+            self.remedy_combo.clear()
+            for x in allowed:
+                self.remedy_combo.addItem(self._remedy_word(x), x)
+            if keep in allowed:
+                self.remedy_combo.setCurrentIndex(allowed.index(keep))
+            self.remedy_combo.blockSignals(False)
+        self._on_remedy_changed()
+
+    @Slot()
+    def _on_model_entered(self) -> None:
+        s = self.desk.settings
+        cleaned = strip_affixes(self.model_edit.text(), s["scanner_prefix"], s["scanner_suffix"])
+        if cleaned != self.model_edit.text():
+            self.model_edit.setText(cleaned)
+        self._focus_next_needed()
+
+    def _focus_next_needed(self) -> None:
+        r = self.result
+        if r is None or r.model is None:
+            if r is not None and r.suggestions:
+                self._focus_suggestions()
+            return
+        order = {"batch_code": self.batch_edit, "manufacture_date": self.made_edit, "serial": self.serial_edit}
+        for need in r.needs:
+            order[need].setFocus()
+            return
+        if r.verdict == "recalled":
+            self.condition_combo.setFocus()
+
+    @Slot()
+    def _focus_suggestions(self) -> None:
+        if self.suggest_list.isVisible() and self.suggest_list.count():
+            self.suggest_list.setCurrentRow(0)
+            self.suggest_list.setFocus()
+
+    @Slot(QListWidgetItem)
+    def _on_suggestion_chosen(self, item: QListWidgetItem) -> None:
+        self.model_edit.setText(item.text())
+        self.model_edit.setFocus()
+        self._focus_next_needed()
+
+    @Slot()
+    def accept_serial_fix(self) -> None:
+        if self.result is not None and self.result.serial_suggestion:
+            self.serial_edit.setText(self.result.serial_suggestion)
+            self.serial_edit.setFocus()
+
+    def _is_model_scan(self, text: str) -> bool:
+        s = self.desk.settings
+        return self.desk.engine.find_model(strip_affixes(text, s["scanner_prefix"], s["scanner_suffix"])) is not None
+
+    def accept_scan(self, text: str) -> None:
+        """A scanner burst caught in another field: it is a model number."""
+        s = self.desk.settings
+        self.model_edit.setText(strip_affixes(text, s["scanner_prefix"], s["scanner_suffix"]))
+        self.model_edit.setFocus()
+        self._focus_next_needed()
+
+    def _check_duplicate(self) -> None:
+        r = self.result
+        if r is None or r.model is None or not r.serial or r.serial_error:
+            return
+        earlier = self.service.earlier_return(r.model.model, r.serial)
+        if earlier:
+            self.serial_hint.setText(self.tr("Serial already returned on ticket %1: a manager override is needed.").replace("%1", earlier))
+            self.serial_hint.setVisible(True)
+
+    # --- safety step and remedy -----------------------------------------------------------
+
+    @Slot()
+    def _on_condition_changed(self) -> None:
+        condition = self.condition_combo.currentData()
+        if condition is None:
+            self.safety_card.setText(self.tr("Look at the unit before anything else: is it hot, smoking, swollen, leaking, burnt or damaged?"))
+            _set_prop(self.safety_card, "level", "")
+            self.isolated_check.setVisible(False)
+        elif condition == "hot":
+            self.safety_card.setText(self.tr(
+                "<b>STOP — HOT OR SMOKING UNIT</b><br>Do not touch or pick it up. Move people away. "
+                "Follow the store's fire procedure and call emergency services if it smokes or burns. "
+                "The return cannot continue. When the unit has cooled and is safe to handle, choose its condition again."))
+            _set_prop(self.safety_card, "level", "emergency")
+            self.isolated_check.setVisible(False)
+        elif condition == "intact":
+            self.safety_card.setText(self.tr(
+                "<b>RECALLED UNIT — ISOLATE IT</b><br>Do not charge or test it. Tape over the ports. "
+                "Bag it on its own and put the bag label on it (RECALLED — DO NOT SELL). "
+                "Put it in the recall quarantine bin — never back to stock, never in the customer battery-recycling box."))
+            _set_prop(self.safety_card, "level", "intact")
+            self.isolated_check.setVisible(True)
+        else:
+            self.safety_card.setText(self.tr(
+                "<b>DAMAGED BATTERY</b><br>Wear gloves. Put the unit in the fire-safe container with sand or other "
+                "non-combustible material, away from other batteries and metal. Do not charge or test it. Tell the manager."))
+            _set_prop(self.safety_card, "level", "damaged")
+            self.isolated_check.setVisible(True)
+        stop = condition == "hot"
+        for w in (self.remedy_combo, self.amount_edit, self.replacement_edit, self.proof_combo, self.receipt_edit, self.contact_edit, self.notes_edit):
+            w.setEnabled(not stop)
+        returnable = self.result is not None and self.result.verdict == "recalled"
+        self.save_button.setEnabled(returnable and not stop)
+
+    @Slot()
+    def _on_remedy_changed(self) -> None:
+        r = self.result
+        remedy = self.remedy_combo.currentData()
+        if r is None or r.top is None or remedy is None:
+            return
+        e = r.top.entry
+        currency = self.desk.settings.currency
+        is_replacement = remedy == "replacement"
+        self.replacement_label.setVisible(is_replacement)
+        self.replacement_edit.setVisible(is_replacement)
+        if is_replacement and not self.replacement_edit.text():
+            self.replacement_edit.setText(e.replacement_model or "")
+        bound = {"refund": e.refund_max_minor, "voucher": e.voucher_max_minor}.get(remedy)
+        self.bound_label.setText(
+            self.tr("max %1 %2").replace("%1", format_amount(bound, currency)).replace("%2", currency) if bound is not None
+            else (currency if is_replacement else self.tr("%1 · no published limit").replace("%1", currency))
+        )
+        if not self._amount_touched:
+            prefill = None
+            if remedy == "refund":
+                prefill = e.price_minor
+            elif remedy == "voucher" and "refund" not in r.top.recall.remedies:
+                prefill = e.voucher_max_minor
+            elif is_replacement:
+                prefill = 0
+            self.amount_edit.setText(format_amount(prefill, currency) if prefill is not None else "")
+
+    @Slot(str)
+    def _on_amount_edited(self, _text: str) -> None:
+        self._amount_touched = True
+
+    @Slot(str)
+    def _on_receipt_edited(self, text: str) -> None:
+        if text.strip() and self.proof_combo.currentData() == "none":
+            self.proof_combo.setCurrentIndex(PROOFS.index("receipt"))
+
+    # --- saving ---------------------------------------------------------------------------
+
+    def _draft(self, override: str | None = None) -> ReturnDraft:
+        return ReturnDraft(
+            model_input=self.model_edit.text(),
+            remedy=self.remedy_combo.currentData() or "",
+            clerk=self.clerk_edit.text(),
+            amount=self.amount_edit.text(),
+            serial=self.serial_edit.text() or None,
+            batch=self.batch_edit.text() or None,
+            made=self._made(),
+            condition=self.condition_combo.currentData() or "",
+            receipt=self.receipt_edit.text() or None,
+            proof_type=self.proof_combo.currentData(),
+            replacement_model=self.replacement_edit.text() or None if self.remedy_combo.currentData() == "replacement" else None,
+            customer_contact=self.contact_edit.text() or None,
+            notes=self.notes_edit.text() or None,
+            override_reason=override,
+            isolation_confirmed=self.isolated_check.isChecked(),
+        )
+
+    def _fail(self, text: str, field: QWidget | None = None) -> None:
+        self.error_label.setText("⚠ " + text)
+        if field is not None and field.isVisible() and field.isEnabled():
+            field.setFocus()
+
+    @Slot()
+    def save(self) -> None:
+        self.error_label.setText("")
+        r = self.result
+        if r is None or r.verdict != "recalled":
+            self._fail(self.tr("Only a recalled unit can be returned here."), self.model_edit)
+            return
+        if self.made_edit.text().strip() and self._made() is None:
+            self._fail(say("date_invalid", self.lang, value=self.made_edit.text()[:20]), self.made_edit)
+            return
+        condition = self.condition_combo.currentData()
+        if condition is None:
+            self._fail(self.tr("Choose the condition of the unit first (battery safety)."), self.condition_combo)
+            return
+        if condition == "hot":
+            self._fail(self.tr("A hot or smoking unit stops the return. Follow the emergency card."), self.condition_combo)
+            return
+        if not self.isolated_check.isChecked():
+            self._fail(self.tr("Confirm that the unit is isolated as the card says."), self.isolated_check)
+            return
+        if not self.clerk_edit.text().strip():
+            self._fail(self.tr("Enter your name in the Clerk field."), self.clerk_edit)
+            return
+        override: str | None = None
+        for _attempt in range(2):
+            try:
+                entry = self.service.record(self._draft(override))
+            except RefusedError as exc:
+                if exc.key in ("duplicate_serial", "amount_over_bound") and override is None:
+                    override = messages.ask_text(
+                        self, self.tr("Manager override"),
+                        exc.message(self.lang) + "\n\n" + self.tr("Reason for the override (a manager approves it):"))
+                    if override:
+                        continue
+                self._fail(exc.message(self.lang), self._field_widget(exc.field))
+                return
+            except ReturnsDeskError as exc:
+                self._fail(exc.message(self.lang), self._field_widget(exc.field))
+                return
+            break
+        else:  # pragma: no cover - the loop always breaks or returns
+            return
+        self.ticket_label.setText(
+            self.tr("Ticket %1\n%2 %3 %4").replace("%1", entry["ticket"]).replace("%2", self._remedy_word(entry["remedy"]))
+            .replace("%3", entry["amount"]).replace("%4", entry["currency"])
+        )
+        self.return_recorded.emit(entry["ticket"])
+        self.clear_form(keep_ticket=True)
+
+    def _field_widget(self, field: str | None) -> QWidget | None:
+        return {
+            "model": self.model_edit, "serial": self.serial_edit, "batch_code": self.batch_edit, "batch": self.batch_edit,
+            "manufacture_date": self.made_edit, "amount": self.amount_edit, "remedy": self.remedy_combo,
+            "condition": self.condition_combo, "clerk": self.clerk_edit, "notes": self.notes_edit,
+            "receipt": self.receipt_edit, "customer_contact": self.contact_edit, "replacement_model": self.replacement_edit,
+        }.get(field or "")
+
+    @Slot()
+    def clear_form(self, keep_ticket: bool = False) -> None:
+        for edit in (self.batch_edit, self.made_edit, self.serial_edit, self.amount_edit, self.replacement_edit, self.receipt_edit, self.contact_edit, self.notes_edit):
+            edit.clear()
+        self.condition_combo.setCurrentIndex(0)
+        self.proof_combo.setCurrentIndex(0)
+        self.isolated_check.setChecked(False)
+        self._amount_touched = False
+        self.error_label.setText("")
+        if not keep_ticket:
+            self.ticket_label.setText("")
+        self.model_edit.clear()
+        self._on_identifiers_changed()
+        self.model_edit.setFocus()

@@ -1,0 +1,116 @@
+"""One return with every field and its audit history; void from here."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+
+from PySide6.QtCore import Qt, Signal, Slot
+from PySide6.QtWidgets import (
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QLabel,
+    QPushButton,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from returns_desk.domain.errors import ReturnsDeskError
+from returns_desk.services.clock import zone
+from returns_desk.services.desk import Desk
+from returns_desk.services.log_service import LogService
+from returns_desk.services.returns_service import ReturnsService
+from returns_desk.ui import messages
+
+
+class EntryDialog(QDialog):
+    entry_voided = Signal(str)
+
+    def __init__(self, desk: Desk, lang: str, ticket: str, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.desk = desk
+        self.lang = lang
+        self.ticket = ticket
+        self.returns = ReturnsService(desk)
+        self.setWindowTitle(self.tr("Return %1").replace("%1", ticket))
+        self.resize(720, 640)
+        layout = QVBoxLayout(self)
+        self.form = QFormLayout()
+        layout.addLayout(self.form)
+        self.history = QTableWidget(0, 4)
+        self.history.setHorizontalHeaderLabels([self.tr("When"), self.tr("Who"), self.tr("What"), self.tr("Details")])
+        self.history.horizontalHeader().setStretchLastSection(True)
+        layout.addWidget(QLabel(self.tr("History")))
+        layout.addWidget(self.history, 1)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
+        self.void_button = QPushButton(self.tr("&Void this return…"))
+        buttons.addButton(self.void_button, QDialogButtonBox.ButtonRole.ActionRole)
+        buttons.rejected.connect(self.reject)
+        self.void_button.clicked.connect(self.void)
+        layout.addWidget(buttons)
+        self.load()
+
+    def _local(self, utc_text: str | None) -> str:
+        if not utc_text:
+            return ""
+        moment = dt.datetime.fromisoformat(utc_text.replace("Z", "+00:00"))
+        return moment.astimezone(zone(self.desk.settings["time_zone"])).strftime("%Y-%m-%d %H:%M:%S")
+
+    def load(self) -> None:
+        entry = self.returns.get(self.ticket)
+        while self.form.rowCount():
+            self.form.removeRow(0)
+        if entry is None:
+            self.form.addRow(QLabel(self.tr("No such return.")))
+            self.void_button.setEnabled(False)
+            return
+        labels = [
+            ("ticket", self.tr("Ticket")), ("status", self.tr("Status")), ("recorded_at", self.tr("Time")),
+            ("business_date", self.tr("Business date")), ("clerk", self.tr("Clerk")), ("model_input", self.tr("Model as typed")),
+            ("model", self.tr("Model")), ("brand", self.tr("Brand")), ("recall_id", self.tr("Recall")),
+            ("verdict", self.tr("Verdict")), ("confirmation", self.tr("Confirmation")), ("serial", self.tr("Serial")),
+            ("batch_code", self.tr("Batch")), ("made_on", self.tr("Made on")), ("condition", self.tr("Condition")),
+            ("isolation_confirmed_at", self.tr("Isolation confirmed")), ("remedy", self.tr("Remedy")), ("amount", self.tr("Amount")),
+            ("replacement_model", self.tr("Replacement model")), ("proof_type", self.tr("Proof")), ("receipt", self.tr("Receipt / order")),
+            ("customer_contact", self.tr("Customer contact")), ("notes", self.tr("Notes")), ("override_reason", self.tr("Override reason")),
+            ("override_by", self.tr("Override by")), ("duplicate_of", self.tr("Duplicate of")), ("void_reason", self.tr("Void reason")),
+            ("void_by", self.tr("Voided by")), ("void_at", self.tr("Voided at")), ("uuid", self.tr("UUID")),
+        ]
+        for key, label in labels:
+            value = entry.get(key)
+            if key in ("recorded_at", "void_at", "isolation_confirmed_at"):
+                value = self._local(value)
+            if key == "amount":
+                value = f"{entry['amount']} {entry['currency']}"
+            if value in (None, ""):
+                continue
+            text = QLabel(str(value))
+            text.setWordWrap(True)
+            text.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+            self.form.addRow(label, text)
+        self.void_button.setEnabled(entry["status"] == "active")
+        events = LogService(self.desk).history(entry["uuid"])
+        self.history.setRowCount(len(events))
+        for i, e in enumerate(events):
+            for j, value in enumerate((self._local(e["at"]), e["actor"], e["action"], json.dumps(e["details"], ensure_ascii=False))):
+                self.history.setItem(i, j, QTableWidgetItem(value))
+        self.history.resizeColumnsToContents()
+
+    @Slot()
+    def void(self) -> None:
+        reason = messages.ask_text(self, self.tr("Void return"), self.tr("Why is %1 void? (the entry stays, marked void)").replace("%1", self.ticket))
+        if not reason:
+            return
+        manager = messages.ask_text(self, self.tr("Void return"), self.tr("Manager approving the void:"))
+        if not manager:
+            return
+        try:
+            self.returns.void(self.ticket, reason=reason, by=manager)
+        except ReturnsDeskError as exc:
+            messages.error(self, self.tr("Void return"), exc.message(self.lang))
+            return
+        self.load()
+        self.entry_voided.emit(self.ticket)

@@ -1,0 +1,147 @@
+"""The returns log as a Qt table model that pages rows in from storage.
+
+``rowCount`` is one COUNT query; rows are read in pages of ``PAGE`` when the view asks for
+them, and only the most recently used ``MAX_PAGES`` pages are kept, so memory stays flat at a
+million rows. Reading the page after a cached one is a keyset seek (``id < last id``)."""
+
+from __future__ import annotations
+
+from collections import OrderedDict
+from typing import Any
+
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QObject, QPersistentModelIndex, Qt
+
+from returns_desk.domain.money import format_amount
+from returns_desk.services.clock import zone
+from returns_desk.services.log_service import LogService
+from returns_desk.storage.repository import ReturnFilter
+
+PAGE = 200
+MAX_PAGES = 50
+
+COL_TIME, COL_TICKET, COL_CLERK, COL_MODEL, COL_RECALL, COL_IDENT, COL_CONDITION, COL_REMEDY, COL_AMOUNT, COL_STATUS = range(10)
+
+
+class ReturnsTableModel(QAbstractTableModel):
+    def __init__(self, service: LogService, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.service = service
+        self.filter = ReturnFilter()
+        self._count = 0
+        self._pages: OrderedDict[int, list[dict[str, Any]]] = OrderedDict()
+        self.pages_read = 0  # for tests and benchmarks: how many pages came from storage
+        self._headers = (
+            self.tr("Time"), self.tr("Ticket"), self.tr("Clerk"), self.tr("Model"), self.tr("Recall"),
+            self.tr("Serial / batch"), self.tr("Condition"), self.tr("Remedy"), self.tr("Amount"), self.tr("Status"),
+        )
+        self.refresh()
+
+    # --- data access ----------------------------------------------------------------------
+
+    def set_filter(self, flt: ReturnFilter) -> None:
+        self.filter = flt
+        self.refresh()
+
+    def refresh(self) -> None:
+        self.beginResetModel()
+        self._pages.clear()
+        self._count = self.service.count(self.filter)
+        self.endResetModel()
+
+    def row(self, r: int) -> dict[str, Any] | None:
+        if not 0 <= r < self._count:
+            return None
+        page_no, offset = divmod(r, PAGE)
+        page = self._pages.get(page_no)
+        if page is None:
+            page = self._load(page_no)
+        else:
+            self._pages.move_to_end(page_no)
+        return page[offset] if offset < len(page) else None
+
+    def _load(self, page_no: int) -> list[dict[str, Any]]:
+        previous = self._pages.get(page_no - 1)
+        if previous:
+            rows = self.service.page(self.filter, page_no * PAGE, PAGE, before_id=previous[-1]["id"])
+        else:
+            rows = self.service.page(self.filter, page_no * PAGE, PAGE)
+        self.pages_read += 1
+        self._pages[page_no] = rows
+        while len(self._pages) > MAX_PAGES:
+            self._pages.popitem(last=False)
+        return rows
+
+    @property
+    def cached_rows(self) -> int:
+        return sum(len(p) for p in self._pages.values())
+
+    # --- Qt model API ---------------------------------------------------------------------
+
+    def rowCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:  # noqa: N802
+        return 0 if parent.isValid() else self._count
+
+    def columnCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:  # noqa: N802
+        return 0 if parent.isValid() else len(self._headers)
+
+    def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole) -> Any:  # noqa: N802
+        if role == Qt.ItemDataRole.DisplayRole and orientation == Qt.Orientation.Horizontal and 0 <= section < len(self._headers):
+            return self._headers[section]
+        return None
+
+    def data(self, index: QModelIndex | QPersistentModelIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid():
+            return None
+        row = self.row(index.row())
+        if row is None:
+            return None
+        col = index.column()
+        if role == Qt.ItemDataRole.DisplayRole:
+            return self._display(row, col)
+        if role == Qt.ItemDataRole.TextAlignmentRole and col == COL_AMOUNT:
+            return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        if role == Qt.ItemDataRole.UserRole:
+            return row["ticket"]
+        if role == Qt.ItemDataRole.FontRole and row["status"] == "void":
+            from PySide6.QtGui import QFont
+
+            font = QFont()
+            font.setStrikeOut(True)
+            return font
+        return None
+
+    def _display(self, row: dict[str, Any], col: int) -> str:
+        if col == COL_TIME:
+            import datetime as dt
+
+            moment = dt.datetime.fromisoformat(row["recorded_at"].replace("Z", "+00:00")).astimezone(zone(row["time_zone"]))
+            return moment.strftime("%Y-%m-%d %H:%M")
+        if col == COL_TICKET:
+            return row["ticket"]
+        if col == COL_CLERK:
+            return row["clerk"]
+        if col == COL_MODEL:
+            return f"{row['brand']} {row['model']}"
+        if col == COL_RECALL:
+            return row["recall_id"]
+        if col == COL_IDENT:
+            return " / ".join(x for x in (row["serial"], row["batch_code"]) if x)
+        if col == COL_CONDITION:
+            return self._word(row["condition"])
+        if col == COL_REMEDY:
+            return self._word(row["remedy"])
+        if col == COL_AMOUNT:
+            return f"{format_amount(row['amount_minor'], row['currency'])} {row['currency']}"
+        if col == COL_STATUS:
+            status = self.tr("VOID") if row["status"] == "void" else self.tr("active")
+            if row["confirmation"] == "pending" and row["status"] != "void":
+                status += " · " + self.tr("pending confirmation")
+            return status
+        return ""
+
+    def _word(self, code: str) -> str:
+        words = {
+            "refund": self.tr("refund"), "replacement": self.tr("replacement"), "voucher": self.tr("voucher"),
+            "intact": self.tr("intact"), "swollen": self.tr("swollen"), "hot": self.tr("hot"),
+            "leaking": self.tr("leaking"), "burnt": self.tr("burnt"), "damaged": self.tr("damaged"),
+        }
+        return words.get(code, code)

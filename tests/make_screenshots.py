@@ -1,0 +1,100 @@
+"""Screenshots of the real window for the README, taken under a real X server.
+
+    xvfb-run -a -s "-screen 0 1400x950x24" .venv/bin/python tests/make_screenshots.py [--lang zh_CN] [OUT_DIR]
+
+It builds a temporary database, records a few returns, drives the counter through the
+recalled, not-affected and hazard paths with real key events, and grabs the screen.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import os
+import sys
+import tempfile
+from pathlib import Path
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QGuiApplication
+from PySide6.QtTest import QTest
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("out", nargs="?", default="docs/screenshots")
+    ap.add_argument("--lang", default="en")
+    args = ap.parse_args()
+    out = Path(args.out)
+    out.mkdir(parents=True, exist_ok=True)
+    tmp = Path(tempfile.mkdtemp(prefix="rd-shots-"))
+    os.environ["RETURNS_DESK_HOME"] = str(tmp)
+
+    from returns_desk.domain.returns import ReturnDraft
+    from returns_desk.services.desk import Desk
+    from returns_desk.services.returns_service import ReturnsService
+    from returns_desk.ui.app import make_application, ui_settings
+    from returns_desk.ui.main_window import MainWindow
+
+    app = make_application()
+    desk = Desk.open(tmp / "shots.db")
+    svc = ReturnsService(desk)
+    start = dt.datetime(2025, 7, 1, 2, 0, tzinfo=dt.timezone.utc)
+    samples = [
+        ("A1257", "refund", "149.00", "AKFF1Y0E48301745", None, "intact", "Li Na"),
+        ("A1681", "voucher", "279.00", "AKFF1Y0E48301999", None, "swollen", "Wang Fang"),
+        ("PAC20-272", "replacement", None, None, "C14-P6", "intact", "Li Na"),
+        ("A1647", "refund", "199.00", "A1647SERIAL00001", None, "damaged", "Zhang Wei"),
+        ("PLT20A-152", "refund", "89.00", None, "M20-Q1", "intact", "Wang Fang"),
+    ]
+    tickets = []
+    for i, (model, remedy, amount, serial, batch, cond, clerk) in enumerate(samples):
+        e = svc.record(ReturnDraft(model_input=model, remedy=remedy, amount=amount, serial=serial, batch=batch,
+                                   condition=cond, clerk=clerk, at=start + dt.timedelta(minutes=17 * i), isolation_confirmed=True))
+        tickets.append(e["ticket"])
+    svc.void(tickets[-1], reason="entered twice", by="Manager Chen")
+
+    window = MainWindow(desk, args.lang, ui_settings())
+    window.resize(1360, 900)
+    window.show()
+    QTest.qWaitForWindowExposed(window)
+    window.activateWindow()
+    page = window.counter
+    page.clerk_edit.setText("Li Na")
+
+    def shot(name: str) -> None:
+        app.processEvents()
+        QTest.qWait(150)
+        QGuiApplication.primaryScreen().grabWindow(window.winId()).save(str(out / f"{name}.png"))
+        print(out / f"{name}.png")
+
+    suffix = "" if args.lang == "en" else "-zh"
+    page.model_edit.setFocus()
+    QTest.keyClicks(page.model_edit, "Anker A1257")
+    QTest.keyClick(page.model_edit, Qt.Key.Key_Return)
+    QTest.keyClicks(page.serial_edit, "AKFF1Y0E48301746")
+    page.condition_combo.setCurrentIndex(1)
+    page.isolated_check.setChecked(True)
+    shot(f"counter-recalled{suffix}")
+
+    page.clear_form()
+    QTest.keyClicks(page.model_edit, "pac20-272")
+    QTest.keyClicks(page.batch_edit, "C14-P5")
+    shot(f"counter-not-affected{suffix}")
+
+    page.clear_form()
+    QTest.keyClicks(page.model_edit, "A1689")
+    page.condition_combo.setCurrentIndex(3)  # hot
+    shot(f"counter-hazard{suffix}")
+
+    page.clear_form()
+    window.show_log()
+    window.log_page.table.selectRow(0)
+    shot(f"log{suffix}")
+    window.close()
+    desk.close()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
