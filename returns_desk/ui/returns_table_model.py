@@ -132,10 +132,11 @@ class ReturnsTableModel(QAbstractTableModel):
         if col == COL_AMOUNT:
             return f"{format_amount(row['amount_minor'], row['currency'])} {row['currency']}"
         if col == COL_STATUS:
-            status = self.tr("VOID") if row["status"] == "void" else self.tr("active")
-            if row["confirmation"] == "pending" and row["status"] != "void":
-                status += " · " + self.tr("pending confirmation")
-            return status
+            if row["status"] == "void":
+                return self.tr("VOID")
+            if row["confirmation"] == "pending":
+                return self.tr("pending confirmation")
+            return self.tr("active")
         return ""
 
     def _word(self, code: str) -> str:
