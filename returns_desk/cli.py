@@ -90,6 +90,43 @@ def build_parser() -> argparse.ArgumentParser:
     bk = sub.add_parser("backup", help="write a consistent copy of the database")
     _common(bk, top=False)
     bk.add_argument("--out", metavar="FILE")
+
+    rs = sub.add_parser("restore", help="replace the database with a backup (the current file is kept aside)")
+    _common(rs, top=False)
+    rs.add_argument("file", metavar="FILE")
+
+    st = sub.add_parser("setup", help="first run: the store, the counter and the first manager")
+    _common(st, top=False)
+    st.add_argument("--store", required=True, metavar="NAME")
+    st.add_argument("--counter", required=True, metavar="ID")
+    st.add_argument("--market", required=True, type=_market)
+    st.add_argument("--manager", required=True, metavar="NAME")
+    st.add_argument("--pin", required=True, metavar="PIN")
+
+    ck = sub.add_parser("clerks", help="add, list or disable clerks and managers")
+    _common(ck, top=False)
+    ck_sub = ck.add_subparsers(dest="clerks_command", metavar="add|list|disable", required=True)
+    ca = ck_sub.add_parser("add", help="add a clerk or manager with a PIN")
+    _common(ca, top=False)
+    ca.add_argument("name", metavar="NAME")
+    ca.add_argument("--role", required=True, choices=("clerk", "manager"))
+    ca.add_argument("--pin", required=True, metavar="PIN")
+    cl = ck_sub.add_parser("list", help="list clerks")
+    _common(cl, top=False)
+    cl.add_argument("--json", action="store_true")
+    cd = ck_sub.add_parser("disable", help="stop a clerk from signing in (history is kept)")
+    _common(cd, top=False)
+    cd.add_argument("name", metavar="NAME")
+
+    vd = sub.add_parser("void", help="void a return (a manager's PIN approves it)")
+    _common(vd, top=False)
+    vd.add_argument("ticket", metavar="TICKET")
+    vd.add_argument("--reason", required=True, metavar="TEXT")
+    vd.add_argument("--manager", required=True, metavar="NAME")
+    vd.add_argument("--pin", required=True, metavar="PIN")
+
+    vf = sub.add_parser("verify", help="check the audit chain; non-zero exit names the first break")
+    _common(vf, top=False)
     return p
 
 
@@ -141,10 +178,14 @@ def cmd_record(args: argparse.Namespace, lang: str) -> int:
                 at = parse_moment(args.at, desk.settings["time_zone"])
             except ValueError:
                 raise _usage(say("time_invalid", lang, value=args.at)) from None
+        from returns_desk.services.people_service import PeopleService
+
+        people = PeopleService(desk)
+        actor = people.cli_actor(args.clerk or (None if people.is_set_up() else os.environ.get("USER") or os.environ.get("USERNAME")))
         draft = ReturnDraft(
             model_input=args.model,
             remedy=args.remedy,
-            clerk=args.clerk or os.environ.get("USER") or os.environ.get("USERNAME") or "cli",
+            clerk=actor.name,
             amount=args.amount,
             serial=args.serial,
             batch=args.batch,
@@ -157,7 +198,7 @@ def cmd_record(args: argparse.Namespace, lang: str) -> int:
             override_reason=args.override,
             at=at,
         )
-        entry = ReturnsService(desk).record(draft)
+        entry = ReturnsService(desk).record(draft, actor=actor)
     finally:
         desk.close()
     if args.json:
@@ -226,6 +267,90 @@ def cmd_backup(args: argparse.Namespace, lang: str) -> int:
     return 0
 
 
+def cmd_restore(args: argparse.Namespace, lang: str) -> int:
+    from returns_desk.services import backup_service
+    from returns_desk.services.people_service import PeopleService
+
+    desk = _open(args)
+    actor = PeopleService(desk).cli_actor(os.environ.get("USER") or "cli")
+    try:
+        fresh, aside = backup_service.restore(desk, Path(args.file), actor=actor)
+    except BaseException:
+        desk.close()
+        raise
+    fresh.close()
+    print(say("restore_done", lang, path=args.file, aside=str(aside)))
+    return 0
+
+
+def cmd_setup(args: argparse.Namespace, lang: str) -> int:
+    from returns_desk.services.people_service import PeopleService
+
+    desk = _open(args)
+    try:
+        PeopleService(desk).setup(store=args.store, counter=args.counter, market=args.market, manager=args.manager, pin=args.pin)
+        s = desk.settings
+    finally:
+        desk.close()
+    print(say("setup_done", lang, store=s["store_name"], counter=s["counter"], market=s.market, manager=args.manager.strip()))
+    return 0
+
+
+def cmd_clerks(args: argparse.Namespace, lang: str) -> int:
+    from returns_desk.domain.auth import Actor
+    from returns_desk.services.people_service import PeopleService
+
+    desk = _open(args)
+    actor = Actor(os.environ.get("USER") or "cli", "cli")
+    try:
+        people = PeopleService(desk)
+        if args.clerks_command == "add":
+            people.add_clerk(actor, args.name, args.role, args.pin)
+            print(say("clerk_added", lang, name=args.name.strip(), role=args.role))
+        elif args.clerks_command == "disable":
+            people.disable_clerk(actor, args.name)
+            print(say("clerk_disabled", lang, name=args.name.strip()))
+        else:
+            rows = people.list_clerks()
+            if args.json:
+                _print_json([{k: r[k] for k in ("name", "role", "active", "created_at")} for r in rows])
+            for r in rows if not args.json else ():
+                state = "" if r["active"] else "  (disabled)"
+                print(f"{r['name']:<24} {r['role']:<8}{state}")
+    finally:
+        desk.close()
+    return 0
+
+
+def cmd_void(args: argparse.Namespace, lang: str) -> int:
+    from returns_desk.services.people_service import PeopleService
+    from returns_desk.services.returns_service import ReturnsService
+
+    desk = _open(args)
+    try:
+        manager = PeopleService(desk).approve(args.manager, args.pin, "void")
+        ReturnsService(desk).void(args.ticket.strip(), reason=args.reason, by=manager)
+    finally:
+        desk.close()
+    print(say("void_done", lang, ticket=args.ticket.strip()))
+    return 0
+
+
+def cmd_verify(args: argparse.Namespace, lang: str) -> int:
+    from returns_desk.services.verify_service import verify
+
+    desk = _open(args)
+    try:
+        report = verify(desk)
+    finally:
+        desk.close()
+    if report.ok:
+        print(say("verify_ok", lang, events=report.events, returns=report.returns))
+        return 0
+    print(f"returns-desk: {say(report.problem, lang, **report.args)}", file=sys.stderr)
+    return 1
+
+
 class _UsageError(Exception):
     pass
 
@@ -234,7 +359,10 @@ def _usage(message: str) -> _UsageError:
     return _UsageError(message)
 
 
-COMMANDS = {"lookup": cmd_lookup, "record": cmd_record, "recalls": cmd_recalls, "backup": cmd_backup}
+COMMANDS = {
+    "lookup": cmd_lookup, "record": cmd_record, "recalls": cmd_recalls, "backup": cmd_backup, "restore": cmd_restore,
+    "setup": cmd_setup, "clerks": cmd_clerks, "void": cmd_void, "verify": cmd_verify,
+}
 
 
 def main(argv: list[str] | None = None) -> int:

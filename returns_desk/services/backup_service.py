@@ -4,10 +4,12 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from returns_desk.domain.auth import Actor
 from returns_desk.domain.errors import InputError
-from returns_desk.services.clock import utc_now, utc_text
+from returns_desk.services.clock import utc_now, utc_text, zone
 from returns_desk.services.desk import Desk
 from returns_desk.storage import repository as repo
+from returns_desk.storage.database import check_backup, copy_database
 
 KEEP = 30
 PREFIX = "returns-desk-"
@@ -24,7 +26,8 @@ def backup(desk: Desk, out: Path | None = None, *, actor: str = "system") -> Pat
     if out is None:
         folder = backups_dir(desk.conn.path)
         folder.mkdir(exist_ok=True)
-        out = folder / f"{PREFIX}{now.strftime('%Y%m%d-%H%M%S-%f')}.db"
+        local = now.astimezone(zone(desk.settings["time_zone"]))
+        out = folder / f"{PREFIX}{local.strftime('%Y%m%d-%H%M%S-%f')}.db"
     elif out.exists():
         raise InputError("backup_target_exists", field="out", path=str(out))
     elif not out.parent.exists():
@@ -36,9 +39,41 @@ def backup(desk: Desk, out: Path | None = None, *, actor: str = "system") -> Pat
     return out
 
 
+def daily_backup_if_due(desk: Desk, *, actor: str = "system") -> Path | None:
+    """The automatic backup on the first start of each business day (store's local date)."""
+    today = utc_now().astimezone(zone(desk.settings["time_zone"])).strftime("%Y%m%d")
+    folder = backups_dir(desk.conn.path)
+    if folder.is_dir() and any(folder.glob(f"{PREFIX}{today}-*.db")):
+        return None
+    return backup(desk, actor=actor)
+
+
 def _prune(folder: Path) -> None:
     if not folder.is_dir():
         return
     automatic = sorted(folder.glob(f"{PREFIX}*.db"))
     for old in automatic[:-KEEP]:
         old.unlink(missing_ok=True)
+
+
+def restore(desk: Desk, source: Path, *, actor: Actor) -> tuple[Desk, Path]:
+    """Replace the database with a backup (manager). The backup is checked first (a SQLite file,
+    ``PRAGMA integrity_check`` ok, a Returns Desk schema this version can open); the current file
+    is kept aside as ``NAME.before-restore-YYYYMMDD-HHMMSS.db``. Returns the reopened desk."""
+    actor.require("restore")
+    problem = check_backup(source)
+    if problem:
+        raise InputError("restore_invalid", path=str(source), detail=problem)
+    target = Path(desk.conn.path)
+    stamp = utc_now().strftime("%Y%m%d-%H%M%S")
+    aside = target.with_name(f"{target.stem}.before-restore-{stamp}{target.suffix}")
+    desk.conn.backup_to(aside)  # a consistent copy of the current database, WAL included
+    desk.close()
+    for suffix in ("-wal", "-shm"):
+        Path(str(target) + suffix).unlink(missing_ok=True)
+    copy_database(source, target)
+    fresh = Desk.open(target)
+    with fresh.conn.write() as db:
+        repo.audit(db, at=utc_text(utc_now()), actor=actor.name, action="restore", entity="file", entity_id=str(source),
+                   details={"kept_aside": str(aside)})
+    return fresh, aside

@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from returns_desk import paths
+from returns_desk.domain.auth import Actor
 from returns_desk.domain.catalogue import CURRENCIES, MARKETS, Catalogue
 from returns_desk.domain.lookup import LookupEngine
 from returns_desk.services import catalogue_service
@@ -24,6 +25,7 @@ DEFAULT_SETTINGS = {
     "language": "",  # empty: follow the system locale
     "scanner_prefix": "",
     "scanner_suffix": "",
+    "auto_lock_minutes": "10",
 }
 
 
@@ -69,10 +71,19 @@ class Desk:
         self.catalogue = catalogue
         self.engine = LookupEngine(catalogue)
 
-    def update_settings(self, values: dict[str, str], *, actor: str) -> None:
+    def update_settings(self, values: dict[str, str], *, actor: "str | Actor") -> None:
+        if isinstance(actor, Actor):
+            actor.require("settings")
+            actor = actor.name
+        unknown = set(values) - set(DEFAULT_SETTINGS)
+        if unknown:
+            raise ValueError(f"unknown settings: {sorted(unknown)}")
         with self.conn.write() as db:
             repo.put_settings(db, values)
             repo.audit(db, at=utc_now_text(), actor=actor, action="settings_changed", entity="settings", details=values)
+        self.reload_settings()
+
+    def reload_settings(self) -> None:
         self.settings = Settings(repo.settings(self.conn))
 
     def close(self) -> None:

@@ -7,7 +7,9 @@ import uuid as uuidlib
 from collections.abc import Sequence
 from typing import Any
 
+from returns_desk.domain.auth import Actor
 from returns_desk.domain.errors import InputError, RefusedError
+from returns_desk.domain.integrity import VOID_FIELDS, row_digest
 from returns_desk.domain.money import format_amount
 from returns_desk.domain.returns import ReturnDraft, check_draft, clean_text
 from returns_desk.domain.text import compact, serial_key
@@ -49,9 +51,17 @@ class ReturnsService:
     def __init__(self, desk: Desk) -> None:
         self.desk = desk
 
-    def record(self, draft: ReturnDraft) -> dict[str, Any]:
+    def record(self, draft: ReturnDraft, actor: Actor | None = None, approver: Actor | None = None) -> dict[str, Any]:
         """Validate, assign the ticket, commit durably and audit, all in one transaction.
-        Raises InputError / RefusedError (nothing written) or StorageError."""
+
+        ``actor`` is who records (a signed-in clerk, or the command line); an override (amount
+        above the bound, a serial already returned) needs ``approver`` to be a manager, unless
+        the actor may override itself. Raises InputError / RefusedError (nothing written) or
+        StorageError."""
+        if actor is None:
+            actor = Actor(draft.clerk or "", "cli")
+        if actor.role in ("clerk", "manager"):
+            draft.clerk = actor.name
         s = self.desk.settings
         model_input = clean_text(draft.model_input, "model_input")
         if model_input is None:
@@ -81,6 +91,10 @@ class ReturnsService:
                 raise RefusedError("duplicate_serial", field="serial", serial=serial_norm, model=result.model.model, ticket=earlier)
             if earlier:
                 overrides.append("duplicate_serial")
+            approved_by = None
+            if overrides:
+                approved_by = approver if approver is not None else actor
+                approved_by.require("override")
             seq = repo.next_ticket_number(db, s["store_code"], s["counter"], day.isoformat())
             ticket = f"{s['store_code']}-{s['counter']}-{day.strftime('%Y%m%d')}-{seq:04d}"
             row = {
@@ -113,20 +127,18 @@ class ReturnsService:
                 "customer_contact": texts["customer_contact"],
                 "notes": texts["notes"],
                 "override_reason": override if overrides else None,
-                "override_by": clerk if overrides else None,
+                "override_by": approved_by.name if approved_by else None,
                 "duplicate_of": earlier,
                 "isolation_confirmed_at": utc_text(utc_now()) if draft.isolation_confirmed else None,
             }
             row["id"] = repo.insert_return(db, row)
-            repo.audit(
-                db,
-                at=row["recorded_at"],
-                actor=clerk,
-                action="return_recorded",
-                entity="return",
-                entity_id=row["uuid"],
-                details={"ticket": ticket, "remedy": draft.remedy, "amount_minor": checked.amount_minor, "overrides": overrides or None},
-            )
+            details = {
+                "ticket": ticket, "remedy": draft.remedy, "amount_minor": checked.amount_minor,
+                "row_sha256": row_digest(row, repo.RETURN_COLUMNS),
+            }
+            if overrides:
+                details.update(overrides=overrides, approved_by=approved_by.name if approved_by else None, reason=override)
+            repo.audit(db, at=row["recorded_at"], actor=clerk, action="return_recorded", entity="return", entity_id=row["uuid"], details=details)
         row["status"] = "active"
         return entry_json(row)
 
@@ -134,7 +146,11 @@ class ReturnsService:
         """The ticket of an active return of this model with this serial, if any."""
         return repo.active_return_with_serial(self.desk.conn.db, model, serial_key(serial))
 
-    def void(self, ticket: str, *, reason: str, by: str) -> dict[str, Any]:
+    def void(self, ticket: str, *, reason: str, by: str | Actor) -> dict[str, Any]:
+        """Mark a return void (manager only): the entry stays, with who, when and why."""
+        actor = by if isinstance(by, Actor) else Actor(by, "cli")
+        actor.require("void")
+        by = actor.name
         reason_clean = clean_text(reason, "override_reason")
         if not reason_clean:
             raise InputError("void_reason_required", field="reason")
@@ -146,7 +162,9 @@ class ReturnsService:
             if row["status"] == "void":
                 raise RefusedError("already_void", field="ticket", ticket=ticket)
             repo.void_return(db, ticket, reason=reason_clean, by=by, at=now)
-            repo.audit(db, at=now, actor=by, action="return_voided", entity="return", entity_id=row["uuid"], details={"ticket": ticket, "reason": reason_clean})
+            void_fields = {"status": "void", "void_reason": reason_clean, "void_by": by, "void_at": now}
+            repo.audit(db, at=now, actor=by, action="return_voided", entity="return", entity_id=row["uuid"],
+                       details={"ticket": ticket, "reason": reason_clean, "void_sha256": row_digest(void_fields, VOID_FIELDS)})
         row = repo.return_by_ticket(self.desk.conn, ticket)
         assert row is not None
         return entry_json(row)

@@ -156,3 +156,40 @@ class Connection:
 
     def close(self) -> None:
         self.db.conn.close()
+
+
+def check_backup(path: str | os.PathLike[str]) -> str | None:
+    """None when ``path`` is a healthy Returns Desk database this version can open, else why not."""
+    p = Path(path)
+    try:
+        with open(p, "rb") as fh:
+            if fh.read(16) != SQLITE_HEADER:
+                return "not a SQLite database"
+    except OSError as exc:
+        return exc.strerror or str(exc)
+    try:
+        con = sqlite3.connect(f"file:{p}?mode=ro", uri=True)
+        try:
+            if con.execute("PRAGMA integrity_check").fetchone()[0] != "ok":
+                return "the file is damaged"
+            if con.execute("PRAGMA user_version").fetchone()[0] > SCHEMA_VERSION:
+                return "written by a newer Returns Desk"
+            tables = {r[0] for r in con.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+            if not {"returns", "audit", "catalogue"} <= tables:
+                return "not a Returns Desk database"
+        finally:
+            con.close()
+    except sqlite3.Error as exc:
+        return str(exc)
+    return None
+
+
+def copy_database(source: str | os.PathLike[str], target: str | os.PathLike[str]) -> None:
+    """Copy one database file onto another path with SQLite's backup API."""
+    src = sqlite3.connect(f"file:{Path(source)}?mode=ro", uri=True)
+    dest = sqlite3.connect(str(target))
+    try:
+        src.backup(dest)
+    finally:
+        dest.close()
+        src.close()

@@ -111,5 +111,51 @@ def m002_isolation_step(db: Database) -> None:
     db.execute("ALTER TABLE returns ADD COLUMN isolation_confirmed_at TEXT")
 
 
+@migrations()
+def m003_people_and_audit_chain(db: Database) -> None:
+    """Clerks with hashed PINs; the audit trail becomes a hash chain; returns change only by voiding."""
+    from returns_desk.domain.integrity import event_hash
+    from returns_desk.storage.repository import RETURN_COLUMNS
+
+    db.executescript(
+        """
+        CREATE TABLE clerks (
+            id INTEGER PRIMARY KEY,
+            name TEXT NOT NULL UNIQUE COLLATE NOCASE,
+            role TEXT NOT NULL CHECK (role IN ('clerk', 'manager')),
+            pin_hash BLOB NOT NULL,
+            pin_salt BLOB NOT NULL,
+            pin_params TEXT NOT NULL,
+            active INTEGER NOT NULL DEFAULT 1 CHECK (active IN (0, 1)),
+            failed_attempts INTEGER NOT NULL DEFAULT 0,
+            locked_until TEXT,
+            created_at TEXT NOT NULL
+        ) STRICT;
+        DROP TRIGGER audit_append_only_update;
+        ALTER TABLE audit ADD COLUMN prev_hash TEXT;
+        ALTER TABLE audit ADD COLUMN hash TEXT;
+        """
+    )
+    prev = None
+    for row in db.execute("SELECT id, at, actor, action, entity, entity_id, details FROM audit ORDER BY id").fetchall():
+        h = event_hash(*row, prev)
+        db.execute("UPDATE audit SET prev_hash = ?, hash = ? WHERE id = ?", (prev, h, row[0]))
+        prev = h
+    db.executescript(
+        """
+        CREATE TRIGGER audit_append_only_update BEFORE UPDATE ON audit
+        BEGIN SELECT RAISE(ABORT, 'the audit trail is append-only'); END;
+        """
+    )
+    unchanged = " AND ".join(f"NEW.{c} IS OLD.{c}" for c in RETURN_COLUMNS)
+    db.execute(
+        f"""
+        CREATE TRIGGER returns_change_only_by_void BEFORE UPDATE ON returns
+        WHEN NOT (OLD.status = 'active' AND NEW.status = 'void' AND NEW.id IS OLD.id AND {unchanged})
+        BEGIN SELECT RAISE(ABORT, 'a return can only be voided, never changed'); END
+        """
+    )
+
+
 #: Bump with every new migration (tests/test_storage.py checks the two agree).
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3

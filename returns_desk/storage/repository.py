@@ -10,6 +10,7 @@ from typing import Any
 
 from sqlite_utils import Database
 
+from returns_desk.domain.integrity import event_hash
 from returns_desk.storage.database import Connection
 
 # --- settings ------------------------------------------------------------------------------
@@ -48,9 +49,17 @@ def activate_catalogue(db: Database, *, version: str, source: str, loaded_at: st
 
 
 def audit(db: Database, *, at: str, actor: str, action: str, entity: str | None = None, entity_id: str | None = None, details: dict | None = None) -> None:
+    """Append one event to the hash chain. Runs inside the caller's write transaction (BEGIN
+    IMMEDIATE), so no other writer can slip an event in between reading the last hash and
+    writing the next."""
+    last = db.execute("SELECT id, hash FROM audit ORDER BY id DESC LIMIT 1").fetchone()
+    event_id = (last[0] + 1) if last else 1
+    prev = last[1] if last else None
+    text = json.dumps(details, ensure_ascii=False, sort_keys=True) if details else None
+    digest = event_hash(event_id, at, actor, action, entity, entity_id, text, prev)
     db.execute(
-        "INSERT INTO audit (at, actor, action, entity, entity_id, details) VALUES (?, ?, ?, ?, ?, ?)",
-        (at, actor, action, entity, entity_id, json.dumps(details, ensure_ascii=False, sort_keys=True) if details else None),
+        "INSERT INTO audit (id, at, actor, action, entity, entity_id, details, prev_hash, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        (event_id, at, actor, action, entity, entity_id, text, prev, digest),
     )
 
 
@@ -198,3 +207,63 @@ def tally(conn: Connection, date_from: str, date_to: str, group_by: Sequence[str
         f"GROUP BY {group} ORDER BY {group}"
     )
     return conn.read(sql, (date_from, date_to))
+
+
+# --- people ---------------------------------------------------------------------------------
+
+
+def clerk_count(conn: Connection) -> int:
+    return int(conn.read("SELECT count(*) AS n FROM clerks")[0]["n"])
+
+
+def clerks(conn: Connection) -> list[dict[str, Any]]:
+    return conn.read("SELECT id, name, role, active, failed_attempts, locked_until, created_at FROM clerks ORDER BY name")
+
+
+def clerk_by_name(db: Database | Connection, name: str) -> dict[str, Any] | None:
+    sql = "SELECT * FROM clerks WHERE name = ?"
+    if isinstance(db, Connection):
+        rows = db.read(sql, (name,))
+        return rows[0] if rows else None
+    cur = db.execute(sql, (name,))
+    row = cur.fetchone()
+    return dict(zip([d[0] for d in cur.description], row)) if row else None
+
+
+def add_clerk(db: Database, *, name: str, role: str, pin_hash: bytes, pin_salt: bytes, pin_params: str, created_at: str) -> None:
+    db.execute(
+        "INSERT INTO clerks (name, role, pin_hash, pin_salt, pin_params, created_at) VALUES (?, ?, ?, ?, ?, ?)",
+        (name, role, pin_hash, pin_salt, pin_params, created_at),
+    )
+
+
+def set_clerk_active(db: Database, name: str, active: bool) -> int:
+    return db.execute("UPDATE clerks SET active = ? WHERE name = ?", (int(active), name)).rowcount
+
+
+def set_clerk_pin(db: Database, name: str, pin_hash: bytes, pin_salt: bytes, pin_params: str) -> None:
+    db.execute("UPDATE clerks SET pin_hash = ?, pin_salt = ?, pin_params = ?, failed_attempts = 0, locked_until = NULL WHERE name = ?",
+               (pin_hash, pin_salt, pin_params, name))
+
+
+def record_sign_in_attempt(db: Database, name: str, *, ok: bool, locked_until: str | None) -> None:
+    if ok:
+        db.execute("UPDATE clerks SET failed_attempts = 0, locked_until = NULL WHERE name = ?", (name,))
+    else:
+        db.execute("UPDATE clerks SET failed_attempts = failed_attempts + 1, locked_until = ? WHERE name = ?", (locked_until, name))
+
+
+# --- verification ---------------------------------------------------------------------------
+
+
+def audit_chain(conn: Connection) -> Iterable[tuple]:
+    """Every audit event in order, as tuples (id, at, actor, action, entity, entity_id, details, prev_hash, hash)."""
+    cur = conn.db.conn.execute("SELECT id, at, actor, action, entity, entity_id, details, prev_hash, hash FROM audit ORDER BY id")
+    yield from cur
+
+
+def all_returns(conn: Connection) -> Iterable[dict[str, Any]]:
+    cur = conn.db.conn.execute("SELECT * FROM returns ORDER BY id")
+    cols = [d[0] for d in cur.description]
+    for row in cur:
+        yield dict(zip(cols, row))
