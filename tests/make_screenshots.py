@@ -36,8 +36,15 @@ def main() -> int:
     from returns_desk.ui.app import make_application, ui_settings
     from returns_desk.ui.main_window import MainWindow
 
+    from returns_desk.domain.auth import Actor
+    from returns_desk.services.people_service import PeopleService
+
     app = make_application()
     desk = Desk.open(tmp / "shots.db")
+    people = PeopleService(desk)
+    people.setup(store="Wangfujing", counter="C1", market="CN", manager="Chen Jing", pin="482913")
+    for name in ("Li Na", "Wang Fang", "Zhang Wei"):
+        people.add_clerk(Actor("Chen Jing", "manager"), name, "clerk", "1357")
     svc = ReturnsService(desk)
     start = dt.datetime(2025, 7, 1, 2, 0, tzinfo=dt.timezone.utc)
     samples = [
@@ -50,17 +57,17 @@ def main() -> int:
     tickets = []
     for i, (model, remedy, amount, serial, batch, cond, clerk) in enumerate(samples):
         e = svc.record(ReturnDraft(model_input=model, remedy=remedy, amount=amount, serial=serial, batch=batch,
-                                   condition=cond, clerk=clerk, at=start + dt.timedelta(minutes=17 * i), isolation_confirmed=True))
+                                   condition=cond, clerk=clerk, at=start + dt.timedelta(minutes=17 * i), isolation_confirmed=True),
+                       actor=Actor(clerk, "clerk"))
         tickets.append(e["ticket"])
-    svc.void(tickets[-1], reason="entered twice", by="Manager Chen")
+    svc.void(tickets[-1], reason="entered twice", by=Actor("Chen Jing", "manager"))
 
-    window = MainWindow(desk, args.lang, ui_settings())
+    window = MainWindow(desk, args.lang, ui_settings(), people.authenticate("Li Na", "1357"))
     window.resize(1360, 900)
     window.show()
     QTest.qWaitForWindowExposed(window)
     window.activateWindow()
     page = window.counter
-    page.clerk_edit.setText("Li Na")
 
     def shot(name: str) -> None:
         app.processEvents()

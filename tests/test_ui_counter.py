@@ -14,22 +14,53 @@ from returns_desk.ui import messages
 pytestmark = pytest.mark.gui
 
 
+MANAGER_PIN = "482913"
+
+
 @pytest.fixture
-def window(qtbot, desk, tmp_path):
+def people(desk):
+    from returns_desk.domain.auth import Actor
+    from returns_desk.services.people_service import PeopleService
+
+    p = PeopleService(desk)
+    p.setup(store="Shop 1", counter="C1", market="CN", manager="Chen Jing", pin=MANAGER_PIN)
+    p.add_clerk(Actor("Chen Jing", "manager"), "Li Na", "clerk", "1357")
+    return p
+
+
+@pytest.fixture
+def window(qtbot, desk, people, tmp_path):
     from returns_desk.ui.app import make_application, ui_settings
     from returns_desk.ui.main_window import MainWindow
 
     make_application()
-    w = MainWindow(desk, "en", ui_settings())
+    w = MainWindow(desk, "en", ui_settings(), people.authenticate("Li Na", "1357"))
     qtbot.addWidget(w)
     w.show()
     qtbot.waitExposed(w)
     w.activateWindow()
     qtbot.waitUntil(lambda: QApplication.activeWindow() is w)
-    w.counter.clerk_edit.setText("Li Na")
     w.counter.model_edit.setFocus()
     yield w
-    QApplication.instance().removeEventFilter(w.counter.scanner)
+    w.close()
+
+
+def approve_with(monkeypatch, manager, pin, reason):
+    """Fill the real approval dialog when it opens, and press OK (its own PIN check runs)."""
+    from returns_desk.ui.people_dialogs import ApprovalDialog
+
+    shown = []
+
+    def fake_exec(self):
+        shown.append(self)
+        self.manager_combo.setCurrentText(manager)
+        self.pin_edit.setText(pin)
+        self.reason_edit.setText(reason)
+        self.submit()
+        return self.result()
+
+    monkeypatch.setattr(ApprovalDialog, "exec", fake_exec)
+    return shown
 
 
 def type_text(qtbot, widget, text):
@@ -248,32 +279,68 @@ def test_full_width_amount_is_accepted(qtbot, window, db_path):
 
 
 def test_duplicate_serial_is_refused_without_an_override(qtbot, window, db_path, monkeypatch):
+    from returns_desk.ui.people_dialogs import ApprovalDialog
+
     page = window.counter
     fill_recalled(qtbot, page)
     with qtbot.waitSignal(page.return_recorded, timeout=5000) as first:
         page.save()
     fill_recalled(qtbot, page)
     assert first.args[0] in page.serial_hint.text()  # warned before saving
-    monkeypatch.setattr(messages, "ask_text", lambda *a, **k: None)  # the manager declines
+    monkeypatch.setattr(ApprovalDialog, "exec", lambda self: 0)  # no manager approves
     page.save()
     assert "already returned" in page.error_label.text() and len(rows(db_path)) == 1
     assert page.serial_edit.text() == "AKFF1Y0E48301745"
-    monkeypatch.setattr(messages, "ask_text", lambda *a, **k: "customer brought two units with one label")
+    shown = approve_with(monkeypatch, "Chen Jing", "0000", "two units")  # a wrong PIN approves nothing
+    page.save()
+    assert "not recognised" in shown[0].error.text() and len(rows(db_path)) == 1
+    approve_with(monkeypatch, "Chen Jing", MANAGER_PIN, "customer brought two units with one label")
     with qtbot.waitSignal(page.return_recorded, timeout=5000):
         page.save()
-    dup = rows(db_path, "SELECT duplicate_of, override_reason FROM returns ORDER BY id")[1]
-    assert dup == (first.args[0], "customer brought two units with one label")
+    dup = rows(db_path, "SELECT duplicate_of, override_reason, override_by, clerk FROM returns ORDER BY id")[1]
+    assert dup == (first.args[0], "customer brought two units with one label", "Chen Jing", "Li Na")
 
 
-def test_amount_above_the_bound_asks_for_an_override(qtbot, window, db_path, monkeypatch):
+def test_amount_above_the_bound_needs_a_manager_pin(qtbot, window, db_path, monkeypatch):
     page = window.counter
     fill_recalled(qtbot, page, amount="300")
-    asked = []
-    monkeypatch.setattr(messages, "ask_text", lambda parent, title, label, text="": asked.append(label) or "bundle price on receipt")
+    shown = approve_with(monkeypatch, "Chen Jing", MANAGER_PIN, "bundle price on receipt")
     with qtbot.waitSignal(page.return_recorded, timeout=5000):
         page.save()
-    assert "229.00" in asked[0]
-    assert rows(db_path, "SELECT amount_minor, override_reason FROM returns") == [(30000, "bundle price on receipt")]
+    assert "229.00" in shown[0].intro.text()  # the manager sees why approval is needed
+    assert rows(db_path, "SELECT amount_minor, override_reason, override_by FROM returns") == [(30000, "bundle price on receipt", "Chen Jing")]
+
+
+def test_a_signed_in_manager_overrides_with_a_reason_only(qtbot, window, people, db_path, monkeypatch):
+    window.signed_in(people.authenticate("Chen Jing", MANAGER_PIN))
+    page = window.counter
+    fill_recalled(qtbot, page, amount="300")
+    monkeypatch.setattr(messages, "ask_text", lambda *a, **k: "price on receipt")
+    with qtbot.waitSignal(page.return_recorded, timeout=5000):
+        page.save()
+    assert rows(db_path, "SELECT clerk, override_by FROM returns") == [("Chen Jing", "Chen Jing")]
+
+
+def test_lock_hides_the_counter_until_someone_signs_in(qtbot, window, people, monkeypatch):
+    from returns_desk.ui.people_dialogs import SignInDialog
+
+    qtbot.keyClicks(window.counter.model_edit, "A1257")
+    qtbot.keyClick(window, Qt.Key.Key_L, Qt.KeyboardModifier.ControlModifier)
+    assert window.locked and not window.tabs.isVisible()
+    monkeypatch.setattr(SignInDialog, "ask", classmethod(lambda cls, *a, **k: None))
+    window.unlock()
+    assert window.locked
+    monkeypatch.setattr(SignInDialog, "ask", classmethod(lambda cls, *a, **k: people.authenticate("Chen Jing", MANAGER_PIN)))
+    window.unlock()
+    assert not window.locked and window.actor.name == "Chen Jing" and "Chen Jing" in window.status_label.text()
+
+
+def test_auto_lock_after_idle_time(qtbot, window, desk):
+    desk.update_settings({"auto_lock_minutes": "1"}, actor="test")
+    window._apply_auto_lock()
+    window.idle_timer.setInterval(50)  # a minute is long for a test; the mechanism is the same
+    window.idle_timer.start()
+    qtbot.waitUntil(lambda: window.locked, timeout=3000)
 
 
 def test_a_scan_burst_in_another_field_lands_in_the_model_field(qtbot, window):
@@ -334,19 +401,19 @@ def _ticks(start, step):
     return tick
 
 
-def test_chinese_window_shows_chinese_verdicts(qtbot, desk):
+def test_chinese_window_shows_chinese_verdicts(qtbot, desk, people):
     from returns_desk.ui.app import make_application, ui_settings
     from returns_desk.ui.main_window import MainWindow
 
     make_application()
-    w = MainWindow(desk, "zh_CN", ui_settings())
+    w = MainWindow(desk, "zh_CN", ui_settings(), people.authenticate("Li Na", "1357"))
     qtbot.addWidget(w)
     try:
         type_text(qtbot, w.counter.model_edit, "安克Ａ１２５７")
         assert w.counter.verdict_banner.text().startswith("召回")
         assert "安克" in w.counter.reason_label.text()
     finally:
-        QApplication.instance().removeEventFilter(w.counter.scanner)
+        w.close()
 
 
 def test_keyboard_help_lists_the_shortcuts(window):

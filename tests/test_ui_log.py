@@ -9,6 +9,7 @@ import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication
 
+from returns_desk.domain.auth import Actor
 from returns_desk.domain.returns import ReturnDraft
 from returns_desk.services.log_service import LogService
 from returns_desk.storage.repository import ReturnFilter
@@ -30,13 +31,17 @@ def record_some(returns, n=450):
     return tickets
 
 
+MANAGER = Actor("Chen Jing", "manager")
+CLERK = Actor("Li Na", "clerk")
+
+
 @pytest.fixture
 def log_page(qtbot, desk):
     from returns_desk.ui.app import make_application
     from returns_desk.ui.returns_log_page import ReturnsLogPage
 
     make_application()
-    page = ReturnsLogPage(desk, "en")
+    page = ReturnsLogPage(desk, "en", lambda: MANAGER)
     qtbot.addWidget(page)
     page.resize(1300, 700)
     page.show()
@@ -100,13 +105,12 @@ def test_void_from_the_log_keeps_the_entry(qtbot, log_page, returns, db_path, mo
     log_page.refresh()
     log_page.table.setFocus()
     log_page.table.selectRow(0)
-    answers = iter(["wrong model keyed", "Manager Chen"])
-    monkeypatch.setattr(messages, "ask_text", lambda *a, **k: next(answers))
+    monkeypatch.setattr(messages, "ask_text", lambda *a, **k: "wrong model keyed")
     with qtbot.waitSignal(log_page.entry_voided, timeout=5000):
         log_page.void_button.click()
     con = sqlite3.connect(db_path)
     assert con.execute("SELECT status, void_reason, void_by FROM returns WHERE ticket = ?", (tickets[-1],)).fetchone() == (
-        "void", "wrong model keyed", "Manager Chen")
+        "void", "wrong model keyed", "Chen Jing")
     assert con.execute("SELECT count(*) FROM returns").fetchone()[0] == 5
     assert "VOID" in log_page.model.data(log_page.model.index(0, 9))
     assert log_page.model.data(log_page.model.index(0, 0), Qt.ItemDataRole.FontRole).strikeOut()
@@ -118,7 +122,7 @@ def test_entry_dialog_shows_fields_and_history(qtbot, desk, returns):
     e = returns.record(ReturnDraft(model_input="A1257", remedy="refund", amount="149", serial="AKFF1Y0E48301745", clerk="Li",
                                    customer_contact="13812345678", notes="'; DROP TABLE returns;-- 🔋"))
     returns.void(e["ticket"], reason="test", by="M")
-    dialog = EntryDialog(desk, "en", e["ticket"])
+    dialog = EntryDialog(desk, "en", e["ticket"], lambda: CLERK)
     qtbot.addWidget(dialog)
     texts = [dialog.form.itemAt(i).widget().text() for i in range(dialog.form.count()) if dialog.form.itemAt(i).widget()]
     assert "138****5678" in texts and "13812345678" not in texts  # masked
@@ -147,7 +151,7 @@ def test_a_million_rows_are_paged_not_loaded(qtbot, million_db):
     make_application()
     desk = Desk.open(million_db)
     try:
-        page = ReturnsLogPage(desk, "en")
+        page = ReturnsLogPage(desk, "en", lambda: CLERK)
         qtbot.addWidget(page)
         page.resize(1300, 700)
         page.show()
@@ -168,3 +172,28 @@ def test_a_million_rows_are_paged_not_loaded(qtbot, million_db):
         assert LogService(desk).count(ReturnFilter(status="void")) == model.rowCount()
     finally:
         desk.close()
+
+
+def test_a_clerk_voids_only_with_a_manager_pin(qtbot, desk, returns, db_path, monkeypatch):
+    from returns_desk.services.people_service import PeopleService
+    from returns_desk.ui.entry_dialog import EntryDialog
+    from returns_desk.ui.people_dialogs import ApprovalDialog
+
+    people = PeopleService(desk)
+    people.setup(store="S", counter="C1", market="CN", manager="Chen Jing", pin="482913")
+    e = returns.record(ReturnDraft(model_input="A1257", remedy="refund", amount="149", serial="AKFF1Y0E48301745", clerk="Li"))
+    dialog = EntryDialog(desk, "en", e["ticket"], lambda: CLERK)
+    qtbot.addWidget(dialog)
+
+    def fake_exec(self):
+        self.manager_combo.setCurrentText("Chen Jing")
+        self.pin_edit.setText("482913")
+        self.reason_edit.setText("customer changed mind before leaving")
+        self.submit()
+        return self.result()
+
+    monkeypatch.setattr(ApprovalDialog, "exec", fake_exec)
+    with qtbot.waitSignal(dialog.entry_voided, timeout=5000):
+        dialog.void()
+    row = sqlite3.connect(db_path).execute("SELECT status, void_by, void_reason FROM returns").fetchone()
+    assert row == ("void", "Chen Jing", "customer changed mind before leaving")

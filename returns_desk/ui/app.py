@@ -68,11 +68,27 @@ def run_window(db: str | None = None, lang: str | None = None) -> int:
     except ReturnsDeskError as exc:
         QMessageBox.critical(None, APP_NAME, exc.message(window_language(lang)))
         return 1
-    language = window_language(lang, desk.settings["language"])
-    window = MainWindow(desk, language, ui_settings())
-    window.show()
-    window.counter.model_edit.setFocus()
+    from returns_desk.services import backup_service
+    from returns_desk.services.people_service import PeopleService
+    from returns_desk.ui.people_dialogs import FirstRunDialog, SignInDialog
+
     try:
+        language = window_language(lang, desk.settings["language"])
+        people = PeopleService(desk)
+        if not people.is_set_up():
+            if not FirstRunDialog.run(people, language):
+                return 0
+            language = window_language(lang, desk.settings["language"])
+        actor = SignInDialog.ask(people, language)
+        if actor is None:
+            return 0
+        try:
+            backup_service.daily_backup_if_due(desk, actor=actor.name)
+        except ReturnsDeskError as exc:
+            QMessageBox.warning(None, APP_NAME, exc.message(language))
+        window = MainWindow(desk, language, ui_settings(), actor)
+        window.show()
+        window.counter.model_edit.setFocus()
         return app.exec()
     finally:
         desk.close()

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import html
 
-from PySide6.QtCore import QSettings, Qt, Signal, Slot
+from PySide6.QtCore import Qt, Signal, Slot
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QApplication,
@@ -29,6 +29,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from collections.abc import Callable
+
+from returns_desk.domain.auth import Actor
 from returns_desk.domain.errors import RefusedError, ReturnsDeskError
 from returns_desk.domain.lookup import LookupResult
 from returns_desk.domain.messages import say
@@ -37,8 +40,10 @@ from returns_desk.domain.returns import ReturnDraft
 from returns_desk.domain.text import parse_date
 from returns_desk.services import lookup_service
 from returns_desk.services.desk import Desk
+from returns_desk.services.people_service import PeopleService
 from returns_desk.services.returns_service import ReturnsService
 from returns_desk.ui import messages
+from returns_desk.ui.people_dialogs import ApprovalDialog
 from returns_desk.ui.scanner import ScanCatcher, strip_affixes
 
 VERDICT_ICONS = {
@@ -63,12 +68,13 @@ class CounterPage(QWidget):
 
     return_recorded = Signal(str)
 
-    def __init__(self, desk: Desk, lang: str, ui_settings: QSettings, parent: QWidget | None = None) -> None:
+    def __init__(self, desk: Desk, lang: str, actor: Callable[[], Actor], parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.desk = desk
         self.lang = lang
-        self.ui_settings = ui_settings
+        self.actor = actor
         self.service = ReturnsService(desk)
+        self.people = PeopleService(desk)
         self.result: LookupResult | None = None
         self._amount_touched = False
         self._build()
@@ -91,16 +97,11 @@ class CounterPage(QWidget):
         self.model_edit.setPlaceholderText(self.tr("Type or scan the model number, e.g. A1257"))
         self.model_edit.setMaxLength(256)
         self.model_label.setBuddy(self.model_edit)
-        self.clerk_edit = QLineEdit(self.ui_settings.value("counter/clerk", "", str))
-        self.clerk_edit.setPlaceholderText(self.tr("Your name"))
-        self.clerk_edit.setMaximumWidth(220)
-        clerk_label = QLabel(self.tr("C&lerk"))
-        clerk_label.setBuddy(self.clerk_edit)
+        self.clerk_label = QLabel()
         top.addWidget(self.model_label)
         top.addWidget(self.model_edit, 1)
         top.addSpacing(16)
-        top.addWidget(clerk_label)
-        top.addWidget(self.clerk_edit)
+        top.addWidget(self.clerk_label)
         root.addLayout(top)
 
         banner_row = QHBoxLayout()
@@ -255,7 +256,7 @@ class CounterPage(QWidget):
         # tab order follows the clerk's path through the form
         chain = [self.model_edit, self.suggest_list, self.batch_edit, self.made_edit, self.serial_edit, self.serial_fix_button,
                  self.condition_combo, self.isolated_check, self.remedy_combo, self.amount_edit, self.replacement_edit,
-                 self.proof_combo, self.receipt_edit, self.contact_edit, self.notes_edit, self.save_button, self.clerk_edit]
+                 self.proof_combo, self.receipt_edit, self.contact_edit, self.notes_edit, self.save_button]
         for a, b in zip(chain, chain[1:]):
             QWidget.setTabOrder(a, b)
 
@@ -276,7 +277,6 @@ class CounterPage(QWidget):
         self.remedy_combo.currentIndexChanged.connect(self._on_remedy_changed)
         self.amount_edit.textEdited.connect(self._on_amount_edited)
         self.receipt_edit.textEdited.connect(self._on_receipt_edited)
-        self.clerk_edit.editingFinished.connect(lambda: self.ui_settings.setValue("counter/clerk", self.clerk_edit.text().strip()))
         QShortcut(QKeySequence("Ctrl+S"), self, activated=self.save)
         QShortcut(QKeySequence("F4"), self, activated=self.accept_serial_fix)
         QShortcut(QKeySequence("Ctrl+N"), self, activated=self.clear_form)
@@ -550,7 +550,7 @@ class CounterPage(QWidget):
         return ReturnDraft(
             model_input=self.model_edit.text(),
             remedy=self.remedy_combo.currentData() or "",
-            clerk=self.clerk_edit.text(),
+            clerk=self.actor().name,
             amount=self.amount_edit.text(),
             serial=self.serial_edit.text() or None,
             batch=self.batch_edit.text() or None,
@@ -590,19 +590,17 @@ class CounterPage(QWidget):
         if not self.isolated_check.isChecked():
             self._fail(self.tr("Confirm that the unit is isolated as the card says."), self.isolated_check)
             return
-        if not self.clerk_edit.text().strip():
-            self._fail(self.tr("Enter your name in the Clerk field."), self.clerk_edit)
-            return
+        actor = self.actor()
         override: str | None = None
+        approver: Actor | None = None
         for _attempt in range(2):
             try:
-                entry = self.service.record(self._draft(override))
+                entry = self.service.record(self._draft(override), actor=actor, approver=approver)
             except RefusedError as exc:
                 if exc.key in ("duplicate_serial", "amount_over_bound") and override is None:
-                    override = messages.ask_text(
-                        self, self.tr("Manager override"),
-                        exc.message(self.lang) + "\n\n" + self.tr("Reason for the override (a manager approves it):"))
-                    if override:
+                    approval = self._ask_override(exc.message(self.lang))
+                    if approval is not None:
+                        approver, override = approval
                         continue
                 self._fail(exc.message(self.lang), self._field_widget(exc.field))
                 return
@@ -619,11 +617,22 @@ class CounterPage(QWidget):
         self.return_recorded.emit(entry["ticket"])
         self.clear_form(keep_ticket=True)
 
+    def _ask_override(self, why: str) -> tuple[Actor, str] | None:
+        """A manager signed in gives the reason; otherwise a manager approves with their PIN."""
+        actor = self.actor()
+        if actor.may("override"):
+            reason = messages.ask_text(self, self.tr("Override"), why + "\n\n" + self.tr("Reason for the override:"))
+            return (actor, reason) if reason else None
+        return ApprovalDialog.ask(self.people, self.lang, "override", why, self)
+
+    def set_signed_in(self, actor: Actor) -> None:
+        self.clerk_label.setText(self.tr("Signed in: %1").replace("%1", actor.name))
+
     def _field_widget(self, field: str | None) -> QWidget | None:
         return {
             "model": self.model_edit, "serial": self.serial_edit, "batch_code": self.batch_edit, "batch": self.batch_edit,
             "manufacture_date": self.made_edit, "amount": self.amount_edit, "remedy": self.remedy_combo,
-            "condition": self.condition_combo, "clerk": self.clerk_edit, "notes": self.notes_edit,
+            "condition": self.condition_combo, "notes": self.notes_edit,
             "receipt": self.receipt_edit, "customer_contact": self.contact_edit, "replacement_model": self.replacement_edit,
         }.get(field or "")
 

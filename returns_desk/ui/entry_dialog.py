@@ -18,22 +18,28 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from collections.abc import Callable
+
+from returns_desk.domain.auth import Actor
 from returns_desk.domain.errors import ReturnsDeskError
 from returns_desk.services.clock import zone
 from returns_desk.services.desk import Desk
 from returns_desk.services.log_service import LogService
+from returns_desk.services.people_service import PeopleService
 from returns_desk.services.returns_service import ReturnsService
 from returns_desk.ui import messages
+from returns_desk.ui.people_dialogs import ApprovalDialog
 
 
 class EntryDialog(QDialog):
     entry_voided = Signal(str)
 
-    def __init__(self, desk: Desk, lang: str, ticket: str, parent: QWidget | None = None) -> None:
+    def __init__(self, desk: Desk, lang: str, ticket: str, actor: Callable[[], Actor], parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.desk = desk
         self.lang = lang
         self.ticket = ticket
+        self.actor = actor
         self.returns = ReturnsService(desk)
         self.setWindowTitle(self.tr("Return %1").replace("%1", ticket))
         self.resize(720, 640)
@@ -101,14 +107,18 @@ class EntryDialog(QDialog):
 
     @Slot()
     def void(self) -> None:
-        reason = messages.ask_text(self, self.tr("Void return"), self.tr("Why is %1 void? (the entry stays, marked void)").replace("%1", self.ticket))
+        question = self.tr("Why is %1 void? (the entry stays, marked void)").replace("%1", self.ticket)
+        actor = self.actor()
+        if actor.may("void"):
+            reason = messages.ask_text(self, self.tr("Void return"), question)
+            approver = actor
+        else:
+            approval = ApprovalDialog.ask(PeopleService(self.desk), self.lang, "void", question, self)
+            approver, reason = approval if approval else (actor, None)
         if not reason:
             return
-        manager = messages.ask_text(self, self.tr("Void return"), self.tr("Manager approving the void:"))
-        if not manager:
-            return
         try:
-            self.returns.void(self.ticket, reason=reason, by=manager)
+            self.returns.void(self.ticket, reason=reason, by=approver)
         except ReturnsDeskError as exc:
             messages.error(self, self.tr("Void return"), exc.message(self.lang))
             return

@@ -2,32 +2,83 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QSettings, Slot
+from PySide6.QtCore import QEvent, QObject, QSettings, Qt, QTimer, Slot
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
-from PySide6.QtWidgets import QLabel, QMainWindow, QMessageBox, QTabWidget, QWidget
+from PySide6.QtWidgets import (
+    QApplication,
+    QLabel,
+    QMainWindow,
+    QMessageBox,
+    QPushButton,
+    QStackedWidget,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
+)
 
 from returns_desk import APP_NAME, __version__
+from returns_desk.domain.auth import Actor
 from returns_desk.domain.errors import ReturnsDeskError
 from returns_desk.services import backup_service
 from returns_desk.services.desk import Desk
+from returns_desk.services.people_service import PeopleService
 from returns_desk.ui import messages
 from returns_desk.ui.counter_page import CounterPage
+from returns_desk.ui.people_dialogs import SignInDialog
 from returns_desk.ui.returns_log_page import ReturnsLogPage
 
 
+class _IdleWatch(QObject):
+    """Restarts the auto-lock timer on every key press or mouse click in the application."""
+
+    def __init__(self, timer: QTimer) -> None:
+        super().__init__(timer)
+        self.timer = timer
+
+    def eventFilter(self, obj: QObject, event: QEvent) -> bool:  # noqa: N802
+        if event.type() in (QEvent.Type.KeyPress, QEvent.Type.MouseButtonPress) and self.timer.interval() > 0:
+            self.timer.start()
+        return False
+
+
 class MainWindow(QMainWindow):
-    def __init__(self, desk: Desk, lang: str, ui_settings: QSettings, parent: QWidget | None = None) -> None:
+    """The signed-in clerk (``actor``) is passed to every page; locking hides the pages until
+    someone signs in again (the same clerk, or another: a quick switch)."""
+
+    def __init__(self, desk: Desk, lang: str, ui_settings: QSettings, actor: Actor, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.desk = desk
         self.lang = lang
         self.ui_settings = ui_settings
+        self.actor = actor
+        self.people = PeopleService(desk)
         self.setWindowTitle(f"{APP_NAME} — {desk.settings['store_name']}")
         self.tabs = QTabWidget()
-        self.counter = CounterPage(desk, lang, ui_settings)
-        self.log_page = ReturnsLogPage(desk, lang)
+        self.counter = CounterPage(desk, lang, lambda: self.actor)
+        self.log_page = ReturnsLogPage(desk, lang, lambda: self.actor)
         self.tabs.addTab(self.counter, self.tr("&Counter (F2)"))
         self.tabs.addTab(self.log_page, self.tr("Returns &log (F3)"))
-        self.setCentralWidget(self.tabs)
+        self.lock_page = QWidget()
+        lock_layout = QVBoxLayout(self.lock_page)
+        lock_label = QLabel(self.tr("Locked. Sign in to continue."))
+        lock_label.setObjectName("verdictReason")
+        self.unlock_button = QPushButton(self.tr("&Sign in…"))
+        self.unlock_button.clicked.connect(self.unlock)
+        lock_layout.addStretch(1)
+        lock_layout.addWidget(lock_label, 0, Qt.AlignmentFlag.AlignHCenter)
+        lock_layout.addWidget(self.unlock_button, 0, Qt.AlignmentFlag.AlignHCenter)
+        lock_layout.addStretch(1)
+        self.stack = QStackedWidget()
+        self.stack.addWidget(self.tabs)
+        self.stack.addWidget(self.lock_page)
+        self.setCentralWidget(self.stack)
+        self.idle_timer = QTimer(self)
+        self.idle_timer.setSingleShot(True)
+        self.idle_timer.timeout.connect(self.lock)
+        self._idle_watch = _IdleWatch(self.idle_timer)
+        QApplication.instance().installEventFilter(self._idle_watch)
+        self._apply_auto_lock()
+        self.counter.set_signed_in(actor)
         self.counter.return_recorded.connect(self.log_page.refresh)
         self.counter.return_recorded.connect(self._update_status)
         self.tabs.currentChanged.connect(self._on_tab_changed)
@@ -41,6 +92,10 @@ class MainWindow(QMainWindow):
 
     def _build_menus(self) -> None:
         file_menu = self.menuBar().addMenu(self.tr("&File"))
+        lock = QAction(self.tr("&Lock / switch clerk"), self)
+        lock.setShortcut(QKeySequence("Ctrl+L"))
+        lock.triggered.connect(self.lock)
+        file_menu.addAction(lock)
         backup = QAction(self.tr("&Back up the database now"), self)
         backup.triggered.connect(self.backup_now)
         file_menu.addAction(backup)
@@ -78,10 +133,52 @@ class MainWindow(QMainWindow):
     def _update_status(self) -> None:
         s = self.desk.settings
         self.status_label.setText(
-            self.tr("Store: %1 · Counter: %2 · Market: %3 (%4) · Catalogue %5 · %6")
+            self.tr("Store: %1 · Counter: %2 · Clerk: %7 · Market: %3 (%4) · Catalogue %5 · %6")
             .replace("%1", s["store_name"]).replace("%2", s["counter"]).replace("%3", s.market)
             .replace("%4", s.currency).replace("%5", self.desk.catalogue.version).replace("%6", self.desk.conn.path)
+            .replace("%7", self.actor.name)
         )
+
+    def _apply_auto_lock(self) -> None:
+        try:
+            minutes = max(0, int(self.desk.settings["auto_lock_minutes"] or 0))
+        except ValueError:
+            minutes = 10
+        self.idle_timer.setInterval(minutes * 60_000)
+        if minutes:
+            self.idle_timer.start()
+        else:
+            self.idle_timer.stop()
+
+    @property
+    def locked(self) -> bool:
+        return self.stack.currentWidget() is self.lock_page
+
+    @Slot()
+    def lock(self) -> None:
+        """Ctrl+L, or idle for the manager's auto-lock time: hide everything until a sign-in."""
+        if self.locked:
+            return
+        self.people.sign_out(self.actor)
+        self.stack.setCurrentWidget(self.lock_page)
+        self.menuBar().setEnabled(False)
+        self.unlock_button.setFocus()
+
+    @Slot()
+    def unlock(self) -> None:
+        actor = SignInDialog.ask(self.people, self.lang, self, who=self.actor.name)
+        if actor is None:
+            return
+        self.signed_in(actor)
+
+    def signed_in(self, actor: Actor) -> None:
+        self.actor = actor
+        self.counter.set_signed_in(actor)
+        self.stack.setCurrentWidget(self.tabs)
+        self.menuBar().setEnabled(True)
+        self._update_status()
+        self._apply_auto_lock()
+        self.show_counter()
 
     @Slot()
     def show_counter(self) -> None:
@@ -101,7 +198,7 @@ class MainWindow(QMainWindow):
     @Slot()
     def backup_now(self) -> None:
         try:
-            path = backup_service.backup(self.desk, actor=self.counter.clerk_edit.text().strip() or "window")
+            path = backup_service.backup(self.desk, actor=self.actor.name)
         except ReturnsDeskError as exc:
             messages.error(self, self.tr("Backup"), exc.message(self.lang))
             return
@@ -133,6 +230,9 @@ class MainWindow(QMainWindow):
         )
 
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802
+        QApplication.instance().removeEventFilter(self._idle_watch)
+        QApplication.instance().removeEventFilter(self.counter.scanner)
+        self.idle_timer.stop()
         self.ui_settings.setValue("window/geometry", self.saveGeometry())
         self.ui_settings.sync()
         super().closeEvent(event)

@@ -17,6 +17,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from collections.abc import Callable
+
+from returns_desk.domain.auth import Actor
 from returns_desk.domain.text import parse_date
 from returns_desk.services.desk import Desk
 from returns_desk.services.log_service import LogService
@@ -31,10 +34,11 @@ class ReturnsLogPage(QWidget):
 
     entry_voided = Signal(str)
 
-    def __init__(self, desk: Desk, lang: str, parent: QWidget | None = None) -> None:
+    def __init__(self, desk: Desk, lang: str, actor: Callable[[], Actor], parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.desk = desk
         self.lang = lang
+        self.actor = actor
         self.log = LogService(desk)
         self.returns = ReturnsService(desk)
         layout = QVBoxLayout(self)
@@ -163,7 +167,7 @@ class ReturnsLogPage(QWidget):
     def open_current(self) -> None:
         ticket = self.current_ticket()
         if ticket:
-            dialog = EntryDialog(self.desk, self.lang, ticket, self)
+            dialog = EntryDialog(self.desk, self.lang, ticket, self.actor, self)
             dialog.entry_voided.connect(self._on_voided)
             dialog.exec()
 
@@ -171,7 +175,7 @@ class ReturnsLogPage(QWidget):
     def void_current(self) -> None:
         ticket = self.current_ticket()
         if ticket:
-            dialog = EntryDialog(self.desk, self.lang, ticket, self)
+            dialog = EntryDialog(self.desk, self.lang, ticket, self.actor, self)
             dialog.entry_voided.connect(self._on_voided)
             dialog.void()
             dialog.deleteLater()

@@ -1,0 +1,183 @@
+"""First run, sign-in and manager approval. Dialogs return values; the services do the work."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import (
+    QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QLabel,
+    QLineEdit,
+    QVBoxLayout,
+    QWidget,
+)
+
+from returns_desk.domain.auth import Actor
+from returns_desk.domain.catalogue import MARKETS
+from returns_desk.domain.errors import ReturnsDeskError
+from returns_desk.services.people_service import PeopleService
+
+
+def _pin_edit() -> QLineEdit:
+    edit = QLineEdit()
+    edit.setEchoMode(QLineEdit.EchoMode.Password)
+    edit.setMaxLength(12)
+    edit.setInputMethodHints(Qt.InputMethodHint.ImhDigitsOnly | Qt.InputMethodHint.ImhSensitiveData)
+    return edit
+
+
+class _Form(QDialog):
+    def __init__(self, title: str, intro: str, parent: QWidget | None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle(title)
+        self.setMinimumWidth(460)
+        layout = QVBoxLayout(self)
+        self.intro = QLabel(intro)
+        self.intro.setWordWrap(True)
+        self.intro.setVisible(bool(intro))
+        layout.addWidget(self.intro)
+        self.form = QFormLayout()
+        layout.addLayout(self.form)
+        self.error = QLabel()
+        self.error.setObjectName("errorLabel")
+        self.error.setWordWrap(True)
+        layout.addWidget(self.error)
+        self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
+        self.buttons.accepted.connect(self.submit)
+        self.buttons.rejected.connect(self.reject)
+        layout.addWidget(self.buttons)
+
+    def submit(self) -> None:  # pragma: no cover - overridden
+        self.accept()
+
+
+class FirstRunDialog(_Form):
+    """A new database: the store, the counter and the first manager. No default password exists."""
+
+    def __init__(self, people: PeopleService, lang: str, parent: QWidget | None = None) -> None:
+        super().__init__(
+            self.tr("Set up Returns Desk"),
+            self.tr("This database is new. Enter the store and counter, and create the first manager account. "
+                    "The manager's PIN approves voids and overrides and adds clerks."),
+            parent,
+        )
+        self.people = people
+        self.lang = lang
+        self.store_edit = QLineEdit()
+        self.counter_edit = QLineEdit("C1")
+        self.market_combo = QComboBox()
+        names = {"CN": self.tr("China (CNY)"), "US": self.tr("United States (USD)"), "CA": self.tr("Canada (CAD)"),
+                 "AU": self.tr("Australia (AUD)"), "JP": self.tr("Japan (JPY)")}
+        for m in MARKETS:
+            self.market_combo.addItem(names[m], m)
+        self.language_combo = QComboBox()
+        self.language_combo.addItem("简体中文", "zh_CN")
+        self.language_combo.addItem("English", "en")
+        self.language_combo.setCurrentIndex(0 if lang.startswith("zh") else 1)
+        self.manager_edit = QLineEdit()
+        self.pin_edit = _pin_edit()
+        self.pin2_edit = _pin_edit()
+        for label, w in ((self.tr("Store name"), self.store_edit), (self.tr("Counter id"), self.counter_edit),
+                         (self.tr("Market"), self.market_combo), (self.tr("Language"), self.language_combo),
+                         (self.tr("Manager's name"), self.manager_edit), (self.tr("Manager's PIN (4–12 digits)"), self.pin_edit),
+                         (self.tr("PIN again"), self.pin2_edit)):
+            self.form.addRow(label, w)
+
+    def submit(self) -> None:
+        if self.pin_edit.text() != self.pin2_edit.text():
+            self.error.setText(self.tr("The two PINs differ."))
+            self.pin2_edit.setFocus()
+            return
+        try:
+            self.people.setup(store=self.store_edit.text(), counter=self.counter_edit.text(), market=self.market_combo.currentData(),
+                              manager=self.manager_edit.text(), pin=self.pin_edit.text(), language=self.language_combo.currentData())
+        except ReturnsDeskError as exc:
+            self.error.setText(exc.message(self.lang))
+            return
+        self.accept()
+
+    @classmethod
+    def run(cls, people: PeopleService, lang: str, parent: QWidget | None = None) -> bool:
+        return cls(people, lang, parent).exec() == QDialog.DialogCode.Accepted
+
+
+class SignInDialog(_Form):
+    def __init__(self, people: PeopleService, lang: str, parent: QWidget | None = None, *, who: str = "") -> None:
+        super().__init__(self.tr("Sign in"), self.tr("Sign in with your name and PIN."), parent)
+        self.people = people
+        self.lang = lang
+        self.actor: Actor | None = None
+        self.name_combo = QComboBox()
+        self.name_combo.setEditable(True)
+        for c in people.list_clerks():
+            if c["active"]:
+                self.name_combo.addItem(c["name"])
+        self.name_combo.setCurrentText(who)
+        self.pin_edit = _pin_edit()
+        self.form.addRow(self.tr("Name"), self.name_combo)
+        self.form.addRow(self.tr("PIN"), self.pin_edit)
+        self.pin_edit.setFocus()
+
+    def submit(self) -> None:
+        try:
+            self.actor = self.people.authenticate(self.name_combo.currentText(), self.pin_edit.text())
+        except ReturnsDeskError as exc:
+            self.error.setText(exc.message(self.lang))
+            self.pin_edit.clear()
+            self.pin_edit.setFocus()
+            return
+        self.accept()
+
+    @classmethod
+    def ask(cls, people: PeopleService, lang: str, parent: QWidget | None = None, who: str = "") -> Actor | None:
+        dialog = cls(people, lang, parent, who=who)
+        return dialog.actor if dialog.exec() == QDialog.DialogCode.Accepted else None
+
+
+class ApprovalDialog(_Form):
+    """A manager approves on the spot with their PIN, with a reason; nobody signs out."""
+
+    def __init__(self, people: PeopleService, lang: str, permission: str, text: str, parent: QWidget | None = None,
+                 *, need_reason: bool = True) -> None:
+        super().__init__(self.tr("Manager approval"), text, parent)
+        self.people = people
+        self.lang = lang
+        self.permission = permission
+        self.need_reason = need_reason
+        self.result_value: tuple[Actor, str] | None = None
+        self.manager_combo = QComboBox()
+        self.manager_combo.setEditable(True)
+        for c in people.list_clerks():
+            if c["active"] and c["role"] == "manager":
+                self.manager_combo.addItem(c["name"])
+        self.pin_edit = _pin_edit()
+        self.reason_edit = QLineEdit()
+        self.reason_edit.setMaxLength(500)
+        self.form.addRow(self.tr("Manager"), self.manager_combo)
+        self.form.addRow(self.tr("Manager's PIN"), self.pin_edit)
+        if need_reason:
+            self.form.addRow(self.tr("Reason"), self.reason_edit)
+        self.pin_edit.setFocus()
+
+    def submit(self) -> None:
+        reason = self.reason_edit.text().strip()
+        if self.need_reason and not reason:
+            self.error.setText(self.tr("Give the reason."))
+            self.reason_edit.setFocus()
+            return
+        try:
+            approver = self.people.approve(self.manager_combo.currentText(), self.pin_edit.text(), self.permission)
+        except ReturnsDeskError as exc:
+            self.error.setText(exc.message(self.lang))
+            self.pin_edit.clear()
+            return
+        self.result_value = (approver, reason)
+        self.accept()
+
+    @classmethod
+    def ask(cls, people: PeopleService, lang: str, permission: str, text: str, parent: QWidget | None = None,
+            *, need_reason: bool = True) -> tuple[Actor, str] | None:
+        dialog = cls(people, lang, permission, text, parent, need_reason=need_reason)
+        return dialog.result_value if dialog.exec() == QDialog.DialogCode.Accepted else None
