@@ -192,7 +192,7 @@ _EN: dict[str, str] = {
     "tally_empty": "No returns in this period.",
     "report_written": "Report written to {path}",
     "report_closed": "Day {date} closed: Z No. {number}. Report written to {path}",
-    "export_written": "Export written to {path} ({rows} rows)",
+    "export_written": "Export written to {path}; rows: {rows}",
     "day_already_closed": "{date} is already closed (Z No. {number}) for {scope}; print a reprint instead.",
     "close_future": "{date} has not begun yet in the store's time zone; it cannot be closed.",
     "manager_required": "Closing a day needs the manager's name (--manager NAME).",

@@ -8,7 +8,7 @@ import csv
 import os
 from pathlib import Path
 
-from returns_desk.export.files import atomic_path
+from returns_desk.reports.files import atomic_path
 from returns_desk.export.tally import Tally, guard_cell
 
 

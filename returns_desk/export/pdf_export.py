@@ -8,7 +8,7 @@ from pathlib import Path
 
 from returns_desk.domain.messages import normalise_lang, say
 from returns_desk.domain.money import format_amount
-from returns_desk.export.files import atomic_path
+from returns_desk.reports.files import atomic_path
 from returns_desk.export.tally import Tally
 from returns_desk.reports.daily import local_text
 from returns_desk.reports.html import document, esc, progress_section, table

@@ -9,9 +9,10 @@ import os
 from pathlib import Path
 
 import xlsxwriter
+import xlsxwriter.exceptions
 
 from returns_desk.domain.money import DIGITS
-from returns_desk.export.files import atomic_path
+from returns_desk.reports.files import atomic_path
 from returns_desk.export.tally import PROGRESS_COLUMNS, Tally
 
 SHEET_TALLY = "Tally"
@@ -84,5 +85,9 @@ def write_tally_xlsx(tally: Tally, path: str | os.PathLike[str], *, lang: str = 
             wp.set_column(1, 1, 44)
             wp.set_column(2, len(PROGRESS_COLUMNS) - 1, 12)
         finally:
-            wb.close()
+            try:
+                wb.close()
+            except xlsxwriter.exceptions.FileCreateError as exc:
+                cause = exc.args[0] if exc.args and isinstance(exc.args[0], OSError) else OSError(str(exc))
+                raise cause from None
     return Path(path)

@@ -94,14 +94,14 @@ def table(
     for i, h in enumerate(headers):
         w = f' width="{widths[i]}%"' if widths else ""
         align = ' align="right"' if i in num else ' align="left"'
-        wrap = " nowrap" if i in num else ""
+        wrap = ' style="white-space: nowrap"' if i in num else ""
         out.append(f"<th{w}{align}{wrap}>{h}</th>")
     out.append("</tr></thead><tbody>")
     for row in rows:
         out.append("<tr>")
         for i, cell in enumerate(row):
             align = ' align="right"' if i in num else ""
-            wrap = " nowrap" if i in keep else ""
+            wrap = ' style="white-space: nowrap"' if i in keep else ""
             out.append(f"<td{align}{wrap}>{cell}</td>")
         out.append("</tr>")
     out.append("</tbody></table>")
@@ -130,7 +130,7 @@ def progress_section(progress: Sequence[Mapping[str, Any]], titles: Mapping[str,
     heads = [t("rpt_recall"), ""] + [t(k) for k in ("rpt_received", "rpt_refunded", "rpt_replaced", "rpt_vouchered", "rpt_pending")]
     out = ['<table class="grid small" border="1" cellspacing="0" cellpadding="2" width="100%"><thead><tr>']
     for i, h in enumerate(heads):
-        out.append(f'<th align="{"right" if i >= 2 else "left"}" nowrap>{h}</th>' if i >= 2 else f'<th align="left">{h}</th>')
+        out.append(f'<th align="right" style="white-space: nowrap">{h}</th>' if i >= 2 else f'<th align="left">{h}</th>')
     out.append("</tr></thead><tbody>")
     for p in progress:
         title = (titles.get(p["recall_id"]) or {}).get(t.lang) or p["recall_id"]

@@ -83,6 +83,10 @@ def report_font(lang: str = "en", point_size: float = 9.0) -> QFont:
     if families:
         font.setFamilies(families)
     font.setPointSizeF(point_size)
+    # no "fi"/"ff" ligatures: text read back from the PDF (search, copy, pdftotext) stays as typed
+    if hasattr(font, "setFeature"):
+        for tag in ("liga", "clig", "dlig"):
+            font.setFeature(QFont.Tag(tag), 0)
     return font
 
 

@@ -16,6 +16,7 @@ from typing import Any
 
 from returns_desk.domain.errors import InputError, RefusedError
 from returns_desk.domain.messages import say
+from returns_desk.reports.files import WriteError
 from returns_desk.reports.daily import Scope, build_daily_report, recall_titles, snapshot_text
 from returns_desk.services.clock import business_date, utc_now, utc_text
 from returns_desk.services.desk import Desk
@@ -138,7 +139,10 @@ class DailyReportService:
         from returns_desk.reports.printing import render_pdf
 
         marker = {"at": utc_text(utc_now()), "by": by} if reprint else None
-        out = render_pdf(render_daily_html(report, lang, reprint=marker), path, page_size, lang=lang)
+        try:
+            out = render_pdf(render_daily_html(report, lang, reprint=marker), path, page_size, lang=lang)
+        except OSError as exc:
+            raise WriteError("write_failed", path=str(path), detail=exc.strerror or str(exc)) from None
         self.log_output(report, by=by, target=str(out), fmt=f"pdf-{page_size}", reprint=reprint)
         return out
 
