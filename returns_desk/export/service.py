@@ -18,15 +18,18 @@ from returns_desk.storage import repository as repo
 FORMATS = ("csv", "xlsx", "pdf")
 
 
-def fetch_tally(desk: Desk, date_from: dt.date, date_to: dt.date, group_by: Sequence[str], *, by: str) -> Tally:
-    """Non-voided returns between two business dates (inclusive) grouped as asked, with the
-    recall programme progress for the period and cumulative up to ``date_to``."""
+def fetch_tally(desk: Desk, date_from: dt.date, date_to: dt.date, group_by: Sequence[str], *, by: str, with_progress: bool = True) -> Tally:
+    """Non-voided returns between two business dates (inclusive) grouped as asked, with (unless
+    ``with_progress`` is False: the CSV has no place for it) the recall programme progress for
+    the period and cumulative up to ``date_to``."""
     if date_from > date_to:
         raise InputError("range_invalid", field="from", start=date_from.isoformat(), end=date_to.isoformat())
     rows = ReturnsService(desk).tally(date_from, date_to, list(group_by))
-    period = progress_table(repo.recall_progress(desk.conn, date_from.isoformat(), date_to.isoformat()))
-    cumulative = progress_table(repo.recall_progress(desk.conn, None, date_to.isoformat()))
-    progress = merge_progress(period, cumulative)
+    progress: tuple = ()
+    if with_progress:
+        period = progress_table(repo.recall_progress(desk.conn, date_from.isoformat(), date_to.isoformat()))
+        cumulative = progress_table(repo.recall_progress(desk.conn, None, date_to.isoformat()))
+        progress = merge_progress(period, cumulative)
     return build_tally(
         rows,
         date_from=date_from,
@@ -71,5 +74,5 @@ def export_tally(
 ) -> tuple[Path, Tally]:
     if fmt not in FORMATS:
         raise InputError("format_invalid", field="format")
-    tally = fetch_tally(desk, date_from, date_to, group_by, by=by)
+    tally = fetch_tally(desk, date_from, date_to, group_by, by=by, with_progress=fmt != "csv")
     return write_tally(desk, tally, fmt, out, lang=lang, page_size=page_size), tally

@@ -83,6 +83,7 @@ def table(
     small: bool = False,
     widths: Sequence[int] | None = None,
     nowrap: Iterable[int] = (),
+    chunk: int = 40,
 ) -> str:
     """A bordered grid. Cells are already-escaped HTML; ``numeric`` columns align right and
     ``nowrap`` columns (tickets, serials, times) never break inside their text."""
@@ -97,7 +98,13 @@ def table(
         wrap = ' style="white-space: nowrap"' if i in num else ""
         out.append(f"<th{w}{align}{wrap}>{h}</th>")
     out.append("</tr></thead><tbody>")
-    for row in rows:
+    head = "".join(out)
+    for n, row in enumerate(rows):
+        if n and chunk and n % chunk == 0:
+            # Qt lays out one long table in far more than linear time: a long list is printed
+            # as a run of tables of ``chunk`` rows that look like one
+            out.append("</tbody></table>")
+            out.append(head)
         out.append("<tr>")
         for i, cell in enumerate(row):
             align = ' align="right"' if i in num else ""
