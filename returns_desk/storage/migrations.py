@@ -106,9 +106,12 @@ def m001_initial(db: Database) -> None:
 
 
 @migrations()
-def m002_day_closures(db: Database) -> None:
+def m004_day_closures(db: Database) -> None:
     """Closed business days (Z reports): the report frozen as JSON, numbered per store and counter
-    (counter '*' is a close of the whole store). A closure is never changed or removed."""
+    (counter '*' is a close of the whole store). A closure is never changed or removed.
+
+    Named m004 so that it runs after main's m002_isolation_step and m003_people_and_audit_chain
+    once the branches are merged (migrations apply in the order they are defined here)."""
     db.executescript(
         """
         CREATE TABLE closures (
