@@ -19,6 +19,7 @@ from returns_desk.domain.errors import ReturnsDeskError
 from returns_desk.domain.messages import normalise_lang, say
 from returns_desk.domain.returns import CONDITIONS, ReturnDraft
 from returns_desk.domain.text import parse_date
+from returns_desk.export.tally import DEFAULT_GROUP_BY, GROUP_KEYS, parse_group_by
 
 
 def _common(parser: argparse.ArgumentParser, *, top: bool) -> None:
@@ -32,6 +33,23 @@ def _date(text: str):
         return parse_date(text)
     except ValueError:
         raise argparse.ArgumentTypeError(f"not a date (YYYY-MM-DD): {text!r}") from None
+
+
+def _positive(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        value = 0
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"not a positive whole number: {text!r}")
+    return value
+
+
+def _group_by(text: str) -> tuple[str, ...]:
+    try:
+        return parse_group_by(text)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
 
 
 def _market(text: str) -> str:
@@ -86,6 +104,31 @@ def build_parser() -> argparse.ArgumentParser:
     ri = rc_sub.add_parser("import", help="validate a catalogue file and make it the active one")
     _common(ri, top=False)
     ri.add_argument("file", metavar="FILE")
+
+    rp = sub.add_parser("report", help="the daily return report as PDF (X any time; --close for the numbered Z)")
+    _common(rp, top=False)
+    rp_sub = rp.add_subparsers(dest="report_command", metavar="daily", required=True)
+    rd = rp_sub.add_parser("daily", help="daily return report for a business date (default: today in the store's zone)")
+    _common(rd, top=False)
+    rd.add_argument("--date", metavar="YYYY-MM-DD", type=_date, help="business date (default: today in the store's time zone)")
+    rd.add_argument("--pdf", metavar="FILE", required=True, help="write the report to this PDF file")
+    rd.add_argument("--counter", metavar="ID", help="one counter (default: the whole store)")
+    rd.add_argument("--close", action="store_true", help="close the day: freeze the report as the next numbered Z")
+    rd.add_argument("--manager", metavar="NAME", help="the manager closing the day (needed with --close)")
+    rd.add_argument("--reprint", metavar="N", type=_positive, help="reprint Z number N from its frozen snapshot")
+    rd.add_argument("--page-size", choices=("A4", "Letter"), default="A4")
+
+    ex = sub.add_parser("export", help="tally of returns for a date range as CSV, XLSX or PDF")
+    _common(ex, top=False)
+    ex.add_argument("--from", dest="date_from", metavar="DATE", required=True, type=_date)
+    ex.add_argument("--to", dest="date_to", metavar="DATE", required=True, type=_date)
+    ex.add_argument("--format", required=True, choices=("csv", "xlsx", "pdf"))
+    ex.add_argument("--out", metavar="FILE", required=True)
+    ex.add_argument(
+        "--group-by", metavar="KEYS", type=_group_by, default=DEFAULT_GROUP_BY,
+        help="comma-separated, in column order: " + ", ".join(GROUP_KEYS) + " (default: model,remedy)",
+    )
+    ex.add_argument("--page-size", choices=("A4", "Letter"), default="A4", help="for --format pdf")
 
     bk = sub.add_parser("backup", help="write a consistent copy of the database")
     _common(bk, top=False)
@@ -351,6 +394,65 @@ def cmd_verify(args: argparse.Namespace, lang: str) -> int:
     return 1
 
 
+def _actor(args: argparse.Namespace) -> str:
+    return getattr(args, "manager", None) or os.environ.get("USER") or os.environ.get("USERNAME") or "cli"
+
+
+def _warn_fonts(lang: str) -> None:
+    from returns_desk.reports.printing import CJK_FAMILIES, cjk_family
+
+    if cjk_family() is None:
+        print(f"returns-desk: {say('no_cjk_font', lang, fonts=', '.join(CJK_FAMILIES))}", file=sys.stderr)
+
+
+def cmd_report(args: argparse.Namespace, lang: str) -> int:
+    from returns_desk.reports.service import DailyReportService
+
+    if args.close and not (args.manager or "").strip():
+        raise _usage(say("close_manager_required", lang))
+    if args.close and args.reprint:
+        raise _usage("--close and --reprint cannot be used together")
+    desk = _open(args)
+    try:
+        svc = DailyReportService(desk)
+        day = args.date or svc.today()
+        by = _actor(args)
+        _warn_fonts(lang)
+        if args.close:
+            report = svc.close_day(day, args.counter, manager=args.manager.strip())
+            out = svc.write_pdf(report, args.pdf, lang=lang, by=by, page_size=args.page_size)
+            print(say("report_closed", lang, date=day.isoformat(), number=report["z_number"], path=str(out)))
+            return 0
+        if args.reprint:
+            report, reprint = svc.reprint(z_number=args.reprint, counter=args.counter), True
+        else:
+            report, reprint = svc.report(day, args.counter, by=by)
+        out = svc.write_pdf(report, args.pdf, lang=lang, by=by, page_size=args.page_size, reprint=reprint)
+    finally:
+        desk.close()
+    print(say("report_written", lang, path=str(out)))
+    return 0
+
+
+def cmd_export(args: argparse.Namespace, lang: str) -> int:
+    from returns_desk.export.service import export_tally
+
+    if args.date_from > args.date_to:
+        raise _usage(say("range_invalid", lang, start=args.date_from.isoformat(), end=args.date_to.isoformat()))
+    desk = _open(args)
+    try:
+        if args.format == "pdf":
+            _warn_fonts(lang)
+        out, tally = export_tally(
+            desk, args.date_from, args.date_to, args.format, args.out, group_by=args.group_by, by=_actor(args),
+            lang=lang, page_size=args.page_size,
+        )
+    finally:
+        desk.close()
+    print(say("export_written", lang, path=str(out), rows=len(tally.rows)))
+    return 0
+
+
 class _UsageError(Exception):
     pass
 
@@ -360,8 +462,9 @@ def _usage(message: str) -> _UsageError:
 
 
 COMMANDS = {
-    "lookup": cmd_lookup, "record": cmd_record, "recalls": cmd_recalls, "backup": cmd_backup, "restore": cmd_restore,
-    "setup": cmd_setup, "clerks": cmd_clerks, "void": cmd_void, "verify": cmd_verify,
+    "lookup": cmd_lookup, "record": cmd_record, "recalls": cmd_recalls, "report": cmd_report, "export": cmd_export,
+    "backup": cmd_backup, "restore": cmd_restore, "setup": cmd_setup, "clerks": cmd_clerks, "void": cmd_void,
+    "verify": cmd_verify,
 }
 
 

@@ -44,3 +44,28 @@ def test_import_linter_contracts_hold():
     result = subprocess.run([str(lint)], cwd=PKG.parent, capture_output=True, text=True)
     assert result.returncode == 0, result.stdout + result.stderr
     assert "broken" not in result.stdout.lower().replace("0 broken", "")
+
+
+def test_reports_and_exports_hold_no_sql_and_qt_only_in_printing():
+    for layer in ("reports", "export"):
+        for path, names in imports_of(PKG / layer).items():
+            bad = {n for n in names if n.split(".")[0] in {"sqlite3", "sqlite_utils"}}
+            if path != "reports/printing.py":
+                bad |= {n for n in names if n.split(".")[0] == "PySide6"}
+            bad |= {n for n in names if n.startswith("returns_desk.ui")}
+            assert not bad, f"{path} imports {bad}"
+        for path in (PKG / layer).rglob("*.py"):
+            text = path.read_text(encoding="utf-8")
+            for word in ("SELECT ", "INSERT INTO", "UPDATE returns", "CREATE TABLE"):
+                assert word not in text, f"{path.name} holds SQL ({word.strip()})"
+
+
+def test_message_tables_have_no_duplicate_keys():
+    """A key written twice silently replaces the first text (merges make this easy to miss)."""
+    import collections
+
+    tree = ast.parse((PKG / "domain" / "messages.py").read_text(encoding="utf-8"))
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Dict):
+            keys = [k.value for k in node.keys if isinstance(k, ast.Constant)]
+            assert not [k for k, n in collections.Counter(keys).items() if n > 1]

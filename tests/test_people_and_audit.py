@@ -269,3 +269,17 @@ def test_cli_restore(db_path, tmp_path):
     garbage.write_bytes(os.urandom(4096))
     r = run("restore", str(garbage), db=db_path)
     assert r.returncode == 2 and "Nothing was changed" in r.stderr
+
+
+def test_a_clerk_cannot_close_the_day_or_export(people, desk, tmp_path):
+    from returns_desk.export.service import export_tally
+    from returns_desk.reports.service import DailyReportService
+
+    day = dt.date(2025, 7, 1)
+    with pytest.raises(RefusedError) as err:
+        DailyReportService(desk).close_day(day, manager=CLERK)
+    assert err.value.key == "manager_required"
+    with pytest.raises(RefusedError):
+        export_tally(desk, day, day, "csv", tmp_path / "t.csv", group_by=["model"], by=CLERK)
+    assert not (tmp_path / "t.csv").exists()
+    assert DailyReportService(desk).close_day(day, manager=MANAGER)["z_number"] == 1

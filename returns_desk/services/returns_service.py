@@ -47,6 +47,15 @@ def entry_json(row: dict[str, Any], *, reveal_contact: bool = False) -> dict[str
     return out
 
 
+def _first_open_day(db: Any, store: str, counter: str, day: dt.date) -> dt.date:
+    """The day itself, or when a manager already closed it (Z) for this counter or the whole store,
+    the next business day that is still open: a return recorded after the close belongs there."""
+    closed = repo.closed_dates_from(db, store, counter, day.isoformat())
+    while day.isoformat() in closed:
+        day += dt.timedelta(days=1)
+    return day
+
+
 class ReturnsService:
     def __init__(self, desk: Desk) -> None:
         self.desk = desk
@@ -95,6 +104,7 @@ class ReturnsService:
             if overrides:
                 approved_by = approver if approver is not None else actor
                 approved_by.require("override")
+            day = _first_open_day(db, s["store_code"], s["counter"], day)
             seq = repo.next_ticket_number(db, s["store_code"], s["counter"], day.isoformat())
             ticket = f"{s['store_code']}-{s['counter']}-{day.strftime('%Y%m%d')}-{seq:04d}"
             row = {

@@ -157,5 +157,33 @@ def m003_people_and_audit_chain(db: Database) -> None:
     )
 
 
+@migrations()
+def m004_day_closures(db: Database) -> None:
+    """Closed business days (Z reports): the report frozen as JSON, numbered per store and counter
+    (counter '*' is a close of the whole store). A closure is never changed or removed."""
+    db.executescript(
+        """
+        CREATE TABLE closures (
+            id INTEGER PRIMARY KEY,
+            store TEXT NOT NULL,
+            counter TEXT NOT NULL,                -- '*' = the whole store
+            business_date TEXT NOT NULL,
+            z_number INTEGER NOT NULL CHECK (z_number >= 1),
+            closed_at TEXT NOT NULL,              -- UTC, ISO 8601 with Z
+            closed_by TEXT NOT NULL,
+            snapshot TEXT NOT NULL,               -- the report data as JSON, exactly as printed
+            sha256 TEXT NOT NULL,
+            UNIQUE (store, counter, business_date),
+            UNIQUE (store, counter, z_number)
+        ) STRICT;
+
+        CREATE TRIGGER closures_never_updated BEFORE UPDATE ON closures
+        BEGIN SELECT RAISE(ABORT, 'a closed day is frozen'); END;
+        CREATE TRIGGER closures_never_deleted BEFORE DELETE ON closures
+        BEGIN SELECT RAISE(ABORT, 'a closed day is frozen'); END;
+        """
+    )
+
+
 #: Bump with every new migration (tests/test_storage.py checks the two agree).
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 4

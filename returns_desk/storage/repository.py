@@ -267,3 +267,95 @@ def all_returns(conn: Connection) -> Iterable[dict[str, Any]]:
     cols = [d[0] for d in cur.description]
     for row in cur:
         yield dict(zip(cols, row))
+# --- daily reports and day closures ---------------------------------------------------------
+
+
+def _rows(src: Connection | Database, sql: str, params: tuple | list = ()) -> list[dict[str, Any]]:
+    """Rows as dicts from either an open Connection or the Database of a write transaction."""
+    if isinstance(src, Connection):
+        return src.read(sql, tuple(params))
+    cur = src.execute(sql, tuple(params))
+    cols = [d[0] for d in cur.description or ()]
+    return [dict(zip(cols, row)) for row in cur.fetchall()]
+
+
+WHOLE_STORE = "*"
+
+
+def returns_for_day(src: Connection | Database, business_date: str, store: str, counter: str | None = None) -> list[dict[str, Any]]:
+    """Every return (active and void) of one business day, for one counter or the whole store,
+    in the order they were recorded. The daily report computes all its figures from these rows."""
+    sql = "SELECT * FROM returns WHERE business_date = ? AND store = ?"
+    args: list[Any] = [business_date, store]
+    if counter is not None:
+        sql += " AND counter = ?"
+        args.append(counter)
+    return _rows(src, sql + " ORDER BY recorded_at, id", args)
+
+
+def recall_progress(
+    src: Connection | Database, date_from: str | None, date_to: str, *, store: str | None = None, counter: str | None = None
+) -> list[dict[str, Any]]:
+    """Non-voided returns per recall, remedy and confirmation state between two business dates
+    (``date_from`` None: since the first)."""
+    where = ["status = 'active'", "business_date <= ?"]
+    args: list[Any] = [date_to]
+    if date_from is not None:
+        where.append("business_date >= ?")
+        args.append(date_from)
+    if store is not None:
+        where.append("store = ?")
+        args.append(store)
+    if counter is not None:
+        where.append("counter = ?")
+        args.append(counter)
+    sql = (
+        "SELECT recall_id, remedy, confirmation, count(*) AS n FROM returns WHERE "
+        + " AND ".join(where)
+        + " GROUP BY recall_id, remedy, confirmation ORDER BY recall_id, remedy, confirmation"
+    )
+    return _rows(src, sql, args)
+
+
+def closure(src: Connection | Database, store: str, counter: str, business_date: str) -> dict[str, Any] | None:
+    rows = _rows(src, "SELECT * FROM closures WHERE store = ? AND counter = ? AND business_date = ?", (store, counter, business_date))
+    return rows[0] if rows else None
+
+
+def closure_by_number(src: Connection | Database, store: str, counter: str, z_number: int) -> dict[str, Any] | None:
+    rows = _rows(src, "SELECT * FROM closures WHERE store = ? AND counter = ? AND z_number = ?", (store, counter, z_number))
+    return rows[0] if rows else None
+
+
+def closed_dates_from(src: Connection | Database, store: str, counter: str, business_date: str) -> set[str]:
+    """Business dates on or after ``business_date`` closed for this counter or for the whole store."""
+    rows = _rows(
+        src,
+        "SELECT business_date FROM closures WHERE store = ? AND counter IN (?, ?) AND business_date >= ?",
+        (store, counter, WHOLE_STORE, business_date),
+    )
+    return {r["business_date"] for r in rows}
+
+
+def next_z_number(db: Database, store: str, counter: str) -> int:
+    row = db.execute("SELECT coalesce(max(z_number), 0) + 1 FROM closures WHERE store = ? AND counter = ?", (store, counter)).fetchone()
+    return int(row[0])
+
+
+def insert_closure(
+    db: Database, *, store: str, counter: str, business_date: str, z_number: int, closed_at: str, closed_by: str, snapshot: str, sha256: str
+) -> int:
+    cur = db.execute(
+        "INSERT INTO closures (store, counter, business_date, z_number, closed_at, closed_by, snapshot, sha256) "
+        "VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+        (store, counter, business_date, z_number, closed_at, closed_by, snapshot, sha256),
+    )
+    return int(cur.lastrowid or 0)
+
+
+def closures(src: Connection | Database, store: str) -> list[dict[str, Any]]:
+    return _rows(
+        src,
+        "SELECT id, store, counter, business_date, z_number, closed_at, closed_by, sha256 FROM closures WHERE store = ? ORDER BY id",
+        (store,),
+    )

@@ -1,0 +1,309 @@
+"""Reports as HTML for Qt's rich-text engine (QTextDocument): pure functions of report data.
+
+Every piece of text that came from a person or a file goes through :func:`esc`, so a clerk named
+``<script>`` or a note holding ``'; DROP TABLE`` prints literally. Only the HTML subset that
+QTextDocument understands is used (tables with cellpadding, simple CSS classes).
+"""
+
+from __future__ import annotations
+
+import html as _html
+from collections.abc import Iterable, Mapping, Sequence
+from typing import Any
+
+from returns_desk.domain.messages import normalise_lang, say
+from returns_desk.domain.money import format_amount
+from returns_desk.reports.daily import local_text
+
+#: Marks the reprint banner so that a reprint differs from the first print only inside it.
+REPRINT_START = "<!--reprint-->"
+REPRINT_END = "<!--/reprint-->"
+
+STYLE = """
+body { font-size: 9pt; }
+h1 { font-size: 15pt; font-weight: bold; margin-bottom: 2px; }
+h2 { font-size: 11pt; font-weight: bold; margin-top: 12px; margin-bottom: 4px; }
+h3 { font-size: 9.5pt; font-weight: bold; margin-top: 8px; margin-bottom: 2px; }
+p { margin-top: 1px; margin-bottom: 1px; }
+.kind { font-size: 12pt; font-weight: bold; }
+.reprint { font-size: 11pt; font-weight: bold; color: #b00000; }
+.muted { color: #555555; }
+table.grid { border-collapse: collapse; border-color: #888888; }
+table.grid th { background-color: #e6e6e6; font-weight: bold; }
+table.small td { font-size: 7pt; }
+table.small th { font-size: 7pt; }
+.num { text-align: right; }
+.hazard { color: #b00000; font-weight: bold; }
+"""
+
+
+def esc(value: Any) -> str:
+    """Text as HTML text: markup characters escaped, everything else kept as it is."""
+    if value is None:
+        return ""
+    return _html.escape(str(value), quote=True)
+
+
+def money(amounts: Mapping[str, int] | None, currency: str) -> str:
+    """A total kept per currency. The report's own currency prints as a bare number; any other
+    currency (a market changed during the day) is named."""
+    if not amounts:
+        return format_amount(0, currency)
+    parts = []
+    for cur in sorted(amounts, key=lambda c: (c != currency, c)):
+        text = format_amount(amounts[cur], cur)
+        parts.append(text if cur == currency else f"{text} {cur}")
+    return " + ".join(parts)
+
+
+class _T:
+    """Labels in one language."""
+
+    def __init__(self, lang: str) -> None:
+        self.lang = normalise_lang(lang)
+
+    def __call__(self, key: str, **args: Any) -> str:
+        return esc(say(key, self.lang, **args))
+
+    def cond(self, value: str) -> str:
+        return self(f"cond_{value}") if value else ""
+
+    def remedy(self, value: str) -> str:
+        return self(f"remedy_{value}") if value else ""
+
+    def confirmation(self, value: str) -> str:
+        return self(f"rpt_confirmation_{value}") if value else ""
+
+
+def table(
+    headers: Sequence[str],
+    rows: Iterable[Sequence[str]],
+    *,
+    numeric: Iterable[int] = (),
+    small: bool = False,
+    widths: Sequence[int] | None = None,
+    nowrap: Iterable[int] = (),
+    chunk: int = 40,
+) -> str:
+    """A bordered grid. Cells are already-escaped HTML; ``numeric`` columns align right and
+    ``nowrap`` columns (tickets, serials, times) never break inside their text."""
+    num = set(numeric)
+    keep = set(nowrap) | num
+    cls = "grid small" if small else "grid"
+    pad = 2 if small else 3
+    out = [f'<table class="{cls}" border="1" cellspacing="0" cellpadding="{pad}" width="100%"><thead><tr>']
+    for i, h in enumerate(headers):
+        w = f' width="{widths[i]}%"' if widths else ""
+        align = ' align="right"' if i in num else ' align="left"'
+        wrap = ' style="white-space: nowrap"' if i in num else ""
+        out.append(f"<th{w}{align}{wrap}>{h}</th>")
+    out.append("</tr></thead><tbody>")
+    head = "".join(out)
+    for n, row in enumerate(rows):
+        if n and chunk and n % chunk == 0:
+            # Qt lays out one long table in far more than linear time: a long list is printed
+            # as a run of tables of ``chunk`` rows that look like one
+            out.append("</tbody></table>")
+            out.append(head)
+        out.append("<tr>")
+        for i, cell in enumerate(row):
+            align = ' align="right"' if i in num else ""
+            wrap = ' style="white-space: nowrap"' if i in keep else ""
+            out.append(f"<td{align}{wrap}>{cell}</td>")
+        out.append("</tr>")
+    out.append("</tbody></table>")
+    return "".join(out)
+
+
+def document(title: str, body: str, lang: str) -> str:
+    lang_attr = "zh-CN" if normalise_lang(lang) == "zh_CN" else "en"
+    return (
+        f'<!DOCTYPE html><html lang="{lang_attr}"><head><meta charset="utf-8"><title>{title}</title>'
+        f"<style>{STYLE}</style></head><body>{body}</body></html>"
+    )
+
+
+def _kv(pairs: Sequence[tuple[str, str]]) -> str:
+    cells = "".join(f'<tr><td width="22%"><b>{k}</b></td><td>{v}</td></tr>' for k, v in pairs)
+    return f'<table cellspacing="0" cellpadding="1" width="100%">{cells}</table>'
+
+
+def progress_section(progress: Sequence[Mapping[str, Any]], titles: Mapping[str, Mapping[str, str]], lang: str, *, period_key: str = "rpt_this_day") -> str:
+    """Recall programme progress: per recall one row for the period and one cumulative."""
+    t = _T(lang)
+    if not progress:
+        return f"<h2>{t('rpt_progress')}</h2><p>{t('rpt_none')}</p>"
+    keys = ("received", "refund", "replacement", "voucher", "pending")
+    heads = [t("rpt_recall"), ""] + [t(k) for k in ("rpt_received", "rpt_refunded", "rpt_replaced", "rpt_vouchered", "rpt_pending")]
+    out = ['<table class="grid small" border="1" cellspacing="0" cellpadding="2" width="100%"><thead><tr>']
+    for i, h in enumerate(heads):
+        out.append(f'<th align="right" style="white-space: nowrap">{h}</th>' if i >= 2 else f'<th align="left">{h}</th>')
+    out.append("</tr></thead><tbody>")
+    for p in progress:
+        title = (titles.get(p["recall_id"]) or {}).get(t.lang) or p["recall_id"]
+        for n, (label, figures) in enumerate(((t(period_key), p.get("period") or {}), (t("rpt_cumulative"), p.get("cumulative") or {}))):
+            out.append("<tr>")
+            if n == 0:
+                out.append(f'<td rowspan="2">{esc(p["recall_id"])}<br/><span class="muted">{esc(title)}</span></td>')
+            out.append(f"<td>{label}</td>")
+            out.extend(f'<td align="right">{figures.get(k, 0)}</td>' for k in keys)
+            out.append("</tr>")
+    out.append("</tbody></table>")
+    return f"<h2>{t('rpt_progress')}</h2>" + "".join(out)
+
+
+def render_daily_html(report: Mapping[str, Any], lang: str = "en", *, reprint: Mapping[str, str] | None = None) -> str:
+    """The daily return report as one HTML document. ``reprint`` (``at``, ``by``) marks a copy
+    printed later from a Z snapshot; nothing else in the document changes."""
+    t = _T(lang)
+    lang = t.lang
+    cur = report["currency"]
+    tot = report["totals"]
+    titles = report.get("recalls", {})
+
+    def title_of(rid: str) -> str:
+        return esc((titles.get(rid) or {}).get(lang) or rid)
+
+    # recalls are named by a short code (R1, R2 ...) in the wide tables; "By recall" is the legend
+    codes = {rid: f"R{i}" for i, rid in enumerate(sorted({r["recall_id"] for r in report["by_recall"]} | {e["recall_id"] for e in report["entries"]}), 1)}
+
+    parts: list[str] = [f"<h1>{t('rpt_title')}</h1>"]
+    if report["kind"] == "Z":
+        parts.append(f'<p class="kind">{t("rpt_kind_z", number=report["z_number"])}</p>')
+    else:
+        parts.append(f'<p class="kind">{t("rpt_kind_x")}</p>')
+    if reprint is not None:
+        parts.append(
+            f'{REPRINT_START}<p class="reprint">{t("rpt_reprint", number=report["z_number"], at=local_text(reprint["at"], report["time_zone"]), by=reprint["by"])}</p>{REPRINT_END}'
+        )
+    counter = esc(report["counter"]) if report["counter"] else f"{t('rpt_whole_store')} ({esc(', '.join(report['counters'])) or '-'})"
+    printed_key = "rpt_closed" if report["kind"] == "Z" else "rpt_printed"
+    parts.append(
+        _kv(
+            [
+                (t("rpt_store"), f"{esc(report['store_name'])} ({esc(report['store_code'])})"),
+                (t("rpt_counter"), counter),
+                (t("rpt_business_date"), esc(report["business_date"])),
+                (t("rpt_period"), f"{esc(report['period_start'])} – {esc(report['period_end'])} ({esc(report['time_zone'])})"),
+                (t("rpt_report_no"), t("rpt_kind_z", number=report["z_number"]) if report["kind"] == "Z" else "X"),
+                (t(printed_key), f"{esc(local_text(report['printed_at'], report['time_zone']))} {t('rpt_by')} {esc(report['printed_by'])}"),
+                (t("rpt_catalogue"), esc(", ".join(dict.fromkeys([report["catalogue_version"], *report["catalogue_versions_used"]])))),
+                ("", t("rpt_amounts_in", currency=cur)),
+            ]
+        )
+    )
+
+    # 1. totals
+    parts.append(f"<h2>{t('rpt_totals')}</h2>")
+    repl = ", ".join(f"{esc(m) if m else t('rpt_model_not_recorded')}: {n}" for m, n in tot["replacement_models"].items())
+    total_rows = [
+        [t("rpt_t_returns"), str(tot["returns"]), ""],
+        [t("rpt_t_units"), str(tot["units"]), ""],
+        [t("rpt_t_refunds"), str(tot["refunds"]), money(tot["refund_value"], cur)],
+        [t("rpt_t_replacements") + (f'<br/><span class="muted">{repl}</span>' if repl else ""), str(tot["replacements"]), ""],
+        [t("rpt_t_vouchers"), str(tot["vouchers"]), money(tot["voucher_value"], cur)],
+        [t("rpt_t_value"), str(tot["refunds"] + tot["vouchers"]), money(tot["value"], cur)],
+        [t("rpt_t_pending"), str(tot["pending"]), ""],
+        [t("rpt_t_hazardous"), str(tot["hazardous"]), ""],
+        [t("rpt_t_voided"), str(tot["voided"]), money(tot["voided_value"], cur)],
+    ]
+    parts.append(table(["", t("rpt_count"), t("rpt_value")], total_rows, numeric=(1, 2), widths=[60, 15, 25]))
+
+    # 2. by recall x model
+    parts.append(f"<h2>{t('rpt_by_recall')}</h2>")
+    if report["by_recall"]:
+        rows = [
+            [
+                f"<b>{codes[r['recall_id']]}</b> {esc(r['recall_id'])}<br/><span class=\"muted\">{title_of(r['recall_id'])}</span>",
+                f"{esc(r['brand'])} {esc(r['model'])}",
+                str(r["units"]), str(r["refund"]), str(r["replacement"]), str(r["voucher"]),
+                str(r["pending"]), str(r["hazardous"]), money(r["value"], cur),
+            ]
+            for r in report["by_recall"]
+        ]
+        heads = [t("rpt_recall"), t("rpt_model"), t("rpt_units"), t("rpt_refunded"), t("rpt_replaced"), t("rpt_vouchered"),
+                 t("rpt_pending"), t("rpt_hazardous"), t("rpt_value")]
+        parts.append(table(heads, rows, numeric=range(2, 9), small=True, nowrap=(1,)))
+    else:
+        parts.append(f"<p>{t('rpt_none')}</p>")
+
+    # 3. by clerk
+    parts.append(f"<h2>{t('rpt_by_clerk')}</h2>")
+    if report["by_clerk"]:
+        rows = [[esc(c["clerk"]), str(c["returns"]), money(c["refund_value"], cur), str(c["overrides"]), str(c["voids"])] for c in report["by_clerk"]]
+        heads = [t("rpt_clerk"), t("rpt_returns"), t("rpt_refund_value"), t("rpt_overrides"), t("rpt_voids")]
+        parts.append(table(heads, rows, numeric=range(1, 5), widths=[40, 14, 18, 14, 14]))
+    else:
+        parts.append(f"<p>{t('rpt_none')}</p>")
+
+    # 4. exceptions
+    parts.append(f"<h2>{t('rpt_exceptions')}</h2><h3>{t('rpt_overrides_title')}</h3>")
+    if report["overrides"]:
+        rows = [[esc(e["time"]), esc(e["ticket"]), esc(e["clerk"]), esc(e["approver"]), esc(e["override_reason"]), "" if e["status"] == "active" else t("rpt_voids")] for e in report["overrides"]]
+        parts.append(table([t("rpt_time"), t("rpt_ticket"), t("rpt_clerk"), t("rpt_approver"), t("rpt_reason"), t("rpt_status")], rows, small=True, nowrap=(0, 1)))
+    else:
+        parts.append(f"<p>{t('rpt_none')}</p>")
+    parts.append(f"<h3>{t('rpt_duplicates_title')}</h3>")
+    if report["duplicates"]:
+        rows = [[esc(e["time"]), esc(e["ticket"]), esc(e["model"]), esc(e["serial"]), esc(e["duplicate_of"]), esc(e["approver"])] for e in report["duplicates"]]
+        parts.append(table([t("rpt_time"), t("rpt_ticket"), t("rpt_model"), t("rpt_serial"), t("rpt_earlier_ticket"), t("rpt_approver")], rows, small=True, nowrap=(0, 1, 2, 3, 4)))
+    else:
+        parts.append(f"<p>{t('rpt_none')}</p>")
+    parts.append(f"<h3>{t('rpt_incidents_title')}</h3>")
+    if report["incidents"]:
+        rows = [[esc(e["time"]), esc(e["ticket"]), esc(e["clerk"]), esc(e["model"]), esc(e["serial"]), f'<span class="hazard">{t.cond(e["condition"])}</span>', esc(e["notes"])] for e in report["incidents"]]
+        parts.append(table([t("rpt_time"), t("rpt_ticket"), t("rpt_clerk"), t("rpt_model"), t("rpt_serial"), t("rpt_condition"), t("rpt_notes")], rows, small=True, nowrap=(0, 1, 3, 4)))
+    else:
+        parts.append(f"<p>{t('rpt_none')}</p>")
+
+    # 5. recall programme progress
+    parts.append(progress_section(report["progress"], titles, lang))
+
+    # 6. detail
+    parts.append(f"<h2>{t('rpt_detail')}</h2>")
+    if report["entries"]:
+        rows = []
+        for e in report["entries"]:
+            cond = t.cond(e["condition"])
+            if e["condition"] != "intact":
+                cond = f'<span class="hazard">{cond}</span>'
+            rows.append(
+                [esc(e["time"]), esc(e["ticket"]), esc(e["clerk"]), esc(e["approver"]), codes[e["recall_id"]],
+                 esc(e["model"]), esc(e["serial"] or e["batch_code"]), cond, t.remedy(e["remedy"]),
+                 format_amount(e["amount_minor"], e["currency"]) + ("" if e["currency"] == cur else f" {esc(e['currency'])}"),
+                 t.confirmation(e["confirmation"])]
+            )
+        heads = [t("rpt_time"), t("rpt_ticket"), t("rpt_clerk"), t("rpt_approver"), t("rpt_recall"), t("rpt_model"),
+                 t("rpt_serial"), t("rpt_condition"), t("rpt_remedy"), t("rpt_amount"), t("rpt_status")]
+        parts.append(table(heads, rows, numeric=(9,), small=True, nowrap=(0, 1, 4, 5, 6)))
+    else:
+        parts.append(f"<p>{t('rpt_none')}</p>")
+
+    # 7. voided, apart
+    parts.append(f"<h2>{t('rpt_voided_title')}</h2>")
+    if report["voided"]:
+        rows = [
+            [esc(e["time"]), esc(e["ticket"]), esc(e["clerk"]), esc(e["model"]), esc(e["serial"] or e["batch_code"]), t.remedy(e["remedy"]),
+             format_amount(e["amount_minor"], e["currency"]), esc(e["void_by"]), esc(local_text(e["void_at"], report["time_zone"])[5:16] if e["void_at"] else ""), esc(e["void_reason"])]
+            for e in report["voided"]
+        ]
+        heads = [t("rpt_time"), t("rpt_ticket"), t("rpt_clerk"), t("rpt_model"), t("rpt_serial"), t("rpt_remedy"), t("rpt_amount"),
+                 t("rpt_void_by"), t("rpt_void_at"), t("rpt_reason")]
+        parts.append(table(heads, rows, numeric=(6,), small=True, nowrap=(0, 1, 3, 4, 8)))
+    else:
+        parts.append(f"<p>{t('rpt_none')}</p>")
+
+    # sign-off
+    blank = "_" * 22
+    colon = "：" if lang == "zh_CN" else ": "
+    manager = esc(report["printed_by"]) if report["kind"] == "Z" else blank
+    parts.append(f"<h2>{t('rpt_signoff')}</h2>")
+    parts.append(
+        '<table cellspacing="0" cellpadding="6" width="100%">'
+        f"<tr><td width=\"34%\"><b>{t('rpt_sign_clerk')}</b></td><td>{t('rpt_sign_name')}{colon}{blank}</td><td>{t('rpt_sign_signature')}{colon}{blank}</td></tr>"
+        f"<tr><td><b>{t('rpt_sign_manager')}</b></td><td>{t('rpt_sign_name')}{colon}{manager}</td><td>{t('rpt_sign_signature')}{colon}{blank}</td></tr>"
+        f"<tr><td></td><td>{t('rpt_sign_date')}{colon}{blank}</td><td></td></tr>"
+        "</table>"
+    )
+    title = f"{t('rpt_title')} {esc(report['business_date'])}"
+    return document(title, "".join(parts), lang)

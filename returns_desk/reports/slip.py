@@ -1,0 +1,110 @@
+"""The customer's return slip (80 mm receipt roll or A6) and the bag label for the returned unit,
+as HTML: pure functions of a saved return entry (as ``ReturnsService.record`` returns it).
+
+The safety notice follows BATTERY_HANDLING.md §5.5: don't use or charge other units from the
+recall; never household trash, curbside recycling or store battery boxes; don't fly with it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from returns_desk.domain.messages import normalise_lang, say
+from returns_desk.domain.money import format_amount
+from returns_desk.reports.daily import local_text
+from returns_desk.reports.html import esc
+
+SLIP_STYLE = """
+body { font-size: 8pt; }
+h1 { font-size: 11pt; font-weight: bold; margin-bottom: 2px; }
+h2 { font-size: 9pt; font-weight: bold; margin-top: 6px; margin-bottom: 2px; }
+p { margin-top: 1px; margin-bottom: 2px; }
+.big { font-size: 12pt; font-weight: bold; }
+.warn { font-size: 13pt; font-weight: bold; }
+.hazmat { font-size: 10pt; font-weight: bold; }
+"""
+
+
+def _doc(title: str, body: str, lang: str) -> str:
+    lang_attr = "zh-CN" if lang == "zh_CN" else "en"
+    return (
+        f'<!DOCTYPE html><html lang="{lang_attr}"><head><meta charset="utf-8"><title>{title}</title>'
+        f"<style>{SLIP_STYLE}</style></head><body>{body}</body></html>"
+    )
+
+
+def _rows(pairs: list[tuple[str, str]]) -> str:
+    cells = "".join(f'<tr><td width="34%"><b>{k}</b></td><td>{v}</td></tr>' for k, v in pairs if v)
+    return f'<table cellspacing="0" cellpadding="1" width="100%">{cells}</table>'
+
+
+def render_slip_html(
+    entry: Mapping[str, Any], *, store_name: str, recall_title: str, lang: str = "en", time_zone: str | None = None
+) -> str:
+    """The customer's copy: what was returned, under which recall, what they got, the safety
+    notice and a signature line."""
+    lang = normalise_lang(lang)
+
+    def t(key: str, **args: object) -> str:
+        return esc(say(key, lang, **args))
+
+    zone = time_zone or entry.get("time_zone") or "UTC"
+    when = local_text(entry["recorded_at"], zone)[:16]
+    brand = entry.get("brand") or ""
+    amount = "" if entry["remedy"] == "replacement" and not entry["amount_minor"] else f"{format_amount(entry['amount_minor'], entry['currency'])} {esc(entry['currency'])}"
+    body = [
+        f"<h1>{t('slip_title')}</h1>",
+        _rows(
+            [
+                (t("slip_store"), esc(store_name)),
+                (t("slip_ticket"), f"<b>{esc(entry['ticket'])}</b>"),
+                (t("slip_time"), esc(when)),
+                (t("slip_model"), f"{esc(brand)} {esc(entry['model'])}"),
+                (t("slip_serial"), esc(entry.get("serial"))),
+                (t("slip_batch"), esc(entry.get("batch_code"))),
+                (t("slip_recall"), f"{esc(recall_title)}<br/>{esc(entry['recall_id'])}"),
+                (t("slip_remedy"), t(f"remedy_{entry['remedy']}")),
+                (t("slip_replacement"), esc(entry.get("replacement_model")) if entry["remedy"] == "replacement" else ""),
+                (t("slip_amount"), amount),
+                (t("slip_clerk"), esc(entry.get("clerk"))),
+            ]
+        ),
+        f"<p>{t('slip_thanks', recall=recall_title)}</p>",
+        f"<h2>{t('slip_notice_title')}</h2>",
+        f"<p>• {t('slip_notice_use', brand=brand or '-')}</p>",
+        f"<p>• {t('slip_notice_trash')}</p>",
+        f"<p>• {t('slip_notice_fly')}</p>",
+        f"<p><br/>{t('slip_customer_signature')}:</p><p><br/>________________________________</p>",
+    ]
+    return _doc(f"{t('slip_title')} {esc(entry['ticket'])}", "".join(body), lang)
+
+
+def render_bag_label_html(entry: Mapping[str, Any], *, lang: str = "en") -> str:
+    """The label on the bag holding the returned unit: never to be sold again, and for a unit
+    that is not intact, the UN3480 damaged/defective marking."""
+    lang = normalise_lang(lang)
+
+    def t(key: str, **args: object) -> str:
+        return esc(say(key, lang, **args))
+
+    english = lang != "en"
+    body = [
+        f'<p class="warn">{t("label_recalled")}</p>',
+        f'<p class="warn">{esc(say("label_recalled", "en"))}</p>' if english else "",
+        f'<p class="big">{esc(entry["ticket"])}</p>',
+        _rows(
+            [
+                (t("slip_model"), f"{esc(entry.get('brand') or '')} {esc(entry['model'])}"),
+                (t("slip_serial"), esc(entry.get("serial"))),
+                (t("slip_batch"), esc(entry.get("batch_code"))),
+                (t("slip_recall"), esc(entry["recall_id"])),
+                (t("label_condition"), t(f"cond_{entry['condition']}")),
+            ]
+        ),
+    ]
+    if entry["condition"] != "intact":
+        body.append(f'<p class="hazmat">{esc(say("label_un3480", "en"))}</p>')
+        if english:
+            body.append(f'<p class="hazmat">{t("label_un3480")}</p>')
+    return _doc(f"{t('label_recalled')} {esc(entry['ticket'])}", "".join(body), lang)

@@ -1,0 +1,117 @@
+"""Customer return slip, bag label, and the Qt printing helpers the window will use."""
+
+from __future__ import annotations
+
+import re
+import subprocess
+
+import pytest
+
+from returns_desk.domain.returns import ReturnDraft
+from returns_desk.reports import printing
+from returns_desk.reports.service import slip_html, write_bag_label_pdf, write_slip_pdf
+from returns_desk.reports.slip import render_bag_label_html
+
+SERIAL = "AKFF1Y0E48301745"
+
+
+def pdf_text(path) -> str:
+    return subprocess.run(["pdftotext", "-layout", str(path), "-"], capture_output=True, text=True, check=True).stdout
+
+
+def page_size_pts(path) -> tuple[float, float]:
+    info = subprocess.run(["pdfinfo", str(path)], capture_output=True, text=True, check=True).stdout
+    m = re.search(r"Page size:\s+([\d.]+) x ([\d.]+) pts", info)
+    assert m, info
+    return float(m.group(1)), float(m.group(2))
+
+
+def pages(path) -> int:
+    info = subprocess.run(["pdfinfo", str(path)], capture_output=True, text=True, check=True).stdout
+    return int(re.search(r"Pages:\s+(\d+)", info).group(1))
+
+
+@pytest.fixture
+def entry(returns, desk):
+    desk.update_settings({"store_name": "西单店 <Xidan>"}, actor="test")
+    return returns.record(ReturnDraft(model_input="A1647", remedy="refund", clerk="Li Na", amount="229", serial=SERIAL, condition="swollen"))
+
+
+@pytest.mark.parametrize("lang, words", [
+    ("en", ["Recall return slip", "Don't use or charge", "household trash", "flight", "Customer signature"]),
+    ("zh_CN", ["召回退货凭条", "请勿使用或充电", "生活垃圾", "飞机", "顾客签字"]),
+])
+def test_slip_holds_the_return_and_the_safety_notice(desk, entry, tmp_path, lang, words):
+    html = slip_html(desk, entry, lang=lang)
+    assert "&lt;Xidan&gt;" in html and "<Xidan>" not in html
+    receipt = write_slip_pdf(desk, entry, tmp_path / f"slip-{lang}.pdf", lang=lang)
+    a6 = write_slip_pdf(desk, entry, tmp_path / f"slip-a6-{lang}.pdf", lang=lang, page_size="A6")
+    for path in (receipt, a6):
+        text = pdf_text(path)
+        for w in words + [entry["ticket"], SERIAL, "A1647", "229.00", "CN-SAMR-ANKER-2025-06-20", "西单店 <Xidan>"]:
+            assert w in text, (w, path.name)
+        assert pages(path) == 1
+    width, height = page_size_pts(receipt)
+    assert round(width / 72 * 25.4) == 80 and height > width  # one 80 mm strip, as long as the slip
+    assert [round(v / 72 * 25.4) for v in page_size_pts(a6)] == [105, 148]
+
+
+def test_bag_label_marks_damaged_units_un3480(entry, tmp_path):
+    text = " ".join(pdf_text(write_bag_label_pdf(entry, tmp_path / "label.pdf")).split())
+    assert "RECALLED — DO NOT SELL" in text and entry["ticket"] in text and SERIAL in text
+    assert "UN3480 lithium ion batteries — damaged/ defective" in text or "UN3480 lithium ion batteries — damaged/defective" in text
+    intact = dict(entry, condition="intact")
+    assert "UN3480" not in render_bag_label_html(intact)
+    zh = render_bag_label_html(entry, lang="zh_CN")
+    assert "禁止销售" in zh and "RECALLED — DO NOT SELL" in zh and "UN3480 锂离子电池" in zh
+
+
+def test_render_pdf_refuses_unknown_sizes_and_unwritable_places(tmp_path):
+    with pytest.raises(ValueError):
+        printing.render_pdf("<p>x</p>", tmp_path / "x.pdf", "A3")
+    with pytest.raises(OSError):
+        printing.render_pdf("<p>x</p>", tmp_path / "missing" / "x.pdf", "A4")
+    assert not (tmp_path / "missing").exists()
+
+
+def test_render_pdf_replaces_the_target_only_when_complete(tmp_path, monkeypatch):
+    target = tmp_path / "r.pdf"
+    target.write_bytes(b"%PDF- an older, complete report")
+
+    def broken(*a, **k):
+        raise RuntimeError("printer caught fire")
+
+    monkeypatch.setattr(printing, "paint_document", broken)
+    with pytest.raises(RuntimeError):
+        printing.render_pdf("<p>x</p>", target)
+    assert target.read_bytes() == b"%PDF- an older, complete report"
+    assert [p.name for p in tmp_path.iterdir() if p.name.endswith(".tmp")] == []
+
+
+def test_long_documents_are_paginated_with_a_footer(tmp_path):
+    rows = "".join(f"<tr><td>row {i}</td><td>中文 {i}</td></tr>" for i in range(400))
+    html = f'<html lang="en"><head><title>Long &amp; wide</title></head><body><table border="1">{rows}</table></body></html>'
+    out = printing.render_pdf(html, tmp_path / "long.pdf", "Letter")
+    n = pages(out)
+    assert n > 3
+    text = pdf_text(out)
+    assert "row 0" in text and "row 399" in text and "中文 399" in text
+    assert re.search(rf"\b{n}\s*/\s*{n}\b", text) and "Long & wide" in text
+
+
+def test_cjk_family_is_chosen_by_name():
+    family = printing.cjk_family()
+    assert family in printing.CJK_FAMILIES  # the CI installs fonts-wqy-microhei
+    font = printing.report_font("zh_CN")
+    assert font.families()[0] == family
+
+
+def test_preview_dialog_is_built_without_opening(qtbot, desk, entry):
+    from PySide6.QtWidgets import QWidget
+
+    parent = QWidget()
+    qtbot.addWidget(parent)
+    dialog = printing.make_preview_dialog(parent, slip_html(desk, entry), "receipt80")
+    assert dialog.parent() is parent and not dialog.isVisible()
+    assert "Recall return slip" in dialog.windowTitle()
+    dialog.deleteLater()
