@@ -252,6 +252,14 @@ class CounterPage(QWidget):
         self.ticket_label.setWordWrap(True)
         self.ticket_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         right.addWidget(self.ticket_label)
+        slip_row = QHBoxLayout()
+        self.slip_button = QPushButton(self.tr("&Print slip (Ctrl+P)…"))
+        self.label_button = QPushButton(self.tr("Bag la&bel…"))
+        slip_row.addWidget(self.slip_button)
+        slip_row.addWidget(self.label_button)
+        slip_row.addStretch(1)
+        right.addLayout(slip_row)
+        self.last_entry: dict | None = None
 
         # tab order follows the clerk's path through the form
         chain = [self.model_edit, self.suggest_list, self.batch_edit, self.made_edit, self.serial_edit, self.serial_fix_button,
@@ -278,6 +286,9 @@ class CounterPage(QWidget):
         self.amount_edit.textEdited.connect(self._on_amount_edited)
         self.receipt_edit.textEdited.connect(self._on_receipt_edited)
         QShortcut(QKeySequence("Ctrl+S"), self, activated=self.save)
+        QShortcut(QKeySequence("Ctrl+P"), self, activated=self.print_slip)
+        self.slip_button.clicked.connect(self.print_slip)
+        self.label_button.clicked.connect(self.print_bag_label)
         QShortcut(QKeySequence("F4"), self, activated=self.accept_serial_fix)
         QShortcut(QKeySequence("Ctrl+N"), self, activated=self.clear_form)
         QShortcut(QKeySequence(Qt.Key.Key_Down), self.model_edit, activated=self._focus_suggestions, context=Qt.ShortcutContext.WidgetShortcut)
@@ -614,8 +625,26 @@ class CounterPage(QWidget):
             self.tr("Ticket %1\n%2 %3 %4").replace("%1", entry["ticket"]).replace("%2", self._remedy_word(entry["remedy"]))
             .replace("%3", entry["amount"]).replace("%4", entry["currency"])
         )
+        self.last_entry = entry
         self.return_recorded.emit(entry["ticket"])
         self.clear_form(keep_ticket=True)
+
+    @Slot()
+    def print_slip(self) -> None:
+        """The customer's return slip for the last saved return: print preview, 80 mm roll."""
+        from returns_desk.reports.printing import make_preview_dialog
+        from returns_desk.reports.service import slip_html
+
+        if self.last_entry is not None:
+            make_preview_dialog(self, slip_html(self.desk, self.last_entry, lang=self.lang), "receipt80", lang=self.lang).exec()
+
+    @Slot()
+    def print_bag_label(self) -> None:
+        from returns_desk.reports.printing import make_preview_dialog
+        from returns_desk.reports.slip import render_bag_label_html
+
+        if self.last_entry is not None:
+            make_preview_dialog(self, render_bag_label_html(self.last_entry, lang=self.lang), "A6", lang=self.lang).exec()
 
     def _ask_override(self, why: str) -> tuple[Actor, str] | None:
         """A manager signed in gives the reason; otherwise a manager approves with their PIN."""
@@ -647,6 +676,9 @@ class CounterPage(QWidget):
         self.error_label.setText("")
         if not keep_ticket:
             self.ticket_label.setText("")
+            self.last_entry = None
+        self.slip_button.setEnabled(self.last_entry is not None)
+        self.label_button.setEnabled(self.last_entry is not None)
         self.model_edit.clear()
         self._on_identifiers_changed()
         self.model_edit.setFocus()

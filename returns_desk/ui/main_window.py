@@ -25,6 +25,7 @@ from returns_desk.services.people_service import PeopleService
 from returns_desk.ui import messages
 from returns_desk.ui.counter_page import CounterPage
 from returns_desk.ui.people_dialogs import SignInDialog
+from returns_desk.ui.report_page import ReportPage
 from returns_desk.ui.returns_log_page import ReturnsLogPage
 
 
@@ -57,7 +58,9 @@ class MainWindow(QMainWindow):
         self.counter = CounterPage(desk, lang, lambda: self.actor)
         self.log_page = ReturnsLogPage(desk, lang, lambda: self.actor)
         self.tabs.addTab(self.counter, self.tr("&Counter (F2)"))
+        self.report_page = ReportPage(desk, lang, lambda: self.actor)
         self.tabs.addTab(self.log_page, self.tr("Returns &log (F3)"))
+        self.tabs.addTab(self.report_page, self.tr("&Reports (F6)"))
         self.lock_page = QWidget()
         lock_layout = QVBoxLayout(self.lock_page)
         lock_label = QLabel(self.tr("Locked. Sign in to continue."))
@@ -112,8 +115,12 @@ class MainWindow(QMainWindow):
         self.log_action = QAction(self.tr("Returns &log"), self)
         self.log_action.setShortcuts([QKeySequence("F3"), QKeySequence("Ctrl+2")])
         self.log_action.triggered.connect(self.show_log)
+        self.reports_action = QAction(self.tr("&Reports"), self)
+        self.reports_action.setShortcuts([QKeySequence("F6"), QKeySequence("Ctrl+3")])
+        self.reports_action.triggered.connect(lambda: self.tabs.setCurrentWidget(self.report_page))
         view.addAction(self.counter_action)
         view.addAction(self.log_action)
+        view.addAction(self.reports_action)
 
         help_menu = self.menuBar().addMenu(self.tr("&Help"))
         keys = QAction(self.tr("&Keyboard"), self)
@@ -206,7 +213,8 @@ class MainWindow(QMainWindow):
 
     def keyboard_help_text(self) -> str:
         rows = [
-            ("F2 / Ctrl+1", self.tr("Counter")), ("F3 / Ctrl+2", self.tr("Returns log")),
+            ("F2 / Ctrl+1", self.tr("Counter")), ("F3 / Ctrl+2", self.tr("Returns log")), ("F6 / Ctrl+3", self.tr("Reports")),
+            ("Ctrl+P", self.tr("print the customer's return slip for the last return")),
             ("Enter", self.tr("next field; in the model field: the first field still needed")),
             ("↓", self.tr("in the model field: the “did you mean” list")),
             ("F4", self.tr("use the corrected serial number")), ("Ctrl+S", self.tr("save the return")),
@@ -230,6 +238,7 @@ class MainWindow(QMainWindow):
         )
 
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802
+        self.report_page.shutdown()
         QApplication.instance().removeEventFilter(self._idle_watch)
         QApplication.instance().removeEventFilter(self.counter.scanner)
         self.idle_timer.stop()
