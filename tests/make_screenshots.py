@@ -98,6 +98,10 @@ def main() -> int:
     window.show_log()
     window.log_page.table.selectRow(0)
     shot(f"log{suffix}")
+    window.tabs.setCurrentWidget(window.report_page)
+    window.report_page.date_edit.setText("2025-07-01")
+    window.report_page.show_report()
+    shot(f"reports{suffix}")
     window.close()
     desk.close()
     return 0

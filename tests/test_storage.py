@@ -163,3 +163,21 @@ def test_money_columns_are_integers(desk, returns):
     assert desk.conn.read("SELECT typeof(amount_minor) AS t, amount_minor FROM returns")[0] == {"t": "integer", "amount_minor": 14990}
     with pytest.raises(sqlite3.IntegrityError):
         desk.conn.db.conn.execute("UPDATE returns SET amount_minor = 1.5")
+
+
+def test_return_counts_follow_inserts_and_voids(desk, returns):
+    """The trigger-kept counts agree with a GROUP BY over the returns themselves."""
+    import datetime as dt
+
+    from returns_desk.storage import repository as repo
+
+    day = dt.datetime(2025, 7, 1, 3, tzinfo=dt.timezone.utc)
+    tickets = [returns.record(_draft(serial=f"AKFF1Y0E4830{i:04d}", at=day + dt.timedelta(days=i % 3),
+                                     remedy="refund" if i % 2 else "voucher", amount="100")) ["ticket"] for i in range(12)]
+    returns.void(tickets[0], reason="x", by="M")
+    returns.void(tickets[5], reason="x", by="M")
+    direct = desk.conn.read(
+        "SELECT recall_id, remedy, confirmation, count(*) AS n FROM returns WHERE status = 'active' AND business_date <= '2025-07-02' "
+        "GROUP BY recall_id, remedy, confirmation ORDER BY recall_id, remedy, confirmation")
+    assert repo.recall_progress(desk.conn, None, "2025-07-02") == direct
+    assert sum(r["n"] for r in repo.recall_progress(desk.conn, None, "2025-12-31")) == 10

@@ -297,8 +297,8 @@ def recall_progress(
     src: Connection | Database, date_from: str | None, date_to: str, *, store: str | None = None, counter: str | None = None
 ) -> list[dict[str, Any]]:
     """Non-voided returns per recall, remedy and confirmation state between two business dates
-    (``date_from`` None: since the first)."""
-    where = ["status = 'active'", "business_date <= ?"]
+    (``date_from`` None: since the first), from the trigger-kept ``return_counts``."""
+    where = ["business_date <= ?"]
     args: list[Any] = [date_to]
     if date_from is not None:
         where.append("business_date >= ?")
@@ -310,9 +310,9 @@ def recall_progress(
         where.append("counter = ?")
         args.append(counter)
     sql = (
-        "SELECT recall_id, remedy, confirmation, count(*) AS n FROM returns WHERE "
+        "SELECT recall_id, remedy, confirmation, sum(n) AS n FROM return_counts WHERE "
         + " AND ".join(where)
-        + " GROUP BY recall_id, remedy, confirmation ORDER BY recall_id, remedy, confirmation"
+        + " GROUP BY recall_id, remedy, confirmation HAVING sum(n) > 0 ORDER BY recall_id, remedy, confirmation"
     )
     return _rows(src, sql, args)
 
