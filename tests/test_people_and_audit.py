@@ -283,3 +283,30 @@ def test_a_clerk_cannot_close_the_day_or_export(people, desk, tmp_path):
         export_tally(desk, day, day, "csv", tmp_path / "t.csv", group_by=["model"], by=CLERK)
     assert not (tmp_path / "t.csv").exists()
     assert DailyReportService(desk).close_day(day, manager=MANAGER)["z_number"] == 1
+
+
+def test_a_damaged_database_is_recovered_from_the_newest_good_backup(tmp_path):
+    from returns_desk.services.desk import Desk
+    from returns_desk.storage.database import StorageError
+
+    db = tmp_path / "shop.db"
+    desk = Desk.open(db)
+    ReturnsService(desk).record(draft())
+    good = backup_service.backup(desk)
+    desk.close()
+    (good.parent / "returns-desk-00000000-000000-000000.db").write_bytes(b"junk" * 100)  # a bad, older file is skipped
+    damaged = b"SQLite format 3\x00" + b"\xff" * 8192
+    db.write_bytes(damaged)
+    for side in ("-wal", "-shm"):
+        (tmp_path / f"shop.db{side}").unlink(missing_ok=True)
+    with pytest.raises(StorageError):
+        d = Desk.open(db)
+        d.close()
+    assert backup_service.newest_good_backup(db) == good
+    fresh, aside = backup_service.recover(db, good)
+    try:
+        assert fresh.conn.read("SELECT count(*) AS n FROM returns")[0]["n"] == 1
+        assert repo.audit_events(fresh.conn)[-1]["action"] == "restore"
+    finally:
+        fresh.close()
+    assert aside.read_bytes() == damaged  # never silently overwritten

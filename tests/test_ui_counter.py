@@ -427,3 +427,27 @@ def test_tabs_switch_with_f2_and_f3(qtbot, window):
     assert window.tabs.currentWidget() is window.log_page
     qtbot.keyClick(window, Qt.Key.Key_F2)
     assert window.tabs.currentWidget() is window.counter and focused() is window.counter.model_edit
+
+
+def test_restore_from_backup_in_the_window(qtbot, window, desk, db_path, monkeypatch):
+    from returns_desk.services import backup_service
+
+    copy = backup_service.backup(desk)
+    fill_recalled(qtbot, window.counter)
+    window.counter.save()
+    monkeypatch.setattr(messages, "ask_open_path", lambda *a: str(copy))
+    approve_with(monkeypatch, "Chen Jing", MANAGER_PIN, "")
+    infos = []
+    monkeypatch.setattr(messages, "info", lambda parent, title, text: infos.append(text))
+    window.restore_from_backup()
+    assert window.restored and "kept as" in infos[0]
+    assert rows(db_path) == []  # the backup was taken before the return
+
+
+def test_integrity_problem_is_reported(qtbot, window, monkeypatch):
+    errors = []
+    monkeypatch.setattr(messages, "error", lambda parent, title, text: errors.append(text))
+    window.on_integrity_checked("")
+    assert errors == []
+    window.on_integrity_checked("*** in database main *** Page 7: btreeInitPage() returns error code 11")
+    assert "Page 7" in errors[0] and "restore" in errors[0]

@@ -61,3 +61,29 @@ def test_sign_in_dialog(qtbot, app, desk):
     d.pin_edit.setText("２５８０")  # full-width digits from a Chinese input method
     d.submit()
     assert d.actor is not None and d.actor.role == "manager"
+
+
+def test_start_up_offers_the_newest_backup_for_a_damaged_database(qtbot, app, tmp_path, monkeypatch):
+    from PySide6.QtWidgets import QMessageBox
+
+    from returns_desk.services import backup_service
+    from returns_desk.services.desk import Desk
+    from returns_desk.ui.app import open_or_recover
+
+    db = tmp_path / "shop.db"
+    d = Desk.open(db)
+    backup_service.backup(d)
+    d.close()
+    db.write_bytes(b"SQLite format 3\x00" + b"\xff" * 8192)
+    for side in ("-wal", "-shm"):
+        (tmp_path / f"shop.db{side}").unlink(missing_ok=True)
+    asked = []
+    monkeypatch.setattr(QMessageBox, "question", lambda *a: asked.append(a[2]) or QMessageBox.StandardButton.No)
+    monkeypatch.setattr(QMessageBox, "critical", lambda *a: None)
+    assert open_or_recover(str(db), "en") is None and "Restore the newest good backup" in asked[0]
+    assert db.read_bytes().startswith(b"SQLite format 3\x00\xff")  # nothing changed without a yes
+    monkeypatch.setattr(QMessageBox, "question", lambda *a: QMessageBox.StandardButton.Yes)
+    desk = open_or_recover(str(db), "en")
+    assert desk is not None and desk.catalogue.version
+    desk.close()
+    assert list(tmp_path.glob("shop.damaged-*.db"))

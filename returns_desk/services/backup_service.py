@@ -9,7 +9,7 @@ from returns_desk.domain.errors import InputError
 from returns_desk.services.clock import utc_now, utc_text, zone
 from returns_desk.services.desk import Desk
 from returns_desk.storage import repository as repo
-from returns_desk.storage.database import check_backup, copy_database
+from returns_desk.storage.database import check_backup, copy_database, quick_check
 
 KEEP = 30
 PREFIX = "returns-desk-"
@@ -77,3 +77,41 @@ def restore(desk: Desk, source: Path, *, actor: Actor) -> tuple[Desk, Path]:
         repo.audit(db, at=utc_text(utc_now()), actor=actor.name, action="restore", entity="file", entity_id=str(source),
                    details={"kept_aside": str(aside)})
     return fresh, aside
+
+
+def newest_good_backup(db_path: str | Path) -> Path | None:
+    """The newest automatic or manual backup beside the database that passes ``check_backup``."""
+    folder = backups_dir(str(db_path))
+    if not folder.is_dir():
+        return None
+    for candidate in sorted(folder.glob("*.db"), key=lambda p: p.stat().st_mtime, reverse=True):
+        if check_backup(candidate) is None:
+            return candidate
+    return None
+
+
+def recover(db_path: str | Path, backup_file: Path, *, actor: str = "system") -> tuple[Desk, Path]:
+    """Replace a damaged database that cannot be opened with a good backup. The damaged file is
+    never overwritten: it is moved aside as ``NAME.damaged-YYYYMMDD-HHMMSS.db`` (with its WAL)."""
+    problem = check_backup(backup_file)
+    if problem:
+        raise InputError("restore_invalid", path=str(backup_file), detail=problem)
+    target = Path(db_path)
+    stamp = utc_now().strftime("%Y%m%d-%H%M%S")
+    aside = target.with_name(f"{target.stem}.damaged-{stamp}{target.suffix}")
+    target.rename(aside)
+    for suffix in ("-wal", "-shm"):
+        side = Path(str(target) + suffix)
+        if side.exists():
+            side.rename(Path(str(aside) + suffix))
+    copy_database(backup_file, target)
+    desk = Desk.open(target)
+    with desk.conn.write() as db:
+        repo.audit(db, at=utc_text(utc_now()), actor=actor, action="restore", entity="file", entity_id=str(backup_file),
+                   details={"reason": "damaged database", "kept_aside": str(aside)})
+    return desk, aside
+
+
+def integrity_problem(db_path: str | Path) -> str | None:
+    """The start-up integrity check (read-only, its own connection)."""
+    return quick_check(db_path)

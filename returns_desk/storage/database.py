@@ -193,3 +193,17 @@ def copy_database(source: str | os.PathLike[str], target: str | os.PathLike[str]
     finally:
         dest.close()
         src.close()
+
+
+def quick_check(path: str | os.PathLike[str]) -> str | None:
+    """``PRAGMA quick_check`` on its own read-only connection (safe in a worker thread while the
+    window keeps working): None when healthy, else the first complaint."""
+    try:
+        con = sqlite3.connect(f"file:{Path(path)}?mode=ro", uri=True, timeout=BUSY_TIMEOUT_MS / 1000)
+        try:
+            first = con.execute("PRAGMA quick_check").fetchone()[0]
+        finally:
+            con.close()
+    except sqlite3.Error as exc:
+        return str(exc)
+    return None if first == "ok" else first

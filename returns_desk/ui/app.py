@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 import sys
 
-from PySide6.QtCore import QLocale, QSettings
+from PySide6.QtCore import QLocale, QObject, QSettings, QThread, Signal, Slot
 from PySide6.QtGui import QFont, QFontDatabase
 from PySide6.QtWidgets import QApplication, QMessageBox
 
@@ -58,15 +58,67 @@ def window_language(lang: str | None, desk_language: str = "") -> str:
     return normalise_lang(QLocale.system().name())
 
 
-def run_window(db: str | None = None, lang: str | None = None) -> int:
+def open_or_recover(db: str | None, lang: str):
+    """Open the database; when it is damaged, offer the newest good backup (never silently)."""
+    from returns_desk.services import backup_service
     from returns_desk.services.desk import Desk
+
+    try:
+        return Desk.open(db)
+    except ReturnsDeskError as exc:
+        path = db or str(paths.default_db_path())
+        good = backup_service.newest_good_backup(path) if exc.key in ("db_damaged", "db_not_sqlite") else None
+        if good is None:
+            QMessageBox.critical(None, APP_NAME, exc.message(lang))
+            return None
+        question = QApplication.translate(
+            "Recovery", "%1\n\nRestore the newest good backup, %2?\nThe damaged file is kept aside, not overwritten."
+        ).replace("%1", exc.message(lang)).replace("%2", good.name)
+        answer = QMessageBox.question(None, APP_NAME, question, QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No)
+        if answer != QMessageBox.StandardButton.Yes:
+            return None
+        try:
+            desk, _aside = backup_service.recover(path, good)
+        except ReturnsDeskError as again:
+            QMessageBox.critical(None, APP_NAME, again.message(lang))
+            return None
+        return desk
+
+
+class IntegrityCheck(QObject):
+    """``PRAGMA quick_check`` after start-up, in a worker thread, so a big database opens at once."""
+
+    done = Signal(str)  # empty when healthy
+
+    def __init__(self, db_path: str) -> None:
+        super().__init__()
+        self.db_path = db_path
+
+    @Slot()
+    def run(self) -> None:
+        from returns_desk.services import backup_service
+
+        self.done.emit(backup_service.integrity_problem(self.db_path) or "")
+
+
+def start_integrity_check(window) -> QThread:
+    thread = QThread(window)
+    job = IntegrityCheck(window.desk.conn.path)
+    job.moveToThread(thread)
+    thread.started.connect(job.run)
+    job.done.connect(thread.quit)
+    job.done.connect(window.on_integrity_checked)
+    thread._job = job  # keep it alive with the thread
+    thread.start()
+    return thread
+
+
+def run_window(db: str | None = None, lang: str | None = None) -> int:
     from returns_desk.ui.main_window import MainWindow
 
     app = make_application()
-    try:
-        desk = Desk.open(db)
-    except ReturnsDeskError as exc:
-        QMessageBox.critical(None, APP_NAME, exc.message(window_language(lang)))
+    desk = open_or_recover(db, window_language(lang))
+    if desk is None:
         return 1
     from returns_desk.services import backup_service
     from returns_desk.services.people_service import PeopleService
@@ -89,6 +141,9 @@ def run_window(db: str | None = None, lang: str | None = None) -> int:
         window = MainWindow(desk, language, ui_settings(), actor)
         window.show()
         window.counter.model_edit.setFocus()
-        return app.exec()
+        checker = start_integrity_check(window)
+        code = app.exec()
+        checker.wait(60_000)
+        return code
     finally:
-        desk.close()
+        desk.close()  # closing twice (after a restore) is harmless

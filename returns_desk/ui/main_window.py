@@ -16,6 +16,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from pathlib import Path
+
 from returns_desk import APP_NAME, __version__
 from returns_desk.domain.auth import Actor
 from returns_desk.domain.errors import ReturnsDeskError
@@ -24,7 +26,7 @@ from returns_desk.services.desk import Desk
 from returns_desk.services.people_service import PeopleService
 from returns_desk.ui import messages
 from returns_desk.ui.counter_page import CounterPage
-from returns_desk.ui.people_dialogs import SignInDialog
+from returns_desk.ui.people_dialogs import ApprovalDialog, SignInDialog
 from returns_desk.ui.report_page import ReportPage
 from returns_desk.ui.returns_log_page import ReturnsLogPage
 
@@ -53,6 +55,7 @@ class MainWindow(QMainWindow):
         self.ui_settings = ui_settings
         self.actor = actor
         self.people = PeopleService(desk)
+        self.restored = False
         self.setWindowTitle(f"{APP_NAME} — {desk.settings['store_name']}")
         self.tabs = QTabWidget()
         self.counter = CounterPage(desk, lang, lambda: self.actor)
@@ -102,6 +105,9 @@ class MainWindow(QMainWindow):
         backup = QAction(self.tr("&Back up the database now"), self)
         backup.triggered.connect(self.backup_now)
         file_menu.addAction(backup)
+        restore = QAction(self.tr("&Restore from backup…"), self)
+        restore.triggered.connect(self.restore_from_backup)
+        file_menu.addAction(restore)
         file_menu.addSeparator()
         quit_action = QAction(self.tr("&Quit"), self)
         quit_action.setShortcut(QKeySequence("Ctrl+Q"))
@@ -201,6 +207,45 @@ class MainWindow(QMainWindow):
     def _on_tab_changed(self, index: int) -> None:
         if self.tabs.widget(index) is self.counter:
             self.counter.model_edit.setFocus()
+
+    @Slot(str)
+    def on_integrity_checked(self, problem: str) -> None:
+        """The start-up integrity check finished; damage is reported at once, with what to do."""
+        if not problem:
+            self.statusBar().showMessage(self.tr("Database integrity check passed"), 10_000)
+            return
+        messages.error(
+            self, self.tr("Database damaged"),
+            self.tr("The integrity check of %1 found damage: %2\n\nDo not close the day. A manager should restore "
+                    "the newest good backup (File → Restore from backup…, or `returns-desk restore FILE`).")
+            .replace("%1", self.desk.conn.path).replace("%2", problem),
+        )
+
+    @Slot()
+    def restore_from_backup(self) -> None:
+        """Manager only: replace the database with a backup, keep the current file aside, then close
+        (the next start opens the restored database)."""
+        folder = str(backup_service.backups_dir(self.desk.conn.path))
+        path = messages.ask_open_path(self, self.tr("Restore from backup"), folder, self.tr("Databases (*.db)"))
+        if not path:
+            return
+        manager = self.actor if self.actor.may("restore") else None
+        if manager is None:
+            approval = ApprovalDialog.ask(self.people, self.lang, "restore",
+                                          self.tr("Restoring replaces today's database with %1.").replace("%1", path), self, need_reason=False)
+            manager = approval[0] if approval else None
+        if manager is None:
+            return
+        try:
+            fresh, aside = backup_service.restore(self.desk, Path(path), actor=manager)
+        except ReturnsDeskError as exc:
+            messages.error(self, self.tr("Restore from backup"), exc.message(self.lang))
+            return
+        fresh.close()
+        self.restored = True
+        messages.info(self, self.tr("Restore from backup"),
+                      self.tr("Restored. The previous database is kept as %1. Returns Desk closes now; start it again.").replace("%1", str(aside)))
+        self.close()
 
     @Slot()
     def backup_now(self) -> None:

@@ -30,3 +30,10 @@ def ask_save_path(parent: QWidget | None, title: str, suggested: str, filters: s
 
     path, _ = QFileDialog.getSaveFileName(parent, title, suggested, filters)
     return path or None
+
+
+def ask_open_path(parent: QWidget | None, title: str, folder: str, filters: str) -> str | None:
+    from PySide6.QtWidgets import QFileDialog
+
+    path, _ = QFileDialog.getOpenFileName(parent, title, folder, filters)
+    return path or None
