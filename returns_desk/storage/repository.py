@@ -13,6 +13,15 @@ from sqlite_utils import Database
 from returns_desk.domain.integrity import event_hash
 from returns_desk.storage.database import Connection
 
+def _rows(src: Connection | Database, sql: str, params: tuple | list = ()) -> list[dict[str, Any]]:
+    """Rows as dicts from either an open Connection or the Database of a write transaction."""
+    if isinstance(src, Connection):
+        return src.read(sql, tuple(params))
+    cur = src.execute(sql, tuple(params))
+    cols = [d[0] for d in cur.description or ()]
+    return [dict(zip(cols, row)) for row in cur.fetchall()]
+
+
 # --- settings ------------------------------------------------------------------------------
 
 
@@ -135,13 +144,8 @@ def active_return_with_serial(db: Database, model: str, serial: str) -> str | No
 
 
 def return_by_ticket(conn: Connection | Database, ticket: str) -> dict[str, Any] | None:
-    sql = "SELECT * FROM returns WHERE ticket = ?"
-    if isinstance(conn, Connection):
-        rows = conn.read(sql, (ticket,))
-        return rows[0] if rows else None
-    cur = conn.execute(sql, (ticket,))
-    row = cur.fetchone()
-    return dict(zip([d[0] for d in cur.description], row)) if row else None
+    rows = _rows(conn, "SELECT * FROM returns WHERE ticket = ?", (ticket,))
+    return rows[0] if rows else None
 
 
 def void_return(db: Database, ticket: str, *, reason: str, by: str, at: str) -> int:
@@ -221,13 +225,8 @@ def clerks(conn: Connection) -> list[dict[str, Any]]:
 
 
 def clerk_by_name(db: Database | Connection, name: str) -> dict[str, Any] | None:
-    sql = "SELECT * FROM clerks WHERE name = ?"
-    if isinstance(db, Connection):
-        rows = db.read(sql, (name,))
-        return rows[0] if rows else None
-    cur = db.execute(sql, (name,))
-    row = cur.fetchone()
-    return dict(zip([d[0] for d in cur.description], row)) if row else None
+    rows = _rows(db, "SELECT * FROM clerks WHERE name = ?", (name,))
+    return rows[0] if rows else None
 
 
 def add_clerk(db: Database, *, name: str, role: str, pin_hash: bytes, pin_salt: bytes, pin_params: str, created_at: str) -> None:
@@ -268,15 +267,6 @@ def all_returns(conn: Connection) -> Iterable[dict[str, Any]]:
     for row in cur:
         yield dict(zip(cols, row))
 # --- daily reports and day closures ---------------------------------------------------------
-
-
-def _rows(src: Connection | Database, sql: str, params: tuple | list = ()) -> list[dict[str, Any]]:
-    """Rows as dicts from either an open Connection or the Database of a write transaction."""
-    if isinstance(src, Connection):
-        return src.read(sql, tuple(params))
-    cur = src.execute(sql, tuple(params))
-    cols = [d[0] for d in cur.description or ()]
-    return [dict(zip(cols, row)) for row in cur.fetchall()]
 
 
 WHOLE_STORE = "*"
