@@ -66,6 +66,8 @@ def build_parser() -> argparse.ArgumentParser:
     )
     _common(p, top=True)
     p.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
+    p.add_argument("--selftest", action="store_true",
+                   help="headless check of an installation or build: temporary database, window, report; prints 'selftest ok'")
     sub = p.add_subparsers(dest="command", metavar="COMMAND")
 
     lk = sub.add_parser("lookup", help="is this model recalled? (verdict, recalls, what is still needed)")
@@ -477,6 +479,10 @@ def main(argv: list[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
     lang = _lang(args)
+    if args.selftest:
+        from returns_desk.ui.selftest import run
+
+        return run(args.lang or "zh_CN")
     if args.command is None:
         from returns_desk.ui.app import run_window
 
