@@ -711,11 +711,11 @@
     <name>ReturnsLogPage</name>
     <message>
         <source>from YYYY-MM-DD</source>
-        <translation>起始日期 YYYY-MM-DD</translation>
+        <translation>从 YYYY-MM-DD</translation>
     </message>
     <message>
         <source>to YYYY-MM-DD</source>
-        <translation>截止日期 YYYY-MM-DD</translation>
+        <translation>至 YYYY-MM-DD</translation>
     </message>
     <message>
         <source>clerk</source>
