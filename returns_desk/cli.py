@@ -351,7 +351,7 @@ def cmd_clerks(args: argparse.Namespace, lang: str) -> int:
         people = PeopleService(desk)
         if args.clerks_command == "add":
             people.add_clerk(actor, args.name, args.role, args.pin)
-            print(say("clerk_added", lang, name=args.name.strip(), role=args.role))
+            print(say("clerk_added", lang, name=args.name.strip(), role=say(f"role_{args.role}", lang)))
         elif args.clerks_command == "disable":
             people.disable_clerk(actor, args.name)
             print(say("clerk_disabled", lang, name=args.name.strip()))
