@@ -66,6 +66,8 @@ def build_parser() -> argparse.ArgumentParser:
     )
     _common(p, top=True)
     p.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
+    p.add_argument("--selftest", action="store_true",
+                   help="headless check of an installation or build: temporary database, window, report; prints 'selftest ok'")
     sub = p.add_subparsers(dest="command", metavar="COMMAND")
 
     lk = sub.add_parser("lookup", help="is this model recalled? (verdict, recalls, what is still needed)")
@@ -349,7 +351,7 @@ def cmd_clerks(args: argparse.Namespace, lang: str) -> int:
         people = PeopleService(desk)
         if args.clerks_command == "add":
             people.add_clerk(actor, args.name, args.role, args.pin)
-            print(say("clerk_added", lang, name=args.name.strip(), role=args.role))
+            print(say("clerk_added", lang, name=args.name.strip(), role=say(f"role_{args.role}", lang)))
         elif args.clerks_command == "disable":
             people.disable_clerk(actor, args.name)
             print(say("clerk_disabled", lang, name=args.name.strip()))
@@ -477,6 +479,10 @@ def main(argv: list[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
     lang = _lang(args)
+    if args.selftest:
+        from returns_desk.ui.selftest import run
+
+        return run(args.lang or "zh_CN")
     if args.command is None:
         from returns_desk.ui.app import run_window
 

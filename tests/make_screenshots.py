@@ -2,6 +2,8 @@
 
     xvfb-run -a -s "-screen 0 1400x950x24" .venv/bin/python tests/make_screenshots.py [--lang zh_CN] [OUT_DIR]
 
+With ``--lang zh_CN`` the window is in Chinese (store and clerk names too) and the files end in ``-zh``.
+
 It builds a temporary database, records a few returns, drives the counter through the
 recalled, not-affected and hazard paths with real key events, and grabs the screen.
 """
@@ -39,20 +41,24 @@ def main() -> int:
     from returns_desk.domain.auth import Actor
     from returns_desk.services.people_service import PeopleService
 
-    app = make_application()
+    zh = args.lang.startswith("zh")
+    app = make_application(args.lang)  # installs the translators before any widget is built
     desk = Desk.open(tmp / "shots.db")
     people = PeopleService(desk)
-    people.setup(store="Wangfujing", counter="C1", market="CN", manager="Chen Jing", pin="482913")
-    for name in ("Li Na", "Wang Fang", "Zhang Wei"):
-        people.add_clerk(Actor("Chen Jing", "manager"), name, "clerk", "1357")
+    # names as the shop would type them in each language
+    store, manager, (li, wang, zhang) = (("王府井店", "陈静", ("李娜", "王芳", "张伟")) if zh
+                                         else ("Wangfujing", "Chen Jing", ("Li Na", "Wang Fang", "Zhang Wei")))
+    people.setup(store=store, counter="C1", market="CN", manager=manager, pin="482913", language=args.lang)
+    for name in (li, wang, zhang):
+        people.add_clerk(Actor(manager, "manager"), name, "clerk", "1357")
     svc = ReturnsService(desk)
     start = dt.datetime(2025, 7, 1, 2, 0, tzinfo=dt.timezone.utc)
     samples = [
-        ("A1257", "refund", "149.00", "AKFF1Y0E48301745", None, "intact", "Li Na"),
-        ("A1681", "voucher", "279.00", "AKFF1Y0E48301999", None, "swollen", "Wang Fang"),
-        ("PAC20-272", "replacement", None, None, "C14-P6", "intact", "Li Na"),
-        ("A1647", "refund", "199.00", "A1647SERIAL00001", None, "damaged", "Zhang Wei"),
-        ("PLT20A-152", "refund", "89.00", None, "M20-Q1", "intact", "Wang Fang"),
+        ("A1257", "refund", "149.00", "AKFF1Y0E48301745", None, "intact", li),
+        ("A1681", "voucher", "279.00", "AKFF1Y0E48301999", None, "swollen", wang),
+        ("PAC20-272", "replacement", None, None, "C14-P6", "intact", li),
+        ("A1647", "refund", "199.00", "A1647SERIAL00001", None, "damaged", zhang),
+        ("PLT20A-152", "refund", "89.00", None, "M20-Q1", "intact", wang),
     ]
     tickets = []
     for i, (model, remedy, amount, serial, batch, cond, clerk) in enumerate(samples):
@@ -60,9 +66,9 @@ def main() -> int:
                                    condition=cond, clerk=clerk, at=start + dt.timedelta(minutes=17 * i), isolation_confirmed=True),
                        actor=Actor(clerk, "clerk"))
         tickets.append(e["ticket"])
-    svc.void(tickets[-1], reason="entered twice", by=Actor("Chen Jing", "manager"))
+    svc.void(tickets[-1], reason="重复录入" if zh else "entered twice", by=Actor(manager, "manager"))
 
-    window = MainWindow(desk, args.lang, ui_settings(), people.authenticate("Li Na", "1357"))
+    window = MainWindow(desk, args.lang, ui_settings(), people.authenticate(li, "1357"))
     window.resize(1360, 900)
     window.show()
     QTest.qWaitForWindowExposed(window)
@@ -75,7 +81,7 @@ def main() -> int:
         QGuiApplication.primaryScreen().grabWindow(window.winId()).save(str(out / f"{name}.png"))
         print(out / f"{name}.png")
 
-    suffix = "" if args.lang == "en" else "-zh"
+    suffix = "-zh" if zh else ""
     page.model_edit.setFocus()
     QTest.keyClicks(page.model_edit, "Anker A1257")
     QTest.keyClick(page.model_edit, Qt.Key.Key_Return)

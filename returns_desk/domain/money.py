@@ -49,3 +49,19 @@ def format_amount(minor: int, currency: str) -> str:
     sign = "-" if minor < 0 else ""
     whole, frac = divmod(abs(minor), 10**digits)
     return f"{sign}{whole}.{frac:0{digits}d}"
+
+
+#: Currency signs as the Chinese (CLDR zh) locale writes them: the yuan is ``¥``, others are told apart.
+_ZH_SIGNS = {"CNY": "¥", "USD": "US$", "CAD": "CA$", "AUD": "AU$", "JPY": "JP¥"}
+
+
+def format_money(minor: int, currency: str, lang: str = "en") -> str:
+    """An amount for people to read, in the language's form: Chinese puts the sign first and
+    groups thousands (``¥1,490.00``); English keeps the counter's form (``1490.00 CNY``)."""
+    if not lang.startswith("zh"):
+        return f"{format_amount(minor, currency)} {currency}"
+    digits = DIGITS.get(currency, 2)
+    sign = "-" if minor < 0 else ""
+    whole, frac = divmod(abs(minor), 10**digits)
+    number = f"{whole:,}" + (f".{frac:0{digits}d}" if digits else "")
+    return f"{sign}{_ZH_SIGNS.get(currency, currency + ' ')}{number}"

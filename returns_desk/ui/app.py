@@ -5,13 +5,14 @@ from __future__ import annotations
 import os
 import sys
 
-from PySide6.QtCore import QLocale, QObject, QSettings, QThread, Signal, Slot
-from PySide6.QtGui import QFont, QFontDatabase
+from PySide6.QtCore import QLocale, QObject, QSettings, QSize, QThread, Signal, Slot
+from PySide6.QtGui import QFont, QFontDatabase, QIcon
 from PySide6.QtWidgets import QApplication, QMessageBox
 
 from returns_desk import APP_NAME, paths
 from returns_desk.domain.errors import ReturnsDeskError
 from returns_desk.domain.messages import normalise_lang
+from returns_desk.ui.i18n import set_language
 
 #: CJK families in order of preference. Noto must be asked for by its SC name, or Qt picks the
 #: Japanese glyph variant.
@@ -30,12 +31,26 @@ def ui_settings() -> QSettings:
     return QSettings(str(folder / "ui.ini"), QSettings.Format.IniFormat)
 
 
-def make_application() -> QApplication:
+def app_icon() -> QIcon:
+    """The application's icon, from the PNG sizes drawn from ``resources/icons/returns-desk.svg``."""
+    icon = QIcon()
+    for size in (16, 32, 48, 256):
+        png = paths.resource_path("icons", f"returns-desk-{size}.png")
+        if png.exists():
+            icon.addFile(str(png), QSize(size, size))
+    return icon
+
+
+def make_application(lang: str | None = None) -> QApplication:
+    """The QApplication with its name, icon, fonts and style. With ``lang``, the translators for
+    that language are installed too (:func:`returns_desk.ui.i18n.set_language`)."""
     app = QApplication.instance()
     if app is None:
         app = QApplication(sys.argv[:1])
     app.setApplicationName(APP_NAME)
     app.setOrganizationName("returns-desk")
+    app.setWindowIcon(app_icon())
+    app.setDesktopFileName("returns-desk")
     font = QFont(app.font())
     family = cjk_family()
     if family:
@@ -44,10 +59,13 @@ def make_application() -> QApplication:
     qss = paths.resource_path("styles", "app.qss")
     if qss.exists():
         app.setStyleSheet(qss.read_text(encoding="utf-8"))
+    if lang:
+        set_language(lang)
     return app  # type: ignore[return-value]
 
 
 def window_language(lang: str | None, desk_language: str = "") -> str:
+    """``--lang``, else the database setting ``language``, else the system locale."""
     if lang:
         return normalise_lang(lang)
     if desk_language:
@@ -116,7 +134,7 @@ def start_integrity_check(window) -> QThread:
 def run_window(db: str | None = None, lang: str | None = None) -> int:
     from returns_desk.ui.main_window import MainWindow
 
-    app = make_application()
+    app = make_application(window_language(lang))
     desk = open_or_recover(db, window_language(lang))
     if desk is None:
         return 1
@@ -126,11 +144,13 @@ def run_window(db: str | None = None, lang: str | None = None) -> int:
 
     try:
         language = window_language(lang, desk.settings["language"])
+        set_language(language)
         people = PeopleService(desk)
         if not people.is_set_up():
             if not FirstRunDialog.run(people, language):
                 return 0
             language = window_language(lang, desk.settings["language"])
+            set_language(language)
         actor = SignInDialog.ask(people, language)
         if actor is None:
             return 0

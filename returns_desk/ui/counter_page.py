@@ -35,7 +35,7 @@ from returns_desk.domain.auth import Actor
 from returns_desk.domain.errors import RefusedError, ReturnsDeskError
 from returns_desk.domain.lookup import LookupResult
 from returns_desk.domain.messages import say
-from returns_desk.domain.money import format_amount
+from returns_desk.domain.money import format_amount, format_money
 from returns_desk.domain.returns import ReturnDraft
 from returns_desk.domain.text import parse_date
 from returns_desk.services import lookup_service
@@ -386,25 +386,41 @@ class CounterPage(QWidget):
         if not r.matches:
             return ""
         esc = html.escape
-        t = self.tr
         unknown = say("unknown_value", self.lang)
+        colon = self.tr("%1: %2")  # a label and its value ("%1：%2" in Chinese)
+        comma = self.tr(", ", "list separator")
+
+        def field(label: str, value: str) -> str:
+            return colon.replace("%1", f"<b>{esc(label)}</b>").replace("%2", esc(value))
+
+        label = {
+            "authority": self.tr("Authority"), "announced": self.tr("Announced"), "units": self.tr("Units"),
+            "hazard": self.tr("Cause and hazard"), "remedies": self.tr("Remedies allowed"),
+            "claim": self.tr("Manufacturer claim route"), "handling": self.tr("What the notice says to do with the unit"),
+            "confirmation": self.tr("Confirmation"), "confidence": self.tr("Confidence"),
+        }
         parts = []
         for m in r.matches:
             rec = m.recall
-            remedies = ", ".join(self._remedy_word(x) for x in rec.remedies)
+            remedies = comma.join(self._remedy_word(x) for x in rec.remedies)
             units = f"{rec.units:,}" if rec.units is not None else unknown
+            confidence = self._confidence_word(rec.confidence) if rec.confidence else unknown
+            heading = colon.replace("%1", say("verdict_" + m.verdict, self.lang)).replace("%2", rec.text("title", self.lang))
             parts.append(
-                f"<h3>{esc(say('verdict_' + m.verdict, self.lang))}: {esc(rec.text('title', self.lang))}</h3>"
-                f"<p><b>{esc(t('Authority'))}:</b> {esc(rec.text('authority', self.lang))} · "
-                f"<b>{esc(t('Announced'))}:</b> {esc(rec.announced_on)} · <b>{esc(t('Units'))}:</b> {esc(units)}</p>"
-                f"<p><b>{esc(t('Cause and hazard'))}:</b> {esc(rec.text('hazard', self.lang))}</p>"
-                f"<p><b>{esc(t('Remedies allowed'))}:</b> {esc(remedies)} — {esc(rec.text('remedy', self.lang))}</p>"
-                f"<p><b>{esc(t('Manufacturer claim route'))}:</b> {esc(rec.text('claim', self.lang))}</p>"
-                f"<p><b>{esc(t('What the notice says to do with the unit'))}:</b> {esc(rec.text('handling', self.lang))}</p>"
-                f"<p><small>{esc(t('Confirmation'))}: {esc(say('confirmation_' + m.entry.confirmation, self.lang))} · "
-                f"{esc(t('Confidence'))}: {esc(rec.confidence or unknown)} · {esc(rec.id)}</small></p><hr>"
+                f"<h3>{esc(heading)}</h3>"
+                f"<p>{field(label['authority'], rec.text('authority', self.lang))} · "
+                f"{field(label['announced'], rec.announced_on)} · {field(label['units'], units)}</p>"
+                f"<p>{field(label['hazard'], rec.text('hazard', self.lang))}</p>"
+                f"<p>{field(label['remedies'], remedies + ' — ' + rec.text('remedy', self.lang))}</p>"
+                f"<p>{field(label['claim'], rec.text('claim', self.lang))}</p>"
+                f"<p>{field(label['handling'], rec.text('handling', self.lang))}</p>"
+                f"<p><small>{field(label['confirmation'], say('confirmation_' + m.entry.confirmation, self.lang))} · "
+                f"{field(label['confidence'], confidence)} · {esc(rec.id)}</small></p><hr>"
             )
         return "".join(parts)
+
+    def _confidence_word(self, confidence: str) -> str:
+        return {"high": self.tr("high"), "medium": self.tr("medium"), "low": self.tr("low")}.get(confidence, confidence)
 
     def _remedy_word(self, remedy: str) -> str:
         return {"refund": self.tr("refund"), "replacement": self.tr("replacement"), "voucher": self.tr("voucher")}[remedy]
@@ -533,7 +549,7 @@ class CounterPage(QWidget):
             self.replacement_edit.setText(e.replacement_model or "")
         bound = {"refund": e.refund_max_minor, "voucher": e.voucher_max_minor}.get(remedy)
         self.bound_label.setText(
-            self.tr("max %1 %2").replace("%1", format_amount(bound, currency)).replace("%2", currency) if bound is not None
+            self.tr("max %1").replace("%1", format_money(bound, currency, self.lang)) if bound is not None
             else (currency if is_replacement else self.tr("%1 · no published limit").replace("%1", currency))
         )
         if not self._amount_touched:
@@ -622,8 +638,8 @@ class CounterPage(QWidget):
         else:  # pragma: no cover - the loop always breaks or returns
             return
         self.ticket_label.setText(
-            self.tr("Ticket %1\n%2 %3 %4").replace("%1", entry["ticket"]).replace("%2", self._remedy_word(entry["remedy"]))
-            .replace("%3", entry["amount"]).replace("%4", entry["currency"])
+            self.tr("Ticket %1\n%2 %3").replace("%1", entry["ticket"]).replace("%2", self._remedy_word(entry["remedy"]))
+            .replace("%3", format_money(entry["amount_minor"], entry["currency"], self.lang))
         )
         self.last_entry = entry
         self.return_recorded.emit(entry["ticket"])

@@ -22,6 +22,8 @@ from collections.abc import Callable
 
 from returns_desk.domain.auth import Actor
 from returns_desk.domain.errors import ReturnsDeskError
+from returns_desk.domain.messages import has, say
+from returns_desk.domain.money import format_money
 from returns_desk.services.clock import zone
 from returns_desk.services.desk import Desk
 from returns_desk.services.log_service import LogService
@@ -90,7 +92,9 @@ class EntryDialog(QDialog):
             if key in ("recorded_at", "void_at", "isolation_confirmed_at"):
                 value = self._local(value)
             if key == "amount":
-                value = f"{entry['amount']} {entry['currency']}"
+                value = format_money(entry["amount_minor"], entry["currency"], self.lang)
+            if isinstance(value, str) and value:
+                value = self._word(key, value)
             if value in (None, ""):
                 continue
             text = QLabel(str(value))
@@ -104,6 +108,18 @@ class EntryDialog(QDialog):
             for j, value in enumerate((self._local(e["at"]), e["actor"], e["action"], json.dumps(e["details"], ensure_ascii=False))):
                 self.history.setItem(i, j, QTableWidgetItem(value))
         self.history.resizeColumnsToContents()
+
+    def _word(self, key: str, code: str) -> str:
+        """Coded values (status, verdict, condition, remedy, ...) in the window's language."""
+        if key == "status":
+            return {"active": self.tr("active"), "void": self.tr("void")}.get(code, code)
+        if key == "proof_type":
+            return {"none": self.tr("No proof"), "receipt": self.tr("Receipt"), "order_number": self.tr("Order number"),
+                    "photo": self.tr("Photo")}.get(code, code)
+        prefix = {"verdict": "verdict_", "confirmation": "rpt_confirmation_", "condition": "cond_", "remedy": "remedy_"}.get(key)
+        if prefix and has(prefix + code):
+            return say(prefix + code, self.lang)
+        return code
 
     @Slot()
     def void(self) -> None:

@@ -18,7 +18,7 @@ from PySide6.QtWidgets import (
 
 from pathlib import Path
 
-from returns_desk import APP_NAME, __version__
+from returns_desk import __version__
 from returns_desk.domain.auth import Actor
 from returns_desk.domain.errors import ReturnsDeskError
 from returns_desk.services import backup_service
@@ -56,7 +56,7 @@ class MainWindow(QMainWindow):
         self.actor = actor
         self.people = PeopleService(desk)
         self.restored = False
-        self.setWindowTitle(f"{APP_NAME} — {desk.settings['store_name']}")
+        self.setWindowTitle(self.tr("Returns Desk — %1").replace("%1", desk.settings["store_name"]))
         self.tabs = QTabWidget()
         self.counter = CounterPage(desk, lang, lambda: self.actor)
         self.log_page = ReturnsLogPage(desk, lang, lambda: self.actor)
@@ -278,8 +278,8 @@ class MainWindow(QMainWindow):
     def show_about(self) -> None:
         QMessageBox.about(
             self, self.tr("About Returns Desk"),
-            self.tr("%1 %2<br>Recall catalogue %3<br>Database: %4")
-            .replace("%1", APP_NAME).replace("%2", __version__).replace("%3", self.desk.catalogue.version).replace("%4", self.desk.conn.path),
+            self.tr("%1, version %2<br>Recall catalogue %3<br>Database: %4")
+            .replace("%1", self.tr("Returns Desk")).replace("%2", __version__).replace("%3", self.desk.catalogue.version).replace("%4", self.desk.conn.path),
         )
 
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802

@@ -93,8 +93,8 @@ class ReportPage(QWidget):
         self.scope_combo.addItem(self.tr("This counter (%1)").replace("%1", desk.settings["counter"]), desk.settings["counter"])
         self.scope_combo.addItem(self.tr("Whole store"), None)
         self.page_combo = QComboBox()
-        for size in ("A4", "Letter"):
-            self.page_combo.addItem(size, size)
+        self.page_combo.addItem("A4", "A4")
+        self.page_combo.addItem(self.tr("Letter (US)"), "Letter")
         date_label = QLabel(self.tr("Business &date"))
         date_label.setBuddy(self.date_edit)
         form.addRow(date_label, self.date_edit)
@@ -127,7 +127,7 @@ class ReportPage(QWidget):
             group_row.addWidget(box)
         eform.addRow(self.tr("Group by"), group_row)
         self.format_combo = QComboBox()
-        for text, value in (("Excel (XLSX)", "xlsx"), ("CSV (UTF-8)", "csv"), ("PDF", "pdf")):
+        for text, value in ((self.tr("Excel workbook (XLSX)"), "xlsx"), ("CSV (UTF-8)", "csv"), ("PDF", "pdf")):
             self.format_combo.addItem(text, value)
         eform.addRow(self.tr("Format"), self.format_combo)
         self.export_button = QPushButton(self.tr("&Export…"))

@@ -71,7 +71,7 @@ class ReturnsLogPage(QWidget):
         bar.addWidget(self.search_edit, 1)
         layout.addLayout(bar)
 
-        self.model = ReturnsTableModel(self.log, self)
+        self.model = ReturnsTableModel(self.log, self, lang=lang)
         self.table = QTableView()
         self.table.setModel(self.model)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)

@@ -11,7 +11,7 @@ from typing import Any
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QObject, QPersistentModelIndex, Qt
 
-from returns_desk.domain.money import format_amount
+from returns_desk.domain.money import format_money
 from returns_desk.services.clock import zone
 from returns_desk.services.log_service import LogService
 from returns_desk.storage.repository import ReturnFilter
@@ -23,9 +23,10 @@ COL_TIME, COL_TICKET, COL_CLERK, COL_MODEL, COL_RECALL, COL_IDENT, COL_CONDITION
 
 
 class ReturnsTableModel(QAbstractTableModel):
-    def __init__(self, service: LogService, parent: QObject | None = None) -> None:
+    def __init__(self, service: LogService, parent: QObject | None = None, *, lang: str = "en") -> None:
         super().__init__(parent)
         self.service = service
+        self.lang = lang
         self.filter = ReturnFilter()
         self._count = 0
         self._pages: OrderedDict[int, list[dict[str, Any]]] = OrderedDict()
@@ -130,7 +131,7 @@ class ReturnsTableModel(QAbstractTableModel):
         if col == COL_REMEDY:
             return self._word(row["remedy"])
         if col == COL_AMOUNT:
-            return f"{format_amount(row['amount_minor'], row['currency'])} {row['currency']}"
+            return format_money(row["amount_minor"], row["currency"], self.lang)
         if col == COL_STATUS:
             if row["status"] == "void":
                 return self.tr("VOID")

@@ -1,0 +1,1106 @@
+<?xml version="1.0" encoding="utf-8"?>
+<!DOCTYPE TS>
+<TS version="2.1" language="zh_CN" sourcelanguage="en">
+<context>
+    <name>ApprovalDialog</name>
+    <message>
+        <source>Manager approval</source>
+        <translation>经理授权</translation>
+    </message>
+    <message>
+        <source>Manager</source>
+        <translation>经理</translation>
+    </message>
+    <message>
+        <source>Manager&apos;s PIN</source>
+        <translation>经理 PIN</translation>
+    </message>
+    <message>
+        <source>Reason</source>
+        <translation>原因</translation>
+    </message>
+    <message>
+        <source>Give the reason.</source>
+        <translation>请填写原因。</translation>
+    </message>
+</context>
+<context>
+    <name>CounterPage</name>
+    <message>
+        <source>&amp;Model number</source>
+        <translation>型号(&amp;M)</translation>
+    </message>
+    <message>
+        <source>Type or scan the model number, e.g. A1257</source>
+        <translation>输入或扫描型号，例如 A1257</translation>
+    </message>
+    <message>
+        <source>Did you mean (↓ then Enter):</source>
+        <translation>您要找的是不是（按 ↓ 再按回车）：</translation>
+    </message>
+    <message>
+        <source>Identify the unit</source>
+        <translation>核对产品信息</translation>
+    </message>
+    <message>
+        <source>as printed on the label, e.g. C14-P6</source>
+        <translation>按标签上印的填写，例如 C14-P6</translation>
+    </message>
+    <message>
+        <source>YYYY-MM-DD</source>
+        <translation>年-月-日，例如 2024-05-18</translation>
+    </message>
+    <message>
+        <source>next to “SN” on the unit</source>
+        <translation>产品上“SN”后面的编号</translation>
+    </message>
+    <message>
+        <source>Use the corrected serial (F4)</source>
+        <translation>使用更正后的序列号（F4）</translation>
+    </message>
+    <message>
+        <source>&amp;Batch code</source>
+        <translation>批次号(&amp;B)</translation>
+    </message>
+    <message>
+        <source>Manufacture &amp;date</source>
+        <translation>生产日期(&amp;D)</translation>
+    </message>
+    <message>
+        <source>&amp;Serial number</source>
+        <translation>序列号(&amp;S)</translation>
+    </message>
+    <message>
+        <source>Take the unit safely, then record the return</source>
+        <translation>先安全接收产品，再登记退货</translation>
+    </message>
+    <message>
+        <source>— look at the unit and choose —</source>
+        <translation>— 请先查看产品，再选择 —</translation>
+    </message>
+    <message>
+        <source>Intact (looks normal)</source>
+        <translation>完好（外观正常）</translation>
+    </message>
+    <message>
+        <source>Swollen / bulging</source>
+        <translation>鼓包 / 膨胀</translation>
+    </message>
+    <message>
+        <source>Hot, smoking, hissing or smells burnt</source>
+        <translation>发热、冒烟、有嘶嘶声或有焦味</translation>
+    </message>
+    <message>
+        <source>Leaking</source>
+        <translation>漏液</translation>
+    </message>
+    <message>
+        <source>Burn marks / melted</source>
+        <translation>有烧痕 / 熔化</translation>
+    </message>
+    <message>
+        <source>Cracked, dented or otherwise damaged</source>
+        <translation>开裂、凹陷或其他损坏</translation>
+    </message>
+    <message>
+        <source>C&amp;ondition</source>
+        <translation>产品状况(&amp;O)</translation>
+    </message>
+    <message>
+        <source>I have &amp;isolated the unit as shown above</source>
+        <translation>我已按上述要求隔离该产品(&amp;I)</translation>
+    </message>
+    <message>
+        <source>&amp;Remedy</source>
+        <translation>处理方式(&amp;R)</translation>
+    </message>
+    <message>
+        <source>from the receipt, e.g. 149.00</source>
+        <translation>按小票金额填写，例如 149.00</translation>
+    </message>
+    <message>
+        <source>&amp;Amount</source>
+        <translation>金额(&amp;A)</translation>
+    </message>
+    <message>
+        <source>Re&amp;placement model</source>
+        <translation>换货型号(&amp;P)</translation>
+    </message>
+    <message>
+        <source>No proof</source>
+        <translation>无凭证</translation>
+    </message>
+    <message>
+        <source>Receipt</source>
+        <translation>小票</translation>
+    </message>
+    <message>
+        <source>Order number</source>
+        <translation>订单号</translation>
+    </message>
+    <message>
+        <source>Photo</source>
+        <translation>照片</translation>
+    </message>
+    <message>
+        <source>receipt or order number (optional)</source>
+        <translation>小票号或订单号（选填）</translation>
+    </message>
+    <message>
+        <source>Proo&amp;f of purchase</source>
+        <translation>购买凭证(&amp;F)</translation>
+    </message>
+    <message>
+        <source>optional phone or e-mail; shown masked</source>
+        <translation>选填：手机号或邮箱，显示时部分隐藏</translation>
+    </message>
+    <message>
+        <source>Customer con&amp;tact</source>
+        <translation>顾客联系方式(&amp;T)</translation>
+    </message>
+    <message>
+        <source>Enter here saves</source>
+        <translation>在此按回车即保存</translation>
+    </message>
+    <message>
+        <source>&amp;Notes</source>
+        <translation>备注(&amp;N)</translation>
+    </message>
+    <message>
+        <source>Save return (Ctrl+S)</source>
+        <translation>保存退货（Ctrl+S）</translation>
+    </message>
+    <message>
+        <source>&amp;Print slip (Ctrl+P)…</source>
+        <translation>打印退货单(&amp;P) (Ctrl+P)…</translation>
+    </message>
+    <message>
+        <source>Bag la&amp;bel…</source>
+        <translation>袋装标签(&amp;B)…</translation>
+    </message>
+    <message>
+        <source>Type or scan a model number</source>
+        <translation>请输入或扫描型号</translation>
+    </message>
+    <message>
+        <source>Use %1 (F4)</source>
+        <translation>改用 %1（F4）</translation>
+    </message>
+    <message>
+        <source>%1: %2</source>
+        <translation>%1：%2</translation>
+    </message>
+    <message>
+        <source>, </source>
+        <comment>list separator</comment>
+        <translation>、</translation>
+    </message>
+    <message>
+        <source>Authority</source>
+        <translation>发布机构</translation>
+    </message>
+    <message>
+        <source>Announced</source>
+        <translation>公告日期</translation>
+    </message>
+    <message>
+        <source>Units</source>
+        <translation>涉及数量</translation>
+    </message>
+    <message>
+        <source>Cause and hazard</source>
+        <translation>原因及危害</translation>
+    </message>
+    <message>
+        <source>Remedies allowed</source>
+        <translation>可选处理方式</translation>
+    </message>
+    <message>
+        <source>Manufacturer claim route</source>
+        <translation>厂家索赔途径</translation>
+    </message>
+    <message>
+        <source>What the notice says to do with the unit</source>
+        <translation>公告对产品的处理要求</translation>
+    </message>
+    <message>
+        <source>Confirmation</source>
+        <translation>确认方式</translation>
+    </message>
+    <message>
+        <source>Confidence</source>
+        <translation>信息可信度</translation>
+    </message>
+    <message>
+        <source>high</source>
+        <translation>高</translation>
+    </message>
+    <message>
+        <source>medium</source>
+        <translation>中</translation>
+    </message>
+    <message>
+        <source>low</source>
+        <translation>低</translation>
+    </message>
+    <message>
+        <source>refund</source>
+        <translation>退款</translation>
+    </message>
+    <message>
+        <source>replacement</source>
+        <translation>换货</translation>
+    </message>
+    <message>
+        <source>voucher</source>
+        <translation>代金券</translation>
+    </message>
+    <message>
+        <source>Serial already returned on ticket %1: a manager override is needed.</source>
+        <translation>该序列号已在单号 %1 退过货，需经理授权。</translation>
+    </message>
+    <message>
+        <source>Look at the unit before anything else: is it hot, smoking, swollen, leaking, burnt or damaged?</source>
+        <translation>请先查看产品：是否发热、冒烟、鼓包、漏液、烧焦或损坏？</translation>
+    </message>
+    <message>
+        <source>&lt;b&gt;STOP — HOT OR SMOKING UNIT&lt;/b&gt;&lt;br&gt;Do not touch or pick it up. Move people away. Follow the store&apos;s fire procedure and call emergency services if it smokes or burns. The return cannot continue. When the unit has cooled and is safe to handle, choose its condition again.</source>
+        <translation>&lt;b&gt;停止 — 产品发热或冒烟&lt;/b&gt;&lt;br&gt;不要触碰或拿起产品。疏散周围人员。按门店消防程序处理；如冒烟或起火，立即拨打 119。退货不能继续。待产品冷却、可以安全拿取后，再重新选择产品状况。</translation>
+    </message>
+    <message>
+        <source>&lt;b&gt;RECALLED UNIT — ISOLATE IT&lt;/b&gt;&lt;br&gt;Do not charge or test it. Tape over the ports. Bag it on its own and put the bag label on it (RECALLED — DO NOT SELL). Put it in the recall quarantine bin — never back to stock, never in the customer battery-recycling box.</source>
+        <translation>&lt;b&gt;召回产品 — 立即隔离&lt;/b&gt;&lt;br&gt;不要充电或测试。用胶带封住接口。单独装袋并贴上袋标（召回产品 — 禁止销售）。放入召回隔离箱 — 切勿放回库存，也不要放进顾客电池回收箱。</translation>
+    </message>
+    <message>
+        <source>&lt;b&gt;DAMAGED BATTERY&lt;/b&gt;&lt;br&gt;Wear gloves. Put the unit in the fire-safe container with sand or other non-combustible material, away from other batteries and metal. Do not charge or test it. Tell the manager.</source>
+        <translation>&lt;b&gt;电池已损坏&lt;/b&gt;&lt;br&gt;戴上手套。将产品放入装有沙子或其他不燃材料的防火容器，远离其他电池和金属物品。不要充电或测试。立即告知经理。</translation>
+    </message>
+    <message>
+        <source>max %1</source>
+        <translation>上限 %1</translation>
+    </message>
+    <message>
+        <source>%1 · no published limit</source>
+        <translation>%1 · 无公布上限</translation>
+    </message>
+    <message>
+        <source>Only a recalled unit can be returned here.</source>
+        <translation>只有召回产品才能在此办理退货。</translation>
+    </message>
+    <message>
+        <source>Choose the condition of the unit first (battery safety).</source>
+        <translation>请先选择产品状况（电池安全）。</translation>
+    </message>
+    <message>
+        <source>A hot or smoking unit stops the return. Follow the emergency card.</source>
+        <translation>产品发热或冒烟，退货中止。请按应急提示处理。</translation>
+    </message>
+    <message>
+        <source>Confirm that the unit is isolated as the card says.</source>
+        <translation>请确认已按提示隔离产品。</translation>
+    </message>
+    <message>
+        <source>Ticket %1
+%2 %3</source>
+        <translation>单号 %1
+%2 %3</translation>
+    </message>
+    <message>
+        <source>Override</source>
+        <translation>经理授权</translation>
+    </message>
+    <message>
+        <source>Reason for the override:</source>
+        <translation>授权原因：</translation>
+    </message>
+    <message>
+        <source>Signed in: %1</source>
+        <translation>当前店员：%1</translation>
+    </message>
+</context>
+<context>
+    <name>EntryDialog</name>
+    <message>
+        <source>Return %1</source>
+        <translation>退货记录 %1</translation>
+    </message>
+    <message>
+        <source>When</source>
+        <translation>时间</translation>
+    </message>
+    <message>
+        <source>Who</source>
+        <translation>操作人</translation>
+    </message>
+    <message>
+        <source>What</source>
+        <translation>操作</translation>
+    </message>
+    <message>
+        <source>Details</source>
+        <translation>详情</translation>
+    </message>
+    <message>
+        <source>History</source>
+        <translation>操作记录</translation>
+    </message>
+    <message>
+        <source>&amp;Void this return…</source>
+        <translation>作废此退货(&amp;V)…</translation>
+    </message>
+    <message>
+        <source>No such return.</source>
+        <translation>没有这条退货记录。</translation>
+    </message>
+    <message>
+        <source>Ticket</source>
+        <translation>单号</translation>
+    </message>
+    <message>
+        <source>Status</source>
+        <translation>状态</translation>
+    </message>
+    <message>
+        <source>Time</source>
+        <translation>时间</translation>
+    </message>
+    <message>
+        <source>Business date</source>
+        <translation>营业日</translation>
+    </message>
+    <message>
+        <source>Clerk</source>
+        <translation>店员</translation>
+    </message>
+    <message>
+        <source>Model as typed</source>
+        <translation>输入的型号</translation>
+    </message>
+    <message>
+        <source>Model</source>
+        <translation>型号</translation>
+    </message>
+    <message>
+        <source>Brand</source>
+        <translation>品牌</translation>
+    </message>
+    <message>
+        <source>Recall</source>
+        <translation>召回</translation>
+    </message>
+    <message>
+        <source>Verdict</source>
+        <translation>判定结果</translation>
+    </message>
+    <message>
+        <source>Confirmation</source>
+        <translation>确认状态</translation>
+    </message>
+    <message>
+        <source>Serial</source>
+        <translation>序列号</translation>
+    </message>
+    <message>
+        <source>Batch</source>
+        <translation>批次号</translation>
+    </message>
+    <message>
+        <source>Made on</source>
+        <translation>生产日期</translation>
+    </message>
+    <message>
+        <source>Condition</source>
+        <translation>产品状况</translation>
+    </message>
+    <message>
+        <source>Isolation confirmed</source>
+        <translation>确认隔离时间</translation>
+    </message>
+    <message>
+        <source>Remedy</source>
+        <translation>处理方式</translation>
+    </message>
+    <message>
+        <source>Amount</source>
+        <translation>金额</translation>
+    </message>
+    <message>
+        <source>Replacement model</source>
+        <translation>换货型号</translation>
+    </message>
+    <message>
+        <source>Proof</source>
+        <translation>购买凭证</translation>
+    </message>
+    <message>
+        <source>Receipt / order</source>
+        <translation>小票号 / 订单号</translation>
+    </message>
+    <message>
+        <source>Customer contact</source>
+        <translation>顾客联系方式</translation>
+    </message>
+    <message>
+        <source>Notes</source>
+        <translation>备注</translation>
+    </message>
+    <message>
+        <source>Override reason</source>
+        <translation>授权原因</translation>
+    </message>
+    <message>
+        <source>Override by</source>
+        <translation>授权人</translation>
+    </message>
+    <message>
+        <source>Duplicate of</source>
+        <translation>重复退货原单号</translation>
+    </message>
+    <message>
+        <source>Void reason</source>
+        <translation>作废原因</translation>
+    </message>
+    <message>
+        <source>Voided by</source>
+        <translation>作废人</translation>
+    </message>
+    <message>
+        <source>Voided at</source>
+        <translation>作废时间</translation>
+    </message>
+    <message>
+        <source>UUID</source>
+        <translation>UUID</translation>
+    </message>
+    <message>
+        <source>active</source>
+        <translation>有效</translation>
+    </message>
+    <message>
+        <source>void</source>
+        <translation>已作废</translation>
+    </message>
+    <message>
+        <source>No proof</source>
+        <translation>无凭证</translation>
+    </message>
+    <message>
+        <source>Receipt</source>
+        <translation>小票</translation>
+    </message>
+    <message>
+        <source>Order number</source>
+        <translation>订单号</translation>
+    </message>
+    <message>
+        <source>Photo</source>
+        <translation>照片</translation>
+    </message>
+    <message>
+        <source>Why is %1 void? (the entry stays, marked void)</source>
+        <translation>作废 %1 的原因？（记录会保留，并标为已作废）</translation>
+    </message>
+    <message>
+        <source>Void return</source>
+        <translation>作废退货</translation>
+    </message>
+</context>
+<context>
+    <name>FirstRunDialog</name>
+    <message>
+        <source>Set up Returns Desk</source>
+        <translation>初始设置 — Returns Desk</translation>
+    </message>
+    <message>
+        <source>This database is new. Enter the store and counter, and create the first manager account. The manager&apos;s PIN approves voids and overrides and adds clerks.</source>
+        <translation>这是一个新数据库。请填写门店和柜台，并创建第一个经理账号。经理的 PIN 用于批准作废和授权，以及添加店员。</translation>
+    </message>
+    <message>
+        <source>China (CNY)</source>
+        <translation>中国大陆（人民币）</translation>
+    </message>
+    <message>
+        <source>United States (USD)</source>
+        <translation>美国（美元）</translation>
+    </message>
+    <message>
+        <source>Canada (CAD)</source>
+        <translation>加拿大（加元）</translation>
+    </message>
+    <message>
+        <source>Australia (AUD)</source>
+        <translation>澳大利亚（澳元）</translation>
+    </message>
+    <message>
+        <source>Japan (JPY)</source>
+        <translation>日本（日元）</translation>
+    </message>
+    <message>
+        <source>Store name</source>
+        <translation>门店名称</translation>
+    </message>
+    <message>
+        <source>Counter id</source>
+        <translation>柜台编号</translation>
+    </message>
+    <message>
+        <source>Market</source>
+        <translation>市场</translation>
+    </message>
+    <message>
+        <source>Language</source>
+        <translation>语言</translation>
+    </message>
+    <message>
+        <source>Manager&apos;s name</source>
+        <translation>经理姓名</translation>
+    </message>
+    <message>
+        <source>Manager&apos;s PIN (4–12 digits)</source>
+        <translation>经理 PIN（4–12 位数字）</translation>
+    </message>
+    <message>
+        <source>PIN again</source>
+        <translation>再次输入 PIN</translation>
+    </message>
+    <message>
+        <source>The two PINs differ.</source>
+        <translation>两次输入的 PIN 不一致。</translation>
+    </message>
+</context>
+<context>
+    <name>MainWindow</name>
+    <message>
+        <source>Returns Desk — %1</source>
+        <translation>Returns Desk 召回退货登记 — %1</translation>
+    </message>
+    <message>
+        <source>&amp;Counter (F2)</source>
+        <translation>柜台（F2）(&amp;C)</translation>
+    </message>
+    <message>
+        <source>Returns &amp;log (F3)</source>
+        <translation>退货记录（F3）(&amp;L)</translation>
+    </message>
+    <message>
+        <source>&amp;Reports (F6)</source>
+        <translation>报表(&amp;R) (F6)</translation>
+    </message>
+    <message>
+        <source>Locked. Sign in to continue.</source>
+        <translation>已锁定。请登录后继续。</translation>
+    </message>
+    <message>
+        <source>&amp;Sign in…</source>
+        <translation>登录(&amp;S)…</translation>
+    </message>
+    <message>
+        <source>&amp;File</source>
+        <translation>文件(&amp;F)</translation>
+    </message>
+    <message>
+        <source>&amp;Lock / switch clerk</source>
+        <translation>锁定 / 切换店员(&amp;L)</translation>
+    </message>
+    <message>
+        <source>&amp;Back up the database now</source>
+        <translation>立即备份数据库(&amp;B)</translation>
+    </message>
+    <message>
+        <source>&amp;Restore from backup…</source>
+        <translation>从备份恢复(&amp;R)…</translation>
+    </message>
+    <message>
+        <source>&amp;Quit</source>
+        <translation>退出(&amp;Q)</translation>
+    </message>
+    <message>
+        <source>&amp;View</source>
+        <translation>查看(&amp;V)</translation>
+    </message>
+    <message>
+        <source>&amp;Counter</source>
+        <translation>柜台(&amp;C)</translation>
+    </message>
+    <message>
+        <source>Returns &amp;log</source>
+        <translation>退货记录(&amp;L)</translation>
+    </message>
+    <message>
+        <source>&amp;Reports</source>
+        <translation>报表(&amp;R)</translation>
+    </message>
+    <message>
+        <source>&amp;Help</source>
+        <translation>帮助(&amp;H)</translation>
+    </message>
+    <message>
+        <source>&amp;Keyboard</source>
+        <translation>快捷键(&amp;K)</translation>
+    </message>
+    <message>
+        <source>&amp;About Returns Desk</source>
+        <translation>关于 Returns Desk(&amp;A)</translation>
+    </message>
+    <message>
+        <source>Store: %1 · Counter: %2 · Clerk: %7 · Market: %3 (%4) · Catalogue %5 · %6</source>
+        <translation>门店：%1 · 柜台：%2 · 店员：%7 · 市场：%3（%4）· 召回目录 %5 · %6</translation>
+    </message>
+    <message>
+        <source>Database integrity check passed</source>
+        <translation>数据库完整性检查通过</translation>
+    </message>
+    <message>
+        <source>Database damaged</source>
+        <translation>数据库已损坏</translation>
+    </message>
+    <message>
+        <source>The integrity check of %1 found damage: %2
+
+Do not close the day. A manager should restore the newest good backup (File → Restore from backup…, or `returns-desk restore FILE`).</source>
+        <translation>完整性检查发现 %1 已损坏：%2
+
+请勿日结。请经理从最新的完好备份恢复（文件 → 从备份恢复…，或 `returns-desk restore 文件`）。</translation>
+    </message>
+    <message>
+        <source>Restore from backup</source>
+        <translation>从备份恢复</translation>
+    </message>
+    <message>
+        <source>Databases (*.db)</source>
+        <translation>数据库 (*.db)</translation>
+    </message>
+    <message>
+        <source>Restoring replaces today&apos;s database with %1.</source>
+        <translation>恢复将用 %1 替换当前数据库。</translation>
+    </message>
+    <message>
+        <source>Restored. The previous database is kept as %1. Returns Desk closes now; start it again.</source>
+        <translation>已恢复。原数据库另存为 %1。Returns Desk 现在将关闭，请重新启动。</translation>
+    </message>
+    <message>
+        <source>Backup</source>
+        <translation>备份</translation>
+    </message>
+    <message>
+        <source>Backup written to %1</source>
+        <translation>备份已保存到 %1</translation>
+    </message>
+    <message>
+        <source>Counter</source>
+        <translation>柜台</translation>
+    </message>
+    <message>
+        <source>Returns log</source>
+        <translation>退货记录</translation>
+    </message>
+    <message>
+        <source>Reports</source>
+        <translation>报表</translation>
+    </message>
+    <message>
+        <source>print the customer&apos;s return slip for the last return</source>
+        <translation>打印上一笔退货的顾客退货单</translation>
+    </message>
+    <message>
+        <source>next field; in the model field: the first field still needed</source>
+        <translation>下一栏；在型号栏：跳到第一个还需填写的栏</translation>
+    </message>
+    <message>
+        <source>in the model field: the “did you mean” list</source>
+        <translation>在型号栏：进入“您要找的是不是”列表</translation>
+    </message>
+    <message>
+        <source>use the corrected serial number</source>
+        <translation>使用更正后的序列号</translation>
+    </message>
+    <message>
+        <source>save the return</source>
+        <translation>保存退货</translation>
+    </message>
+    <message>
+        <source>Enter in Notes</source>
+        <translation>在备注栏按回车</translation>
+    </message>
+    <message>
+        <source>clear the form</source>
+        <translation>清空表单</translation>
+    </message>
+    <message>
+        <source>model, batch, date, serial, condition, remedy, amount</source>
+        <translation>型号、批次号、生产日期、序列号、产品状况、处理方式、金额</translation>
+    </message>
+    <message>
+        <source>Scanner</source>
+        <translation>扫码枪</translation>
+    </message>
+    <message>
+        <source>a scan in any other field goes to the model field</source>
+        <translation>在其他栏扫码，会自动填入型号栏</translation>
+    </message>
+    <message>
+        <source>Enter in the log</source>
+        <translation>在退货记录中按回车</translation>
+    </message>
+    <message>
+        <source>open the selected return</source>
+        <translation>打开所选退货记录</translation>
+    </message>
+    <message>
+        <source>quit</source>
+        <translation>退出</translation>
+    </message>
+    <message>
+        <source>Keyboard</source>
+        <translation>快捷键</translation>
+    </message>
+    <message>
+        <source>About Returns Desk</source>
+        <translation>关于 Returns Desk</translation>
+    </message>
+    <message>
+        <source>%1, version %2&lt;br&gt;Recall catalogue %3&lt;br&gt;Database: %4</source>
+        <translation>%1，版本 %2&lt;br&gt;召回目录版本 %3&lt;br&gt;数据库：%4</translation>
+    </message>
+    <message>
+        <source>Returns Desk</source>
+        <translation>Returns Desk 召回退货登记</translation>
+    </message>
+</context>
+<context>
+    <name>Recovery</name>
+    <message>
+        <source>%1
+
+Restore the newest good backup, %2?
+The damaged file is kept aside, not overwritten.</source>
+        <extracomment>CJK families in order of preference. Noto must be asked for by its SC name, or Qt picks the Japanese glyph variant.</extracomment>
+        <translation>%1
+
+是否从最新的完好备份 %2 恢复？
+损坏的文件会另行保留，不会被覆盖。</translation>
+    </message>
+</context>
+<context>
+    <name>ReportPage</name>
+    <message>
+        <source>Daily return report</source>
+        <translation>每日退货报表</translation>
+    </message>
+    <message>
+        <source>This counter (%1)</source>
+        <translation>本柜台（%1）</translation>
+    </message>
+    <message>
+        <source>Whole store</source>
+        <translation>全店</translation>
+    </message>
+    <message>
+        <source>Letter (US)</source>
+        <translation>美式信纸 (Letter)</translation>
+    </message>
+    <message>
+        <source>Business &amp;date</source>
+        <translation>营业日期(&amp;D)</translation>
+    </message>
+    <message>
+        <source>Scope</source>
+        <translation>范围</translation>
+    </message>
+    <message>
+        <source>Paper</source>
+        <translation>纸张</translation>
+    </message>
+    <message>
+        <source>&amp;Show</source>
+        <translation>显示(&amp;S)</translation>
+    </message>
+    <message>
+        <source>Print pre&amp;view…</source>
+        <translation>打印预览(&amp;V)…</translation>
+    </message>
+    <message>
+        <source>Save P&amp;DF…</source>
+        <translation>保存 PDF(&amp;D)…</translation>
+    </message>
+    <message>
+        <source>&amp;Close day (Z)…</source>
+        <translation>日结（Z 报表）(&amp;C)…</translation>
+    </message>
+    <message>
+        <source>Refund / replacement tally export</source>
+        <translation>退款 / 换货汇总导出</translation>
+    </message>
+    <message>
+        <source>From</source>
+        <translation>从</translation>
+    </message>
+    <message>
+        <source>To</source>
+        <translation>至</translation>
+    </message>
+    <message>
+        <source>day</source>
+        <translation>日期</translation>
+    </message>
+    <message>
+        <source>clerk</source>
+        <translation>店员</translation>
+    </message>
+    <message>
+        <source>brand</source>
+        <translation>品牌</translation>
+    </message>
+    <message>
+        <source>model</source>
+        <translation>型号</translation>
+    </message>
+    <message>
+        <source>remedy</source>
+        <translation>处理方式</translation>
+    </message>
+    <message>
+        <source>Group by</source>
+        <translation>分组依据</translation>
+    </message>
+    <message>
+        <source>Excel workbook (XLSX)</source>
+        <translation>Excel 工作簿 (XLSX)</translation>
+    </message>
+    <message>
+        <source>Format</source>
+        <translation>格式</translation>
+    </message>
+    <message>
+        <source>&amp;Export…</source>
+        <translation>导出(&amp;E)…</translation>
+    </message>
+    <message>
+        <source>The business date is YYYY-MM-DD.</source>
+        <translation>营业日期格式为 YYYY-MM-DD。</translation>
+    </message>
+    <message>
+        <source>Save the daily report</source>
+        <translation>保存每日报表</translation>
+    </message>
+    <message>
+        <source>Saved %1</source>
+        <translation>已保存 %1</translation>
+    </message>
+    <message>
+        <source>Closing %1 freezes its report as a numbered Z report.</source>
+        <translation>日结后，%1 的报表将冻结为带编号的 Z 报表。</translation>
+    </message>
+    <message>
+        <source>Day %1 closed: Z No. %2</source>
+        <translation>%1 已日结：Z 报表第 %2 号</translation>
+    </message>
+    <message>
+        <source>Dates are YYYY-MM-DD.</source>
+        <translation>日期格式为 YYYY-MM-DD。</translation>
+    </message>
+    <message>
+        <source>The period ends before it starts.</source>
+        <translation>结束日期早于开始日期。</translation>
+    </message>
+    <message>
+        <source>Exports are for managers.</source>
+        <translation>导出需由经理操作。</translation>
+    </message>
+    <message>
+        <source>Export the tally</source>
+        <translation>导出汇总</translation>
+    </message>
+    <message>
+        <source>Exporting…</source>
+        <translation>正在导出…</translation>
+    </message>
+    <message>
+        <source>Exported %1 rows to %2</source>
+        <translation>已导出 %1 行到 %2</translation>
+    </message>
+</context>
+<context>
+    <name>ReturnsLogPage</name>
+    <message>
+        <source>from YYYY-MM-DD</source>
+        <translation>从 YYYY-MM-DD</translation>
+    </message>
+    <message>
+        <source>to YYYY-MM-DD</source>
+        <translation>至 YYYY-MM-DD</translation>
+    </message>
+    <message>
+        <source>clerk</source>
+        <translation>店员</translation>
+    </message>
+    <message>
+        <source>model</source>
+        <translation>型号</translation>
+    </message>
+    <message>
+        <source>any remedy</source>
+        <translation>全部处理方式</translation>
+    </message>
+    <message>
+        <source>refund</source>
+        <translation>退款</translation>
+    </message>
+    <message>
+        <source>replacement</source>
+        <translation>换货</translation>
+    </message>
+    <message>
+        <source>voucher</source>
+        <translation>代金券</translation>
+    </message>
+    <message>
+        <source>any status</source>
+        <translation>全部状态</translation>
+    </message>
+    <message>
+        <source>active</source>
+        <translation>有效</translation>
+    </message>
+    <message>
+        <source>void</source>
+        <translation>已作废</translation>
+    </message>
+    <message>
+        <source>search ticket, serial, receipt, notes</source>
+        <translation>搜索单号、序列号、小票号、备注</translation>
+    </message>
+    <message>
+        <source>&amp;Search</source>
+        <translation>搜索(&amp;S)</translation>
+    </message>
+    <message>
+        <source>&amp;Open entry (Enter)</source>
+        <translation>打开记录（回车）(&amp;O)</translation>
+    </message>
+    <message>
+        <source>&amp;Void…</source>
+        <translation>作废(&amp;V)…</translation>
+    </message>
+    <message>
+        <source>Dates are YYYY-MM-DD</source>
+        <translation>日期格式为 YYYY-MM-DD</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n return(s)</source>
+        <translation>
+            <numerusform>共 %n 条退货记录</numerusform>
+        </translation>
+    </message>
+</context>
+<context>
+    <name>ReturnsTableModel</name>
+    <message>
+        <source>Time</source>
+        <translation>时间</translation>
+    </message>
+    <message>
+        <source>Ticket</source>
+        <translation>单号</translation>
+    </message>
+    <message>
+        <source>Clerk</source>
+        <translation>店员</translation>
+    </message>
+    <message>
+        <source>Model</source>
+        <translation>型号</translation>
+    </message>
+    <message>
+        <source>Recall</source>
+        <translation>召回</translation>
+    </message>
+    <message>
+        <source>Serial / batch</source>
+        <translation>序列号 / 批次号</translation>
+    </message>
+    <message>
+        <source>Condition</source>
+        <translation>状况</translation>
+    </message>
+    <message>
+        <source>Remedy</source>
+        <translation>处理方式</translation>
+    </message>
+    <message>
+        <source>Amount</source>
+        <translation>金额</translation>
+    </message>
+    <message>
+        <source>Status</source>
+        <translation>状态</translation>
+    </message>
+    <message>
+        <source>VOID</source>
+        <translation>已作废</translation>
+    </message>
+    <message>
+        <source>pending confirmation</source>
+        <translation>待厂家确认</translation>
+    </message>
+    <message>
+        <source>active</source>
+        <translation>有效</translation>
+    </message>
+    <message>
+        <source>refund</source>
+        <translation>退款</translation>
+    </message>
+    <message>
+        <source>replacement</source>
+        <translation>换货</translation>
+    </message>
+    <message>
+        <source>voucher</source>
+        <translation>代金券</translation>
+    </message>
+    <message>
+        <source>intact</source>
+        <translation>完好</translation>
+    </message>
+    <message>
+        <source>swollen</source>
+        <translation>鼓包</translation>
+    </message>
+    <message>
+        <source>hot</source>
+        <translation>发热</translation>
+    </message>
+    <message>
+        <source>leaking</source>
+        <translation>漏液</translation>
+    </message>
+    <message>
+        <source>burnt</source>
+        <translation>烧焦</translation>
+    </message>
+    <message>
+        <source>damaged</source>
+        <translation>损坏</translation>
+    </message>
+</context>
+<context>
+    <name>SignInDialog</name>
+    <message>
+        <source>Sign in</source>
+        <translation>登录</translation>
+    </message>
+    <message>
+        <source>Sign in with your name and PIN.</source>
+        <translation>请输入姓名和 PIN 登录。</translation>
+    </message>
+    <message>
+        <source>Name</source>
+        <translation>姓名</translation>
+    </message>
+    <message>
+        <source>PIN</source>
+        <translation>PIN</translation>
+    </message>
+</context>
+</TS>
