@@ -6,11 +6,12 @@ from __future__ import annotations
 import json
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from typing import Any
-
-from sqlite_utils import Database
+from typing import TYPE_CHECKING, Any
 
 from returns_desk.storage.database import Connection
+
+if TYPE_CHECKING:  # the handle is Connection.db: sqlite-utils is loaded only when its table API is used
+    from sqlite_utils import Database
 
 # --- settings ------------------------------------------------------------------------------
 
