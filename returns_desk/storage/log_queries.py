@@ -2,8 +2,11 @@
 
 Rows are shown newest first. Returns are never deleted (a trigger refuses it) and ids are
 assigned in order, so a page can start from an id (keyset paging, constant time at any depth)
-whenever the previous page is known; a jump into the middle falls back to OFFSET on the
-filtered index."""
+whenever the previous page is known. A jump into the middle of the unfiltered log is a seek too
+when the ids are provably dense (``max(id) - min(id) + 1`` equals the row count the caller
+knows: row ``n`` from the top is then ``id = max(id) - n``); otherwise it is an OFFSET, counted
+from whichever end of the (filtered) log is nearer, so the last page of a million rows costs
+no more than the first."""
 
 from __future__ import annotations
 
@@ -20,8 +23,22 @@ LOG_COLUMNS = (
 _SELECT = "SELECT " + ", ".join(LOG_COLUMNS) + " FROM returns"
 
 
-def page_by_offset(conn: Connection, flt: ReturnFilter, offset: int, limit: int) -> list[dict[str, Any]]:
+def page_by_offset(conn: Connection, flt: ReturnFilter, offset: int, limit: int, *, total: int | None = None) -> list[dict[str, Any]]:
+    """Rows ``offset .. offset + limit`` of the filtered log, newest first. ``total``, the number
+    of rows the filter matches as the caller counted it, lets the read seek instead of skip."""
     where, args = flt.where()
+    if total is not None and offset >= 0:
+        if not where:
+            ends = conn.read("SELECT (SELECT max(id) FROM returns) AS hi, (SELECT min(id) FROM returns) AS lo")[0]
+            if ends["hi"] is not None and ends["hi"] - ends["lo"] + 1 == total:
+                return conn.read(f"{_SELECT} WHERE id <= ? ORDER BY id DESC LIMIT ?", (ends["hi"] - offset, limit))
+        if offset > total // 2:
+            n = min(limit, total - offset)
+            if n <= 0:
+                return []
+            rows = conn.read(f"{_SELECT}{where} ORDER BY id ASC LIMIT ? OFFSET ?", (*args, n, total - offset - n))
+            rows.reverse()
+            return rows
     return conn.read(f"{_SELECT}{where} ORDER BY id DESC LIMIT ? OFFSET ?", (*args, limit, offset))
 
 
