@@ -51,3 +51,35 @@ def test_a_stale_total_never_reads_past_the_end(big_desk):
     conn = big_desk.conn
     assert log_queries.page_by_offset(conn, ReturnFilter(), 1_000, 50, total=1_000) == []
     assert log_queries.page_by_offset(conn, ReturnFilter(), 990, 50, total=995)  # rows, not an error
+
+
+def test_count_in_background_agrees_with_count(big_desk, tmp_path):
+    from returns_desk.services.log_service import LogService
+
+    log = LogService(big_desk)
+    for flt in (ReturnFilter(), ReturnFilter(status="void"), ReturnFilter(search="R9")):
+        assert log.count_soon(flt)() == log.count(flt)
+
+
+def test_count_in_background_on_a_path_with_odd_characters(tmp_path):
+    from returns_desk.services.desk import Desk
+    from returns_desk.services.log_service import LogService
+
+    folder = tmp_path / "a ?#% b"
+    folder.mkdir()
+    desk = Desk.open(folder / "x.db")
+    try:
+        assert LogService(desk).count_soon(ReturnFilter())() == 0
+    finally:
+        desk.close()
+
+
+def test_the_log_model_takes_a_count_started_early(big_desk):
+    from returns_desk.services.log_service import LogService
+    from returns_desk.ui.returns_table_model import ReturnsTableModel
+
+    log = LogService(big_desk)
+    model = ReturnsTableModel(log, first_count=log.count_soon(ReturnFilter()))
+    assert model.rowCount() == 1_000
+    model.set_filter(ReturnFilter(status="void"))
+    assert model.rowCount() == log.count(ReturnFilter(status="void"))

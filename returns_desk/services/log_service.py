@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from typing import Any
 
 from returns_desk.services.desk import Desk
@@ -16,6 +17,10 @@ class LogService:
 
     def count(self, flt: ReturnFilter) -> int:
         return count_returns(self.desk.conn, flt)
+
+    def count_soon(self, flt: ReturnFilter) -> Callable[[], int]:
+        """Start :meth:`count` in the background; the returned function gives the count."""
+        return log_queries.count_in_background(self.desk.conn, flt)
 
     def page(self, flt: ReturnFilter, offset: int, limit: int, *, before_id: int | None = None, total: int | None = None) -> list[dict[str, Any]]:
         """Rows ``offset .. offset+limit`` newest first; with ``before_id`` (the id of the row just

@@ -8,10 +8,11 @@ from PySide6.QtWidgets import QLabel, QMainWindow, QMessageBox, QTabWidget, QWid
 
 from returns_desk import APP_NAME, __version__
 from returns_desk.domain.errors import ReturnsDeskError
-from returns_desk.services import backup_service
 from returns_desk.services.desk import Desk
+from returns_desk.services.log_service import LogService
 from returns_desk.ui import messages
 from returns_desk.ui.counter_page import CounterPage
+from returns_desk.storage.repository import ReturnFilter
 from returns_desk.ui.returns_log_page import ReturnsLogPage
 
 
@@ -22,9 +23,11 @@ class MainWindow(QMainWindow):
         self.lang = lang
         self.ui_settings = ui_settings
         self.setWindowTitle(f"{APP_NAME} — {desk.settings['store_name']}")
+        # the log's count of a million rows runs on a second connection while the pages are built
+        first_count = LogService(desk).count_soon(ReturnFilter())
         self.tabs = QTabWidget()
         self.counter = CounterPage(desk, lang, ui_settings)
-        self.log_page = ReturnsLogPage(desk, lang)
+        self.log_page = ReturnsLogPage(desk, lang, first_count=first_count)
         self.tabs.addTab(self.counter, self.tr("&Counter (F2)"))
         self.tabs.addTab(self.log_page, self.tr("Returns &log (F3)"))
         self.setCentralWidget(self.tabs)
@@ -100,6 +103,8 @@ class MainWindow(QMainWindow):
 
     @Slot()
     def backup_now(self) -> None:
+        from returns_desk.services import backup_service  # not needed at start-up
+
         try:
             path = backup_service.backup(self.desk, actor=self.counter.clerk_edit.text().strip() or "window")
         except ReturnsDeskError as exc:

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import OrderedDict
+from collections.abc import Callable
 from typing import Any
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QObject, QPersistentModelIndex, Qt
@@ -36,9 +37,11 @@ _TEXTS = "_texts"  # a row's display texts, cached in the row once made
 
 
 class ReturnsTableModel(QAbstractTableModel):
-    def __init__(self, service: LogService, parent: QObject | None = None) -> None:
+    def __init__(self, service: LogService, parent: QObject | None = None, *, first_count: Callable[[], int] | None = None) -> None:
+        """``first_count``: the unfiltered count, already started (LogService.count_soon)."""
         super().__init__(parent)
         self.service = service
+        self._first_count = first_count
         self.filter = ReturnFilter()
         self._count = 0
         self._pages: OrderedDict[int, list[dict[str, Any]]] = OrderedDict()
@@ -66,7 +69,8 @@ class ReturnsTableModel(QAbstractTableModel):
     def refresh(self) -> None:
         self.beginResetModel()
         self._pages.clear()
-        self._count = self.service.count(self.filter)
+        first, self._first_count = self._first_count, None
+        self._count = first() if first is not None and self.filter == ReturnFilter() else self.service.count(self.filter)
         self.endResetModel()
 
     def row(self, r: int) -> dict[str, Any] | None:
