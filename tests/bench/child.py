@@ -3,6 +3,7 @@
     python -m tests.bench.child bare                 a bare PySide6 window (the start-up baseline)
     python -m tests.bench.child app DB [--log]       the real application (``returns-desk --db DB``)
     python -m tests.bench.child log DB [--trace]     the returns log: first screen, scrolling, memory
+    python -m tests.bench.child phases DB            where the application's start-up goes
 
 ``bare`` and ``app`` print ``READY <peak RSS kB>`` once the main window is shown and the event
 loop is idle (``QAbstractEventDispatcher.aboutToBlock``: nothing left to do but wait for
@@ -108,6 +109,66 @@ def app(db: str, with_log: bool) -> int:
     return main(["--db", db])
 
 
+def phases(db: str) -> int:
+    """Where the application's start-up goes: the steps of ``run_window`` one by one, timed.
+    Prints one JSON object of milliseconds."""
+    import json
+
+    marks = [("interpreter", time.perf_counter())]
+
+    def mark(name: str) -> None:
+        marks.append((name, time.perf_counter()))
+
+    from PySide6 import QtCore, QtGui, QtWidgets  # noqa: F401  (what the bare window imports too)
+
+    mark("import PySide6")
+    import returns_desk.cli  # noqa: F401
+    from returns_desk.ui import app as appmod
+    from returns_desk.ui.main_window import MainWindow
+
+    mark("import Returns Desk (Qt enum set-up included)")
+    from returns_desk.services.desk import Desk
+
+    app = appmod.make_application()
+    mark("QApplication, fonts, style sheet")
+    desk = Desk.open(db)
+    mark("Desk.open")
+    import returns_desk.services.log_service as log_service
+
+    waited = []
+    original = log_service.LogService.count_soon
+
+    def count_soon(self, flt):
+        result = original(self, flt)
+
+        def timed() -> int:
+            t0 = time.perf_counter()
+            try:
+                return result()
+            finally:
+                waited.append((time.perf_counter() - t0) * 1000)
+
+        return timed
+
+    log_service.LogService.count_soon = count_soon  # type: ignore[method-assign]
+    window = MainWindow(desk, "en", appmod.ui_settings())
+    mark("MainWindow() (counter page, log page, log count)")
+    window.show()
+    window.counter.model_edit.setFocus()
+
+    def ready() -> None:
+        mark("show until the event loop is idle")
+        out = {name: (t - marks[i][1]) * 1000 for i, (name, t) in enumerate(marks[1:])}
+        out["of which: waiting for the log's count (run in the background)"] = sum(waited)
+        print(json.dumps(out), flush=True)
+        window.close()
+
+    _when_idle(ready)
+    app.exec()
+    desk.close()
+    return 0
+
+
 def log(db: str, trace: bool) -> int:
     """The returns log at the size it has in the window: first screen, then scrolling. Each
     figure ends when the table's viewport has finished painting (its paintEvent returned)."""
@@ -210,6 +271,8 @@ def main(argv: list[str]) -> int:
         return app(argv[1], "--log" in argv)
     if mode == "log":
         return log(argv[1], "--trace" in argv)
+    if mode == "phases":
+        return phases(argv[1])
     raise SystemExit(f"unknown mode {mode!r}")
 
 

@@ -30,6 +30,7 @@ import subprocess
 import sys
 import tempfile
 import time
+import uuid as uuidlib
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
@@ -141,7 +142,7 @@ def bench_startup(ctx: Context) -> list[Result]:
         app.append(t * 1000)
         app_rss.append(int(lines[0].split()[1]))
     b, a = median(bare), median(app)
-    return [
+    out = [
         Result(
             "start-up", f"window usable, {ctx.rows:,} returns", a, "ms", b, "bare PySide6 window",
             "<= 1.3x", a <= 1.3 * b,
@@ -149,6 +150,14 @@ def bench_startup(ctx: Context) -> list[Result]:
             {"app_ms": app, "bare_ms": bare, "app_peak_rss_kb": app_rss, "bare_peak_rss_kb": bare_rss},
         )
     ]
+    # where the time goes (the steps of run_window, timed inside one process)
+    runs = []
+    for _ in range(max(3, ctx.runs // 2)):
+        _, lines = _child(ctx, "phases", str(ctx.db), marker="{")
+        runs.append(json.loads(lines[-1]))
+    for name in runs[0]:
+        out.append(Result("start-up", f"  step: {name}", median([r[name] for r in runs]), "ms", notes=""))
+    return out
 
 
 def bench_memory(ctx: Context) -> list[Result]:
@@ -295,29 +304,37 @@ def bench_save(ctx: Context) -> list[Result]:
                                           serial=f"AKBENCH{run_tag[-9:]}".upper()[:16].ljust(16, "0"), receipt="R-bench"))
     row = {c: template.get(c) for c in cols}
     app_ms, raw_ms = [], []
-    n = max(30, ctx.runs * 4)
-    for i in range(n):
-        # raw: the same row shape, one INSERT and a durable COMMIT, on the same file
-        row.update(uuid=f"raw-{run_tag}-{i}", ticket=f"RAW-{run_tag}-{i:05d}", serial=f"RAW{run_tag}{i:05d}"[-16:])
-        values = tuple(row[c] for c in cols)
-        t0 = time.perf_counter()
-        raw.execute("BEGIN IMMEDIATE")
-        raw.execute(insert, values)
-        raw.execute("COMMIT")
-        raw_ms.append((time.perf_counter() - t0) * 1000)
-        # the application: validation, lookup, duplicate check, ticket, insert, audit, durable commit
-        draft = ReturnDraft(model_input="A1257", remedy="refund", clerk="Bench", amount="149.00",
-                            serial=f"AK{run_tag[-8:]}{i:06d}".upper(), receipt=f"R-{i}")
-        t0 = time.perf_counter()
-        service.record(draft)
-        app_ms.append((time.perf_counter() - t0) * 1000)
+    # One save each in turn, so the disk's moods (a shared machine) hit both alike. Each
+    # connection's first read after the other's commit re-reads its pages: both pay it.
+    block = 1
+    n = max(40, ctx.runs * 6)
+    for b0 in range(0, n, block):
+        for i in range(b0, b0 + block):
+            # raw: the same row shape, one INSERT and a durable COMMIT, on the same file
+            # (a random version-4 uuid and a ticket of the same form, as the application writes)
+            row.update(uuid=str(uuidlib.uuid4()), ticket=f"{template['ticket'][:3]}R{run_tag[-4:]}-{i:08d}",
+                       serial=f"AK{run_tag[-8:]}R{i:05d}".upper())
+            values = tuple(row[c] for c in cols)
+            t0 = time.perf_counter()
+            raw.execute("BEGIN IMMEDIATE")
+            raw.execute(insert, values)
+            raw.execute("COMMIT")
+            raw_ms.append((time.perf_counter() - t0) * 1000)
+        for i in range(b0, b0 + block):
+            # the application: validation, lookup, duplicate check, ticket, insert, audit, durable commit
+            draft = ReturnDraft(model_input="A1257", remedy="refund", clerk="Bench", amount="149.00",
+                                serial=f"AK{run_tag[-8:]}{i:06d}".upper(), receipt=f"R-{i}")
+            t0 = time.perf_counter()
+            service.record(draft)
+            app_ms.append((time.perf_counter() - t0) * 1000)
     raw.close()
     desk.close()
     a, b = median(app_ms), median(raw_ms)
+    pairs = median([x / y for x, y in zip(app_ms, raw_ms)])
     return [
         Result(
             "save", "save one return (ReturnsService.record)", a, "ms", b, "raw sqlite3 INSERT + COMMIT, WAL, synchronous=FULL",
-            "<= 1.5x", a <= 1.5 * b, f"median of {n}, alternating, same file",
+            "<= 1.5x", a <= 1.5 * b, f"median of {n} each, taking turns on the same file; median of pair ratios {pairs:.2f}x",
             {"app_ms": app_ms, "raw_ms": raw_ms},
         )
     ]
