@@ -83,10 +83,11 @@ RETURN_COLUMNS = (
 )
 
 
+_INSERT_RETURN = f"INSERT INTO returns ({', '.join(RETURN_COLUMNS)}) VALUES ({', '.join('?' for _ in RETURN_COLUMNS)})"
+
+
 def insert_return(db: Database, row: dict[str, Any]) -> int:
-    cols = ", ".join(RETURN_COLUMNS)
-    marks = ", ".join("?" for _ in RETURN_COLUMNS)
-    cur = db.execute(f"INSERT INTO returns ({cols}) VALUES ({marks})", tuple(row.get(c) for c in RETURN_COLUMNS))
+    cur = db.execute(_INSERT_RETURN, tuple(row.get(c) for c in RETURN_COLUMNS))
     return int(cur.lastrowid or 0)
 
 
