@@ -4,7 +4,7 @@ model that has a recall in the market, all remedies and conditions, some voids a
 
     .venv/bin/python -m tests.bench.generate OUT.db [--rows 1000000]
 
-How it stays fast (about 20 s for a million rows on 2 cores, was about 45 s):
+How it stays fast (about 23 s for a million rows on 2 quiet cores, was about 48 s):
 
 * rows are made in chunks by a second thread while the main thread inserts the previous chunk
   (SQLite releases the GIL while it works, so the two overlap);
