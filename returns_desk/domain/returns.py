@@ -70,7 +70,9 @@ def clean_text(value: str | None, field: str) -> str | None:
     if len(value) > LIMITS[field]:
         raise InputError("text_too_long", field=field, max=LIMITS[field])
     # control characters other than tab/newline corrupt exports and slips; drop them
-    value = "".join(c for c in value if c in "\t\n" or ord(c) >= 32 and ord(c) != 127)
+    # (printable text has none: the common case skips the character-by-character pass)
+    if not value.isprintable():
+        value = "".join(c for c in value if c in "\t\n" or ord(c) >= 32 and ord(c) != 127)
     return value or None
 
 

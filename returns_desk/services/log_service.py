@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from typing import Any
 
 from returns_desk.services.desk import Desk
@@ -17,12 +18,17 @@ class LogService:
     def count(self, flt: ReturnFilter) -> int:
         return count_returns(self.desk.conn, flt)
 
-    def page(self, flt: ReturnFilter, offset: int, limit: int, *, before_id: int | None = None) -> list[dict[str, Any]]:
+    def count_soon(self, flt: ReturnFilter) -> Callable[[], int]:
+        """Start :meth:`count` in the background; the returned function gives the count."""
+        return log_queries.count_in_background(self.desk.conn, flt)
+
+    def page(self, flt: ReturnFilter, offset: int, limit: int, *, before_id: int | None = None, total: int | None = None) -> list[dict[str, Any]]:
         """Rows ``offset .. offset+limit`` newest first; with ``before_id`` (the id of the row just
-        before ``offset``) the read is a keyset seek instead of an OFFSET scan."""
+        before ``offset``) the read is a keyset seek instead of an OFFSET scan; with ``total`` (what
+        :meth:`count` said for this filter) a jump is a seek or an OFFSET from the nearer end."""
         if before_id is not None:
             return log_queries.page_before_id(self.desk.conn, flt, before_id, limit)
-        return log_queries.page_by_offset(self.desk.conn, flt, offset, limit)
+        return log_queries.page_by_offset(self.desk.conn, flt, offset, limit, total=total)
 
     def history(self, uuid: str) -> list[dict[str, Any]]:
         rows = log_queries.audit_for(self.desk.conn, uuid)

@@ -13,10 +13,13 @@ import sqlite3
 from collections.abc import Iterator
 from pathlib import Path
 
-from sqlite_utils import Database
+from typing import TYPE_CHECKING, Any
 
 from returns_desk.domain.errors import ReturnsDeskError
 from returns_desk.storage.migrations import SCHEMA_VERSION, migrations
+
+if TYPE_CHECKING:
+    from sqlite_utils import Database
 
 SQLITE_HEADER = b"SQLite format 3\x00"
 #: How long a write waits for another counter's transaction (RETURNS_DESK_BUSY_TIMEOUT_MS overrides).
@@ -43,8 +46,39 @@ def translate_sqlite_error(exc: sqlite3.Error, path: str) -> StorageError:
     return StorageError("db_unreadable", path=path, detail=text)
 
 
+class LazyDatabase:
+    """The handle the repository writes through: ``execute`` and ``conn`` go straight to the
+    sqlite3 connection; anything else (``db["settings"].upsert_all``, ``executescript`` ...) is
+    sqlite-utils' ``Database`` over the same connection, made on first use. Importing
+    sqlite-utils costs about 70 ms, which start-up and saving a return do not need to pay."""
+
+    def __init__(self, conn: sqlite3.Connection) -> None:
+        self.conn = conn
+        self._database: Database | None = None
+
+    def execute(self, sql: str, parameters: Any = None) -> sqlite3.Cursor:
+        if parameters is not None:
+            return self.conn.execute(sql, parameters)
+        return self.conn.execute(sql)
+
+    @property
+    def database(self) -> Database:
+        if self._database is None:
+            from sqlite_utils import Database
+
+            self._database = Database(self.conn)
+        return self._database
+
+    def __getitem__(self, name: str) -> Any:
+        return self.database[name]
+
+    def __getattr__(self, attr: str) -> Any:
+        return getattr(self.database, attr)
+
+
 class Connection:
-    """One open database: a sqlite-utils Database in autocommit mode, with explicit transactions."""
+    """One open database: sqlite-utils over a sqlite3 connection in autocommit mode, with
+    explicit transactions."""
 
     def __init__(self, path: str | os.PathLike[str], *, create: bool = True) -> None:
         self.path = str(path)
@@ -67,7 +101,7 @@ class Connection:
                 raise StorageError("db_unreadable", path=self.path, detail="no such file")
         try:
             conn = sqlite3.connect(self.path, timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None, check_same_thread=False)
-            self.db = Database(conn)
+            self.db: Database = LazyDatabase(conn)  # type: ignore[assignment]
             self._pragmas()
             self._check_version()
             self._migrate()
@@ -78,6 +112,7 @@ class Connection:
         c = self.db.conn
         c.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
         c.execute("PRAGMA foreign_keys = ON")
+        c.execute("PRAGMA recursive_triggers = ON")  # as sqlite-utils' Database sets it
         if self.path != ":memory:":
             mode = c.execute("PRAGMA journal_mode = WAL").fetchone()[0]
             if mode.lower() != "wal":
@@ -88,15 +123,24 @@ class Connection:
         found = self.db.conn.execute("PRAGMA user_version").fetchone()[0]
         if found > SCHEMA_VERSION:
             raise StorageError("db_too_new", path=self.path, found=found, known=SCHEMA_VERSION)
-        applied = {m.name for m in migrations.applied(self.db)}
-        known = {m.name for m in migrations.pending(Database(memory=True))}
-        unknown = applied - known
+        applied = set(self._applied_migrations())
+        unknown = applied - set(migrations.names)
         if unknown:
             raise StorageError("db_too_new", path=self.path, found=", ".join(sorted(unknown)), known=SCHEMA_VERSION)
+        self._up_to_date = found == SCHEMA_VERSION and applied == set(migrations.names)
+
+    def _applied_migrations(self) -> list[str]:
+        """Names of the migrations recorded in the file (one small read, no sqlite-utils)."""
+        c = self.db.conn
+        if not c.execute("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = '_sqlite_migrations'").fetchone():
+            return []
+        return [r[0] for r in c.execute("SELECT name FROM _sqlite_migrations WHERE migration_set = ? ORDER BY rowid", (migrations.name,))]
 
     def _migrate(self) -> None:
-        if migrations.pending(self.db):
-            migrations.apply(self.db)
+        if self._up_to_date:
+            return
+        if migrations.pending(self.db.database):
+            migrations.apply(self.db.database)
             self.db.conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
 
     @contextlib.contextmanager

@@ -2,15 +2,22 @@
 
 Rows are shown newest first. Returns are never deleted (a trigger refuses it) and ids are
 assigned in order, so a page can start from an id (keyset paging, constant time at any depth)
-whenever the previous page is known; a jump into the middle falls back to OFFSET on the
-filtered index."""
+whenever the previous page is known. A jump into the middle of the unfiltered log is a seek too
+when the ids are provably dense (``max(id) - min(id) + 1`` equals the row count the caller
+knows: row ``n`` from the top is then ``id = max(id) - n``); otherwise it is an OFFSET, counted
+from whichever end of the (filtered) log is nearer, so the last page of a million rows costs
+no more than the first."""
 
 from __future__ import annotations
 
+import sqlite3
+import threading
+from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
-from returns_desk.storage.database import Connection
-from returns_desk.storage.repository import ReturnFilter
+from returns_desk.storage.database import Connection, translate_sqlite_error
+from returns_desk.storage.repository import ReturnFilter, count_returns
 
 LOG_COLUMNS = (
     "id", "ticket", "recorded_at", "business_date", "time_zone", "clerk", "model", "brand", "recall_id", "serial",
@@ -20,8 +27,22 @@ LOG_COLUMNS = (
 _SELECT = "SELECT " + ", ".join(LOG_COLUMNS) + " FROM returns"
 
 
-def page_by_offset(conn: Connection, flt: ReturnFilter, offset: int, limit: int) -> list[dict[str, Any]]:
+def page_by_offset(conn: Connection, flt: ReturnFilter, offset: int, limit: int, *, total: int | None = None) -> list[dict[str, Any]]:
+    """Rows ``offset .. offset + limit`` of the filtered log, newest first. ``total``, the number
+    of rows the filter matches as the caller counted it, lets the read seek instead of skip."""
     where, args = flt.where()
+    if total is not None and offset >= 0:
+        if not where:
+            ends = conn.read("SELECT (SELECT max(id) FROM returns) AS hi, (SELECT min(id) FROM returns) AS lo")[0]
+            if ends["hi"] is not None and ends["hi"] - ends["lo"] + 1 == total:
+                return conn.read(f"{_SELECT} WHERE id <= ? ORDER BY id DESC LIMIT ?", (ends["hi"] - offset, limit))
+        if offset > total // 2:
+            n = min(limit, total - offset)
+            if n <= 0:
+                return []
+            rows = conn.read(f"{_SELECT}{where} ORDER BY id ASC LIMIT ? OFFSET ?", (*args, n, total - offset - n))
+            rows.reverse()
+            return rows
     return conn.read(f"{_SELECT}{where} ORDER BY id DESC LIMIT ? OFFSET ?", (*args, limit, offset))
 
 
@@ -29,6 +50,42 @@ def page_before_id(conn: Connection, flt: ReturnFilter, before_id: int, limit: i
     where, args = flt.where()
     joiner = " AND " if where else " WHERE "
     return conn.read(f"{_SELECT}{where}{joiner}id < ? ORDER BY id DESC LIMIT ?", (*args, before_id, limit))
+
+
+def count_in_background(conn: Connection, flt: ReturnFilter) -> Callable[[], int]:
+    """Start counting the filtered log on a second, read-only connection to the same file, in a
+    thread (SQLite lets other Python code run while it counts: a million rows take 10-20 ms,
+    which the window spends building itself). Call the returned function for the count; it
+    waits if need be. An in-memory database, or any failure, counts on ``conn`` instead."""
+    if conn.path == ":memory:":
+        return lambda: count_returns(conn, flt)
+    where, args = flt.where()
+    box: list[Any] = []
+
+    def work() -> None:
+        try:
+            reader = sqlite3.connect(Path(conn.path).resolve().as_uri() + "?mode=ro", uri=True, timeout=5)
+            try:
+                box.append(int(reader.execute(f"SELECT count(*) FROM returns{where}", args).fetchone()[0]))
+            finally:
+                reader.close()
+        except sqlite3.Error as exc:
+            box.append(exc)
+
+    thread = threading.Thread(target=work, name="returns-count", daemon=True)
+    thread.start()
+
+    def result() -> int:
+        thread.join()
+        value = box[0] if box else None
+        if isinstance(value, int):
+            return value
+        try:
+            return count_returns(conn, flt)  # counted here again, with this connection's errors
+        except sqlite3.Error as exc:
+            raise translate_sqlite_error(exc, conn.path) from None
+
+    return result
 
 
 def audit_for(conn: Connection, entity_id: str) -> list[dict[str, Any]]:

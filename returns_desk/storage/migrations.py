@@ -2,13 +2,59 @@
 
 ``SCHEMA_VERSION`` is also written to ``PRAGMA user_version`` so that an older Returns Desk can
 refuse a database written by a newer one before touching it.
+
+``migrations`` collects the steps with sqlite-utils' decorator syntax but builds the real
+``sqlite_utils.Migrations`` only when it is used (a new or older database): importing
+sqlite-utils costs about 70 ms, and opening an up-to-date database, every start-up but the
+first, needs only ``SCHEMA_VERSION`` and ``migrations.names``.
 """
 
 from __future__ import annotations
 
-from sqlite_utils import Database, Migrations
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
 
-migrations = Migrations("returns_desk")
+if TYPE_CHECKING:
+    from sqlite_utils import Database, Migrations
+
+
+class _LazyMigrations:
+    """``@migrations()`` as with ``sqlite_utils.Migrations``; every other attribute
+    (``pending``, ``applied``, ``apply`` ...) is the real one, built on first use."""
+
+    def __init__(self, name: str) -> None:
+        self.name = name
+        self._steps: list[tuple[Callable, str | None, bool]] = []
+        self._real: Migrations | None = None
+
+    def __call__(self, *, name: str | None = None, transactional: bool = True) -> Callable:
+        def inner(func: Callable) -> Callable:
+            if self._real is not None:
+                self._real(name=name, transactional=transactional)(func)
+            self._steps.append((func, name, transactional))
+            return func
+
+        return inner
+
+    @property
+    def names(self) -> tuple[str, ...]:
+        return tuple(name or func.__name__ for func, name, _ in self._steps)
+
+    def real(self) -> Migrations:
+        if self._real is None:
+            from sqlite_utils import Migrations
+
+            made = Migrations(self.name)
+            for func, name, transactional in self._steps:
+                made(name=name, transactional=transactional)(func)
+            self._real = made
+        return self._real
+
+    def __getattr__(self, attr: str) -> Any:
+        return getattr(self.real(), attr)
+
+
+migrations = _LazyMigrations("returns_desk")
 
 
 @migrations()

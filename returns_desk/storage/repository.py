@@ -6,12 +6,14 @@ from __future__ import annotations
 import json
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from typing import Any
-
-from sqlite_utils import Database
+from typing import TYPE_CHECKING, Any
 
 from returns_desk.domain.integrity import event_hash
 from returns_desk.storage.database import Connection
+
+if TYPE_CHECKING:  # the handle is Connection.db: sqlite-utils is loaded only when its table API is used
+    from sqlite_utils import Database
+
 
 def _rows(src: Connection | Database, sql: str, params: tuple | list = ()) -> list[dict[str, Any]]:
     """Rows as dicts from either an open Connection or the Database of a write transaction."""
@@ -100,10 +102,11 @@ RETURN_COLUMNS = (
 )
 
 
+_INSERT_RETURN = f"INSERT INTO returns ({', '.join(RETURN_COLUMNS)}) VALUES ({', '.join('?' for _ in RETURN_COLUMNS)})"
+
+
 def insert_return(db: Database, row: dict[str, Any]) -> int:
-    cols = ", ".join(RETURN_COLUMNS)
-    marks = ", ".join("?" for _ in RETURN_COLUMNS)
-    cur = db.execute(f"INSERT INTO returns ({cols}) VALUES ({marks})", tuple(row.get(c) for c in RETURN_COLUMNS))
+    cur = db.execute(_INSERT_RETURN, tuple(row.get(c) for c in RETURN_COLUMNS))
     return int(cur.lastrowid or 0)
 
 

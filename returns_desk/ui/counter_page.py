@@ -11,7 +11,6 @@ import html
 from PySide6.QtCore import Qt, Signal, Slot
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
-    QApplication,
     QCheckBox,
     QComboBox,
     QFormLayout,
@@ -82,7 +81,7 @@ class CounterPage(QWidget):
         self.scanner = ScanCatcher(
             self, self.model_edit, self.accept_scan, accepts=self._is_model_scan, excluded=(self.notes_edit, self.contact_edit)
         )
-        QApplication.instance().installEventFilter(self.scanner)
+        self.scanner.watch()
         self.clear_form()
 
     # --- construction ---------------------------------------------------------------------

@@ -21,9 +21,10 @@ from pathlib import Path
 from returns_desk import __version__
 from returns_desk.domain.auth import Actor
 from returns_desk.domain.errors import ReturnsDeskError
-from returns_desk.services import backup_service
 from returns_desk.services.desk import Desk
+from returns_desk.services.log_service import LogService
 from returns_desk.services.people_service import PeopleService
+from returns_desk.storage.repository import ReturnFilter
 from returns_desk.ui import messages
 from returns_desk.ui.counter_page import CounterPage
 from returns_desk.ui.people_dialogs import ApprovalDialog, SignInDialog
@@ -57,9 +58,11 @@ class MainWindow(QMainWindow):
         self.people = PeopleService(desk)
         self.restored = False
         self.setWindowTitle(self.tr("Returns Desk — %1").replace("%1", desk.settings["store_name"]))
+        # the log's count of a million rows runs on a second connection while the pages are built
+        first_count = LogService(desk).count_soon(ReturnFilter())
         self.tabs = QTabWidget()
         self.counter = CounterPage(desk, lang, lambda: self.actor)
-        self.log_page = ReturnsLogPage(desk, lang, lambda: self.actor)
+        self.log_page = ReturnsLogPage(desk, lang, lambda: self.actor, first_count=first_count)
         self.tabs.addTab(self.counter, self.tr("&Counter (F2)"))
         self.report_page = ReportPage(desk, lang, lambda: self.actor)
         self.tabs.addTab(self.log_page, self.tr("Returns &log (F3)"))
@@ -82,7 +85,8 @@ class MainWindow(QMainWindow):
         self.idle_timer.setSingleShot(True)
         self.idle_timer.timeout.connect(self.lock)
         self._idle_watch = _IdleWatch(self.idle_timer)
-        QApplication.instance().installEventFilter(self._idle_watch)
+        # application-wide, so installed after the first frame rather than on the start-up path
+        QTimer.singleShot(0, lambda: QApplication.instance().installEventFilter(self._idle_watch))
         self._apply_auto_lock()
         self.counter.set_signed_in(actor)
         self.counter.return_recorded.connect(self.log_page.refresh)
@@ -225,6 +229,8 @@ class MainWindow(QMainWindow):
     def restore_from_backup(self) -> None:
         """Manager only: replace the database with a backup, keep the current file aside, then close
         (the next start opens the restored database)."""
+        from returns_desk.services import backup_service
+
         folder = str(backup_service.backups_dir(self.desk.conn.path))
         path = messages.ask_open_path(self, self.tr("Restore from backup"), folder, self.tr("Databases (*.db)"))
         if not path:
@@ -249,6 +255,8 @@ class MainWindow(QMainWindow):
 
     @Slot()
     def backup_now(self) -> None:
+        from returns_desk.services import backup_service  # not needed at start-up
+
         try:
             path = backup_service.backup(self.desk, actor=self.actor.name)
         except ReturnsDeskError as exc:
@@ -285,7 +293,6 @@ class MainWindow(QMainWindow):
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802
         self.report_page.shutdown()
         QApplication.instance().removeEventFilter(self._idle_watch)
-        QApplication.instance().removeEventFilter(self.counter.scanner)
         self.idle_timer.stop()
         self.ui_settings.setValue("window/geometry", self.saveGeometry())
         self.ui_settings.sync()

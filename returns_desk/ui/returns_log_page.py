@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from PySide6.QtCore import QModelIndex, Qt, QTimer, Signal, Slot
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
@@ -25,7 +27,6 @@ from returns_desk.services.desk import Desk
 from returns_desk.services.log_service import LogService
 from returns_desk.services.returns_service import ReturnsService
 from returns_desk.storage.repository import ReturnFilter
-from returns_desk.ui.entry_dialog import EntryDialog
 from returns_desk.ui.returns_table_model import ReturnsTableModel
 
 
@@ -34,7 +35,10 @@ class ReturnsLogPage(QWidget):
 
     entry_voided = Signal(str)
 
-    def __init__(self, desk: Desk, lang: str, actor: Callable[[], Actor], parent: QWidget | None = None) -> None:
+    def __init__(
+        self, desk: Desk, lang: str, actor: Callable[[], Actor], parent: QWidget | None = None, *, first_count: Callable[[], int] | None = None
+    ) -> None:
+        """``first_count``: the log's count, started early (LogService.count_soon) by the caller."""
         super().__init__(parent)
         self.desk = desk
         self.lang = lang
@@ -71,7 +75,7 @@ class ReturnsLogPage(QWidget):
         bar.addWidget(self.search_edit, 1)
         layout.addLayout(bar)
 
-        self.model = ReturnsTableModel(self.log, self, lang=lang)
+        self.model = ReturnsTableModel(self.log, self, lang=lang, first_count=first_count)
         self.table = QTableView()
         self.table.setModel(self.model)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
@@ -165,6 +169,8 @@ class ReturnsLogPage(QWidget):
 
     @Slot()
     def open_current(self) -> None:
+        from returns_desk.ui.entry_dialog import EntryDialog  # only when an entry is opened: not at start-up
+
         ticket = self.current_ticket()
         if ticket:
             dialog = EntryDialog(self.desk, self.lang, ticket, self.actor, self)
@@ -173,6 +179,8 @@ class ReturnsLogPage(QWidget):
 
     @Slot()
     def void_current(self) -> None:
+        from returns_desk.ui.entry_dialog import EntryDialog
+
         ticket = self.current_ticket()
         if ticket:
             dialog = EntryDialog(self.desk, self.lang, ticket, self.actor, self)

@@ -2,14 +2,21 @@
 
 ``rowCount`` is one COUNT query; rows are read in pages of ``PAGE`` when the view asks for
 them, and only the most recently used ``MAX_PAGES`` pages are kept, so memory stays flat at a
-million rows. Reading the page after a cached one is a keyset seek (``id < last id``)."""
+million rows. Reading the page after a cached one is a keyset seek (``id < last id``); a jump
+deep into the table is a seek too where storage can prove the ids dense (see log_queries).
+
+A view asks ``data()`` for about a dozen roles per cell on every paint, so ``data()`` answers
+the roles it does not use at once, and each row's texts are made once, when first shown."""
 
 from __future__ import annotations
 
+import datetime as dt
 from collections import OrderedDict
+from collections.abc import Callable
 from typing import Any
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QObject, QPersistentModelIndex, Qt
+from PySide6.QtGui import QFont
 
 from returns_desk.domain.money import format_money
 from returns_desk.services.clock import zone
@@ -21,12 +28,23 @@ MAX_PAGES = 50
 
 COL_TIME, COL_TICKET, COL_CLERK, COL_MODEL, COL_RECALL, COL_IDENT, COL_CONDITION, COL_REMEDY, COL_AMOUNT, COL_STATUS = range(10)
 
+_DISPLAY = int(Qt.ItemDataRole.DisplayRole)
+_ALIGN = int(Qt.ItemDataRole.TextAlignmentRole)
+_USER = int(Qt.ItemDataRole.UserRole)
+_FONT = int(Qt.ItemDataRole.FontRole)
+_ROLES = frozenset((_DISPLAY, _ALIGN, _USER, _FONT))
+_TEXTS = "_texts"  # a row's display texts, cached in the row once made
+
 
 class ReturnsTableModel(QAbstractTableModel):
-    def __init__(self, service: LogService, parent: QObject | None = None, *, lang: str = "en") -> None:
+    def __init__(
+        self, service: LogService, parent: QObject | None = None, *, lang: str = "en", first_count: Callable[[], int] | None = None
+    ) -> None:
+        """``first_count``: the unfiltered count, already started (LogService.count_soon)."""
         super().__init__(parent)
         self.service = service
         self.lang = lang
+        self._first_count = first_count
         self.filter = ReturnFilter()
         self._count = 0
         self._pages: OrderedDict[int, list[dict[str, Any]]] = OrderedDict()
@@ -35,6 +53,14 @@ class ReturnsTableModel(QAbstractTableModel):
             self.tr("Time"), self.tr("Ticket"), self.tr("Clerk"), self.tr("Model"), self.tr("Recall"),
             self.tr("Serial / batch"), self.tr("Condition"), self.tr("Remedy"), self.tr("Amount"), self.tr("Status"),
         )
+        self._words = {
+            "refund": self.tr("refund"), "replacement": self.tr("replacement"), "voucher": self.tr("voucher"),
+            "intact": self.tr("intact"), "swollen": self.tr("swollen"), "hot": self.tr("hot"),
+            "leaking": self.tr("leaking"), "burnt": self.tr("burnt"), "damaged": self.tr("damaged"),
+        }
+        self._void_font = QFont()
+        self._void_font.setStrikeOut(True)
+        self._amount_alignment = int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         self.refresh()
 
     # --- data access ----------------------------------------------------------------------
@@ -46,7 +72,8 @@ class ReturnsTableModel(QAbstractTableModel):
     def refresh(self) -> None:
         self.beginResetModel()
         self._pages.clear()
-        self._count = self.service.count(self.filter)
+        first, self._first_count = self._first_count, None
+        self._count = first() if first is not None and self.filter == ReturnFilter() else self.service.count(self.filter)
         self.endResetModel()
 
     def row(self, r: int) -> dict[str, Any] | None:
@@ -65,7 +92,7 @@ class ReturnsTableModel(QAbstractTableModel):
         if previous:
             rows = self.service.page(self.filter, page_no * PAGE, PAGE, before_id=previous[-1]["id"])
         else:
-            rows = self.service.page(self.filter, page_no * PAGE, PAGE)
+            rows = self.service.page(self.filter, page_no * PAGE, PAGE, total=self._count)
         self.pages_read += 1
         self._pages[page_no] = rows
         while len(self._pages) > MAX_PAGES:
@@ -90,30 +117,28 @@ class ReturnsTableModel(QAbstractTableModel):
         return None
 
     def data(self, index: QModelIndex | QPersistentModelIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid():
+        role = int(role)  # an int from Qt; an IntEnum from Python callers
+        if role not in _ROLES or not index.isValid():
             return None
+        col = index.column()
+        if role == _ALIGN:
+            return self._amount_alignment if col == COL_AMOUNT else None
         row = self.row(index.row())
         if row is None:
             return None
-        col = index.column()
-        if role == Qt.ItemDataRole.DisplayRole:
-            return self._display(row, col)
-        if role == Qt.ItemDataRole.TextAlignmentRole and col == COL_AMOUNT:
-            return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-        if role == Qt.ItemDataRole.UserRole:
+        if role == _DISPLAY:
+            texts = row.get(_TEXTS)
+            if texts is None:
+                texts = row[_TEXTS] = tuple(self._display(row, c) for c in range(len(self._headers)))
+            return texts[col] if 0 <= col < len(texts) else None
+        if role == _USER:
             return row["ticket"]
-        if role == Qt.ItemDataRole.FontRole and row["status"] == "void":
-            from PySide6.QtGui import QFont
-
-            font = QFont()
-            font.setStrikeOut(True)
-            return font
+        if role == _FONT and row["status"] == "void":
+            return self._void_font
         return None
 
     def _display(self, row: dict[str, Any], col: int) -> str:
         if col == COL_TIME:
-            import datetime as dt
-
             moment = dt.datetime.fromisoformat(row["recorded_at"].replace("Z", "+00:00")).astimezone(zone(row["time_zone"]))
             return moment.strftime("%Y-%m-%d %H:%M")
         if col == COL_TICKET:
@@ -141,9 +166,4 @@ class ReturnsTableModel(QAbstractTableModel):
         return ""
 
     def _word(self, code: str) -> str:
-        words = {
-            "refund": self.tr("refund"), "replacement": self.tr("replacement"), "voucher": self.tr("voucher"),
-            "intact": self.tr("intact"), "swollen": self.tr("swollen"), "hot": self.tr("hot"),
-            "leaking": self.tr("leaking"), "burnt": self.tr("burnt"), "damaged": self.tr("damaged"),
-        }
-        return words.get(code, code)
+        return self._words.get(code, code)
