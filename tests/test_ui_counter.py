@@ -451,3 +451,14 @@ def test_integrity_problem_is_reported(qtbot, window, monkeypatch):
     assert errors == []
     window.on_integrity_checked("*** in database main *** Page 7: btreeInitPage() returns error code 11")
     assert "Page 7" in errors[0] and "restore" in errors[0]
+
+
+def test_start_up_checks_make_the_days_backup_in_the_background(qtbot, window, desk, db_path, monkeypatch):
+    from returns_desk.ui.app import start_integrity_check
+
+    checked = []
+    monkeypatch.setattr(window, "on_integrity_checked", lambda problem: checked.append(problem))
+    thread = start_integrity_check(window)
+    qtbot.waitUntil(lambda: thread.isFinished(), timeout=20000)
+    assert list((db_path.parent / "backups").glob("returns-desk-*.db"))
+    qtbot.waitUntil(lambda: checked == [""], timeout=5000)

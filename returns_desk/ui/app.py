@@ -103,25 +103,39 @@ def open_or_recover(db: str | None, lang: str):
         return desk
 
 
-class IntegrityCheck(QObject):
-    """``PRAGMA quick_check`` after start-up, in a worker thread, so a big database opens at once."""
+class StartUpChecks(QObject):
+    """After the window is shown, in a worker thread with its own connection, so a big database
+    opens at once: the day's first automatic backup, then ``PRAGMA quick_check``."""
 
-    done = Signal(str)  # empty when healthy
+    backup_failed = Signal(str)
+    done = Signal(str)  # the integrity problem; empty when healthy
 
-    def __init__(self, db_path: str) -> None:
+    def __init__(self, db_path: str, actor: str, lang: str) -> None:
         super().__init__()
         self.db_path = db_path
+        self.actor = actor
+        self.lang = lang
 
     @Slot()
     def run(self) -> None:
         from returns_desk.services import backup_service
+        from returns_desk.services.desk import Desk
 
+        try:
+            desk = Desk.open(self.db_path)
+            try:
+                backup_service.daily_backup_if_due(desk, actor=self.actor)
+            finally:
+                desk.close()
+        except ReturnsDeskError as exc:
+            self.backup_failed.emit(exc.message(self.lang))
         self.done.emit(backup_service.integrity_problem(self.db_path) or "")
 
 
 def start_integrity_check(window) -> QThread:
     thread = QThread(window)
-    job = IntegrityCheck(window.desk.conn.path)
+    job = StartUpChecks(window.desk.conn.path, window.actor.name, window.lang)
+    job.backup_failed.connect(window.statusBar().showMessage)  # queued to the window's thread
     job.moveToThread(thread)
     thread.started.connect(job.run)
     job.done.connect(thread.quit)
@@ -138,7 +152,6 @@ def run_window(db: str | None = None, lang: str | None = None) -> int:
     desk = open_or_recover(db, window_language(lang))
     if desk is None:
         return 1
-    from returns_desk.services import backup_service
     from returns_desk.services.people_service import PeopleService
     from returns_desk.ui.people_dialogs import FirstRunDialog, SignInDialog
 
@@ -154,10 +167,6 @@ def run_window(db: str | None = None, lang: str | None = None) -> int:
         actor = SignInDialog.ask(people, language)
         if actor is None:
             return 0
-        try:
-            backup_service.daily_backup_if_due(desk, actor=actor.name)
-        except ReturnsDeskError as exc:
-            QMessageBox.warning(None, APP_NAME, exc.message(language))
         window = MainWindow(desk, language, ui_settings(), actor)
         window.show()
         window.counter.model_edit.setFocus()
