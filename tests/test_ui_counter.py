@@ -459,6 +459,6 @@ def test_start_up_checks_make_the_days_backup_in_the_background(qtbot, window, d
     checked = []
     monkeypatch.setattr(window, "on_integrity_checked", lambda problem: checked.append(problem))
     thread = start_integrity_check(window)
-    qtbot.waitUntil(lambda: thread.isFinished(), timeout=20000)
+    qtbot.waitUntil(lambda: not thread.is_alive(), timeout=20000)
     assert list((db_path.parent / "backups").glob("returns-desk-*.db"))
     qtbot.waitUntil(lambda: checked == [""], timeout=5000)

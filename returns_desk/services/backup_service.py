@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 from returns_desk.domain.auth import Actor
@@ -32,7 +33,12 @@ def backup(desk: Desk, out: Path | None = None, *, actor: str = "system") -> Pat
         raise InputError("backup_target_exists", field="out", path=str(out))
     elif not out.parent.exists():
         raise InputError("db_missing_folder", field="out", folder=str(out.parent))
-    desk.conn.backup_to(out)
+    part = out.with_name(out.name + ".part")
+    try:
+        desk.conn.backup_to(part)  # complete, or nothing under the final name
+        os.replace(part, out)
+    finally:
+        part.unlink(missing_ok=True)
     with desk.conn.write() as db:
         repo.audit(db, at=utc_text(now), actor=actor, action="backup", entity="file", entity_id=str(out))
     _prune(backups_dir(desk.conn.path))

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import os
 import sys
+import threading
 
-from PySide6.QtCore import QLocale, QObject, QSettings, QSize, QThread, Signal, Slot
+from PySide6.QtCore import QLocale, QObject, QSettings, QSize, Signal, Slot
 from PySide6.QtGui import QFont, QFontDatabase, QIcon
 from PySide6.QtWidgets import QApplication, QMessageBox
 
@@ -132,15 +133,15 @@ class StartUpChecks(QObject):
         self.done.emit(backup_service.integrity_problem(self.db_path) or "")
 
 
-def start_integrity_check(window) -> QThread:
-    thread = QThread(window)
+def start_integrity_check(window) -> threading.Thread:
+    """Run the start-up checks in a daemon thread: quitting never waits for them (a backup is
+    written under a temporary name and only renamed when complete, so an interrupted one leaves
+    no half backup behind). Results reach the window through queued signals."""
     job = StartUpChecks(window.desk.conn.path, window.actor.name, window.lang)
-    job.backup_failed.connect(window.statusBar().showMessage)  # queued to the window's thread
-    job.moveToThread(thread)
-    thread.started.connect(job.run)
-    job.done.connect(thread.quit)
+    job.backup_failed.connect(window.statusBar().showMessage)
     job.done.connect(window.on_integrity_checked)
-    thread._job = job  # keep it alive with the thread
+    window._startup_checks = job  # keep the QObject alive as long as the window
+    thread = threading.Thread(target=job.run, name="start-up checks", daemon=True)
     thread.start()
     return thread
 
@@ -170,9 +171,7 @@ def run_window(db: str | None = None, lang: str | None = None) -> int:
         window = MainWindow(desk, language, ui_settings(), actor)
         window.show()
         window.counter.model_edit.setFocus()
-        checker = start_integrity_check(window)
-        code = app.exec()
-        checker.wait(60_000)
-        return code
+        start_integrity_check(window)
+        return app.exec()
     finally:
         desk.close()  # closing twice (after a restore) is harmless
