@@ -17,6 +17,7 @@ from PySide6.QtWidgets import (
 )
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from returns_desk import __version__
 from returns_desk.domain.auth import Actor
@@ -28,8 +29,10 @@ from returns_desk.storage.repository import ReturnFilter
 from returns_desk.ui import messages
 from returns_desk.ui.counter_page import CounterPage
 from returns_desk.ui.people_dialogs import ApprovalDialog, SignInDialog
-from returns_desk.ui.report_page import ReportPage
-from returns_desk.ui.returns_log_page import ReturnsLogPage
+
+if TYPE_CHECKING:
+    from returns_desk.ui.report_page import ReportPage
+    from returns_desk.ui.returns_log_page import ReturnsLogPage
 
 
 class _IdleWatch(QObject):
@@ -58,15 +61,16 @@ class MainWindow(QMainWindow):
         self.people = PeopleService(desk)
         self.restored = False
         self.setWindowTitle(self.tr("Returns Desk — %1").replace("%1", desk.settings["store_name"]))
-        # the log's count of a million rows runs on a second connection while the pages are built
-        first_count = LogService(desk).count_soon(ReturnFilter())
+        # the log's count of a million rows runs on a second connection while the window starts
+        self._first_count = LogService(desk).count_soon(ReturnFilter())
         self.tabs = QTabWidget()
         self.counter = CounterPage(desk, lang, lambda: self.actor)
-        self.log_page = ReturnsLogPage(desk, lang, lambda: self.actor, first_count=first_count)
         self.tabs.addTab(self.counter, self.tr("&Counter (F2)"))
-        self.report_page = ReportPage(desk, lang, lambda: self.actor)
-        self.tabs.addTab(self.log_page, self.tr("Returns &log (F3)"))
-        self.tabs.addTab(self.report_page, self.tr("&Reports (F6)"))
+        # the log and the reports are built when first shown: start-up builds only the counter
+        self._log_page: ReturnsLogPage | None = None
+        self._report_page: ReportPage | None = None
+        self.tabs.addTab(QWidget(), self.tr("Returns &log (F3)"))
+        self.tabs.addTab(QWidget(), self.tr("&Reports (F6)"))
         self.lock_page = QWidget()
         lock_layout = QVBoxLayout(self.lock_page)
         lock_label = QLabel(self.tr("Locked. Sign in to continue."))
@@ -89,7 +93,7 @@ class MainWindow(QMainWindow):
         QTimer.singleShot(0, lambda: QApplication.instance().installEventFilter(self._idle_watch))
         self._apply_auto_lock()
         self.counter.set_signed_in(actor)
-        self.counter.return_recorded.connect(self.log_page.refresh)
+        self.counter.return_recorded.connect(self._on_return_recorded)
         self.counter.return_recorded.connect(self._update_status)
         self.tabs.currentChanged.connect(self._on_tab_changed)
         self._build_menus()
@@ -207,8 +211,46 @@ class MainWindow(QMainWindow):
         self.tabs.setCurrentWidget(self.log_page)
         self.log_page.table.setFocus()
 
+    LOG_TAB, REPORT_TAB = 1, 2
+
+    def _replace_tab(self, index: int, page: QWidget) -> None:
+        text = self.tabs.tabText(index)
+        current = self.tabs.currentIndex()
+        self.tabs.blockSignals(True)
+        old = self.tabs.widget(index)
+        self.tabs.removeTab(index)
+        self.tabs.insertTab(index, page, text)
+        self.tabs.setCurrentIndex(current)
+        self.tabs.blockSignals(False)
+        old.deleteLater()
+
+    @property
+    def log_page(self) -> ReturnsLogPage:
+        if self._log_page is None:
+            from returns_desk.ui.returns_log_page import ReturnsLogPage
+
+            self._log_page = ReturnsLogPage(self.desk, self.lang, lambda: self.actor, first_count=self._first_count)
+            self._replace_tab(self.LOG_TAB, self._log_page)
+        return self._log_page
+
+    @property
+    def report_page(self) -> ReportPage:
+        if self._report_page is None:
+            
+            self._report_page = ReportPage(self.desk, self.lang, lambda: self.actor)
+            self._replace_tab(self.REPORT_TAB, self._report_page)
+        return self._report_page
+
+    @Slot(str)
+    def _on_return_recorded(self, ticket: str) -> None:
+        if self._log_page is not None:
+            self._log_page.refresh()
+
     @Slot(int)
     def _on_tab_changed(self, index: int) -> None:
+        built = {self.LOG_TAB: lambda: self.log_page, self.REPORT_TAB: lambda: self.report_page}
+        if index in built:
+            built[index]()  # the page is built the first time its tab is shown
         if self.tabs.widget(index) is self.counter:
             self.counter.model_edit.setFocus()
 
@@ -291,7 +333,8 @@ class MainWindow(QMainWindow):
         )
 
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802
-        self.report_page.shutdown()
+        if self._report_page is not None:
+            self._report_page.shutdown()
         QApplication.instance().removeEventFilter(self._idle_watch)
         self.idle_timer.stop()
         self.ui_settings.setValue("window/geometry", self.saveGeometry())
