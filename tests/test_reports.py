@@ -375,3 +375,60 @@ def test_tally_pdf_holds_the_groups_and_the_progress(known, desk, tmp_path):
     assert "退货汇总 2025-07-01 至 2025-07-02" in text and "召回进度" in text
     assert "638.00" not in text  # refunds of both days: 409 + 229 + 189 = 827.00
     assert "827.00" in text and "合计" in text
+
+
+# --- the report's data path: one query in recording order, local times per minute --------------
+
+
+def test_the_days_rows_come_from_the_store_day_index_without_a_sort(known, desk):
+    from returns_desk.reports.daily import ROW_COLUMNS
+
+    for counter in (None, "C1"):
+        sql = "SELECT recorded_at FROM returns WHERE business_date = ? AND store = ?" + (" AND counter = ?" if counter else "") + " ORDER BY recorded_at, id"
+        args = ("2025-07-01", "S1") + ((counter,) if counter else ())
+        plan = " ".join(r["detail"] for r in desk.conn.read("EXPLAIN QUERY PLAN " + sql, args))
+        assert "returns_by_store_day" in plan and "TEMP B-TREE" not in plan, plan
+        rows = repo.returns_for_day(desk.conn, "2025-07-01", "S1", counter, columns=ROW_COLUMNS)
+        assert [r[0] for r in rows] == sorted(r[0] for r in rows) and len(rows) == 8
+    with pytest.raises(ValueError):
+        repo.returns_for_day(desk.conn, "2025-07-01", "S1", columns=("recorded_at", "1; DROP TABLE returns"))
+
+
+@pytest.mark.parametrize("zone, day, hours", [
+    ("America/New_York", "2025-03-09", range(0, 30)),   # clocks go forward at 07:00 UTC
+    ("America/New_York", "2025-11-02", range(0, 30)),   # and back at 06:00 UTC
+    ("Asia/Kathmandu", "2025-07-01", range(-6, 20)),     # +05:45
+    ("Australia/Lord_Howe", "2025-04-06", range(-11, 14)),  # a half-hour change
+])
+def test_local_times_by_minute_match_a_conversion_of_every_row(zone, day, hours):
+    from returns_desk.reports.daily import _Clock, _zone, local_text
+
+    clock = _Clock(_zone(zone), day)
+    start = dt.datetime.fromisoformat(day + "T00:00:00+00:00")
+    for h in hours:
+        for minute in range(0, 60, 7):
+            for second in (0, 59):
+                moment = start + dt.timedelta(hours=h, minutes=minute, seconds=second, microseconds=999_999 * (second == 59))
+                text = moment.isoformat(timespec="microseconds").replace("+00:00", "Z")
+                local = local_text(text, zone)
+                expect = local[11:16] if local[:10] == day else local[5:16]
+                assert clock(text) == expect, (text, local)
+    assert clock.canonical
+    # another form of UTC text is converted on its own and marks the day as not canonical
+    local = local_text(day + "T12:00:00Z", zone)
+    assert clock(day + "T12:00:00+00:00") == (local[11:16] if local[:10] == day else local[5:16])
+    assert clock.canonical is False
+
+
+def test_report_rows_from_mappings_give_the_same_report(known, desk, reports):
+    from returns_desk.reports.daily import ROW_COLUMNS, build_daily_report, rows_from_mappings
+
+    rep = reports.x_report(DAY1, by="m")
+    dicts = desk.conn.read("SELECT * FROM returns WHERE business_date = '2025-07-01' ORDER BY recorded_at, id")
+    assert rows_from_mappings(dicts) == repo.returns_for_day(desk.conn, "2025-07-01", "S1", columns=ROW_COLUMNS)
+    again = build_daily_report(
+        rows_from_mappings(dicts), business_date="2025-07-01", scope=reports.scope(), kind="X", printed_at=rep["printed_at"],
+        printed_by="m", catalogue_version=rep["catalogue_version"], titles=rep["recalls"],
+        cumulative=repo.recall_progress(desk.conn, None, "2025-07-01", store="S1"),
+    )
+    assert snapshot_text(again) == snapshot_text(rep)

@@ -10,12 +10,15 @@ command line doing the same GROUP BY.
 from __future__ import annotations
 
 import datetime as dt
+import os
 import random
 import shutil
 import statistics
 import subprocess
+import tempfile
 import time
 import uuid
+from pathlib import Path
 
 import pytest
 
@@ -25,6 +28,7 @@ from returns_desk.reports.printing import render_pdf
 from returns_desk.reports.service import DailyReportService
 from returns_desk.services.desk import Desk
 from returns_desk.storage import repository as repo
+from returns_desk.storage.database import copy_database
 
 TOTAL = 1_000_000
 PER_DAY = 2_700
@@ -58,15 +62,35 @@ def _rows():
         }
 
 
+def _cache_path():
+    """Where the built million-return file is kept between runs (RETURNS_DESK_BENCH_CACHE=0
+    builds afresh every time). Keyed by the schema version, so a new migration builds anew."""
+    from returns_desk.storage.migrations import SCHEMA_VERSION
+
+    setting = os.environ.get("RETURNS_DESK_BENCH_CACHE", "")
+    if setting == "0":
+        return None
+    folder = Path(setting) if setting else Path(tempfile.gettempdir())
+    return folder / f"returns-desk-bench-{TOTAL}-v{SCHEMA_VERSION}.db"
+
+
 @pytest.fixture(scope="module")
 def big(tmp_path_factory):
     path = tmp_path_factory.mktemp("bench") / "million.db"
-    desk = Desk.open(path)
-    t0 = time.perf_counter()
-    with desk.conn.write() as db:
-        repo.insert_returns_batch(db, _rows())
-    print(f"\nbuilt {TOTAL:,} returns over {DAYS} days in {time.perf_counter() - t0:.1f} s")
-    desk.conn.db.conn.execute("ANALYZE")
+    cached = _cache_path()
+    if cached is not None and cached.exists():
+        copy_database(cached, path)
+        print(f"\nreusing {cached}")
+        desk = Desk.open(path)
+    else:
+        desk = Desk.open(path)
+        t0 = time.perf_counter()
+        with desk.conn.write() as db:
+            repo.insert_returns_batch(db, _rows())
+        print(f"\nbuilt {TOTAL:,} returns over {DAYS} days in {time.perf_counter() - t0:.1f} s")
+        desk.conn.db.conn.execute("ANALYZE")
+        if cached is not None:
+            desk.conn.backup_to(cached)
     yield desk
     desk.close()
 
