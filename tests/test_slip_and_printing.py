@@ -115,3 +115,25 @@ def test_preview_dialog_is_built_without_opening(qtbot, desk, entry):
     assert dialog.parent() is parent and not dialog.isVisible()
     assert "Recall return slip" in dialog.windowTitle()
     dialog.deleteLater()
+
+
+def test_daily_report_preview_draws_the_list_as_the_pdf_does(qtbot, tmp_path):
+    """The preview dialog paints the daily report with the same painter as the PDF."""
+    from PySide6.QtWidgets import QWidget
+    from PySide6.QtPrintSupport import QPrinter
+
+    from returns_desk.reports.html import daily_print
+    from tests.test_reports import _long_day
+
+    parent = QWidget()
+    qtbot.addWidget(parent)
+    daily = daily_print(_long_day(120, hostile=False), "zh_CN")
+    dialog = printing.make_daily_preview_dialog(parent, daily, "A4")
+    assert dialog.windowTitle() == "每日退货报表 2025-07-01" and not dialog.isVisible()
+    printer = QPrinter(QPrinter.PrinterMode.HighResolution)
+    printer.setOutputFormat(QPrinter.OutputFormat.PdfFormat)
+    printer.setOutputFileName(str(tmp_path / "printed.pdf"))
+    n = printing.print_daily(daily, printer)
+    assert n == pages(tmp_path / "printed.pdf") >= 3
+    assert "S1-C1-20250701-0120" in pdf_text(tmp_path / "printed.pdf")
+    dialog.deleteLater()

@@ -140,12 +140,12 @@ class DailyReportService:
         self, report: dict[str, Any], path: str | Path, *, lang: str, by: str, page_size: str = "A4", reprint: bool = False
     ) -> Path:
         """Render the report to a PDF file and audit it. Qt is loaded only here."""
-        from returns_desk.reports.html import render_daily_html
-        from returns_desk.reports.printing import render_pdf
+        from returns_desk.reports.html import daily_print
+        from returns_desk.reports.printing import render_daily_pdf
 
         marker = {"at": utc_text(utc_now()), "by": by} if reprint else None
         try:
-            out = render_pdf(render_daily_html(report, lang, reprint=marker), path, page_size, lang=lang)
+            out = render_daily_pdf(daily_print(report, lang, reprint=marker), path, page_size)
         except OSError as exc:
             raise WriteError("write_failed", path=str(path), detail=exc.strerror or str(exc)) from None
         self.log_output(report, by=by, target=str(out), fmt=f"pdf-{page_size}", reprint=reprint)
