@@ -375,3 +375,168 @@ def test_tally_pdf_holds_the_groups_and_the_progress(known, desk, tmp_path):
     assert "退货汇总 2025-07-01 至 2025-07-02" in text and "召回进度" in text
     assert "638.00" not in text  # refunds of both days: 409 + 229 + 189 = 827.00
     assert "827.00" in text and "合计" in text
+
+
+# --- the report's data path: one query in recording order, local times per minute --------------
+
+
+def test_the_days_rows_come_from_the_store_day_index_without_a_sort(known, desk):
+    from returns_desk.reports.daily import ROW_COLUMNS
+
+    for counter in (None, "C1"):
+        sql = "SELECT recorded_at FROM returns WHERE business_date = ? AND store = ?" + (" AND counter = ?" if counter else "") + " ORDER BY recorded_at, id"
+        args = ("2025-07-01", "S1") + ((counter,) if counter else ())
+        plan = " ".join(r["detail"] for r in desk.conn.read("EXPLAIN QUERY PLAN " + sql, args))
+        assert "returns_by_store_day" in plan and "TEMP B-TREE" not in plan, plan
+        rows = repo.returns_for_day(desk.conn, "2025-07-01", "S1", counter, columns=ROW_COLUMNS)
+        assert [r[0] for r in rows] == sorted(r[0] for r in rows) and len(rows) == 8
+    with pytest.raises(ValueError):
+        repo.returns_for_day(desk.conn, "2025-07-01", "S1", columns=("recorded_at", "1; DROP TABLE returns"))
+
+
+@pytest.mark.parametrize("zone, day, hours", [
+    ("America/New_York", "2025-03-09", range(0, 30)),   # clocks go forward at 07:00 UTC
+    ("America/New_York", "2025-11-02", range(0, 30)),   # and back at 06:00 UTC
+    ("Asia/Kathmandu", "2025-07-01", range(-6, 20)),     # +05:45
+    ("Australia/Lord_Howe", "2025-04-06", range(-11, 14)),  # a half-hour change
+])
+def test_local_times_by_minute_match_a_conversion_of_every_row(zone, day, hours):
+    from returns_desk.reports.daily import _Clock, _zone, local_text
+
+    clock = _Clock(_zone(zone), day)
+    start = dt.datetime.fromisoformat(day + "T00:00:00+00:00")
+    for h in hours:
+        for minute in range(0, 60, 7):
+            for second in (0, 59):
+                moment = start + dt.timedelta(hours=h, minutes=minute, seconds=second, microseconds=999_999 * (second == 59))
+                text = moment.isoformat(timespec="microseconds").replace("+00:00", "Z")
+                local = local_text(text, zone)
+                expect = local[11:16] if local[:10] == day else local[5:16]
+                assert clock(text) == expect, (text, local)
+    assert clock.canonical
+    # another form of UTC text is converted on its own and marks the day as not canonical
+    local = local_text(day + "T12:00:00Z", zone)
+    assert clock(day + "T12:00:00+00:00") == (local[11:16] if local[:10] == day else local[5:16])
+    assert clock.canonical is False
+
+
+def test_report_rows_from_mappings_give_the_same_report(known, desk, reports):
+    from returns_desk.reports.daily import ROW_COLUMNS, build_daily_report, rows_from_mappings
+
+    rep = reports.x_report(DAY1, by="m")
+    dicts = desk.conn.read("SELECT * FROM returns WHERE business_date = '2025-07-01' ORDER BY recorded_at, id")
+    assert rows_from_mappings(dicts) == repo.returns_for_day(desk.conn, "2025-07-01", "S1", columns=ROW_COLUMNS)
+    again = build_daily_report(
+        rows_from_mappings(dicts), business_date="2025-07-01", scope=reports.scope(), kind="X", printed_at=rep["printed_at"],
+        printed_by="m", catalogue_version=rep["catalogue_version"], titles=rep["recalls"],
+        cumulative=repo.recall_progress(desk.conn, None, "2025-07-01", store="S1"),
+    )
+    assert snapshot_text(again) == snapshot_text(rep)
+
+
+# --- a long day: the list of returns drawn line by line ---------------------------------------
+
+LONG_NAME = "Wang " + "长" * 40 + "x" * 9955  # 10,000 characters
+RTL = "\u202eevil\u202c \u05e9\u05dc\u05d5\u05dd 🔋🔥"
+
+
+def _long_day(n: int, *, hostile: bool = True) -> dict:
+    from returns_desk.reports.daily import ROW_COLUMNS, Scope, build_daily_report
+
+    rows = []
+    for i in range(n):
+        clerk = ["Li Na", "王芳", "Zhang Wei"][i % 3]
+        serial = f"AKFF1Y0E4{i:07d}"
+        notes = None
+        if hostile and i == 5:
+            clerk = LONG_NAME
+        if hostile and i == 6:
+            clerk, serial = RTL, "SN\nwith a line break\tand a tab"
+        if hostile and i == 7:
+            clerk, notes = HOSTILE_CLERK, HOSTILE_NOTES
+        condition = "hot" if hostile and i == 7 else "swollen" if i % 17 == 0 else "intact"
+        row = {
+            "recorded_at": f"2025-07-01T{1 + i // 60 % 12:02d}:{i % 60:02d}:00.000000Z", "ticket": f"S1-C1-20250701-{i + 1:04d}",
+            "counter": "C1", "clerk": clerk, "override_by": "Manager Zhao" if i % 50 == 3 else None,
+            "recall_id": "CN-SAMR-ANKER-2025-06-20", "brand": "Anker", "model": "A1257", "serial": serial,
+            "condition": condition, "remedy": ("refund", "voucher", "replacement")[i % 3],
+            "amount_minor": 0 if i % 3 == 2 else 14900 + i, "currency": "CNY", "confirmation": "pending",
+            "notes": notes, "override_reason": "receipt shows more" if i % 50 == 3 else None,
+            "status": "void" if i % 40 == 39 else "active", "void_reason": "entered twice" if i % 40 == 39 else None,
+            "void_by": "Manager Zhao" if i % 40 == 39 else None, "void_at": "2025-07-01T09:00:00.000000Z" if i % 40 == 39 else None,
+            "catalogue_version": "2025.10.22-1",
+        }
+        rows.append(tuple(row.get(c) for c in ROW_COLUMNS))
+    scope = Scope(store_code="S1", store_name="Xidan 西单", counter=None, time_zone="Asia/Shanghai", currency="CNY")
+    return build_daily_report(rows, business_date="2025-07-01", scope=scope, kind="X", printed_at="2025-07-01T12:00:00.000000Z",
+                              printed_by="Manager Zhao", catalogue_version="2025.10.22-1",
+                              titles={"CN-SAMR-ANKER-2025-06-20": {"en": "Anker power bank recall", "zh_CN": "安克移动电源召回"}})
+
+
+def pdf_pages(path) -> int:
+    info = subprocess.run(["pdfinfo", str(path)], capture_output=True, text=True, check=True).stdout
+    return int(re.search(r"Pages:\s+(\d+)", info).group(1))
+
+
+@pytest.mark.parametrize("lang", ["en", "zh_CN"])
+def test_a_long_day_prints_every_return_on_numbered_pages(tmp_path, lang):
+    from returns_desk.reports.html import daily_print
+    from returns_desk.reports.printing import render_daily_pdf
+
+    rep = _long_day(400)
+    daily = daily_print(rep, lang)
+    assert daily.detail is not None and len(daily.detail.rows) == len(rep["entries"]) == 390
+    out = render_daily_pdf(daily, tmp_path / f"long-{lang}.pdf")
+    pages = pdf_pages(out)
+    assert 7 <= pages <= 14
+    text = pdf_text(out)
+    # every ticket once in the list (and in the exceptions; voided ones in their own list)
+    for e in rep["entries"]:
+        assert text.count(e["ticket"]) == 1 + (e["override_reason"] is not None) + (e["condition"] == "hot"), e["ticket"]
+    for e in rep["voided"]:
+        assert text.count(e["ticket"]) == 1
+    assert "150.47" in text and "149.00" in text
+    # the header row on every page of the list, "title  N / M" under every page
+    header = "Ticket" if lang == "en" else "单号"
+    list_pages = [page for page in text.split("\f") if re.search(r"S1-C1-20250701-\d{4}\s+\S.*A1257\s+AKFF", page)]
+    assert len(list_pages) >= 5 and all(header in page for page in list_pages)
+    title = "Daily return report 2025-07-01" if lang == "en" else "每日退货报表 2025-07-01"
+    for n in range(1, pages + 1):
+        assert re.search(rf"{re.escape(title)}\s+{n} / {pages}\b", text), n
+    # the list comes after the progress table, the voided entries and sign-off after the list
+    last = rep["entries"][-1]["ticket"]
+    voided_title = "Voided entries" if lang == "en" else "已作废记录"
+    signoff = "Sign-off" if lang == "en" else "签字"
+    assert text.index(last) < text.rindex(voided_title) < text.rindex(signoff)
+    if lang == "zh_CN":
+        assert "王芳" in text and "鼓包" in text and "退款" in text
+        assert re.search(r"(WenQuanYi|NotoSansCJK|Noto Sans CJK).*\byes\b", pdf_fonts(out))
+
+
+def test_hostile_text_in_the_list_stays_on_its_line(tmp_path):
+    from returns_desk.reports.html import daily_print
+    from returns_desk.reports.printing import render_daily_pdf
+
+    rep = _long_day(60)
+    out = render_daily_pdf(daily_print(rep, "en"), tmp_path / "hostile.pdf")
+    text = pdf_text(out)
+    # the 10,000-character name is cut to its column (in full only in the "by clerk" table,
+    # where it wraps); the row keeps its ticket, model and amount on one line
+    row = next(ln for ln in text.splitlines() if "S1-C1-20250701-0006" in ln)
+    assert "Wang" in row and "A1257" in row and "0.00 pending" in row and "…" in row
+    assert text.count("x" * 200) <= 30  # not 10,000 characters in the list
+    row = next(ln for ln in text.splitlines() if "S1-C1-20250701-0007" in ln)
+    assert "SN with a line" in row and "A1257" in row and "149.06" in row
+    assert HOSTILE_CLERK in text and "Robert'); DROP TABLE returns;--" in text
+    assert pdf_pages(out) <= 8
+
+
+def test_a_small_day_lists_its_returns_on_the_first_pages(tmp_path):
+    from returns_desk.reports.html import daily_print
+    from returns_desk.reports.printing import render_daily_pdf
+
+    rep = _long_day(8, hostile=False)
+    out = render_daily_pdf(daily_print(rep, "en"), tmp_path / "small.pdf")
+    assert pdf_pages(out) <= 2
+    text = pdf_text(out)
+    assert all(e["ticket"] in text for e in rep["entries"]) and "Sign-off" in text

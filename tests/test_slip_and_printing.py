@@ -115,3 +115,52 @@ def test_preview_dialog_is_built_without_opening(qtbot, desk, entry):
     assert dialog.parent() is parent and not dialog.isVisible()
     assert "Recall return slip" in dialog.windowTitle()
     dialog.deleteLater()
+
+
+def test_daily_report_preview_draws_the_list_as_the_pdf_does(qtbot, tmp_path):
+    """The preview dialog paints the daily report with the same painter as the PDF."""
+    from PySide6.QtWidgets import QWidget
+    from PySide6.QtPrintSupport import QPrinter
+
+    from returns_desk.reports.html import daily_print
+    from tests.test_reports import _long_day
+
+    parent = QWidget()
+    qtbot.addWidget(parent)
+    daily = daily_print(_long_day(120, hostile=False), "zh_CN")
+    dialog = printing.make_daily_preview_dialog(parent, daily, "A4")
+    assert dialog.windowTitle() == "每日退货报表 2025-07-01" and not dialog.isVisible()
+    printer = QPrinter(QPrinter.PrinterMode.HighResolution)
+    printer.setOutputFormat(QPrinter.OutputFormat.PdfFormat)
+    printer.setOutputFileName(str(tmp_path / "printed.pdf"))
+    n = printing.print_daily(daily, printer)
+    assert n == pages(tmp_path / "printed.pdf") >= 3
+    assert "S1-C1-20250701-0120" in pdf_text(tmp_path / "printed.pdf")
+    dialog.deleteLater()
+
+
+def test_printing_leaves_the_count_of_none_as_it_was(tmp_path):
+    """PySide6 6.12.0 on Python 3.11 drops a reference to None per call of a void method; the
+    printing helpers give them back, so long reports cannot make the interpreter abort."""
+    import sys
+
+    from PySide6.QtGui import QPainter, QPdfWriter
+
+    from returns_desk.reports.html import daily_print
+    from tests.test_reports import _long_day
+
+    printing.ensure_app()
+    daily = daily_print(_long_day(300, hostile=False), "en")
+    printing.render_daily_pdf(daily, tmp_path / "warm.pdf")
+    before = sys.getrefcount(None)
+    printing.render_daily_pdf(daily, tmp_path / "a.pdf")
+    assert sys.getrefcount(None) >= before - 20  # a few Python-level references may come and go
+    writer = QPdfWriter(str(tmp_path / "b.pdf"))
+    painter = QPainter(writer)
+    before = sys.getrefcount(None)
+    with printing._none_kept():
+        for _ in range(200):
+            painter.save()
+            painter.restore()
+    painter.end()
+    assert sys.getrefcount(None) >= before - 20  # not 400 fewer

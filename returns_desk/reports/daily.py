@@ -53,10 +53,6 @@ def local_text(utc_text: str, zone_name: str, *, timespec: str = "seconds") -> s
     return _parse_utc(utc_text).astimezone(_zone(zone_name)).isoformat(sep=" ", timespec=timespec)
 
 
-def _add(money: dict[str, int], currency: str, minor: int) -> None:
-    money[currency] = money.get(currency, 0) + minor
-
-
 def recall_titles(catalogue: Catalogue | None, ids: Iterable[str]) -> dict[str, dict[str, str]]:
     """Titles of the recalls in both languages, frozen into the report (a later catalogue may
     rename a recall; a Z reprint must still say what was printed)."""
@@ -81,41 +77,77 @@ def progress_table(rows: Iterable[Mapping[str, Any]]) -> dict[str, dict[str, int
     return out
 
 
-def _entry(r: Mapping[str, Any], zone_name: str, business_date: str) -> dict[str, Any]:
-    when = _parse_utc(r["recorded_at"]).astimezone(_zone(zone_name))
-    # a return recorded on an earlier calendar day (that day was already closed) shows its date
-    time = when.strftime("%H:%M") if when.date().isoformat() == business_date else when.strftime("%m-%d %H:%M")
-    return {
-        "time": time,
-        "recorded_at": r["recorded_at"],
-        "ticket": r["ticket"],
-        "counter": r["counter"],
-        "clerk": r["clerk"],
-        "approver": r.get("override_by"),
-        "recall_id": r["recall_id"],
-        "brand": r["brand"],
-        "model": r["model"],
-        "serial": r.get("serial"),
-        "batch_code": r.get("batch_code"),
-        "condition": r["condition"],
-        "remedy": r["remedy"],
-        "replacement_model": r.get("replacement_model"),
-        "amount_minor": r["amount_minor"],
-        "currency": r["currency"],
-        "confirmation": r["confirmation"],
-        "receipt": r.get("receipt"),
-        "notes": r.get("notes"),
-        "override_reason": r.get("override_reason"),
-        "duplicate_of": r.get("duplicate_of"),
-        "status": r["status"],
-        "void_reason": r.get("void_reason"),
-        "void_by": r.get("void_by"),
-        "void_at": r.get("void_at"),
-    }
+#: The columns of a return the report reads, in this order: :func:`build_daily_report` takes the
+#: day's rows as tuples of these (the service asks the repository for exactly these columns).
+ROW_COLUMNS = (
+    "recorded_at", "ticket", "counter", "clerk", "override_by", "recall_id", "brand", "model", "serial",
+    "batch_code", "condition", "remedy", "replacement_model", "amount_minor", "currency", "confirmation",
+    "receipt", "notes", "override_reason", "duplicate_of", "status", "void_reason", "void_by", "void_at",
+    "catalogue_version",
+)
+
+
+def rows_from_mappings(rows: Iterable[Mapping[str, Any]]) -> list[tuple]:
+    """Rows held as dicts (a test, an import) as the tuples :func:`build_daily_report` takes."""
+    return [tuple(r.get(c) for c in ROW_COLUMNS) for r in rows]
+
+
+class _Clock:
+    """Local "HH:MM" (or "MM-DD HH:MM" for a return recorded on an earlier calendar day) of UTC
+    texts, worked out once per hour of UTC time rather than once per row: the texts of an hour's
+    60 minutes are made together, into :attr:`minutes` (keyed by the text's first 16
+    characters), when the hour's offset from UTC is the same at its first and last minute.
+    Texts not in the canonical ``YYYY-MM-DDTHH:MM:SS.ffffffZ`` form, and hours holding a zone
+    transition, are converted one by one."""
+
+    def __init__(self, zone: dt.tzinfo, business_date: str) -> None:
+        self.zone = zone
+        self.business_date = business_date
+        self.minutes: dict[str, str] = {}
+        self.hours: set[str] = set()
+        self.canonical = True  # every text seen so far was in the canonical form
+
+    def _text(self, when: dt.datetime) -> str:
+        return when.strftime("%H:%M") if when.date().isoformat() == self.business_date else when.strftime("%m-%d %H:%M")
+
+    def exact(self, utc_text: str) -> str:
+        return self._text(_parse_utc(utc_text).astimezone(self.zone))
+
+    def _fill(self, hour: str) -> None:
+        self.hours.add(hour)
+        try:
+            first_utc = dt.datetime.fromisoformat(hour + ":00:00+00:00")
+        except ValueError:
+            return
+        first = first_utc.astimezone(self.zone)
+        last = (first_utc + dt.timedelta(minutes=59)).astimezone(self.zone)
+        offset = first.utcoffset()
+        if offset is None or offset != last.utcoffset() or offset.seconds % 60 or offset.microseconds:
+            return
+        if first.minute == 0:  # a whole-hour offset: the hour's minutes share one prefix
+            prefix = self._text(first)[:-2]
+            texts = [f"{prefix}{m:02d}" for m in range(60)]
+        else:
+            texts = [self._text(first + dt.timedelta(minutes=m)) for m in range(60)]
+        self.minutes.update((f"{hour}:{m:02d}", text) for m, text in enumerate(texts))
+
+    def __call__(self, utc_text: str) -> str:
+        if len(utc_text) != 27 or utc_text[26] != "Z" or utc_text[10] != "T" or utc_text[13] != ":":
+            self.canonical = False
+            return self.exact(utc_text)
+        hit = self.minutes.get(utc_text[:16])
+        if hit is None and utc_text[:13] not in self.hours:
+            self._fill(utc_text[:13])
+            hit = self.minutes.get(utc_text[:16])
+        return hit if hit is not None else self.exact(utc_text)
+
+
+def _new_slot() -> dict[str, int]:
+    return {"received": 0, "refund": 0, "replacement": 0, "voucher": 0, "pending": 0}
 
 
 def build_daily_report(
-    rows: Sequence[Mapping[str, Any]],
+    rows: Sequence[Sequence[Any]],
     *,
     business_date: str,
     scope: Scope,
@@ -128,8 +160,13 @@ def build_daily_report(
     z_number: int | None = None,
 ) -> dict[str, Any]:
     """The report for one business day. ``rows`` are all of the day's returns (active and void)
-    in recording order; ``cumulative`` are grouped rows (see :func:`progress_table`) of every
-    non-voided return up to and including the day. ``kind`` is ``"X"`` (interim) or ``"Z"``."""
+    in recording order, as tuples of :data:`ROW_COLUMNS`; ``cumulative`` are grouped rows (see
+    :func:`progress_table`) of every non-voided return up to and including the day. ``kind`` is
+    ``"X"`` (interim) or ``"Z"``.
+
+    One pass over the rows makes each entry of the detail list and counts the same row into the
+    groups every figure is summed from, so no total can count a row the list does not show, or
+    the other way round."""
     if kind not in ("X", "Z"):
         raise ValueError(f"kind must be X or Z, not {kind!r}")
     zone = _zone(scope.time_zone)
@@ -137,9 +174,60 @@ def build_daily_report(
     day_start = dt.datetime.combine(day, dt.time(), zone)
     day_end = day_start + dt.timedelta(days=1)
     printed = _parse_utc(printed_at).astimezone(zone)
+    clock = _Clock(zone, business_date)
 
-    active = [r for r in rows if r["status"] == "active"]
-    voided = [r for r in rows if r["status"] != "active"]
+    # one pass: each row becomes an entry of the detail list and is counted into two small
+    # groupings (by what the figure tables need), from which every figure is then summed
+    # (status, recall, model, brand, remedy, pending, hazardous, currency, replacement model, catalogue version)
+    by_kind: dict[tuple, list[int]] = {}
+    by_person: dict[tuple, list[int]] = {}  # (clerk, counter, status, remedy, currency, overridden)
+    entries: list[dict[str, Any]] = []
+    voided: list[dict[str, Any]] = []
+    overrides: list[dict[str, Any]] = []
+    duplicates: list[dict[str, Any]] = []
+    incidents: list[dict[str, Any]] = []
+    hazard_conditions = HAZARDOUS
+    incident_conditions = INCIDENT_CONDITIONS
+    minute_texts = clock.minutes
+
+    for (recorded_at, ticket, counter, clerk, override_by, recall_id, brand, model, serial, batch_code, condition, remedy,
+         replacement_model, minor, currency, confirmation, receipt, notes, override_reason, duplicate_of, status,
+         void_reason, void_by, void_at, version) in rows:
+        # the local time of a canonical UTC text, by its minute (see _Clock)
+        when = minute_texts.get(recorded_at[:16]) if len(recorded_at) == 27 and recorded_at[26] == "Z" else None
+        e = {
+            "time": when or clock(recorded_at), "recorded_at": recorded_at, "ticket": ticket, "counter": counter, "clerk": clerk,
+            "approver": override_by, "recall_id": recall_id, "brand": brand, "model": model, "serial": serial,
+            "batch_code": batch_code, "condition": condition, "remedy": remedy, "replacement_model": replacement_model,
+            "amount_minor": minor, "currency": currency, "confirmation": confirmation, "receipt": receipt, "notes": notes,
+            "override_reason": override_reason, "duplicate_of": duplicate_of, "status": status, "void_reason": void_reason,
+            "void_by": void_by, "void_at": void_at,
+        }
+        (entries if status == "active" else voided).append(e)
+        key = (status, recall_id, model, brand, remedy, confirmation == "pending", condition in hazard_conditions, currency,
+               replacement_model if remedy == "replacement" else None, version)
+        group = by_kind.get(key)
+        if group is None:
+            by_kind[key] = [1, minor]
+        else:
+            group[0] += 1
+            group[1] += minor
+        key = (clerk, counter, status, remedy, currency, bool(override_reason))
+        group = by_person.get(key)
+        if group is None:
+            by_person[key] = [1, minor]
+        else:
+            group[0] += 1
+            group[1] += minor
+        if override_reason:
+            overrides.append(e)
+        if duplicate_of:
+            duplicates.append(e)
+        if condition in incident_conditions:
+            incidents.append(e)
+    recall_ids = {k[1] for k in by_kind}
+    versions = {k[9] for k in by_kind if k[9]}
+    counters = {k[1] for k in by_person}
 
     refunds: dict[str, int] = {}
     vouchers: dict[str, int] = {}
@@ -147,22 +235,60 @@ def build_daily_report(
     void_value: dict[str, int] = {}
     replacement_models: dict[str, int] = {}
     counts = {"refund": 0, "replacement": 0, "voucher": 0}
-    for r in active:
-        counts[r["remedy"]] += 1
-        _add(amount, r["currency"], r["amount_minor"])
-        if r["remedy"] == "refund":
-            _add(refunds, r["currency"], r["amount_minor"])
-        elif r["remedy"] == "voucher":
-            _add(vouchers, r["currency"], r["amount_minor"])
+    pending = hazardous = 0
+    by_recall: dict[tuple[str, str], dict[str, Any]] = {}
+    progress_day: dict[str, dict[str, int]] = {}
+    # groups are in the order of their first row: a (recall, model) takes the brand of its first entry
+    for (status, recall_id, model, brand, remedy, is_pending, is_hazard, currency, replacement_model, _), (n, minor) in by_kind.items():
+        if status != "active":
+            void_value[currency] = void_value.get(currency, 0) + minor
+            continue
+        counts[remedy] += n
+        amount[currency] = amount.get(currency, 0) + minor
+        if remedy == "refund":
+            refunds[currency] = refunds.get(currency, 0) + minor
+        elif remedy == "voucher":
+            vouchers[currency] = vouchers.get(currency, 0) + minor
         else:
-            key = r.get("replacement_model") or ""
-            replacement_models[key] = replacement_models.get(key, 0) + 1
-    for r in voided:
-        _add(void_value, r["currency"], r["amount_minor"])
+            rkey = replacement_model or ""
+            replacement_models[rkey] = replacement_models.get(rkey, 0) + n
+        pending += n * is_pending
+        hazardous += n * is_hazard
+        slot = by_recall.get((recall_id, model))
+        if slot is None:
+            slot = by_recall[(recall_id, model)] = {
+                "recall_id": recall_id, "brand": brand, "model": model, "units": 0,
+                "refund": 0, "replacement": 0, "voucher": 0, "pending": 0, "hazardous": 0, "value": {},
+            }
+        slot["units"] += n
+        slot[remedy] += n
+        slot["pending"] += n * is_pending
+        slot["hazardous"] += n * is_hazard
+        slot["value"][currency] = slot["value"].get(currency, 0) + minor
+        prog = progress_day.get(recall_id)
+        if prog is None:
+            prog = progress_day[recall_id] = _new_slot()
+        prog["received"] += n
+        prog[remedy] += n
+        prog["pending"] += n * is_pending
+
+    by_clerk: dict[str, dict[str, Any]] = {}
+    for (clerk, _, status, remedy, currency, overridden), (n, minor) in by_person.items():
+        slot = by_clerk.get(clerk)
+        if slot is None:
+            slot = by_clerk[clerk] = {"clerk": clerk, "returns": 0, "units": 0, "refund_value": {}, "overrides": 0, "voids": 0}
+        if status != "active":
+            slot["voids"] += n
+            continue
+        slot["returns"] += n
+        slot["units"] += n
+        slot["overrides"] += n * overridden
+        if remedy == "refund":
+            slot["refund_value"][currency] = slot["refund_value"].get(currency, 0) + minor
 
     totals = {
-        "returns": len(active),
-        "units": len(active),  # one unit per return entry
+        "returns": len(entries),
+        "units": len(entries),  # one unit per return entry
         "refunds": counts["refund"],
         "refund_value": refunds,
         "replacements": counts["replacement"],
@@ -170,54 +296,30 @@ def build_daily_report(
         "vouchers": counts["voucher"],
         "voucher_value": vouchers,
         "value": amount,
-        "pending": sum(1 for r in active if r["confirmation"] == "pending"),
-        "hazardous": sum(1 for r in active if r["condition"] in HAZARDOUS),
+        "pending": pending,
+        "hazardous": hazardous,
         "voided": len(voided),
         "voided_value": void_value,
     }
 
-    by_recall: dict[tuple[str, str], dict[str, Any]] = {}
-    for r in active:
-        slot = by_recall.setdefault(
-            (r["recall_id"], r["model"]),
-            {"recall_id": r["recall_id"], "brand": r["brand"], "model": r["model"], "units": 0,
-             "refund": 0, "replacement": 0, "voucher": 0, "pending": 0, "hazardous": 0, "value": {}},
-        )
-        slot["units"] += 1
-        slot[r["remedy"]] += 1
-        slot["pending"] += r["confirmation"] == "pending"
-        slot["hazardous"] += r["condition"] in HAZARDOUS
-        _add(slot["value"], r["currency"], r["amount_minor"])
-
-    by_clerk: dict[str, dict[str, Any]] = {}
-    for r in rows:
-        slot = by_clerk.setdefault(r["clerk"], {"clerk": r["clerk"], "returns": 0, "units": 0, "refund_value": {}, "overrides": 0, "voids": 0})
-        if r["status"] == "active":
-            slot["returns"] += 1
-            slot["units"] += 1
-            if r["remedy"] == "refund":
-                _add(slot["refund_value"], r["currency"], r["amount_minor"])
-            slot["overrides"] += bool(r.get("override_reason"))
-        else:
-            slot["voids"] += 1
-
-    entries = [_entry(r, scope.time_zone, business_date) for r in rows]
-    first = min((_parse_utc(r["recorded_at"]).astimezone(zone) for r in rows), default=day_start)
+    if not rows:
+        first = day_start
+    elif clock.canonical:  # one text form: the earliest text is the earliest moment
+        first = _parse_utc(min(r[0] for r in rows)).astimezone(zone)
+    else:
+        first = min(_parse_utc(r[0]).astimezone(zone) for r in rows)
     if kind == "Z":
         end = printed
     else:
         end = min(max(printed, day_start), day_end)
     period_start = min(first, day_start)
 
-    progress_day = progress_table(
-        {"recall_id": r["recall_id"], "remedy": r["remedy"], "confirmation": r["confirmation"]} for r in active
-    )
     progress_all = progress_table(cumulative)
     progress = [
         {"recall_id": rid, "period": progress_day.get(rid), "cumulative": progress_all.get(rid)}
         for rid in sorted(set(progress_day) | set(progress_all))
     ]
-    used_titles = set(progress_day) | set(progress_all) | {r["recall_id"] for r in rows}
+    used_titles = set(progress_day) | set(progress_all) | recall_ids
 
     return {
         "format": REPORT_FORMAT,
@@ -226,7 +328,7 @@ def build_daily_report(
         "store_code": scope.store_code,
         "store_name": scope.store_name,
         "counter": scope.counter,
-        "counters": sorted({r["counter"] for r in rows}),
+        "counters": sorted(counters),
         "business_date": business_date,
         "time_zone": scope.time_zone,
         "currency": scope.currency,
@@ -235,15 +337,15 @@ def build_daily_report(
         "printed_at": printed_at,
         "printed_by": printed_by,
         "catalogue_version": catalogue_version,
-        "catalogue_versions_used": sorted({r["catalogue_version"] for r in rows if r.get("catalogue_version")}),
+        "catalogue_versions_used": sorted(versions),
         "totals": totals,
         "by_recall": [by_recall[k] for k in sorted(by_recall)],
         "by_clerk": [by_clerk[k] for k in sorted(by_clerk)],
-        "overrides": [e for e in entries if e["override_reason"]],
-        "duplicates": [e for e in entries if e["duplicate_of"]],
-        "incidents": [e for e in entries if e["condition"] in INCIDENT_CONDITIONS],
-        "entries": [e for e in entries if e["status"] == "active"],
-        "voided": [e for e in entries if e["status"] != "active"],
+        "overrides": overrides,
+        "duplicates": duplicates,
+        "incidents": incidents,
+        "entries": entries,
+        "voided": voided,
         "progress": progress,
         "recalls": {rid: dict(titles.get(rid) or {"en": rid, "zh_CN": rid}) for rid in sorted(used_titles)},
     }

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import html as _html
 from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
 from typing import Any
 
 from returns_desk.domain.messages import normalise_lang, say
@@ -152,9 +153,94 @@ def progress_section(progress: Sequence[Mapping[str, Any]], titles: Mapping[str,
     return f"<h2>{t('rpt_progress')}</h2>" + "".join(out)
 
 
+@dataclass(frozen=True)
+class TextTable:
+    """A long table as plain text (not HTML) for a printer to draw itself, line by line: Qt's
+    rich-text layout of a table grows far faster than its number of cells. ``hazard`` holds the
+    rows whose ``hazard_column`` is printed as a warning; ``numeric`` columns align right;
+    ``flexible`` columns (names) are the first to narrow when the text is too wide."""
+
+    heading: str
+    headers: tuple[str, ...]
+    rows: list[tuple[str, ...]]
+    numeric: frozenset[int] = frozenset()
+    hazard_column: int | None = None
+    hazard: frozenset[int] = frozenset()
+    flexible: frozenset[int] = frozenset()
+
+
+@dataclass(frozen=True)
+class DailyPrint:
+    """The daily report split for printing: an HTML document before the list of the day's
+    returns, that list as a :class:`TextTable`, and an HTML document after it. Without entries
+    the whole report is ``before`` and the rest is None."""
+
+    title: str
+    lang: str
+    before: str
+    detail: TextTable | None
+    after: str | None
+
+
+def detail_table(report: Mapping[str, Any], lang: str = "en") -> TextTable:
+    """The list of the day's (non-voided) returns as plain text: what the HTML detail table
+    shows, cell for cell, unescaped."""
+    lang = normalise_lang(lang)
+    cur = report["currency"]
+    codes = recall_codes(report)
+    cond = {c: say(f"cond_{c}", lang) for c in {e["condition"] for e in report["entries"]} if c}
+    remedy = {r: say(f"remedy_{r}", lang) for r in {e["remedy"] for e in report["entries"]} if r}
+    state = {c: say(f"rpt_confirmation_{c}", lang) for c in {e["confirmation"] for e in report["entries"]} if c}
+    rows: list[tuple[str, ...]] = []
+    hazard: set[int] = set()
+    for n, e in enumerate(report["entries"]):
+        if e["condition"] != "intact":
+            hazard.add(n)
+        amount = format_amount(e["amount_minor"], e["currency"])
+        rows.append((
+            e["time"] or "", e["ticket"] or "", e["clerk"] or "", e["approver"] or "", codes[e["recall_id"]], e["model"] or "",
+            e["serial"] or e["batch_code"] or "", cond.get(e["condition"], ""), remedy.get(e["remedy"], ""),
+            amount if e["currency"] == cur else f"{amount} {e['currency']}", state.get(e["confirmation"], ""),
+        ))
+    heads = tuple(say(k, lang) for k in ("rpt_time", "rpt_ticket", "rpt_clerk", "rpt_approver", "rpt_recall", "rpt_model",
+                                         "rpt_serial", "rpt_condition", "rpt_remedy", "rpt_amount", "rpt_status"))
+    return TextTable(say("rpt_detail", lang), heads, rows, numeric=frozenset({9}), hazard_column=7, hazard=frozenset(hazard),
+                     flexible=frozenset({2, 3}))
+
+
+def recall_codes(report: Mapping[str, Any]) -> dict[str, str]:
+    """Recalls are named by a short code (R1, R2 ...) in the wide tables; "By recall" is the legend."""
+    ids = {r["recall_id"] for r in report["by_recall"]} | {e["recall_id"] for e in report["entries"]}
+    return {rid: f"R{i}" for i, rid in enumerate(sorted(ids), 1)}
+
+
 def render_daily_html(report: Mapping[str, Any], lang: str = "en", *, reprint: Mapping[str, str] | None = None) -> str:
     """The daily return report as one HTML document. ``reprint`` (``at``, ``by``) marks a copy
     printed later from a Z snapshot; nothing else in the document changes."""
+    before, detail, after, title = _daily_sections(report, lang, reprint, detail_as_html=True)
+    return document(title, before + detail + after, lang)
+
+
+def daily_print(report: Mapping[str, Any], lang: str = "en", *, reprint: Mapping[str, str] | None = None) -> DailyPrint:
+    """The daily report for a PDF or a printer: the HTML of :func:`render_daily_html` around the
+    list of the day's returns, which comes as a :class:`TextTable` for the printer to draw."""
+    lang = normalise_lang(lang)
+    if not report["entries"]:
+        html = render_daily_html(report, lang, reprint=reprint)
+        return DailyPrint(_html.unescape(_title(report, lang)), lang, html, None, None)
+    before, _detail, after, title = _daily_sections(report, lang, reprint, detail_as_html=False)
+    return DailyPrint(_html.unescape(title), lang, document(title, before, lang), detail_table(report, lang), document(title, after, lang))
+
+
+def _title(report: Mapping[str, Any], lang: str) -> str:
+    return f"{_T(lang)('rpt_title')} {esc(report['business_date'])}"
+
+
+def _daily_sections(
+    report: Mapping[str, Any], lang: str, reprint: Mapping[str, str] | None, *, detail_as_html: bool
+) -> tuple[str, str, str, str]:
+    """(HTML before the detail list, the detail list's heading and table (empty unless
+    ``detail_as_html`` or there are no entries), HTML after it, the title)."""
     t = _T(lang)
     lang = t.lang
     cur = report["currency"]
@@ -164,8 +250,7 @@ def render_daily_html(report: Mapping[str, Any], lang: str = "en", *, reprint: M
     def title_of(rid: str) -> str:
         return esc((titles.get(rid) or {}).get(lang) or rid)
 
-    # recalls are named by a short code (R1, R2 ...) in the wide tables; "By recall" is the legend
-    codes = {rid: f"R{i}" for i, rid in enumerate(sorted({r["recall_id"] for r in report["by_recall"]} | {e["recall_id"] for e in report["entries"]}), 1)}
+    codes = recall_codes(report)
 
     parts: list[str] = [f"<h1>{t('rpt_title')}</h1>"]
     if report["kind"] == "Z":
@@ -260,24 +345,22 @@ def render_daily_html(report: Mapping[str, Any], lang: str = "en", *, reprint: M
     parts.append(progress_section(report["progress"], titles, lang))
 
     # 6. detail
-    parts.append(f"<h2>{t('rpt_detail')}</h2>")
-    if report["entries"]:
+    before = "".join(parts)
+    parts = []
+    if not report["entries"]:
+        parts.append(f"<h2>{t('rpt_detail')}</h2><p>{t('rpt_none')}</p>")
+    elif detail_as_html:
+        text = detail_table(report, lang)
         rows = []
-        for e in report["entries"]:
-            cond = t.cond(e["condition"])
-            if e["condition"] != "intact":
-                cond = f'<span class="hazard">{cond}</span>'
-            rows.append(
-                [esc(e["time"]), esc(e["ticket"]), esc(e["clerk"]), esc(e["approver"]), codes[e["recall_id"]],
-                 esc(e["model"]), esc(e["serial"] or e["batch_code"]), cond, t.remedy(e["remedy"]),
-                 format_amount(e["amount_minor"], e["currency"]) + ("" if e["currency"] == cur else f" {esc(e['currency'])}"),
-                 t.confirmation(e["confirmation"])]
-            )
-        heads = [t("rpt_time"), t("rpt_ticket"), t("rpt_clerk"), t("rpt_approver"), t("rpt_recall"), t("rpt_model"),
-                 t("rpt_serial"), t("rpt_condition"), t("rpt_remedy"), t("rpt_amount"), t("rpt_status")]
-        parts.append(table(heads, rows, numeric=(9,), small=True, nowrap=(0, 1, 4, 5, 6)))
-    else:
-        parts.append(f"<p>{t('rpt_none')}</p>")
+        for n, cells in enumerate(text.rows):
+            row = [esc(c) for c in cells]
+            if n in text.hazard:
+                row[7] = f'<span class="hazard">{row[7]}</span>'  # the condition column (text.hazard_column)
+            rows.append(row)
+        parts.append(f"<h2>{esc(text.heading)}</h2>")
+        parts.append(table([esc(h) for h in text.headers], rows, numeric=(9,), small=True, nowrap=(0, 1, 4, 5, 6)))
+    detail = "".join(parts)
+    parts = []
 
     # 7. voided, apart
     parts.append(f"<h2>{t('rpt_voided_title')}</h2>")
@@ -305,5 +388,4 @@ def render_daily_html(report: Mapping[str, Any], lang: str = "en", *, reprint: M
         f"<tr><td></td><td>{t('rpt_sign_date')}{colon}{blank}</td><td></td></tr>"
         "</table>"
     )
-    title = f"{t('rpt_title')} {esc(report['business_date'])}"
-    return document(title, "".join(parts), lang)
+    return before, detail, "".join(parts), _title(report, lang)

@@ -7,6 +7,7 @@ shows boxes); :func:`cjk_family` picks the first installed of :data:`CJK_FAMILIE
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import os
 import re
@@ -14,21 +15,28 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QMarginsF, QRectF, QSizeF, Qt
+from collections.abc import Callable, Sequence
+
+from PySide6.QtCore import QLineF, QMarginsF, QPointF, QRectF, QSizeF, Qt
 from PySide6.QtGui import (
     QColor,
     QFont,
     QFontDatabase,
+    QFontMetricsF,
     QGuiApplication,
     QPageLayout,
     QPageSize,
     QPagedPaintDevice,
     QPainter,
     QPdfWriter,
+    QPen,
+    QTextBlockFormat,
+    QTextCursor,
     QTextDocument,
 )
 
 from returns_desk.domain.messages import say
+from returns_desk.reports.html import DailyPrint, TextTable
 
 log = logging.getLogger(__name__)
 
@@ -41,6 +49,35 @@ _MARGINS_MM = {"A4": (14.0, 12.0, 14.0, 10.0), "Letter": (14.0, 12.0, 14.0, 10.0
 RECEIPT_WIDTH_MM = 80.0
 RESOLUTION = 300
 BASE_POINT_SIZE = {"A4": 9.0, "Letter": 9.0, "A6": 8.0, "receipt80": 8.0}
+
+
+@contextlib.contextmanager
+def _none_kept() -> Any:
+    """Give back the references to ``None`` that the Qt binding drops while the block runs.
+
+    PySide6 6.12.0 on Python 3.11 releases a reference to None on every call of a method that
+    returns nothing (``painter.setFont``, ``save``, ``fillRect`` ...) without having taken one;
+    when None's count reaches zero the interpreter aborts ("deallocating None"), at the latest
+    when it exits. A PDF of a long day makes hundreds of such calls. The references are given
+    back as the binding should have kept them: owned by nobody, never released. On Python 3.12+
+    None is immortal and this does nothing; with a correct binding the count does not fall and
+    nothing is given back. (Qt calls elsewhere in the application are not covered.)"""
+    if sys.version_info >= (3, 12):
+        yield
+        return
+    before = sys.getrefcount(None)
+    try:
+        yield
+    finally:
+        lost = before - sys.getrefcount(None)
+        if lost > 0:
+            import ctypes
+
+            incref = ctypes.pythonapi.Py_IncRef
+            incref.argtypes = [ctypes.py_object]
+            incref.restype = None
+            for _ in range(lost):
+                incref(None)
 
 
 def ensure_app() -> Any:
@@ -129,13 +166,46 @@ def _layout(doc: QTextDocument, device: QPagedPaintDevice, footer_px: float) -> 
     return rect.width(), body
 
 
+def _device_dpi(device: QPagedPaintDevice) -> int:
+    return device.resolution() if isinstance(device, QPdfWriter) else device.logicalDpiY()
+
+
+def _footer_font(base: QFont) -> QFont:
+    small = QFont(base)
+    small.setPointSizeF(max(6.0, base.pointSizeF() - 1.5))
+    return small
+
+
+def _footer_height(small: QFont, dpi: int, footer: str | None) -> float:
+    return (small.pointSizeF() * 2.2) * dpi / 72.0 if footer is not None else 0.0
+
+
+def _draw_footer(painter: QPainter, small: QFont, box: QRectF, footer: str, page: int, pages: int) -> None:
+    painter.setFont(small)
+    painter.setPen(QColor("#555555"))
+    painter.drawText(box, int(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignBottom), footer)
+    painter.drawText(box, int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignBottom), f"{page + 1} / {pages}")
+
+
+def _draw_page_of(painter: QPainter, doc: QTextDocument, page: int, width: float, body: float) -> None:
+    """Page ``page`` of a document laid out in pages of ``body`` height."""
+    painter.save()
+    painter.translate(0, -page * body)
+    doc.drawContents(painter, QRectF(0, page * body, width, body))
+    painter.restore()
+
+
 def paint_document(doc: QTextDocument, device: QPagedPaintDevice, *, footer: str | None = None) -> int:
     """Paint ``doc`` page by page onto a PDF writer or printer, with "title  page/pages" under
     each page. Returns the number of pages. Raises OSError when the device cannot be painted on."""
-    dpi = device.resolution() if isinstance(device, QPdfWriter) else device.logicalDpiY()
-    small = QFont(doc.defaultFont())
-    small.setPointSizeF(max(6.0, doc.defaultFont().pointSizeF() - 1.5))
-    footer_px = (small.pointSizeF() * 2.2) * dpi / 72.0 if footer is not None else 0.0
+    with _none_kept():
+        return _paint_document(doc, device, footer)
+
+
+def _paint_document(doc: QTextDocument, device: QPagedPaintDevice, footer: str | None) -> int:
+    dpi = _device_dpi(device)
+    small = _footer_font(doc.defaultFont())
+    footer_px = _footer_height(small, dpi, footer)
     width, body = _layout(doc, device, footer_px)
     pages = max(1, doc.pageCount())
     painter = QPainter()
@@ -145,16 +215,9 @@ def paint_document(doc: QTextDocument, device: QPagedPaintDevice, *, footer: str
         for page in range(pages):
             if page:
                 device.newPage()
-            painter.save()
-            painter.translate(0, -page * body)
-            doc.drawContents(painter, QRectF(0, page * body, width, body))
-            painter.restore()
+            _draw_page_of(painter, doc, page, width, body)
             if footer is not None:
-                painter.setFont(small)
-                painter.setPen(QColor("#555555"))
-                box = QRectF(0, body, width, footer_px)
-                painter.drawText(box, int(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignBottom), footer)
-                painter.drawText(box, int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignBottom), f"{page + 1} / {pages}")
+                _draw_footer(painter, small, QRectF(0, body, width, footer_px), footer, page, pages)
     finally:
         painter.end()
     return pages
@@ -190,21 +253,42 @@ def render_pdf(
     leaves half a file. Raises OSError when the file cannot be written."""
     _check_size(page_size)
     ensure_app()
+    name = title or _title_of(html)
+    numbered = page_size != "receipt80" if page_numbers is None else page_numbers
+
+    def paint(writer: QPdfWriter) -> None:
+        doc = make_document(html, lang=lang, page_size=page_size)
+        paint_document(doc, writer, footer=name if numbered else None)
+
+    height = _receipt_height_mm(html, lang) if page_size == "receipt80" else None
+    return _write_pdf(path, page_size, name, paint, height)
+
+
+def render_daily_pdf(daily: DailyPrint, path: str | os.PathLike[str], page_size: str = "A4") -> Path:
+    """The daily report (see :func:`returns_desk.reports.html.daily_print`) as a PDF file, its
+    list of returns drawn line by line (:func:`paint_daily`). Written like :func:`render_pdf`."""
+    _check_size(page_size)
+    ensure_app()
+    return _write_pdf(path, page_size, daily.title, lambda writer: paint_daily(daily, writer, footer=daily.title, page_size=page_size))
+
+
+def _write_pdf(path: str | os.PathLike[str], page_size: str, name: str, paint: Callable[[QPdfWriter], Any], height_mm: float | None = None) -> Path:
     target = Path(path)
     tmp = target.with_name(f".{target.name}.{os.getpid()}.tmp")
     with open(tmp, "wb"):  # fails here, with the OS's reason, when the folder is not writable
         pass
-    name = title or _title_of(html)
-    numbered = page_size != "receipt80" if page_numbers is None else page_numbers
+    with _none_kept():
+        return _write_pdf_file(target, tmp, page_size, name, paint, height_mm)
+
+
+def _write_pdf_file(target: Path, tmp: Path, page_size: str, name: str, paint: Callable[[QPdfWriter], Any], height_mm: float | None) -> Path:
     try:
-        height = _receipt_height_mm(html, lang) if page_size == "receipt80" else None
         writer = QPdfWriter(str(tmp))
         writer.setResolution(RESOLUTION)
         writer.setCreator("Returns Desk")
         writer.setTitle(name)
-        _setup(writer, page_size, height)
-        doc = make_document(html, lang=lang, page_size=page_size)
-        paint_document(doc, writer, footer=name if numbered else None)
+        _setup(writer, page_size, height_mm)
+        paint(writer)
         del writer  # finishes the file
         with open(tmp, "rb") as fh:
             if fh.read(5) != b"%PDF-":
@@ -250,3 +334,320 @@ def make_preview_dialog(parent: Any, html: str, page_size: str = "A4", *, lang: 
 def print_preview(parent: Any, html: str, page_size: str = "A4", *, lang: str | None = None) -> int:
     """Show the print preview (modal) and return its result code."""
     return make_preview_dialog(parent, html, page_size, lang=lang).exec()
+
+
+# --- the daily report: rich text around a long list drawn line by line ------------------------
+
+#: The list's text size (the HTML's small tables use 7 pt) and its heading's (h2, 11 pt).
+TABLE_POINT_SIZE = 7.0
+HEADING_POINT_SIZE = 11.0
+#: Rows of the list kept with its heading at the foot of a page.
+KEEP_WITH_HEADING = 3
+_GRID = QColor("#888888")
+_HEAD_FILL = QColor("#e6e6e6")
+_HAZARD = QColor("#b00000")
+#: Line breaks, tabs and other control characters print as spaces: a cell is one line.
+_ONE_LINE = {c: " " for c in [*range(0x20), 0x7F, *range(0x80, 0xA0), 0x2028, 0x2029]}
+
+
+def _one_line(text: str) -> str:
+    return text if text.isprintable() else text.translate(_ONE_LINE)
+
+
+class _Widths:
+    """Text widths in a font on a device, measured once per text. Plain ASCII is summed from
+    the widths of its characters (measuring a string in Qt costs some microseconds); anything
+    else (CJK, right-to-left, combining marks, emoji) is measured whole."""
+
+    def __init__(self, font: QFont, device: QPagedPaintDevice) -> None:
+        self.metrics = QFontMetricsF(font, device)
+        self.chars: dict[str, float] = {}
+        self.texts: dict[str, float] = {}
+
+    def exact(self, text: str) -> float:
+        w = self.texts.get(text)
+        if w is None:
+            w = self.texts[text] = self.metrics.horizontalAdvance(text)
+        return w
+
+    def __call__(self, text: str) -> float:
+        if text.isascii():
+            chars = self.chars
+            try:
+                return sum([chars[c] for c in text])
+            except KeyError:
+                for c in text:
+                    if c not in chars:
+                        chars[c] = self.metrics.horizontalAdvance(c)
+                return sum([chars[c] for c in text])
+        return self.exact(text)
+
+    def elide(self, text: str, room: float) -> str:
+        """``text`` cut with "…" to ``room`` when it is wider (an estimate close to the edge is
+        measured again exactly)."""
+        if self(text) <= room * 0.97 or self.exact(text) <= room:
+            return text
+        return self.metrics.elidedText(text, Qt.TextElideMode.ElideRight, room)
+
+
+def _fit_widths(natural: Sequence[float], total: float, least: float, flexible: frozenset[int] = frozenset(), most: float = 0.3) -> list[float]:
+    """Column widths filling ``total``. When all columns fit at their natural widths (no column
+    taking more than ``most`` of the total), in proportion to those; else the ``flexible``
+    columns (names) give way first, then all: the widest are cut to a common cap (the narrow
+    keep their width), and their text is elided."""
+    widths = [min(max(least, w), total * most) for w in natural]
+    have = sum(widths)
+    if have <= total:
+        return [w * total / have for w in widths]
+    for give in (sorted(flexible), range(len(widths))):
+        give = [i for i in give if i < len(widths)]
+        rest = total - sum(w for i, w in enumerate(widths) if i not in give)
+        if rest < least * len(give):
+            continue
+        count, cap = len(give), rest / max(1, len(give))
+        for w in sorted(widths[i] for i in give):
+            if w > cap:
+                break
+            rest -= w
+            count -= 1
+            cap = rest / count if count else cap
+        return [min(w, cap) if i in give else w for i, w in enumerate(widths)]
+    return [total / len(widths)] * len(widths)
+
+
+class _TablePlan:
+    """Where each row of a :class:`TextTable` goes: one line per row at a fixed height, the
+    heading kept with the first rows, the header row repeated on every page."""
+
+    def __init__(self, table: TextTable, lang: str, device: QPagedPaintDevice, width: float, body: float) -> None:
+        dpi = _device_dpi(device)
+        pt = dpi / 72.0
+        self.table = table
+        self.width = width
+        self.body = body
+        self.font = report_font(lang, TABLE_POINT_SIZE)
+        self.bold = QFont(self.font)
+        self.bold.setBold(True)
+        self.heading_font = report_font(lang, HEADING_POINT_SIZE)
+        self.heading_font.setBold(True)
+        self.measure = _Widths(self.font, device)
+        self.measure_bold = _Widths(self.bold, device)
+        metrics = self.measure.metrics
+        self.ascent = metrics.ascent()
+        self.pad_x = 2.0 * pt
+        self.pad_y = 1.0 * pt
+        self.row_h = metrics.height() + 2 * self.pad_y
+        heading_metrics = QFontMetricsF(self.heading_font, device)
+        self.heading = heading_metrics.elidedText(_one_line(table.heading), Qt.TextElideMode.ElideRight, width)
+        self.heading_gap = 6.0 * pt  # with the space Qt leaves under a table, like the h2 margin of the HTML
+        self.heading_ascent = heading_metrics.ascent()
+        self.heading_h = self.heading_gap + heading_metrics.height() + 3.0 * pt
+        self.grid_pen = QPen(_GRID, max(1.0, 0.4 * pt))
+
+        self.rows = [tuple(_one_line(c) for c in row) for row in table.rows]
+        self.headers = tuple(_one_line(h) for h in table.headers)
+        columns = len(self.headers)
+        natural = [self.measure_bold(h) for h in self.headers]
+        measure = self.measure
+        for i in range(columns):
+            widest = max((measure(row[i]) for row in self.rows if row[i]), default=0.0)
+            if i == table.hazard_column and table.hazard:
+                widest = max(widest, max(self.measure_bold(self.rows[n][i]) for n in table.hazard))
+            natural[i] = max(natural[i], widest)
+        least = self.measure("…") + 2 * self.pad_x
+        self.widths = _fit_widths([w + 2 * self.pad_x + 1 for w in natural], width, least, table.flexible)
+        self.xs = [sum(self.widths[:i]) for i in range(columns)]
+
+    def plan(self, page: int, y: float) -> tuple[int, float, list[tuple[int, float, int, int]], int, float]:
+        """From (page, y): (heading page, heading y, chunks of (page, y, first row, end row), end page, end y)."""
+        n = len(self.rows)
+        if y and y + self.heading_h + self.row_h * (1 + min(KEEP_WITH_HEADING, n)) > self.body:
+            page, y = page + 1, 0.0
+        heading = (page, y)
+        y += self.heading_h
+        chunks: list[tuple[int, float, int, int]] = []
+        first = 0
+        while first < n:
+            room = int((self.body - y) // self.row_h) - 1  # less the header row
+            if room < 1:
+                page, y = page + 1, 0.0
+                continue
+            end = min(n, first + room)
+            chunks.append((page, y, first, end))
+            y += self.row_h * (end - first + 1)
+            first = end
+            if first < n:
+                page, y = page + 1, 0.0
+        return heading[0], heading[1], chunks, page, y
+
+    def draw_heading(self, painter: QPainter, y: float) -> None:
+        painter.setFont(self.heading_font)
+        painter.setPen(QColor("black"))
+        painter.drawText(QPointF(0, y + self.heading_gap + self.heading_ascent), self.heading)
+
+    def draw_chunk(self, painter: QPainter, y: float, first: int, end: int) -> None:
+        """The header row and rows ``first`` to ``end`` (exclusive) from ``y`` down, with the grid.
+        Pens and fonts change once per page, not per row (fewer state changes in the PDF)."""
+        row_h = self.row_h
+        base = self.ascent + self.pad_y
+        hazard, hazard_col = self.table.hazard, self.table.hazard_column
+        painter.fillRect(QRectF(0, y, self.width, row_h), _HEAD_FILL)
+        painter.setPen(QColor("black"))
+        painter.setFont(self.bold)
+        self._draw_cells(painter, [(y + base, self.headers)], self.measure_bold)
+        painter.setFont(self.font)
+        lines = [(y + row_h * (1 + k) + base, self.rows[n]) for k, n in enumerate(range(first, end))]
+        self._draw_cells(painter, lines, self.measure, skip=hazard_col if hazard else None, skip_rows=hazard, first=first)
+        marked = [(baseline, row) for k, (baseline, row) in enumerate(lines) if first + k in hazard]
+        if marked and hazard_col is not None:
+            painter.setPen(_HAZARD)
+            painter.setFont(self.bold)
+            self._draw_cells(painter, marked, self.measure_bold, only=hazard_col)
+        painter.setPen(self.grid_pen)
+        height = row_h * (end - first + 1)
+        grid = [QLineF(0, y + k * row_h, self.width, y + k * row_h) for k in range(end - first + 2)]
+        grid += [QLineF(x, y, x, y + height) for x in (*self.xs, self.width)]
+        painter.drawLines(grid)
+
+    def _draw_cells(
+        self, painter: QPainter, lines: Sequence[tuple[float, Sequence[str]]], measure: _Widths, *,
+        skip: int | None = None, skip_rows: frozenset[int] = frozenset(), first: int = 0, only: int | None = None,
+    ) -> None:
+        """Draw the cells of rows given as (baseline, cells), each elided to its column; ``only``
+        draws one column; ``skip`` leaves one column out in the rows ``skip_rows`` (numbered from
+        ``first``), for drawing it in another style."""
+        widths, xs, pad_x, numeric = self.widths, self.xs, self.pad_x, self.table.numeric
+        columns = range(len(widths)) if only is None else (only,)
+        for k, (baseline, row) in enumerate(lines):
+            leave = skip if skip is not None and first + k in skip_rows else None
+            for i in columns:
+                text = row[i]
+                if not text or i == leave:
+                    continue
+                room = widths[i] - 2 * pad_x
+                text = measure.elide(text, room)
+                x = xs[i] + pad_x
+                if i in numeric:
+                    x += room - measure(text)
+                painter.drawText(QPointF(x, baseline), text)
+
+
+def _content_bottom(doc: QTextDocument) -> float:
+    """Where the laid-out document's content ends (in its paged layout's coordinates): the
+    bottom of its last table or of its last line of text, whichever is lower."""
+    layout = doc.documentLayout()
+    bottom = 0.0
+    frames = doc.rootFrame().childFrames()
+    if frames:
+        bottom = layout.frameBoundingRect(frames[-1]).bottom()
+    block = doc.lastBlock()
+    while block.isValid() and not block.text().strip() and block.previous().isValid():
+        block = block.previous()  # empty blocks (the one after a table) hold nothing to see
+    if block.isValid() and block.text().strip():
+        bottom = max(bottom, layout.blockBoundingRect(block).bottom())
+    return bottom
+
+
+def _push_down(doc: QTextDocument, height: float, dpi: int) -> None:
+    """Start the document ``height`` device pixels further down its first page (an empty first
+    block that tall), so that it flows on from whatever was drawn above it and breaks pages
+    where the page does. A fixed line height is in Qt's logical pixels (96 per inch)."""
+    if height <= 0:
+        return
+    cursor = QTextCursor(doc)
+    cursor.movePosition(QTextCursor.MoveOperation.Start)
+    cursor.insertBlock(cursor.blockFormat(), cursor.blockCharFormat())
+    cursor.movePosition(QTextCursor.MoveOperation.Start)
+    spacer = QTextBlockFormat()
+    spacer.setTopMargin(0)
+    spacer.setBottomMargin(0)
+    spacer.setLineHeight(height * 96.0 / dpi, QTextBlockFormat.LineHeightTypes.FixedHeight.value)
+    cursor.setBlockFormat(spacer)
+
+
+def _second_block_top(doc: QTextDocument) -> float:
+    return doc.documentLayout().blockBoundingRect(doc.begin().next()).top()
+
+
+def paint_daily(daily: DailyPrint, device: QPagedPaintDevice, *, footer: str | None = None, page_size: str = "A4") -> int:
+    """Paint the daily report onto a PDF writer or printer: the rich text before the list of
+    returns, the list drawn row by row with QPainter (columns at fixed positions, text elided
+    to its column, the header row on every page), then the rich text after it flowing on from
+    where the list ended; "title  page/pages" under each page. Returns the number of pages."""
+    with _none_kept():
+        return _paint_daily(daily, device, footer, page_size)
+
+
+def _paint_daily(daily: DailyPrint, device: QPagedPaintDevice, footer: str | None, page_size: str) -> int:
+    if daily.detail is None:
+        return paint_document(make_document(daily.before, lang=daily.lang, page_size=page_size), device, footer=footer)
+    dpi = _device_dpi(device)
+    before = make_document(daily.before, lang=daily.lang, page_size=page_size)
+    small = _footer_font(before.defaultFont())
+    footer_px = _footer_height(small, dpi, footer)
+    width, body = _layout(before, device, footer_px)
+    before_pages = max(1, before.pageCount())
+    start = _content_bottom(before)
+    start_page = min(before_pages - 1, int(start // body))
+    table = _TablePlan(daily.detail, daily.lang, device, width, body)
+    heading_page, heading_y, chunks, end_page, end_y = table.plan(start_page, start - start_page * body)
+
+    after = None
+    after_first = end_page
+    if daily.after is not None:
+        after = make_document(daily.after, lang=daily.lang, page_size=page_size)
+        if end_y >= body - table.row_h:
+            after_first, end_y = end_page + 1, 0.0
+        if end_y > 0:
+            _push_down(after, end_y, dpi)
+            _layout(after, device, footer_px)
+            top = _second_block_top(after)
+            if not end_y <= top < body + end_y:  # the spacer is not the height asked for: start on a new page
+                after = make_document(daily.after, lang=daily.lang, page_size=page_size)
+                after_first = end_page + 1
+        _layout(after, device, footer_px)
+    pages = after_first + (max(1, after.pageCount()) if after is not None else 1)
+
+    painter = QPainter()
+    if not painter.begin(device):
+        raise OSError("cannot paint on the output (is the file or printer writable?)")
+    try:
+        chunk_at = 0
+        for page in range(pages):
+            if page:
+                device.newPage()
+            if page < before_pages:
+                _draw_page_of(painter, before, page, width, body)
+            if page == heading_page:
+                table.draw_heading(painter, heading_y)
+            while chunk_at < len(chunks) and chunks[chunk_at][0] == page:
+                _, y, first, end = chunks[chunk_at]
+                table.draw_chunk(painter, y, first, end)
+                chunk_at += 1
+            if after is not None and page >= after_first:
+                _draw_page_of(painter, after, page - after_first, width, body)
+            if footer is not None:
+                _draw_footer(painter, small, QRectF(0, body, width, footer_px), footer, page, pages)
+    finally:
+        painter.end()
+    return pages
+
+
+def print_daily(daily: DailyPrint, printer: Any, page_size: str = "A4") -> int:
+    """Print the daily report to a configured QPrinter; returns the page count."""
+    return paint_daily(daily, printer, footer=daily.title, page_size=page_size)
+
+
+def make_daily_preview_dialog(parent: Any, daily: DailyPrint, page_size: str = "A4") -> Any:
+    """A QPrintPreviewDialog of the daily report (not yet shown), drawn as :func:`paint_daily` draws the PDF."""
+    _check_size(page_size)
+    ensure_app()
+    from PySide6.QtPrintSupport import QPrintPreviewDialog, QPrinter
+
+    printer = QPrinter(QPrinter.PrinterMode.HighResolution)
+    _setup(printer, page_size)
+    dialog = QPrintPreviewDialog(printer, parent)
+    dialog.setWindowTitle(daily.title)
+    dialog.paintRequested.connect(lambda p: paint_daily(daily, p, footer=daily.title, page_size=page_size))
+    dialog._returns_desk_printer = printer
+    return dialog

@@ -18,12 +18,13 @@ from returns_desk.domain.auth import Actor
 from returns_desk.domain.errors import InputError, RefusedError
 from returns_desk.domain.messages import say
 from returns_desk.reports.files import WriteError
-from returns_desk.reports.daily import Scope, build_daily_report, recall_titles, snapshot_text
+from returns_desk.reports.daily import ROW_COLUMNS, Scope, build_daily_report, recall_titles, snapshot_text
 from returns_desk.services.clock import business_date, utc_now, utc_text
 from returns_desk.services.desk import Desk
 from returns_desk.storage import repository as repo
 
 WHOLE_STORE = repo.WHOLE_STORE
+RECALL_ID = ROW_COLUMNS.index("recall_id")
 
 
 class DailyReportService:
@@ -45,9 +46,9 @@ class DailyReportService:
 
     def _build(self, src: Any, day: dt.date, counter: str | None, *, kind: str, at: str, by: str, z_number: int | None = None) -> dict[str, Any]:
         scope = self.scope(counter)
-        rows = repo.returns_for_day(src, day.isoformat(), scope.store_code, scope.counter)
+        rows = repo.returns_for_day(src, day.isoformat(), scope.store_code, scope.counter, columns=ROW_COLUMNS)
         cumulative = repo.recall_progress(src, None, day.isoformat(), store=scope.store_code, counter=scope.counter)
-        ids = {r["recall_id"] for r in rows} | {r["recall_id"] for r in cumulative}
+        ids = {r[RECALL_ID] for r in rows} | {r["recall_id"] for r in cumulative}
         return build_daily_report(
             rows,
             business_date=day.isoformat(),
@@ -139,12 +140,12 @@ class DailyReportService:
         self, report: dict[str, Any], path: str | Path, *, lang: str, by: str, page_size: str = "A4", reprint: bool = False
     ) -> Path:
         """Render the report to a PDF file and audit it. Qt is loaded only here."""
-        from returns_desk.reports.html import render_daily_html
-        from returns_desk.reports.printing import render_pdf
+        from returns_desk.reports.html import daily_print
+        from returns_desk.reports.printing import render_daily_pdf
 
         marker = {"at": utc_text(utc_now()), "by": by} if reprint else None
         try:
-            out = render_pdf(render_daily_html(report, lang, reprint=marker), path, page_size, lang=lang)
+            out = render_daily_pdf(daily_print(report, lang, reprint=marker), path, page_size)
         except OSError as exc:
             raise WriteError("write_failed", path=str(path), detail=exc.strerror or str(exc)) from None
         self.log_output(report, by=by, target=str(out), fmt=f"pdf-{page_size}", reprint=reprint)

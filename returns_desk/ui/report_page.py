@@ -200,15 +200,15 @@ class ReportPage(QWidget):
 
     @Slot()
     def preview(self) -> None:
-        from returns_desk.reports.printing import make_preview_dialog
+        from returns_desk.reports.html import daily_print
+        from returns_desk.reports.printing import make_daily_preview_dialog
 
         got = self._current()
         if got is None:
             return
         report, reprint = got
         marker = {"at": "", "by": self.actor().name} if reprint else None
-        html = render_daily_html(report, self.lang, reprint=marker)
-        dialog = make_preview_dialog(self, html, self.page_combo.currentData(), lang=self.lang)
+        dialog = make_daily_preview_dialog(self, daily_print(report, self.lang, reprint=marker), self.page_combo.currentData())
         if dialog.exec():
             self.reports.log_output(report, by=self.actor().name, target="printer", fmt="print", reprint=reprint)
 
