@@ -140,11 +140,9 @@ def test_daily_report_preview_draws_the_list_as_the_pdf_does(qtbot, tmp_path):
 
 
 def test_printing_leaves_the_count_of_none_as_it_was(tmp_path):
-    """PySide6 6.12.0 on Python 3.11 drops a reference to None per call of a void method; the
-    printing helpers give them back, so long reports cannot make the interpreter abort."""
+    """PySide6 6.12.0 on Python 3.11 drops a reference to None per call of a void method (the
+    version is excluded in pyproject.toml): a long report must not change None's count."""
     import sys
-
-    from PySide6.QtGui import QPainter, QPdfWriter
 
     from returns_desk.reports.html import daily_print
     from tests.test_reports import _long_day
@@ -155,12 +153,4 @@ def test_printing_leaves_the_count_of_none_as_it_was(tmp_path):
     before = sys.getrefcount(None)
     printing.render_daily_pdf(daily, tmp_path / "a.pdf")
     assert sys.getrefcount(None) >= before - 20  # a few Python-level references may come and go
-    writer = QPdfWriter(str(tmp_path / "b.pdf"))
-    painter = QPainter(writer)
-    before = sys.getrefcount(None)
-    with printing._none_kept():
-        for _ in range(200):
-            painter.save()
-            painter.restore()
-    painter.end()
-    assert sys.getrefcount(None) >= before - 20  # not 400 fewer
+

@@ -7,7 +7,6 @@ shows boxes); :func:`cjk_family` picks the first installed of :data:`CJK_FAMILIE
 
 from __future__ import annotations
 
-import contextlib
 import logging
 import os
 import re
@@ -49,35 +48,6 @@ _MARGINS_MM = {"A4": (14.0, 12.0, 14.0, 10.0), "Letter": (14.0, 12.0, 14.0, 10.0
 RECEIPT_WIDTH_MM = 80.0
 RESOLUTION = 300
 BASE_POINT_SIZE = {"A4": 9.0, "Letter": 9.0, "A6": 8.0, "receipt80": 8.0}
-
-
-@contextlib.contextmanager
-def _none_kept() -> Any:
-    """Give back the references to ``None`` that the Qt binding drops while the block runs.
-
-    PySide6 6.12.0 on Python 3.11 releases a reference to None on every call of a method that
-    returns nothing (``painter.setFont``, ``save``, ``fillRect`` ...) without having taken one;
-    when None's count reaches zero the interpreter aborts ("deallocating None"), at the latest
-    when it exits. A PDF of a long day makes hundreds of such calls. The references are given
-    back as the binding should have kept them: owned by nobody, never released. On Python 3.12+
-    None is immortal and this does nothing; with a correct binding the count does not fall and
-    nothing is given back. (Qt calls elsewhere in the application are not covered.)"""
-    if sys.version_info >= (3, 12):
-        yield
-        return
-    before = sys.getrefcount(None)
-    try:
-        yield
-    finally:
-        lost = before - sys.getrefcount(None)
-        if lost > 0:
-            import ctypes
-
-            incref = ctypes.pythonapi.Py_IncRef
-            incref.argtypes = [ctypes.py_object]
-            incref.restype = None
-            for _ in range(lost):
-                incref(None)
 
 
 def ensure_app() -> Any:
@@ -198,8 +168,7 @@ def _draw_page_of(painter: QPainter, doc: QTextDocument, page: int, width: float
 def paint_document(doc: QTextDocument, device: QPagedPaintDevice, *, footer: str | None = None) -> int:
     """Paint ``doc`` page by page onto a PDF writer or printer, with "title  page/pages" under
     each page. Returns the number of pages. Raises OSError when the device cannot be painted on."""
-    with _none_kept():
-        return _paint_document(doc, device, footer)
+    return _paint_document(doc, device, footer)
 
 
 def _paint_document(doc: QTextDocument, device: QPagedPaintDevice, footer: str | None) -> int:
@@ -277,8 +246,7 @@ def _write_pdf(path: str | os.PathLike[str], page_size: str, name: str, paint: C
     tmp = target.with_name(f".{target.name}.{os.getpid()}.tmp")
     with open(tmp, "wb"):  # fails here, with the OS's reason, when the folder is not writable
         pass
-    with _none_kept():
-        return _write_pdf_file(target, tmp, page_size, name, paint, height_mm)
+    return _write_pdf_file(target, tmp, page_size, name, paint, height_mm)
 
 
 def _write_pdf_file(target: Path, tmp: Path, page_size: str, name: str, paint: Callable[[QPdfWriter], Any], height_mm: float | None) -> Path:
@@ -574,8 +542,7 @@ def paint_daily(daily: DailyPrint, device: QPagedPaintDevice, *, footer: str | N
     returns, the list drawn row by row with QPainter (columns at fixed positions, text elided
     to its column, the header row on every page), then the rich text after it flowing on from
     where the list ended; "title  page/pages" under each page. Returns the number of pages."""
-    with _none_kept():
-        return _paint_daily(daily, device, footer, page_size)
+    return _paint_daily(daily, device, footer, page_size)
 
 
 def _paint_daily(daily: DailyPrint, device: QPagedPaintDevice, footer: str | None, page_size: str) -> int:
