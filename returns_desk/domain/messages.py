@@ -71,7 +71,7 @@ _EN: dict[str, str] = {
     "db_not_sqlite": "{path} is not a Returns Desk database (damaged or another kind of file). Restore it from a backup.",
     "db_damaged": "The database {path} is damaged ({detail}). Restore it from a backup; the file was not changed.",
     "db_locked": "The database {path} is locked by another program. Try again in a moment.",
-    "db_readonly": "The database {path} is read-only: {detail}",
+    "db_readonly": "The database {path} is read-only ({detail}): look-ups work, but nothing can be saved.",
     "db_unreadable": "Cannot open the database {path}: {detail}",
     "db_too_new": "The database {path} was written by a newer Returns Desk (schema {found}, this version knows {known}). Update Returns Desk.",
     "db_full": "The disk is full or the database reached its size limit; nothing was saved.",
@@ -87,6 +87,7 @@ _EN: dict[str, str] = {
     "proof_invalid": "Proof of purchase must be one of: none, receipt, order_number, photo.",
     "group_by_invalid": "Group by must be a comma-separated list of: day, clerk, brand, model, remedy.",
     "backup_target_exists": "{path} already exists; choose another file name.",
+    "argument_not_utf8": "The argument {value} is not UTF-8 text; check the terminal's or the script's encoding. Nothing was done.",
 }
 
 _ZH: dict[str, str] = {
@@ -147,7 +148,7 @@ _ZH: dict[str, str] = {
     "db_not_sqlite": "{path} 不是 Returns Desk 数据库（文件已损坏或类型不对）。请从备份恢复。",
     "db_damaged": "数据库 {path} 已损坏（{detail}）。请从备份恢复；文件未被改动。",
     "db_locked": "数据库 {path} 正被其他程序锁定，请稍后再试。",
-    "db_readonly": "数据库 {path} 为只读：{detail}",
+    "db_readonly": "数据库 {path} 为只读（{detail}）：可以查询，但无法保存任何内容。",
     "db_unreadable": "无法打开数据库 {path}：{detail}",
     "db_too_new": "数据库 {path} 由更新版本的 Returns Desk 写入（结构版本 {found}，本版本支持 {known}）。请升级 Returns Desk。",
     "db_full": "磁盘已满或数据库已达到容量上限，未保存任何内容。",
@@ -163,6 +164,7 @@ _ZH: dict[str, str] = {
     "proof_invalid": "购买凭证必须是：无、小票、订单号、照片之一。",
     "group_by_invalid": "分组方式必须是以逗号分隔的：day、clerk、brand、model、remedy。",
     "backup_target_exists": "{path} 已存在，请换一个文件名。",
+    "argument_not_utf8": "参数 {value} 不是 UTF-8 文本，请检查终端或脚本的编码。未执行任何操作。",
 }
 
 _TABLES = {"en": _EN, "zh_CN": _ZH}
