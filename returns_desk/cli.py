@@ -470,12 +470,55 @@ COMMANDS = {
 }
 
 
+def _argv_lang(argv: list[str]) -> str:
+    """The language asked for, before the arguments are parsed."""
+    for i, a in enumerate(argv):
+        if a == "--lang" and i + 1 < len(argv):
+            return normalise_lang(argv[i + 1])
+        if a.startswith("--lang="):
+            return normalise_lang(a.split("=", 1)[1])
+    for var in ("LC_ALL", "LC_MESSAGES", "LANG"):
+        if os.environ.get(var):
+            return normalise_lang(os.environ[var])
+    return "en"
+
+
+def _not_text(argv: list[str]) -> str | None:
+    """An argument holding bytes that are not UTF-8 (Python keeps them as lone surrogates):
+    it can be neither stored nor printed, so it is refused before anything else."""
+    for a in argv:
+        if any("\ud800" <= c <= "\udfff" for c in a):
+            return a
+    return None
+
+
 def main(argv: list[str] | None = None) -> int:
     for stream in (sys.stdout, sys.stderr):
         try:
             stream.reconfigure(encoding="utf-8")  # type: ignore[union-attr]
         except (AttributeError, ValueError):
             pass
+    try:
+        sys.stderr.reconfigure(errors="backslashreplace")  # type: ignore[union-attr]
+    except (AttributeError, ValueError):
+        pass
+    argv = list(sys.argv[1:] if argv is None else argv)
+    bad = _not_text(argv)
+    if bad is not None:
+        print(f"returns-desk: {say('argument_not_utf8', _argv_lang(argv), value=ascii(bad)[:60])}", file=sys.stderr)
+        return 2
+    try:
+        return _main(argv)
+    except BrokenPipeError:  # the reader went away (``| head``): stop quietly, no traceback
+        try:
+            devnull = os.open(os.devnull, os.O_WRONLY)
+            os.dup2(devnull, sys.stdout.fileno())
+        except (OSError, ValueError, AttributeError):
+            pass
+        return 1
+
+
+def _main(argv: list[str]) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
     lang = _lang(args)

@@ -12,6 +12,7 @@ import datetime as dt
 import json
 import json.scanner
 import re
+import sys
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -243,6 +244,33 @@ def _loads_with_lines(text: str) -> Any:
     if text[end:].strip():
         raise CatalogueError("unexpected text after the JSON document", line=line_of(_skip_ws(text, end)))
     return value
+
+
+MAX_DEPTH = 64
+
+
+def _too_deep_line(text: str) -> int | None:
+    """The line where arrays and objects nest deeper than MAX_DEPTH (strings skipped)."""
+    depth, line, in_string, escaped = 0, 1, False, False
+    for ch in text:
+        if ch == "\n":
+            line += 1
+        if in_string:
+            if escaped:
+                escaped = False
+            elif ch == "\\":
+                escaped = True
+            elif ch == '"':
+                in_string = False
+        elif ch == '"':
+            in_string = True
+        elif ch in "[{":
+            depth += 1
+            if depth > MAX_DEPTH:
+                return line
+        elif ch in "]}":
+            depth -= 1
+    return None
 
 
 def _skip_ws(text: str, pos: int) -> int:
@@ -501,13 +529,22 @@ def parse_catalogue(text: str, *, track_lines: bool = True) -> Catalogue:
     """Validate a whole catalogue document; raise CatalogueError (line, field) on the first problem.
 
     ``track_lines=False`` uses the fast C JSON parser (for documents already validated once)."""
-    if track_lines:
-        data = _loads_with_lines(text)
-    else:
-        try:
-            data = json.loads(text)
-        except json.JSONDecodeError as exc:
-            raise CatalogueError(f"not valid JSON: {exc.msg}", line=exc.lineno) from None
+    try:
+        if track_lines:
+            data = _loads_with_lines(text)
+        else:
+            try:
+                data = json.loads(text)
+            except json.JSONDecodeError as exc:
+                raise CatalogueError(f"not valid JSON: {exc.msg}", line=exc.lineno) from None
+    except RecursionError:
+        raise CatalogueError(f"nested deeper than {MAX_DEPTH} levels", line=_too_deep_line(text)) from None
+    except ValueError as exc:  # a number with thousands of digits (int conversion limit)
+        if isinstance(exc, CatalogueError):
+            raise
+        m = re.search(r"\d{%d,}" % (sys.get_int_max_str_digits() or 4300), text)
+        line = text.count("\n", 0, m.start()) + 1 if m else None
+        raise CatalogueError("a number with too many digits", line=line) from None
     doc = _Reader(data, "", 1)
     fmt = doc.get("format", int)
     if fmt != FORMAT:

@@ -71,7 +71,7 @@ _EN: dict[str, str] = {
     "db_not_sqlite": "{path} is not a Returns Desk database (damaged or another kind of file). Restore it from a backup.",
     "db_damaged": "The database {path} is damaged ({detail}). Restore it from a backup; the file was not changed.",
     "db_locked": "The database {path} is locked by another program. Try again in a moment.",
-    "db_readonly": "The database {path} is read-only: {detail}",
+    "db_readonly": "The database {path} is read-only ({detail}): look-ups work, but nothing can be saved.",
     "db_unreadable": "Cannot open the database {path}: {detail}",
     "db_too_new": "The database {path} was written by a newer Returns Desk (schema {found}, this version knows {known}). Update Returns Desk.",
     "db_full": "The disk is full or the database reached its size limit; nothing was saved.",
@@ -247,6 +247,7 @@ _EN: dict[str, str] = {
     "label_recalled": "RECALLED — DO NOT SELL",
     "label_un3480": "UN3480 lithium ion batteries — damaged/defective",
     "label_condition": "Condition",
+    "argument_not_utf8": "The argument {value} is not UTF-8 text; check the terminal's or the script's encoding. Nothing was done.",
 }
 
 _ZH: dict[str, str] = {
@@ -307,7 +308,7 @@ _ZH: dict[str, str] = {
     "db_not_sqlite": "{path} 不是 Returns Desk 数据库（文件已损坏或类型不对）。请从备份恢复。",
     "db_damaged": "数据库 {path} 已损坏（{detail}）。请从备份恢复；文件未被改动。",
     "db_locked": "数据库 {path} 正被其他程序锁定，请稍后再试。",
-    "db_readonly": "数据库 {path} 为只读：{detail}",
+    "db_readonly": "数据库 {path} 为只读（{detail}）：可以查询，但无法保存任何内容。",
     "db_unreadable": "无法打开数据库 {path}：{detail}",
     "db_too_new": "数据库 {path} 由更新版本的 Returns Desk 写入（结构版本 {found}，本版本支持 {known}）。请升级 Returns Desk。",
     "db_full": "磁盘已满或数据库已达到容量上限，未保存任何内容。",
@@ -482,6 +483,7 @@ _ZH: dict[str, str] = {
     "label_recalled": "召回产品 — 禁止销售",
     "label_un3480": "UN3480 锂离子电池 — 损坏/缺陷",
     "label_condition": "状况",
+    "argument_not_utf8": "参数 {value} 不是 UTF-8 文本，请检查终端或脚本的编码。未执行任何操作。",
 }
 
 _TABLES = {"en": _EN, "zh_CN": _ZH}

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from decimal import Decimal, InvalidOperation
+from decimal import Context, Decimal, InvalidOperation
 
 from returns_desk.domain.catalogue import MAX_AMOUNT_MINOR
 from returns_desk.domain.errors import InputError
@@ -12,6 +12,10 @@ from returns_desk.domain.errors import InputError
 DIGITS = {"CNY": 2, "USD": 2, "CAD": 2, "AUD": 2, "JPY": 0}
 _AMOUNT = re.compile(r"^-?\d+(\.\d+)?$")
 _SYMBOLS = str.maketrans("", "", "¥$￥元円,  \u3000")
+#: Longest amount text read; anything longer is refused, never cut (cutting changes the number).
+MAX_AMOUNT_TEXT = 64
+#: Enough digits that every amount text of MAX_AMOUNT_TEXT characters converts exactly.
+_EXACT = Context(prec=MAX_AMOUNT_TEXT * 2 + 8)
 
 
 def parse_amount(text: str, currency: str) -> int:
@@ -19,8 +23,10 @@ def parse_amount(text: str, currency: str) -> int:
 
     Raises InputError (amount_invalid / amount_negative / amount_precision / amount_too_large)."""
     digits = DIGITS[currency]
-    raw = unicodedata.normalize("NFKC", str(text))[:64]
-    cleaned = raw.translate(_SYMBOLS).strip()
+    text = str(text)
+    cleaned = "" if len(text) > MAX_AMOUNT_TEXT * 4 else unicodedata.normalize("NFKC", text).translate(_SYMBOLS).strip()
+    if not cleaned or len(cleaned) > MAX_AMOUNT_TEXT:
+        raise InputError("amount_invalid", field="amount", value=str(text)[:40], currency=currency)
     for prefix in ("CNY", "RMB", "USD", "CAD", "AUD", "JPY", "US", "CA", "AU", "A", "C"):
         if cleaned.upper().startswith(prefix) and cleaned[len(prefix):].lstrip("-").replace(".", "", 1).isdigit():
             cleaned = cleaned[len(prefix):]
@@ -33,8 +39,8 @@ def parse_amount(text: str, currency: str) -> int:
         raise InputError("amount_invalid", field="amount", value=str(text)[:40], currency=currency) from None
     if value < 0:
         raise InputError("amount_negative", field="amount")
-    minor = value.scaleb(digits)
-    if minor != minor.to_integral_value():
+    minor = value.scaleb(digits, _EXACT)  # exact: never rounded to the default 28 digits
+    if minor != minor.to_integral_value(context=_EXACT):
         raise InputError("amount_precision", field="amount", currency=currency, digits=digits)
     if minor > MAX_AMOUNT_MINOR:
         raise InputError("amount_too_large", field="amount", value=cleaned)

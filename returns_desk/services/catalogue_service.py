@@ -8,7 +8,7 @@ from pathlib import Path
 from returns_desk.domain.catalogue import Catalogue, CatalogueError, parse_catalogue
 from returns_desk.domain.errors import InputError, ReturnsDeskError
 from returns_desk.storage import repository as repo
-from returns_desk.storage.database import Connection
+from returns_desk.storage.database import Connection, StorageError
 from returns_desk.services.clock import utc_now_text
 
 
@@ -38,34 +38,56 @@ def sync_seed(conn: Connection, seed: Path, *, actor: str = "system") -> Catalog
 
     Rules: no catalogue yet -> load the seed. Active catalogue came from a seed of another
     version -> load the seed. Active catalogue was imported -> keep it unless the seed is newer.
-    The returns log is never touched."""
+    The returns log is never touched. A read-only file keeps its catalogue."""
     active = repo.active_catalogue(conn)
     try:
         text = seed.read_text(encoding="utf-8-sig")
     except OSError:
         if active is not None:
-            return parse_catalogue(active["document"], track_lines=False)
+            return _stored(conn, active)
         raise SeedMissing("seed_missing", path=str(seed)) from None
     if active is not None and active["sha256"] == _sha(text):
-        return parse_catalogue(active["document"], track_lines=False)
+        return _stored(conn, active)
     try:
         seed_cat = parse_catalogue(text, track_lines=False)
     except CatalogueError as exc:
         if active is not None:
-            return parse_catalogue(active["document"], track_lines=False)
+            return _stored(conn, active)
         raise SeedMissing("import_invalid", path=str(seed), error=str(exc)) from None
     if active is not None:
         imported_is_newer = active["source"] == "import" and seed_cat.version <= active["version"]
         same_seed_version = active["source"] == "seed" and seed_cat.version == active["version"]
-        if imported_is_newer or same_seed_version:
-            return parse_catalogue(active["document"], track_lines=False)
-    _activate(conn, seed_cat, text, source="seed", actor=actor, previous=active["version"] if active else None)
+        if imported_is_newer or same_seed_version or conn.readonly:
+            return _stored(conn, active)
+    if conn.readonly:
+        raise StorageError("db_readonly", path=conn.path, detail="the file holds no recall list yet")
+    if not _activate(conn, seed_cat, text, source="seed", actor=actor, previous=active["version"] if active else None, expect=active):
+        return sync_seed(conn, seed, actor=actor)  # another counter loaded a catalogue meanwhile
     return seed_cat
 
 
-def _activate(conn: Connection, cat: Catalogue, text: str, *, source: str, actor: str, previous: str | None) -> None:
+def _stored(conn: Connection, active: dict) -> Catalogue:
+    """The active catalogue as stored; a document that no longer matches its checksum or does
+    not parse is damage in the file, reported as such (never a traceback)."""
+    document = active["document"]
+    if _sha(document) != active["sha256"]:
+        raise StorageError("db_damaged", path=conn.path, detail="the stored recall list does not match its checksum")
+    try:
+        return parse_catalogue(document, track_lines=False)
+    except CatalogueError as exc:
+        raise StorageError("db_damaged", path=conn.path, detail=f"the stored recall list: {exc}") from None
+
+
+def _activate(conn: Connection, cat: Catalogue, text: str, *, source: str, actor: str, previous: str | None,
+              expect: dict | None | bool = False) -> bool:
+    """Make ``cat`` the active catalogue. With ``expect`` (the active row read before, or None),
+    only if that is still the active one under the write lock; returns whether it was loaded."""
     now = utc_now_text()
     with conn.write() as db:
+        if expect is not False:
+            current = repo.active_catalogue(conn)
+            if (current and current["id"]) != (expect and expect["id"]):
+                return False
         repo.activate_catalogue(db, version=cat.version, source=source, loaded_at=now, sha256=_sha(text), document=text)
         repo.audit(
             db,
@@ -76,6 +98,7 @@ def _activate(conn: Connection, cat: Catalogue, text: str, *, source: str, actor
             entity_id=cat.version,
             details={"previous": previous, "recalls": len(cat.recalls), "models": len(cat.models)},
         )
+    return True
 
 
 def import_catalogue(conn: Connection, path: Path, *, actor: str) -> tuple[Catalogue, str | None]:

@@ -36,4 +36,9 @@ def parse_moment(text: str, zone_name: str) -> dt.datetime:
     value = dt.datetime.fromisoformat(text.strip().replace("Z", "+00:00"))
     if value.tzinfo is None:
         value = value.replace(tzinfo=zone(zone_name))
+    try:  # 0001-01-01 in Shanghai is still year 0 in UTC: a time that cannot be stored
+        value.astimezone(dt.timezone.utc)
+        business_date(value, zone_name)
+    except OverflowError:
+        raise ValueError(f"time out of range: {text!r}") from None
     return value

@@ -91,9 +91,17 @@ class Desk:
 
 
 def _sync_settings(conn: Connection) -> None:
-    """Write missing settings with their defaults; never change a value already set."""
-    current = repo.settings(conn)
-    missing = {k: v for k, v in DEFAULT_SETTINGS.items() if k not in current}
-    if missing:
-        with conn.write() as db:
+    """Write missing settings with their defaults; never change a value already set (read again
+    under the write lock: another counter may be setting up the same file). A read-only file
+    keeps what it has; the defaults apply in memory."""
+    if conn.readonly or not _missing_settings(conn):
+        return
+    with conn.write() as db:
+        missing = _missing_settings(conn)
+        if missing:
             repo.put_settings(db, missing)
+
+
+def _missing_settings(conn: Connection) -> dict[str, str]:
+    current = repo.settings(conn)
+    return {k: v for k, v in DEFAULT_SETTINGS.items() if k not in current}

@@ -24,6 +24,16 @@ if TYPE_CHECKING:
 SQLITE_HEADER = b"SQLite format 3\x00"
 #: How long a write waits for another counter's transaction (RETURNS_DESK_BUSY_TIMEOUT_MS overrides).
 BUSY_TIMEOUT_MS = int(os.environ.get("RETURNS_DESK_BUSY_TIMEOUT_MS", "15000"))
+#: Up to this size the whole file is checked at start-up (PRAGMA quick_check, about 120 MB/s);
+#: above it only the small tables every command reads (the returns log and audit are checked
+#: when a backup is made).
+FULL_CHECK_MAX_BYTES = 2 * 1024 * 1024
+SMALL_TABLES = ("_sqlite_migrations", "settings", "catalogue", "ticket_sequence")
+
+
+def _writable(path: Path) -> bool:
+    """Can this process write the file and create the -wal/-shm files beside it?"""
+    return os.access(path, os.W_OK) and os.access(path.parent, os.W_OK)
 
 
 class StorageError(ReturnsDeskError):
@@ -33,7 +43,7 @@ class StorageError(ReturnsDeskError):
 
 
 def translate_sqlite_error(exc: sqlite3.Error, path: str) -> StorageError:
-    text = str(exc)
+    text = " ".join(str(exc).split())[:200]  # one line: SQLite quotes damaged text as it finds it
     low = text.lower()
     if "locked" in low or "busy" in low:
         return StorageError("db_locked", path=path)
@@ -41,7 +51,7 @@ def translate_sqlite_error(exc: sqlite3.Error, path: str) -> StorageError:
         return StorageError("db_readonly", path=path, detail=text)
     if "full" in low:
         return StorageError("db_full")
-    if "malformed" in low or "not a database" in low or "corrupt" in low:
+    if "malformed" in low or "not a database" in low or "corrupt" in low or "decode" in low:
         return StorageError("db_damaged", path=path, detail=text)
     return StorageError("db_unreadable", path=path, detail=text)
 
@@ -77,52 +87,114 @@ class LazyDatabase:
 
 
 class Connection:
-    """One open database: sqlite-utils over a sqlite3 connection in autocommit mode, with
-    explicit transactions."""
+    """One open database: a sqlite3 connection in autocommit mode with explicit transactions,
+    and sqlite-utils over it when the table API is needed (``LazyDatabase``).
+
+    A file that exists but cannot be written (the file or its folder is read-only) is opened
+    read-only: look-ups work, every write raises ``db_readonly`` (``readonly`` is True)."""
 
     def __init__(self, path: str | os.PathLike[str], *, create: bool = True) -> None:
         self.path = str(path)
+        self.readonly = False
+        self._up_to_date = False
         memory = self.path == ":memory:"
+        exists = False
         if not memory:
-            p = Path(self.path)
-            if not p.parent.exists():
-                raise StorageError("db_missing_folder", folder=str(p.parent))
-            if p.exists():
-                if p.is_dir():
-                    raise StorageError("db_not_sqlite", path=self.path)
-                try:
-                    with open(p, "rb") as fh:
-                        head = fh.read(16)
-                except OSError as exc:
-                    raise StorageError("db_unreadable", path=self.path, detail=exc.strerror or str(exc)) from None
-                if head and head != SQLITE_HEADER:
-                    raise StorageError("db_not_sqlite", path=self.path)
-            elif not create:
-                raise StorageError("db_unreadable", path=self.path, detail="no such file")
+            try:
+                exists = self._check_file(create)
+            except OSError as exc:  # a name too long, a path through a file, no permission...
+                raise StorageError("db_unreadable", path=self.path, detail=exc.strerror or str(exc)) from None
+        conn: sqlite3.Connection | None = None
         try:
-            conn = sqlite3.connect(self.path, timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None, check_same_thread=False)
+            if exists and not _writable(Path(self.path)):
+                self.readonly = True
+                conn = self._connect_readonly()
+            else:
+                conn = sqlite3.connect(self.path, timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None, check_same_thread=False)
             self.db: Database = LazyDatabase(conn)  # type: ignore[assignment]
-            self._pragmas()
+            c = self.db.conn
+            c.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+            # everything that only reads comes before anything that may write (the journal
+            # mode, migrations), so a file that is not ours, is newer or is damaged stays as it was
             self._check_version()
+            self._check_integrity()
+            self._pragmas()
             self._migrate()
+        except StorageError:
+            if conn is not None:
+                conn.close()
+            raise
         except sqlite3.Error as exc:
+            if conn is not None:
+                conn.close()
             raise translate_sqlite_error(exc, self.path) from None
+        except UnicodeDecodeError as exc:
+            if conn is not None:
+                conn.close()
+            raise StorageError("db_damaged", path=self.path, detail=f"text that is not UTF-8 ({exc.reason})") from None
+
+    def _connect_readonly(self) -> sqlite3.Connection:
+        """Read-only. A WAL file in a folder where the -shm file cannot be created opens only as
+        immutable; that is safe exactly then: without a -wal file nobody is writing it."""
+        uri = Path(self.path).absolute().as_uri() + "?mode=ro"
+        conn = sqlite3.connect(uri, uri=True, timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None, check_same_thread=False)
+        try:
+            conn.execute("PRAGMA user_version").fetchone()
+            return conn
+        except sqlite3.OperationalError:
+            conn.close()
+            if Path(self.path + "-wal").exists():
+                raise
+        return sqlite3.connect(uri + "&immutable=1", uri=True, isolation_level=None, check_same_thread=False)
+
+    def _check_file(self, create: bool) -> bool:
+        """Checks that need no SQLite. Returns whether the file exists (and is not empty)."""
+        p = Path(self.path)
+        if not p.parent.exists():
+            raise StorageError("db_missing_folder", folder=str(p.parent))
+        if not p.exists():
+            if not create:
+                raise StorageError("db_unreadable", path=self.path, detail="no such file")
+            return False
+        if p.is_dir():
+            raise StorageError("db_not_sqlite", path=self.path)
+        with open(p, "rb") as fh:
+            head = fh.read(100)
+        if not head:
+            return False  # an empty file is a new database
+        if head[:16] != SQLITE_HEADER[: len(head[:16])] or len(head) < 16:
+            raise StorageError("db_not_sqlite", path=self.path)
+        if len(head) < 100:
+            raise StorageError("db_damaged", path=self.path, detail="the file is cut short")
+        # the header's page count (valid when its version-valid-for number matches the change
+        # counter) says how long the file must be: a shorter file was truncated
+        page_size = int.from_bytes(head[16:18], "big")
+        page_size = 65536 if page_size == 1 else page_size
+        pages = int.from_bytes(head[28:32], "big")
+        if head[24:28] == head[92:96] and pages and p.stat().st_size < pages * page_size:
+            raise StorageError("db_damaged", path=self.path, detail="the file is cut short")
+        return True
 
     def _pragmas(self) -> None:
         c = self.db.conn
-        c.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
         c.execute("PRAGMA foreign_keys = ON")
         c.execute("PRAGMA recursive_triggers = ON")  # as sqlite-utils' Database sets it
-        if self.path != ":memory:":
+        if self.readonly:
+            c.execute("PRAGMA query_only = ON")
+        elif self.path != ":memory:":
             mode = c.execute("PRAGMA journal_mode = WAL").fetchone()[0]
             if mode.lower() != "wal":
                 raise StorageError("db_readonly", path=self.path, detail=f"cannot switch to WAL (journal mode {mode})")
         c.execute("PRAGMA synchronous = FULL")
 
     def _check_version(self) -> None:
-        found = self.db.conn.execute("PRAGMA user_version").fetchone()[0]
+        c = self.db.conn
+        found = c.execute("PRAGMA user_version").fetchone()[0]
         if found > SCHEMA_VERSION:
             raise StorageError("db_too_new", path=self.path, found=found, known=SCHEMA_VERSION)
+        tables = {r[0] for r in c.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+        if tables and "_sqlite_migrations" not in tables:
+            raise StorageError("db_not_sqlite", path=self.path)  # another program's SQLite database
         applied = set(self._applied_migrations())
         unknown = applied - set(migrations.names)
         if unknown:
@@ -136,12 +208,35 @@ class Connection:
             return []
         return [r[0] for r in c.execute("SELECT name FROM _sqlite_migrations WHERE migration_set = ? ORDER BY rowid", (migrations.name,))]
 
-    def _migrate(self) -> None:
-        if self._up_to_date:
+    def _check_integrity(self) -> None:
+        """The start-up check: always the small tables every command reads; the whole file while
+        it is small enough to check in a blink (the window checks a big file in the background)."""
+        if self.path == ":memory:" or not Path(self.path).exists():
             return
-        if migrations.pending(self.db.database):
-            migrations.apply(self.db.database)
-            self.db.conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
+        c = self.db.conn
+        tables = {r[0] for r in c.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+        if Path(self.path).stat().st_size <= FULL_CHECK_MAX_BYTES:
+            targets: list[str | None] = [None]
+        else:
+            targets = [t for t in SMALL_TABLES if t in tables]
+        for table in targets:
+            sql = "PRAGMA quick_check" if table is None else f"PRAGMA quick_check({table})"
+            first = c.execute(sql).fetchone()
+            if first is None or first[0] != "ok":
+                detail = " ".join((first[0] if first else "no answer").split())  # one line
+                raise StorageError("db_damaged", path=self.path, detail=detail[:200])
+
+    def _migrate(self) -> None:
+        if self._up_to_date or not migrations.pending(self.db.database):
+            return
+        if self.readonly:
+            raise StorageError("db_readonly", path=self.path, detail="this version must update the file first")
+        # two counters opening a new file at once: the write lock is taken first and the pending
+        # list read again under it, so exactly one of them migrates
+        with self.write() as db:
+            if migrations.pending(db.database):
+                migrations.apply(db.database)
+                db.conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
 
     @contextlib.contextmanager
     def write(self) -> Iterator[Database]:
@@ -149,6 +244,8 @@ class Connection:
         file queue behind the busy timeout instead of failing half-way. Commits durably
         (synchronous=FULL) or rolls back entirely."""
         conn = self.db.conn
+        if self.readonly:
+            raise StorageError("db_readonly", path=self.path, detail="the file or its folder cannot be written")
         try:
             conn.execute("BEGIN IMMEDIATE")
         except sqlite3.Error as exc:
@@ -178,6 +275,8 @@ class Connection:
             return [dict(zip(cols, row)) for row in cur.fetchall()]  # type: ignore[misc]
         except sqlite3.Error as exc:
             raise translate_sqlite_error(exc, self.path) from None
+        except UnicodeDecodeError as exc:  # we only ever write UTF-8: anything else is damage
+            raise StorageError("db_damaged", path=self.path, detail=f"text that is not UTF-8 ({exc.reason})") from None
 
     def read_tuples(self, sql: str, params: tuple | dict = ()) -> list[tuple]:
         """Rows as plain tuples in the order of the SELECT (the fast path for large reads)."""
