@@ -278,5 +278,11 @@ def m006_returns_by_store_day(db: Database) -> None:
     db.execute("CREATE INDEX returns_by_store_day ON returns(business_date, store, recorded_at)")
 
 
+@migrations()
+def m007_audit_by_entity(db: Database) -> None:
+    """An entry's history (the log's entry dialog, verify) reads its audit events by entity."""
+    db.execute("CREATE INDEX audit_by_entity ON audit(entity_id)")
+
+
 #: Bump with every new migration (tests/test_storage.py checks the two agree).
-SCHEMA_VERSION = 6
+SCHEMA_VERSION = 7
