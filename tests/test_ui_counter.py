@@ -462,3 +462,21 @@ def test_start_up_checks_make_the_days_backup_in_the_background(qtbot, window, d
     qtbot.waitUntil(lambda: not thread.is_alive(), timeout=20000)
     assert list((db_path.parent / "backups").glob("returns-desk-*.db"))
     qtbot.waitUntil(lambda: checked == [""], timeout=5000)
+
+
+def test_a_read_only_database_shows_a_banner_and_saving_is_off(qtbot, desk, people):
+    from returns_desk.ui.app import make_application, ui_settings
+    from returns_desk.ui.main_window import MainWindow
+
+    make_application()
+    clerk = people.authenticate("Li Na", "1357")
+    desk.conn.readonly = True  # as Connection sets it for a file or folder it cannot write
+    w = MainWindow(desk, "en", ui_settings(), clerk)
+    qtbot.addWidget(w)
+    page = w.counter
+    assert page.readonly_banner.isVisibleTo(w) and "READ-ONLY" in page.readonly_banner.text()
+    page.model_edit.setText("A1257")
+    assert page.verdict_banner.text().startswith("RECALLED")  # look-ups still work
+    page.condition_combo.setCurrentIndex(page.condition_combo.findData("intact"))
+    assert not page.save_button.isEnabled()
+    w.close()

@@ -27,6 +27,10 @@
 <context>
     <name>CounterPage</name>
     <message>
+        <source>READ-ONLY DATABASE: look-ups work, but no return can be saved. The file or its folder cannot be written (%1). Tell the manager; close Returns Desk and fix the permissions or the disk.</source>
+        <translation>数据库为只读：可以查询，但无法保存任何退货。该文件或其所在文件夹不可写（%1）。请告知经理，关闭 Returns Desk 并修复文件权限或磁盘问题。</translation>
+    </message>
+    <message>
         <source>&amp;Model number</source>
         <translation>型号(&amp;M)</translation>
     </message>

@@ -88,6 +88,13 @@ class CounterPage(QWidget):
 
     def _build(self) -> None:
         root = QVBoxLayout(self)
+        self.readonly_banner = QLabel(self.tr(
+            "READ-ONLY DATABASE: look-ups work, but no return can be saved. The file or its folder cannot be "
+            "written (%1). Tell the manager; close Returns Desk and fix the permissions or the disk.").replace("%1", self.desk.conn.path))
+        self.readonly_banner.setObjectName("errorLabel")
+        self.readonly_banner.setWordWrap(True)
+        self.readonly_banner.setVisible(self.desk.conn.readonly)
+        root.addWidget(self.readonly_banner)
 
         top = QHBoxLayout()
         self.model_label = QLabel(self.tr("&Model number"))
@@ -361,7 +368,7 @@ class CounterPage(QWidget):
         self.recall_view.setHtml(self._recall_html(r))
         returnable = r.verdict == "recalled" and r.top is not None
         self.return_box.setVisible(returnable)
-        self.save_button.setEnabled(returnable)
+        self.save_button.setEnabled(returnable and not self.desk.conn.readonly)
         if returnable:
             self._fill_remedies(r)
         self._on_condition_changed()
@@ -531,7 +538,7 @@ class CounterPage(QWidget):
         for w in (self.remedy_combo, self.amount_edit, self.replacement_edit, self.proof_combo, self.receipt_edit, self.contact_edit, self.notes_edit):
             w.setEnabled(not stop)
         returnable = self.result is not None and self.result.verdict == "recalled"
-        self.save_button.setEnabled(returnable and not stop)
+        self.save_button.setEnabled(returnable and not stop and not self.desk.conn.readonly)
 
     @Slot()
     def _on_remedy_changed(self) -> None:
