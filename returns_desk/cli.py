@@ -170,6 +170,14 @@ def build_parser() -> argparse.ArgumentParser:
     vd.add_argument("--manager", required=True, metavar="NAME")
     vd.add_argument("--pin", required=True, metavar="PIN")
 
+    cf = sub.add_parser("confirm", help="record the manufacturer's answer for a return pending its serial check")
+    _common(cf, top=False)
+    cf.add_argument("ticket", metavar="TICKET")
+    cf.add_argument("--result", required=True, choices=("confirmed", "rejected"))
+    cf.add_argument("--manager", required=True, metavar="NAME")
+    cf.add_argument("--pin", required=True, metavar="PIN")
+    cf.add_argument("--note", metavar="TEXT")
+
     vf = sub.add_parser("verify", help="check the audit chain; non-zero exit names the first break")
     _common(vf, top=False)
     return p
@@ -381,6 +389,20 @@ def cmd_void(args: argparse.Namespace, lang: str) -> int:
     return 0
 
 
+def cmd_confirm(args: argparse.Namespace, lang: str) -> int:
+    from returns_desk.services.people_service import PeopleService
+    from returns_desk.services.returns_service import ReturnsService
+
+    desk = _open(args)
+    try:
+        manager = PeopleService(desk).approve(args.manager, args.pin, "confirm")
+        ReturnsService(desk).set_confirmation(args.ticket.strip(), args.result, by=manager, note=args.note)
+    finally:
+        desk.close()
+    print(say("confirmation_done", lang, ticket=args.ticket.strip(), result=say(f"answer_{args.result}", lang)))
+    return 0
+
+
 def cmd_verify(args: argparse.Namespace, lang: str) -> int:
     from returns_desk.services.verify_service import verify
 
@@ -466,7 +488,7 @@ def _usage(message: str) -> _UsageError:
 COMMANDS = {
     "lookup": cmd_lookup, "record": cmd_record, "recalls": cmd_recalls, "report": cmd_report, "export": cmd_export,
     "backup": cmd_backup, "restore": cmd_restore, "setup": cmd_setup, "clerks": cmd_clerks, "void": cmd_void,
-    "verify": cmd_verify,
+    "verify": cmd_verify, "confirm": cmd_confirm,
 }
 
 

@@ -159,7 +159,7 @@ def test_returns_cannot_be_changed_except_by_voiding(people, desk):
 def _tamper(db_path, *sql):
     """What someone with the sqlite3 command line could do: drop the guards and edit."""
     con = sqlite3.connect(db_path)
-    con.executescript("DROP TRIGGER returns_change_only_by_void; DROP TRIGGER returns_never_deleted; "
+    con.executescript("DROP TRIGGER IF EXISTS returns_change_only_by_void_or_confirmation; DROP TRIGGER returns_never_deleted; "
                       "DROP TRIGGER audit_append_only_update; DROP TRIGGER audit_append_only_delete;")
     for s in sql:
         con.execute(s)
@@ -310,3 +310,39 @@ def test_a_damaged_database_is_recovered_from_the_newest_good_backup(tmp_path):
     finally:
         fresh.close()
     assert aside.read_bytes() == damaged  # never silently overwritten
+
+
+def test_manufacturer_confirmation_is_recorded_once_and_verify_still_passes(people, desk, db_path):
+    svc = ReturnsService(desk)
+    a = svc.record(draft(), actor=CLERK)
+    b = svc.record(draft(serial="AKFF1Y0E48301746"), actor=CLERK)
+    assert a["confirmation"] == "pending"
+    with pytest.raises(RefusedError) as err:
+        svc.set_confirmation(a["ticket"], "confirmed", by=CLERK)
+    assert err.value.key == "manager_required"
+    done = svc.set_confirmation(a["ticket"], "confirmed", by=MANAGER, note="Anker case 12345")
+    assert done["confirmation"] == "confirmed" and done["amount_minor"] == a["amount_minor"]
+    svc.set_confirmation(b["ticket"], "rejected", by=MANAGER)
+    with pytest.raises(RefusedError) as err:
+        svc.set_confirmation(a["ticket"], "rejected", by=MANAGER)  # once only
+    assert err.value.key == "not_pending"
+    progress = {(r["confirmation"]): r["n"] for r in repo.recall_progress(desk.conn, None, "2099-12-31")}
+    assert progress == {"confirmed": 1, "rejected": 1}
+    assert verify(desk).ok
+    with pytest.raises(sqlite3.IntegrityError):  # nothing else may change with it
+        desk.conn.db.conn.execute("UPDATE returns SET confirmation = 'pending' WHERE ticket = ?", (a["ticket"],))
+    desk.close()
+    _tamper(db_path, f"UPDATE returns SET confirmation = 'rejected' WHERE ticket = '{a['ticket']}'")
+    r = run("verify", db=db_path)
+    assert r.returncode == 1 and a["ticket"] in r.stderr
+
+
+def test_cli_confirm(db_path):
+    assert run("setup", "--store", "S", "--counter", "C1", "--market", "CN", "--manager", "Chen", "--pin", "2580", db=db_path).returncode == 0
+    ticket = run("record", "--model", "A1257", "--remedy", "refund", "--amount", "10", "--serial", "AKFF1Y0E48301745",
+                 "--clerk", "Chen", db=db_path).stdout.strip()
+    r = run("confirm", ticket, "--result", "confirmed", "--manager", "Chen", "--pin", "2580", "--note", "case 1", db=db_path)
+    assert r.returncode == 0 and "confirmed" in r.stdout, r.stderr
+    again = run("confirm", ticket, "--result", "rejected", "--manager", "Chen", "--pin", "2580", db=db_path)
+    assert again.returncode == 2 and "not pending" in again.stderr
+    assert sqlite3.connect(db_path).execute("SELECT confirmation FROM returns").fetchone() == ("confirmed",)

@@ -185,7 +185,7 @@ def test_damaged_catalogue_document_is_reported_not_a_traceback(tmp_path, filled
 def test_text_that_is_not_utf8_in_the_file_is_reported_as_damage(tmp_path, filled_db):
     path = copy_of(filled_db, tmp_path / "utf8.db")
     con = sqlite3.connect(path)
-    con.execute("DROP TRIGGER returns_change_only_by_void")  # damage does not ask the triggers
+    con.execute("DROP TRIGGER returns_change_only_by_void_or_confirmation")  # damage does not ask the triggers
     con.execute("UPDATE returns SET notes = CAST(x'41ff42' AS TEXT) WHERE id = 7")
     con.commit()
     con.close()

@@ -197,3 +197,18 @@ def test_a_clerk_voids_only_with_a_manager_pin(qtbot, desk, returns, db_path, mo
         dialog.void()
     row = sqlite3.connect(db_path).execute("SELECT status, void_by, void_reason FROM returns").fetchone()
     assert row == ("void", "Chen Jing", "customer changed mind before leaving")
+
+
+def test_manager_records_the_manufacturers_answer_from_the_entry(qtbot, desk, returns, db_path, monkeypatch):
+    from returns_desk.ui.entry_dialog import EntryDialog
+
+    e = returns.record(ReturnDraft(model_input="A1257", remedy="refund", amount="149", serial="AKFF1Y0E48301745", clerk="Li"))
+    dialog = EntryDialog(desk, "en", e["ticket"], lambda: MANAGER)
+    qtbot.addWidget(dialog)
+    assert dialog.confirm_button.isVisibleTo(dialog) and dialog.reject_button.isVisibleTo(dialog)
+    monkeypatch.setattr(messages, "ask_text", lambda *a, **k: "Anker case 778")
+    with qtbot.waitSignal(dialog.entry_voided, timeout=5000):
+        dialog.confirm_button.click()
+    assert sqlite3.connect(db_path).execute("SELECT confirmation FROM returns").fetchone() == ("confirmed",)
+    assert not dialog.confirm_button.isVisibleTo(dialog)
+    assert dialog.history.item(dialog.history.rowCount() - 1, 2).text() == "confirmation_set"

@@ -353,6 +353,14 @@
         <translation>作废此退货(&amp;V)…</translation>
     </message>
     <message>
+        <source>Manufacturer &amp;confirmed…</source>
+        <translation>厂家已确认(&amp;C)…</translation>
+    </message>
+    <message>
+        <source>Manufacturer &amp;rejected…</source>
+        <translation>厂家不予确认(&amp;R)…</translation>
+    </message>
+    <message>
         <source>No such return.</source>
         <translation>没有这条退货记录。</translation>
     </message>
@@ -507,6 +515,18 @@
     <message>
         <source>Void return</source>
         <translation>作废退货</translation>
+    </message>
+    <message>
+        <source>Manufacturer&apos;s answer</source>
+        <translation>厂家核验结果</translation>
+    </message>
+    <message>
+        <source>The manufacturer confirmed %1 as recalled. Note (optional, e.g. its case number):</source>
+        <translation>厂家已确认 %1 属于召回范围。备注（选填，例如厂家的工单号）：</translation>
+    </message>
+    <message>
+        <source>The manufacturer rejected %1. Note (e.g. its reason):</source>
+        <translation>厂家不予确认 %1。备注（例如厂家给出的原因）：</translation>
     </message>
 </context>
 <context>

@@ -179,6 +179,27 @@ class ReturnsService:
         assert row is not None
         return entry_json(row)
 
+    def set_confirmation(self, ticket: str, result: str, *, by: Actor, note: str | None = None) -> dict[str, Any]:
+        """Record the manufacturer's answer for a return pending its serial check (manager only):
+        ``confirmed`` or ``rejected``. Only once; the rest of the entry never changes."""
+        by.require("confirm")
+        if result not in ("confirmed", "rejected"):
+            raise InputError("confirmation_invalid", field="result")
+        note_clean = clean_text(note, "override_reason")
+        now = utc_text(utc_now())
+        with self.desk.conn.write() as db:
+            row = repo.return_by_ticket(db, ticket)
+            if row is None:
+                raise InputError("ticket_not_found", field="ticket", ticket=ticket)
+            if row["confirmation"] != "pending":
+                raise RefusedError("not_pending", field="ticket", ticket=ticket, state=row["confirmation"])
+            repo.set_confirmation(db, ticket, result)
+            repo.audit(db, at=now, actor=by.name, action="confirmation_set", entity="return", entity_id=row["uuid"],
+                       details={"ticket": ticket, "confirmation": result, "note": note_clean})
+        row = repo.return_by_ticket(self.desk.conn, ticket)
+        assert row is not None
+        return entry_json(row)
+
     def get(self, ticket: str) -> dict[str, Any] | None:
         row = repo.return_by_ticket(self.desk.conn, ticket)
         return entry_json(row) if row else None

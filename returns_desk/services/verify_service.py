@@ -27,6 +27,7 @@ def verify(desk: Desk) -> VerifyReport:
     prev = None
     recorded: dict[str, tuple[str, str]] = {}  # uuid -> (ticket, row digest)
     voided: dict[str, str] = {}  # uuid -> void digest
+    confirmed: dict[str, str] = {}  # uuid -> the manufacturer's answer recorded for it
     for event_id, at, actor, action, entity, entity_id, details, prev_hash, digest in repo.audit_chain(desk.conn):
         report.events += 1
         where = {"id": event_id, "action": action, "at": at}
@@ -41,6 +42,8 @@ def verify(desk: Desk) -> VerifyReport:
                 recorded[entity_id] = (data.get("ticket", entity_id), data["row_sha256"])
             elif action == "return_voided" and "void_sha256" in data:
                 voided[entity_id] = data["void_sha256"]
+            elif action == "confirmation_set":
+                confirmed[entity_id] = data.get("confirmation")
     seen = set()
     for row in repo.all_returns(desk.conn):
         report.returns += 1
@@ -48,6 +51,11 @@ def verify(desk: Desk) -> VerifyReport:
         known = recorded.get(row["uuid"])
         if known is None:
             return _fail(report, "verify_return_unrecorded", {"ticket": row["ticket"]})
+        answer = confirmed.get(row["uuid"])
+        if row["confirmation"] != "pending" and answer is not None:
+            if row["confirmation"] != answer:
+                return _fail(report, "verify_return_changed", {"ticket": row["ticket"]})
+            row = {**row, "confirmation": "pending"}  # as it was recorded, before the answer
         if row_digest(row, repo.RETURN_COLUMNS) != known[1]:
             return _fail(report, "verify_return_changed", {"ticket": row["ticket"]})
         void_digest = voided.get(row["uuid"])

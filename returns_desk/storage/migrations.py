@@ -284,5 +284,41 @@ def m007_audit_by_entity(db: Database) -> None:
     db.execute("CREATE INDEX audit_by_entity ON audit(entity_id)")
 
 
+@migrations()
+def m008_manufacturer_confirmation(db: Database) -> None:
+    """A return pending the manufacturer's serial check can be marked confirmed or rejected, once;
+    nothing else about it changes. The running counts follow it."""
+    from returns_desk.storage.repository import RETURN_COLUMNS
+
+    same = " AND ".join(f"NEW.{c} IS OLD.{c}" for c in RETURN_COLUMNS)
+    same_but_confirmation = " AND ".join(f"NEW.{c} IS OLD.{c}" for c in RETURN_COLUMNS if c != "confirmation")
+    db.execute("DROP TRIGGER returns_change_only_by_void")
+    db.execute(
+        f"""
+        CREATE TRIGGER returns_change_only_by_void_or_confirmation BEFORE UPDATE ON returns
+        WHEN NOT (
+            (OLD.status = 'active' AND NEW.status = 'void' AND NEW.id IS OLD.id AND {same})
+            OR (OLD.confirmation = 'pending' AND NEW.confirmation IN ('confirmed', 'rejected')
+                AND NEW.status IS OLD.status AND NEW.void_reason IS OLD.void_reason AND NEW.void_by IS OLD.void_by
+                AND NEW.void_at IS OLD.void_at AND NEW.id IS OLD.id AND {same_but_confirmation})
+        )
+        BEGIN SELECT RAISE(ABORT, 'a return can only be voided or confirmed, never changed'); END
+        """
+    )
+    db.executescript(
+        """
+        CREATE TRIGGER return_counts_confirmation AFTER UPDATE OF confirmation ON returns
+        WHEN NEW.status = 'active' AND NEW.confirmation IS NOT OLD.confirmation
+        BEGIN
+            UPDATE return_counts SET n = n - 1
+            WHERE business_date = OLD.business_date AND store = OLD.store AND counter = OLD.counter
+              AND recall_id = OLD.recall_id AND remedy = OLD.remedy AND confirmation = OLD.confirmation;
+            INSERT INTO return_counts VALUES (NEW.store, NEW.counter, NEW.business_date, NEW.recall_id, NEW.remedy, NEW.confirmation, 1)
+            ON CONFLICT (business_date, store, counter, recall_id, remedy, confirmation) DO UPDATE SET n = n + 1;
+        END;
+        """
+    )
+
+
 #: Bump with every new migration (tests/test_storage.py checks the two agree).
-SCHEMA_VERSION = 7
+SCHEMA_VERSION = 8

@@ -151,6 +151,12 @@ def return_by_ticket(conn: Connection | Database, ticket: str) -> dict[str, Any]
     return rows[0] if rows else None
 
 
+def set_confirmation(db: Database, ticket: str, result: str) -> int:
+    """pending -> confirmed | rejected (the trigger refuses anything else)."""
+    cur = db.execute("UPDATE returns SET confirmation = ? WHERE ticket = ? AND confirmation = 'pending'", (result, ticket))
+    return cur.rowcount
+
+
 def void_return(db: Database, ticket: str, *, reason: str, by: str, at: str) -> int:
     cur = db.execute(
         "UPDATE returns SET status = 'void', void_reason = ?, void_by = ?, void_at = ? WHERE ticket = ? AND status = 'active'",

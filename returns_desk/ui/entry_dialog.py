@@ -58,6 +58,12 @@ class EntryDialog(QDialog):
         buttons.addButton(self.void_button, QDialogButtonBox.ButtonRole.ActionRole)
         buttons.rejected.connect(self.reject)
         self.void_button.clicked.connect(self.void)
+        self.confirm_button = QPushButton(self.tr("Manufacturer &confirmed…"))
+        self.reject_button = QPushButton(self.tr("Manufacturer &rejected…"))
+        for button in (self.confirm_button, self.reject_button):
+            buttons.addButton(button, QDialogButtonBox.ButtonRole.ActionRole)
+        self.confirm_button.clicked.connect(lambda: self.set_confirmation("confirmed"))
+        self.reject_button.clicked.connect(lambda: self.set_confirmation("rejected"))
         layout.addWidget(buttons)
         self.load()
 
@@ -102,6 +108,9 @@ class EntryDialog(QDialog):
             text.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
             self.form.addRow(label, text)
         self.void_button.setEnabled(entry["status"] == "active")
+        pending = entry["status"] == "active" and entry["confirmation"] == "pending"
+        self.confirm_button.setVisible(pending)
+        self.reject_button.setVisible(pending)
         events = LogService(self.desk).history(entry["uuid"])
         self.history.setRowCount(len(events))
         for i, e in enumerate(events):
@@ -140,3 +149,24 @@ class EntryDialog(QDialog):
             return
         self.load()
         self.entry_voided.emit(self.ticket)
+
+    def set_confirmation(self, result: str) -> None:
+        """The manufacturer's answer to its serial check (a manager records it, with an optional note)."""
+        title = self.tr("Manufacturer's answer")
+        question = (self.tr("The manufacturer confirmed %1 as recalled. Note (optional, e.g. its case number):") if result == "confirmed"
+                    else self.tr("The manufacturer rejected %1. Note (e.g. its reason):")).replace("%1", self.ticket)
+        actor = self.actor()
+        if actor.may("confirm"):
+            approver, note = actor, messages.ask_text(self, title, question)
+        else:
+            approval = ApprovalDialog.ask(PeopleService(self.desk), self.lang, "confirm", question, self, need_reason=False)
+            if approval is None:
+                return
+            approver, note = approval
+        try:
+            self.returns.set_confirmation(self.ticket, result, by=approver, note=note)
+        except ReturnsDeskError as exc:
+            messages.error(self, title, exc.message(self.lang))
+            return
+        self.load()
+        self.entry_voided.emit(self.ticket)  # the log shows the new state
