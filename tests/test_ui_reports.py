@@ -108,3 +108,12 @@ def test_slip_preview_after_a_save(qtbot, desk, monkeypatch):
     page.print_bag_label()
     assert len(shown) == 2
     w.close()
+
+
+def test_a_long_day_shows_the_first_rows_on_screen(page, monkeypatch):
+    from returns_desk.ui import report_page
+
+    monkeypatch.setattr(report_page, "SCREEN_ROWS", 2)
+    page.show_report()
+    assert "first 2 of 3" in page.status.text()
+    assert "348.00" in page.view.toPlainText()  # the totals still count every return

@@ -809,6 +809,7 @@ The damaged file is kept aside, not overwritten.</source>
     <name>ReportPage</name>
     <message>
         <source>Daily return report</source>
+        <extracomment>Rows of the day&apos;s list shown on screen (all of them go to the preview and the PDF).</extracomment>
         <translation>每日退货报表</translation>
     </message>
     <message>
@@ -902,6 +903,10 @@ The damaged file is kept aside, not overwritten.</source>
     <message>
         <source>The business date is YYYY-MM-DD.</source>
         <translation>营业日期格式为 YYYY-MM-DD。</translation>
+    </message>
+    <message>
+        <source>The list shows the first %1 of %2 returns; print preview and the PDF hold them all.</source>
+        <translation>列表仅显示 %2 笔退货中的前 %1 笔；打印预览和 PDF 包含全部记录。</translation>
     </message>
     <message>
         <source>Save the daily report</source>

@@ -37,6 +37,8 @@ from returns_desk.ui import messages
 from returns_desk.ui.people_dialogs import ApprovalDialog
 
 GROUP_KEYS = ("day", "clerk", "brand", "model", "remedy")
+#: Rows of the day's list shown on screen (all of them go to the preview and the PDF).
+SCREEN_ROWS = 300
 
 
 class _ExportJob(QObject):
@@ -196,6 +198,13 @@ class ReportPage(QWidget):
             return
         report, reprint = got
         marker = {"at": "", "by": self.actor().name} if reprint else None
+        entries = report["entries"]
+        if len(entries) > SCREEN_ROWS:
+            # laying out thousands of table rows as rich text takes seconds: the screen shows the
+            # first ones (totals are over all of them); the preview and the PDF hold every row
+            report = {**report, "entries": entries[:SCREEN_ROWS]}
+            note = self.tr("The list shows the first %1 of %2 returns; print preview and the PDF hold them all.")
+            self.status.setText(note.replace("%1", str(SCREEN_ROWS)).replace("%2", str(len(entries))))
         self.view.setHtml(render_daily_html(report, self.lang, reprint=marker))
 
     @Slot()
