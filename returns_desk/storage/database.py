@@ -10,6 +10,7 @@ from __future__ import annotations
 import contextlib
 import os
 import sqlite3
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -182,10 +183,28 @@ class Connection:
         if self.readonly:
             c.execute("PRAGMA query_only = ON")
         elif self.path != ":memory:":
-            mode = c.execute("PRAGMA journal_mode = WAL").fetchone()[0]
+            mode = self._switch_to_wal()
             if mode.lower() != "wal":
                 raise StorageError("db_readonly", path=self.path, detail=f"cannot switch to WAL (journal mode {mode})")
         c.execute("PRAGMA synchronous = FULL")
+
+    def _switch_to_wal(self) -> str:
+        """``PRAGMA journal_mode = WAL``. Changing the mode needs the file to itself and SQLite
+        does not wait for that (no busy handler): while another counter opens or creates the same
+        file at the same moment, try again for up to the busy timeout."""
+        c = self.db.conn
+        mode = c.execute("PRAGMA journal_mode").fetchone()[0]
+        if mode.lower() == "wal":
+            return mode
+        deadline = time.monotonic() + BUSY_TIMEOUT_MS / 1000
+        while True:
+            try:
+                return c.execute("PRAGMA journal_mode = WAL").fetchone()[0]
+            except sqlite3.OperationalError as exc:
+                text = str(exc).lower()
+                if ("locked" not in text and "busy" not in text) or time.monotonic() > deadline:
+                    raise
+                time.sleep(0.01)
 
     def _check_version(self) -> None:
         c = self.db.conn
