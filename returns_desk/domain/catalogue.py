@@ -203,13 +203,9 @@ def _loads_with_lines(text: str) -> Any:
                 raise json.JSONDecodeError("Expecting value", s, stop.value) from None
             obj[key] = value
             obj.key_lines[key] = key_line
-            pos = _skip_ws(s, pos)
-            sep = s[pos : pos + 1]
-            if sep == "}":
-                return obj, pos + 1
-            if sep != ",":
-                raise json.JSONDecodeError("Expecting ',' delimiter", s, pos)
-            pos = _skip_ws(s, pos + 1)
+            closed, pos = _after_value(s, pos, "}")
+            if closed:
+                return obj, pos
 
     def parse_array(s_and_end, scan_once):
         s, pos = s_and_end
@@ -226,13 +222,9 @@ def _loads_with_lines(text: str) -> Any:
             except StopIteration as stop:
                 raise json.JSONDecodeError("Expecting value", s, stop.value) from None
             out.append(value)
-            pos = _skip_ws(s, pos)
-            sep = s[pos : pos + 1]
-            if sep == "]":
-                return out, pos + 1
-            if sep != ",":
-                raise json.JSONDecodeError("Expecting ',' delimiter", s, pos)
-            pos = _skip_ws(s, pos + 1)
+            closed, pos = _after_value(s, pos, "]")
+            if closed:
+                return out, pos
 
     decoder.parse_object = parse_object  # type: ignore[assignment]
     decoder.parse_array = parse_array  # type: ignore[assignment]
@@ -271,6 +263,18 @@ def _too_deep_line(text: str) -> int | None:
         elif ch in "]}":
             depth -= 1
     return None
+
+
+def _after_value(s: str, pos: int, closer: str) -> tuple[bool, int]:
+    """After a value in an object or array: (True, position after the closer) at its end, else
+    (False, position of the next item) after a comma."""
+    pos = _skip_ws(s, pos)
+    sep = s[pos : pos + 1]
+    if sep == closer:
+        return True, pos + 1
+    if sep != ",":
+        raise json.JSONDecodeError("Expecting ',' delimiter", s, pos)
+    return False, _skip_ws(s, pos + 1)
 
 
 def _skip_ws(text: str, pos: int) -> int:

@@ -146,6 +146,16 @@ def _new_slot() -> dict[str, int]:
     return {"received": 0, "refund": 0, "replacement": 0, "voucher": 0, "pending": 0}
 
 
+def _count_into(groups: dict[tuple, list[int]], key: tuple, minor: int) -> None:
+    """One more row in a grouping: [count, amount in minor units]."""
+    group = groups.get(key)
+    if group is None:
+        groups[key] = [1, minor]
+    else:
+        group[0] += 1
+        group[1] += minor
+
+
 def build_daily_report(
     rows: Sequence[Sequence[Any]],
     *,
@@ -206,19 +216,8 @@ def build_daily_report(
         (entries if status == "active" else voided).append(e)
         key = (status, recall_id, model, brand, remedy, confirmation == "pending", condition in hazard_conditions, currency,
                replacement_model if remedy == "replacement" else None, version)
-        group = by_kind.get(key)
-        if group is None:
-            by_kind[key] = [1, minor]
-        else:
-            group[0] += 1
-            group[1] += minor
-        key = (clerk, counter, status, remedy, currency, bool(override_reason))
-        group = by_person.get(key)
-        if group is None:
-            by_person[key] = [1, minor]
-        else:
-            group[0] += 1
-            group[1] += minor
+        _count_into(by_kind, key, minor)
+        _count_into(by_person, (clerk, counter, status, remedy, currency, bool(override_reason)), minor)
         if override_reason:
             overrides.append(e)
         if duplicate_of:

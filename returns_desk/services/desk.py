@@ -89,6 +89,12 @@ class Desk:
     def close(self) -> None:
         self.conn.close()
 
+    def __enter__(self) -> "Desk":
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
 
 def _sync_settings(conn: Connection) -> None:
     """Write missing settings with their defaults; never change a value already set (read again

@@ -123,11 +123,8 @@ class StartUpChecks(QObject):
         from returns_desk.services.desk import Desk
 
         try:
-            desk = Desk.open(self.db_path)
-            try:
+            with Desk.open(self.db_path) as desk:
                 backup_service.daily_backup_if_due(desk, actor=self.actor)
-            finally:
-                desk.close()
         except ReturnsDeskError as exc:
             self.backup_failed.emit(exc.message(self.lang))
         self.done.emit(backup_service.integrity_problem(self.db_path) or "")

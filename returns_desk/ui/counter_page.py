@@ -76,6 +76,7 @@ class CounterPage(QWidget):
         self.people = PeopleService(desk)
         self.result: LookupResult | None = None
         self._amount_touched = False
+        self._recall_shown = ""
         self._build()
         self._wire()
         self.scanner = ScanCatcher(
@@ -365,7 +366,10 @@ class CounterPage(QWidget):
             self.serial_fix_button.setText(self.tr("Use %1 (F4)").replace("%1", r.serial_suggestion))
         self._check_duplicate()
 
-        self.recall_view.setHtml(self._recall_html(r))
+        html_text = self._recall_html(r)
+        if html_text != self._recall_shown:  # laying out rich text per keystroke costs; most keystrokes change nothing here
+            self._recall_shown = html_text
+            self.recall_view.setHtml(html_text)
         returnable = r.verdict == "recalled" and r.top is not None
         self.return_box.setVisible(returnable)
         self.save_button.setEnabled(returnable and not self.desk.conn.readonly)
@@ -507,33 +511,34 @@ class CounterPage(QWidget):
 
     # --- safety step and remedy -----------------------------------------------------------
 
+    def _safety_cards(self) -> dict[str | None, tuple[str, str, bool]]:
+        """condition -> (card text, card level for the style sheet, isolation step shown)."""
+        damaged = (self.tr(
+            "<b>DAMAGED BATTERY</b><br>Wear gloves. Put the unit in the fire-safe container with sand or other "
+            "non-combustible material, away from other batteries and metal. Do not charge or test it. Tell the manager."),
+            "damaged", True)
+        return {
+            None: (self.tr("Look at the unit before anything else: is it hot, smoking, swollen, leaking, burnt or damaged?"), "", False),
+            "hot": (self.tr(
+                "<b>STOP — HOT OR SMOKING UNIT</b><br>Do not touch or pick it up. Move people away. "
+                "Follow the store's fire procedure and call emergency services if it smokes or burns. "
+                "The return cannot continue. When the unit has cooled and is safe to handle, choose its condition again."),
+                "emergency", False),
+            "intact": (self.tr(
+                "<b>RECALLED UNIT — ISOLATE IT</b><br>Do not charge or test it. Tape over the ports. "
+                "Bag it on its own and put the bag label on it (RECALLED — DO NOT SELL). "
+                "Put it in the recall quarantine bin — never back to stock, never in the customer battery-recycling box."),
+                "intact", True),
+            "swollen": damaged, "leaking": damaged, "burnt": damaged, "damaged": damaged,
+        }
+
     @Slot()
     def _on_condition_changed(self) -> None:
         condition = self.condition_combo.currentData()
-        if condition is None:
-            self.safety_card.setText(self.tr("Look at the unit before anything else: is it hot, smoking, swollen, leaking, burnt or damaged?"))
-            _set_prop(self.safety_card, "level", "")
-            self.isolated_check.setVisible(False)
-        elif condition == "hot":
-            self.safety_card.setText(self.tr(
-                "<b>STOP — HOT OR SMOKING UNIT</b><br>Do not touch or pick it up. Move people away. "
-                "Follow the store's fire procedure and call emergency services if it smokes or burns. "
-                "The return cannot continue. When the unit has cooled and is safe to handle, choose its condition again."))
-            _set_prop(self.safety_card, "level", "emergency")
-            self.isolated_check.setVisible(False)
-        elif condition == "intact":
-            self.safety_card.setText(self.tr(
-                "<b>RECALLED UNIT — ISOLATE IT</b><br>Do not charge or test it. Tape over the ports. "
-                "Bag it on its own and put the bag label on it (RECALLED — DO NOT SELL). "
-                "Put it in the recall quarantine bin — never back to stock, never in the customer battery-recycling box."))
-            _set_prop(self.safety_card, "level", "intact")
-            self.isolated_check.setVisible(True)
-        else:
-            self.safety_card.setText(self.tr(
-                "<b>DAMAGED BATTERY</b><br>Wear gloves. Put the unit in the fire-safe container with sand or other "
-                "non-combustible material, away from other batteries and metal. Do not charge or test it. Tell the manager."))
-            _set_prop(self.safety_card, "level", "damaged")
-            self.isolated_check.setVisible(True)
+        text, level, isolation = self._safety_cards()[condition]
+        self.safety_card.setText(text)
+        _set_prop(self.safety_card, "level", level)
+        self.isolated_check.setVisible(isolation)
         stop = condition == "hot"
         for w in (self.remedy_combo, self.amount_edit, self.replacement_edit, self.proof_combo, self.receipt_edit, self.contact_edit, self.notes_edit):
             w.setEnabled(not stop)

@@ -56,11 +56,8 @@ class _ExportJob(QObject):
     @Slot()
     def run(self) -> None:
         try:
-            desk = Desk.open(self.db_path)
-            try:
+            with Desk.open(self.db_path) as desk:
                 out, tally = export_tally(desk, **self.args)
-            finally:
-                desk.close()
         except ReturnsDeskError as exc:
             self.failed.emit(exc.message(self.lang))
             return

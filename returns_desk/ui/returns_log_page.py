@@ -167,24 +167,24 @@ class ReturnsLogPage(QWidget):
     def _on_activated(self, index: QModelIndex) -> None:
         self.open_current()
 
-    @Slot()
-    def open_current(self) -> None:
+    def _entry_dialog(self, ticket: str):
         from returns_desk.ui.entry_dialog import EntryDialog  # only when an entry is opened: not at start-up
 
+        dialog = EntryDialog(self.desk, self.lang, ticket, self.actor, self)
+        dialog.entry_voided.connect(self._on_voided)
+        return dialog
+
+    @Slot()
+    def open_current(self) -> None:
         ticket = self.current_ticket()
         if ticket:
-            dialog = EntryDialog(self.desk, self.lang, ticket, self.actor, self)
-            dialog.entry_voided.connect(self._on_voided)
-            dialog.exec()
+            self._entry_dialog(ticket).exec()
 
     @Slot()
     def void_current(self) -> None:
-        from returns_desk.ui.entry_dialog import EntryDialog
-
         ticket = self.current_ticket()
         if ticket:
-            dialog = EntryDialog(self.desk, self.lang, ticket, self.actor, self)
-            dialog.entry_voided.connect(self._on_voided)
+            dialog = self._entry_dialog(ticket)
             dialog.void()
             dialog.deleteLater()
 
