@@ -253,3 +253,10 @@ def test_ten_thousand_returns_tally_exactly(desk, returns):
 def test_tally_refuses_unknown_group_keys(returns):
     with pytest.raises(InputError):
         returns.tally(dt.date(2025, 1, 1), dt.date(2025, 12, 31), ["day; DROP TABLE returns"])
+
+
+def test_a_fixed_value_voucher_needs_no_amount(desk, returns):
+    """A1263 in the US: no refund, a US$30 gift card; the window prefills it, the service agrees."""
+    desk.update_settings({"market": "US", "time_zone": "America/New_York"}, actor="test")
+    entry = returns.record(draft(model_input="A1263", serial="ABC123", made=dt.date(2017, 5, 1), remedy="voucher", amount=None))
+    assert entry["amount_minor"] == 3000 and entry["currency"] == "USD"

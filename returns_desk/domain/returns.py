@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from returns_desk.domain.catalogue import REMEDIES
+from returns_desk.domain.catalogue import REMEDIES, Recall, RecallModel
 from returns_desk.domain.errors import InputError, RefusedError
 from returns_desk.domain.lookup import LookupResult, RecallMatch
 from returns_desk.domain.messages import REMEDY_WORDS, say
@@ -76,6 +76,26 @@ def clean_text(value: str | None, field: str) -> str | None:
     return value or None
 
 
+def default_amount(recall: Recall, entry: RecallModel, remedy: str) -> int | None:
+    """The amount to start from when the clerk gives none: the typical price for a refund, the
+    card's value for a voucher of fixed value (the recall allows no refund), nothing for a
+    replacement; None when it must come from the receipt."""
+    if remedy == "replacement":
+        return 0
+    if remedy == "refund":
+        return entry.price_minor
+    if remedy == "voucher" and "refund" not in recall.remedies:
+        return entry.voucher_max_minor
+    return None
+
+
+def amount_bound(entry: RecallModel, remedy: str, amount: int = 0) -> int | None:
+    """The most a remedy may pay without a manager's override (None: no published bound)."""
+    if remedy == "replacement":
+        return entry.price_minor if amount else None
+    return {"refund": entry.refund_max_minor, "voucher": entry.voucher_max_minor}.get(remedy)
+
+
 def check_draft(draft: ReturnDraft, result: LookupResult, currency: str) -> Checked:
     """Validate a draft against the lookup of its model. Raises InputError or RefusedError."""
     if not draft.model_input or not draft.model_input.strip():
@@ -115,17 +135,13 @@ def check_draft(draft: ReturnDraft, result: LookupResult, currency: str) -> Chec
         )
     entry = match.entry
     if draft.amount is None or not str(draft.amount).strip():
-        if draft.remedy == "replacement":
-            amount = 0
-        elif draft.remedy == "refund" and entry.price_minor is not None:
-            amount = entry.price_minor
-        else:
+        default = default_amount(match.recall, entry, draft.remedy)
+        if default is None:
             raise InputError("amount_required", field="amount", remedy=REMEDY_WORDS["en"][draft.remedy])
+        amount = default
     else:
         amount = parse_amount(draft.amount, currency)
-    bound = {"refund": entry.refund_max_minor, "voucher": entry.voucher_max_minor, "replacement": None}[draft.remedy]
-    if draft.remedy == "replacement" and amount and entry.price_minor is not None:
-        bound = entry.price_minor
+    bound = amount_bound(entry, draft.remedy, amount)
     over = bound is not None and amount > bound
     if over and not (draft.override_reason and draft.override_reason.strip()):
         raise RefusedError(

@@ -35,7 +35,7 @@ from returns_desk.domain.errors import RefusedError, ReturnsDeskError
 from returns_desk.domain.lookup import LookupResult
 from returns_desk.domain.messages import say
 from returns_desk.domain.money import format_amount, format_money
-from returns_desk.domain.returns import ReturnDraft
+from returns_desk.domain.returns import ReturnDraft, amount_bound, default_amount
 from returns_desk.domain.text import parse_date
 from returns_desk.services import lookup_service
 from returns_desk.services.desk import Desk
@@ -558,19 +558,13 @@ class CounterPage(QWidget):
         self.replacement_edit.setVisible(is_replacement)
         if is_replacement and not self.replacement_edit.text():
             self.replacement_edit.setText(e.replacement_model or "")
-        bound = {"refund": e.refund_max_minor, "voucher": e.voucher_max_minor}.get(remedy)
+        bound = amount_bound(e, remedy)
         self.bound_label.setText(
             self.tr("max %1").replace("%1", format_money(bound, currency, self.lang)) if bound is not None
             else (currency if is_replacement else self.tr("%1 · no published limit").replace("%1", currency))
         )
         if not self._amount_touched:
-            prefill = None
-            if remedy == "refund":
-                prefill = e.price_minor
-            elif remedy == "voucher" and "refund" not in r.top.recall.remedies:
-                prefill = e.voucher_max_minor
-            elif is_replacement:
-                prefill = 0
+            prefill = default_amount(r.top.recall, e, remedy)
             self.amount_edit.setText(format_amount(prefill, currency) if prefill is not None else "")
 
     @Slot(str)
