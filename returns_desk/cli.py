@@ -414,8 +414,16 @@ def cmd_verify(args: argparse.Namespace, lang: str) -> int:
     if report.ok:
         print(say("verify_ok", lang, events=report.events, returns=report.returns))
         return 0
-    print(f"returns-desk: {say(report.problem, lang, **report.args)}", file=sys.stderr)
+    shown = report.problems[:VERIFY_SHOWN]
+    for key, kw in shown:
+        print(f"returns-desk: {say(key, lang, **kw)}", file=sys.stderr)
+    if len(report.problems) > len(shown):
+        print(f"returns-desk: {say('verify_more', lang, n=len(report.problems) - len(shown))}", file=sys.stderr)
     return 1
+
+
+#: Problems printed by ``verify`` before "... and N more".
+VERIFY_SHOWN = 20
 
 
 def _actor(args: argparse.Namespace) -> str:

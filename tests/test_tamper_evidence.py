@@ -40,7 +40,6 @@ def three_refunds(desk) -> list[str]:
     ]
 
 
-@pytest.mark.xfail(strict=True, reason="issue 16: verify does not check its own guards yet")
 def test_the_insider_rewrite_is_named_by_verify(three_refunds, desk, db_path):
     desk.close()
     assert run("verify", db=db_path).returncode == 0
@@ -49,3 +48,81 @@ def test_the_insider_rewrite_is_named_by_verify(three_refunds, desk, db_path):
     r = run("verify", db=db_path)
     assert r.returncode == 1, r.stdout
     assert "returns_change_only_by_void_or_confirmation" in r.stderr and "Traceback" not in r.stderr
+
+
+def _exec(db_path: Path, *sql: str) -> None:
+    con = sqlite3.connect(db_path)
+    for s in sql:
+        con.execute(s)
+    con.commit()
+    con.close()
+
+
+def _triggers(db_path: Path) -> dict[str, str]:
+    return dict(sqlite3.connect(db_path).execute("SELECT name, sql FROM sqlite_master WHERE type = 'trigger'").fetchall())
+
+
+def test_the_insider_rewrite_names_every_dropped_guard_and_nothing_else(three_refunds, desk, db_path):
+    desk.close()
+    rewrite_return(db_path, three_refunds[1], amount_minor=999900)
+    r = run("verify", db=db_path)
+    lines = r.stderr.strip().splitlines()
+    dropped = ("audit_append_only_update", "audit_append_only_delete", "returns_never_deleted", "returns_change_only_by_void_or_confirmation")
+    assert len(lines) == len(dropped), r.stderr
+    for name in dropped:
+        assert any(name in line and "missing" in line for line in lines)
+
+
+def test_every_trigger_this_version_installs_is_checked(three_refunds, desk, db_path):
+    from returns_desk.storage.guards import expected_schema
+
+    desk.close()
+    names = sorted(n for (kind, n) in expected_schema() if kind == "trigger")
+    assert set(names) == set(_triggers(db_path))
+    assert {"audit_append_only_update", "audit_append_only_delete", "closures_never_updated", "closures_never_deleted"} <= set(names)
+    _exec(db_path, *(f"DROP TRIGGER {n}" for n in names))
+    r = run("verify", db=db_path)
+    assert r.returncode == 1
+    for n in names:
+        assert f"trigger {n}" in r.stderr, n
+
+
+def test_an_altered_or_added_trigger_is_named(three_refunds, desk, db_path):
+    desk.close()
+    # same name, a guard that never fires: the text differs from what this version installs
+    _exec(db_path, "DROP TRIGGER audit_append_only_update",
+          "CREATE TRIGGER audit_append_only_update BEFORE UPDATE ON audit WHEN 0 BEGIN SELECT RAISE(ABORT, 'the audit trail is append-only'); END",
+          "CREATE TRIGGER keep_amounts AFTER INSERT ON returns BEGIN SELECT 1; END")
+    r = run("verify", db=db_path)
+    assert r.returncode == 1 and "Traceback" not in r.stderr
+    assert "audit_append_only_update" in r.stderr and "not the one this version installs" in r.stderr
+    assert "keep_amounts was added outside" in r.stderr
+    zh = run("verify", "--lang", "zh_CN", db=db_path)
+    assert zh.returncode == 1 and "与本版本安装的不同" in zh.stderr
+
+
+def test_a_weakened_table_is_named(three_refunds, desk, db_path):
+    """A CHECK constraint removed by rewriting the table's SQL (writable_schema) is named."""
+    desk.close()
+    con = sqlite3.connect(db_path)
+    con.execute("PRAGMA writable_schema = ON")
+    con.execute("UPDATE sqlite_master SET sql = replace(sql, 'CHECK (amount_minor >= 0)', '') WHERE name = 'returns'")
+    con.commit()
+    con.close()
+    r = run("verify", db=db_path)
+    assert r.returncode == 1 and "table returns" in r.stderr, r.stderr
+
+
+def test_a_gap_in_event_ids_is_named_even_when_re_chained(three_refunds, desk, db_path):
+    from tests.tamper_support import rechain
+
+    desk.close()
+    con = sqlite3.connect(db_path)
+    for t in ("audit_append_only_update", "audit_append_only_delete"):
+        con.execute(f"DROP TRIGGER {t}")
+    con.execute("DELETE FROM audit WHERE id IN (3, 4)")
+    rechain(con, 5)
+    con.commit()
+    con.close()
+    r = run("verify", db=db_path)
+    assert r.returncode == 1 and "Audit events 3 to 4 are missing before event 5" in r.stderr, r.stderr

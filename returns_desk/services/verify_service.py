@@ -1,4 +1,8 @@
-"""``returns-desk verify``: the audit hash chain, and every return against the event that recorded it."""
+"""``returns-desk verify``: the guards of the file, the audit hash chain, and every return
+against the event that recorded it.
+
+Every problem found is reported (the guards first, then the chain, then the returns), so a
+missing trigger does not hide the edit it made possible."""
 
 from __future__ import annotations
 
@@ -8,68 +12,107 @@ from dataclasses import dataclass, field
 from returns_desk.domain.integrity import VOID_FIELDS, event_hash, row_digest
 from returns_desk.services.desk import Desk
 from returns_desk.storage import repository as repo
+from returns_desk.storage.guards import guard_problems
 
 
 @dataclass
 class VerifyReport:
     events: int = 0
     returns: int = 0
-    problem: str | None = None  # message key of the first break
-    args: dict = field(default_factory=dict)
+    problems: list[tuple[str, dict]] = field(default_factory=list)  # (message key, its arguments)
 
     @property
     def ok(self) -> bool:
-        return self.problem is None
+        return not self.problems
+
+    @property
+    def problem(self) -> str | None:
+        """The message key of the first problem."""
+        return self.problems[0][0] if self.problems else None
+
+    @property
+    def args(self) -> dict:
+        return self.problems[0][1] if self.problems else {}
+
+    def add(self, key: str, args: dict) -> None:
+        self.problems.append((key, args))
 
 
 def verify(desk: Desk) -> VerifyReport:
     report = VerifyReport()
+    _check_guards(desk, report)
+    events = _check_chain(desk, report)
+    _check_returns(desk, report, events)
+    return report
+
+
+def _check_guards(desk: Desk, report: VerifyReport) -> None:
+    for g in guard_problems(desk.conn):
+        report.add(f"verify_guard_{g.change}", {"kind": g.kind, "name": g.name})
+
+
+@dataclass
+class _Events:
+    recorded: dict[str, tuple[str, str]] = field(default_factory=dict)  # uuid -> (ticket, row digest)
+    voided: dict[str, str] = field(default_factory=dict)  # uuid -> void digest
+    confirmed: dict[str, str] = field(default_factory=dict)  # uuid -> the manufacturer's answer
+
+
+def _check_chain(desk: Desk, report: VerifyReport) -> _Events:
+    """Walk the chain in order; stop at the first break (what follows it cannot be trusted)."""
+    found = _Events()
     prev = None
-    recorded: dict[str, tuple[str, str]] = {}  # uuid -> (ticket, row digest)
-    voided: dict[str, str] = {}  # uuid -> void digest
-    confirmed: dict[str, str] = {}  # uuid -> the manufacturer's answer recorded for it
+    expected_id = 1
     for event_id, at, actor, action, entity, entity_id, details, prev_hash, digest in repo.audit_chain(desk.conn):
         report.events += 1
         where = {"id": event_id, "action": action, "at": at}
         if prev_hash != prev:
-            return _fail(report, "verify_chain_broken", where)
+            report.add("verify_chain_broken", where)
+            return found
         if digest != event_hash(event_id, at, actor, action, entity, entity_id, details, prev_hash):
-            return _fail(report, "verify_event_changed", where)
+            report.add("verify_event_changed", where)
+            return found
+        if event_id != expected_id:
+            report.add("verify_event_gap", {"first": expected_id, "last": event_id - 1, **where})
+            return found
+        expected_id += 1
         prev = digest
         if entity == "return" and details:
             data = json.loads(details)
             if action == "return_recorded" and "row_sha256" in data:
-                recorded[entity_id] = (data.get("ticket", entity_id), data["row_sha256"])
+                found.recorded[entity_id] = (data.get("ticket", entity_id), data["row_sha256"])
             elif action == "return_voided" and "void_sha256" in data:
-                voided[entity_id] = data["void_sha256"]
+                found.voided[entity_id] = data["void_sha256"]
             elif action == "confirmation_set":
-                confirmed[entity_id] = data.get("confirmation")
+                found.confirmed[entity_id] = data.get("confirmation")
+    return found
+
+
+def _check_returns(desk: Desk, report: VerifyReport, events: _Events) -> None:
     seen = set()
     for row in repo.all_returns(desk.conn):
         report.returns += 1
         seen.add(row["uuid"])
-        known = recorded.get(row["uuid"])
-        if known is None:
-            return _fail(report, "verify_return_unrecorded", {"ticket": row["ticket"]})
-        answer = confirmed.get(row["uuid"])
-        if row["confirmation"] != "pending" and answer is not None:
-            if row["confirmation"] != answer:
-                return _fail(report, "verify_return_changed", {"ticket": row["ticket"]})
-            row = {**row, "confirmation": "pending"}  # as it was recorded, before the answer
-        if row_digest(row, repo.RETURN_COLUMNS) != known[1]:
-            return _fail(report, "verify_return_changed", {"ticket": row["ticket"]})
-        void_digest = voided.get(row["uuid"])
-        if (row["status"] == "void") != (void_digest is not None):
-            return _fail(report, "verify_return_changed", {"ticket": row["ticket"]})
-        if void_digest is not None and row_digest(row, VOID_FIELDS) != void_digest:
-            return _fail(report, "verify_return_changed", {"ticket": row["ticket"]})
-    for uuid, (ticket, _) in recorded.items():
+        if not _return_intact(row, events):
+            key = "verify_return_unrecorded" if row["uuid"] not in events.recorded else "verify_return_changed"
+            report.add(key, {"ticket": row["ticket"]})
+    for uuid, (ticket, _) in events.recorded.items():
         if uuid not in seen:
-            return _fail(report, "verify_return_missing", {"ticket": ticket})
-    return report
+            report.add("verify_return_missing", {"ticket": ticket})
 
 
-def _fail(report: VerifyReport, key: str, args: dict) -> VerifyReport:
-    report.problem = key
-    report.args = args
-    return report
+def _return_intact(row: dict, events: _Events) -> bool:
+    known = events.recorded.get(row["uuid"])
+    if known is None:
+        return False
+    answer = events.confirmed.get(row["uuid"])
+    if row["confirmation"] != "pending" and answer is not None:
+        if row["confirmation"] != answer:
+            return False
+        row = {**row, "confirmation": "pending"}  # as it was recorded, before the answer
+    if row_digest(row, repo.RETURN_COLUMNS) != known[1]:
+        return False
+    void_digest = events.voided.get(row["uuid"])
+    if (row["status"] == "void") != (void_digest is not None):
+        return False
+    return void_digest is None or row_digest(row, VOID_FIELDS) == void_digest
