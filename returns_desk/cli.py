@@ -52,6 +52,15 @@ def _group_by(text: str) -> tuple[str, ...]:
         raise argparse.ArgumentTypeError(str(exc)) from None
 
 
+def _anchor(text: str):
+    from returns_desk.domain.integrity import parse_anchor
+
+    try:
+        return parse_anchor(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(say("anchor_invalid", _argv_lang(sys.argv[1:]), value=text)) from None
+
+
 def _market(text: str) -> str:
     value = text.strip().upper()
     if value not in MARKETS:
@@ -178,8 +187,10 @@ def build_parser() -> argparse.ArgumentParser:
     cf.add_argument("--pin", required=True, metavar="PIN")
     cf.add_argument("--note", metavar="TEXT")
 
-    vf = sub.add_parser("verify", help="check the audit chain; non-zero exit names the first break")
+    vf = sub.add_parser("verify", help="check the file's guards, the audit chain, the returns and the stored Z's; exit 1 names each problem")
     _common(vf, top=False)
+    vf.add_argument("--anchor", metavar="EVENT:HASH", action="append", type=_anchor, default=[],
+                    help="an anchor copied from a printed report ('audit: event 1,234 · 7f3a 91c2 0be4 55d1' -> 1234:7f3a91c20be455d1); repeatable")
     return p
 
 
@@ -408,9 +419,11 @@ def cmd_verify(args: argparse.Namespace, lang: str) -> int:
 
     desk = _open(args)
     try:
-        report = verify(desk)
+        report = verify(desk, args.anchor)
     finally:
         desk.close()
+    for key, kw in report.notes:
+        print(say(key, lang, **kw))
     if report.ok:
         print(say("verify_ok", lang, events=report.events, returns=report.returns))
         return 0

@@ -429,7 +429,7 @@ def test_report_rows_from_mappings_give_the_same_report(known, desk, reports):
     again = build_daily_report(
         rows_from_mappings(dicts), business_date="2025-07-01", scope=reports.scope(), kind="X", printed_at=rep["printed_at"],
         printed_by="m", catalogue_version=rep["catalogue_version"], titles=rep["recalls"],
-        cumulative=repo.recall_progress(desk.conn, None, "2025-07-01", store="S1"),
+        cumulative=repo.recall_progress(desk.conn, None, "2025-07-01", store="S1"), audit_anchor=rep["audit_anchor"],
     )
     assert snapshot_text(again) == snapshot_text(rep)
 

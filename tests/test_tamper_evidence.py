@@ -4,6 +4,7 @@ printed report and the stored Z's, and the counter's signature on every event.""
 
 from __future__ import annotations
 
+import re
 import sqlite3
 import subprocess
 import sys
@@ -126,3 +127,97 @@ def test_a_gap_in_event_ids_is_named_even_when_re_chained(three_refunds, desk, d
     con.close()
     r = run("verify", db=db_path)
     assert r.returncode == 1 and "Audit events 3 to 4 are missing before event 5" in r.stderr, r.stderr
+
+
+# --- the paper anchor ------------------------------------------------------------------------
+
+ANCHOR_LINE = re.compile(r"audit: event ([\d,]+) · ([0-9a-f]{4} [0-9a-f]{4} [0-9a-f]{4} [0-9a-f]{4})")
+
+
+def pdf_text(path: Path) -> str:
+    return subprocess.run(["pdftotext", "-layout", str(path), "-"], capture_output=True, text=True, check=True).stdout
+
+
+def printed_anchor(pdf: Path) -> str:
+    """The anchor as a person reads it off the paper, typed back as EVENT:HASH."""
+    found = ANCHOR_LINE.findall(pdf_text(pdf))
+    assert len(found) == 1, pdf_text(pdf)[:2000]
+    event, digest = found[0]
+    return f"{event}:{digest}"
+
+
+def test_every_printed_daily_report_carries_the_anchor_and_verify_checks_it(three_refunds, desk, db_path, tmp_path):
+    from returns_desk.services.verify_service import audit_anchor
+
+    head = audit_anchor(desk)
+    desk.close()
+    assert head is not None
+    x = tmp_path / "x.pdf"
+    assert run("report", "daily", "--pdf", str(x), db=db_path).returncode == 0
+    typed = printed_anchor(x)
+    assert typed.replace(",", "").replace(" ", "") == head.typed  # position and short hash, as in the file
+    r = run("verify", "--anchor", typed.replace(" ", ""), db=db_path)
+    assert r.returncode == 0 and "Matches the paper anchor" in r.stdout, r.stderr
+    # a Z carries the chain as it stood when the day was closed, frozen with it
+    z = tmp_path / "z.pdf"
+    assert run("report", "daily", "--pdf", str(z), "--close", "--manager", "Chen Jing", db=db_path).returncode == 0
+    z_anchor = printed_anchor(z)
+    assert z_anchor != typed  # the X print was audited in between
+    reprint = tmp_path / "z-again.pdf"
+    assert run("report", "daily", "--pdf", str(reprint), "--reprint", "1", db=db_path).returncode == 0
+    assert printed_anchor(reprint) == z_anchor
+    zh = tmp_path / "zh.pdf"
+    assert run("report", "daily", "--pdf", str(zh), "--reprint", "1", "--lang", "zh_CN", db=db_path).returncode == 0
+    assert "审计：事件" in pdf_text(zh)
+    # the form printed, spaces and all, is accepted too
+    r = run("verify", "--anchor", typed, "--anchor", f"event {z_anchor.replace(':', ' · ')}", db=db_path)
+    assert r.returncode == 0 and r.stdout.count("Matches the paper anchor") == 2, r.stderr
+
+
+def test_a_rewritten_history_is_named_by_the_printed_anchor_and_the_stored_z(three_refunds, desk, db_path, tmp_path):
+    """The insider puts every guard back exactly as it was: the schema check sees nothing, the
+    anchors on paper and in the stored Z do."""
+    desk.close()
+    x = tmp_path / "x.pdf"
+    assert run("report", "daily", "--pdf", str(x), db=db_path).returncode == 0
+    assert run("report", "daily", "--pdf", str(tmp_path / "z.pdf"), "--close", "--manager", "Chen Jing", db=db_path).returncode == 0
+    before = _triggers(db_path)
+    rewrite_return(db_path, three_refunds[1], amount_minor=999900, put_guards_back=True)
+    assert _triggers(db_path) == before
+    r = run("verify", "--anchor", printed_anchor(x), db=db_path)
+    assert r.returncode == 1 and "Traceback" not in r.stderr
+    assert "does not match the anchor printed on paper" in r.stderr
+    assert "The stored Z No. 1 of" in r.stderr and "the history before it was rewritten" in r.stderr
+    assert "guards" not in r.stderr  # the guards are as installed: the anchors name it
+
+
+def test_an_anchor_beyond_the_chain_is_named_and_a_bad_anchor_is_a_usage_error(three_refunds, desk, db_path):
+    desk.close()
+    r = run("verify", "--anchor", "999:7f3a91c20be455d1", db=db_path)
+    assert r.returncode == 1 and "Event 999 of the anchor printed on paper" in r.stderr
+    for bad in ("12", "12:xyz", "0:7f3a91c20be455d1", "12:7f3a91c2"):
+        r = run("verify", "--anchor", bad, db=db_path)
+        assert r.returncode == 2 and "Not an anchor as printed" in r.stderr and "Traceback" not in r.stderr, bad
+    zh = run("verify", "--anchor", "12", "--lang", "zh_CN", db=db_path)
+    assert zh.returncode == 2 and "审计锚点" in zh.stderr
+
+
+def test_a_stored_z_changed_in_the_file_is_named(three_refunds, desk, db_path):
+    import hashlib
+
+    from returns_desk.reports.service import DailyReportService
+
+    svc = DailyReportService(desk)
+    svc.close_day(svc.today(), manager=MANAGER)
+    desk.close()
+    _exec(db_path, "DROP TRIGGER closures_never_updated",
+          "UPDATE closures SET snapshot = replace(snapshot, '\"refunds\":3', '\"refunds\":2')")
+    r = run("verify", db=db_path)
+    assert "The stored Z No. 1 of" in r.stderr and "was changed outside" in r.stderr, r.stderr
+    con = sqlite3.connect(db_path)
+    text = con.execute("SELECT snapshot FROM closures").fetchone()[0]
+    con.execute("UPDATE closures SET sha256 = ?", (hashlib.sha256(text.encode()).hexdigest(),))
+    con.commit()
+    con.close()
+    r = run("verify", db=db_path)
+    assert "has no matching audit event" in r.stderr, r.stderr

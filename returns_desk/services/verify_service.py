@@ -1,15 +1,18 @@
-"""``returns-desk verify``: the guards of the file, the audit hash chain, and every return
-against the event that recorded it.
+"""``returns-desk verify``: the guards of the file, the audit hash chain, every return against
+the event that recorded it, every stored Z against the chain, and the chain against anchors
+copied from paper.
 
 Every problem found is reported (the guards first, then the chain, then the returns), so a
 missing trigger does not hide the edit it made possible."""
 
 from __future__ import annotations
 
+import hashlib
 import json
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from returns_desk.domain.integrity import VOID_FIELDS, event_hash, row_digest
+from returns_desk.domain.integrity import VOID_FIELDS, Anchor, event_hash, row_digest
 from returns_desk.services.desk import Desk
 from returns_desk.storage import repository as repo
 from returns_desk.storage.guards import guard_problems
@@ -20,6 +23,7 @@ class VerifyReport:
     events: int = 0
     returns: int = 0
     problems: list[tuple[str, dict]] = field(default_factory=list)  # (message key, its arguments)
+    notes: list[tuple[str, dict]] = field(default_factory=list)  # what was confirmed (anchors, key changes)
 
     @property
     def ok(self) -> bool:
@@ -38,12 +42,22 @@ class VerifyReport:
         self.problems.append((key, args))
 
 
-def verify(desk: Desk) -> VerifyReport:
+def verify(desk: Desk, anchors: Sequence[Anchor] = ()) -> VerifyReport:
+    """Check everything; ``anchors`` are positions and hashes copied from printed reports."""
     report = VerifyReport()
     _check_guards(desk, report)
     events = _check_chain(desk, report)
     _check_returns(desk, report, events)
+    _check_closures(desk, report, events)
+    _check_anchors(desk, report, anchors)
     return report
+
+
+def audit_anchor(desk: Desk) -> Anchor | None:
+    """Where the audit chain stands now (the newest event and its hash), for anything printed or
+    handed over that should pin the history down: daily reports, hand-over manifests."""
+    head = repo.audit_head(desk.conn)
+    return Anchor(*head) if head else None
 
 
 def _check_guards(desk: Desk, report: VerifyReport) -> None:
@@ -56,6 +70,7 @@ class _Events:
     recorded: dict[str, tuple[str, str]] = field(default_factory=dict)  # uuid -> (ticket, row digest)
     voided: dict[str, str] = field(default_factory=dict)  # uuid -> void digest
     confirmed: dict[str, str] = field(default_factory=dict)  # uuid -> the manufacturer's answer
+    closed: dict[str, str] = field(default_factory=dict)  # "store/counter/Zn" -> the snapshot's sha256
 
 
 def _check_chain(desk: Desk, report: VerifyReport) -> _Events:
@@ -77,7 +92,9 @@ def _check_chain(desk: Desk, report: VerifyReport) -> _Events:
             return found
         expected_id += 1
         prev = digest
-        if entity == "return" and details:
+        if action == "day_closed" and details and entity_id:
+            found.closed[entity_id] = json.loads(details).get("sha256")
+        elif entity == "return" and details:
             data = json.loads(details)
             if action == "return_recorded" and "row_sha256" in data:
                 found.recorded[entity_id] = (data.get("ticket", entity_id), data["row_sha256"])
@@ -116,3 +133,39 @@ def _return_intact(row: dict, events: _Events) -> bool:
     if (row["status"] == "void") != (void_digest is not None):
         return False
     return void_digest is None or row_digest(row, VOID_FIELDS) == void_digest
+
+
+def _check_closures(desk: Desk, report: VerifyReport, events: _Events) -> None:
+    """Each stored Z: its snapshot as its fingerprint says, recorded by a ``day_closed`` event,
+    and the paper anchor frozen in it still matching the chain."""
+    rows = repo.all_closures(desk.conn)
+    snapshots = {}
+    for z in rows:
+        where = {"number": z["z_number"], "date": z["business_date"], "scope": f"{z['store']}/{z['counter']}"}
+        if hashlib.sha256(z["snapshot"].encode("utf-8")).hexdigest() != z["sha256"]:
+            report.add("verify_z_changed", where)
+            continue
+        if events.closed.get(f"{z['store']}/{z['counter']}/Z{z['z_number']}") != z["sha256"]:
+            report.add("verify_z_unrecorded", where)
+            continue
+        try:
+            snapshots[z["id"]] = (where, Anchor.from_json(json.loads(z["snapshot"]).get("audit_anchor")))
+        except (ValueError, TypeError, KeyError, AttributeError):
+            report.add("verify_z_changed", where)
+    hashes = repo.audit_hashes(desk.conn, [a.event for _, a in snapshots.values() if a is not None])
+    for where, anchor in snapshots.values():
+        if anchor is not None and not anchor.matches(hashes.get(anchor.event)):
+            report.add("verify_z_anchor_mismatch", {**where, "event": f"{anchor.event:,}", "hash": anchor.short})
+
+
+def _check_anchors(desk: Desk, report: VerifyReport, anchors: Sequence[Anchor]) -> None:
+    hashes = repo.audit_hashes(desk.conn, [a.event for a in anchors])
+    for anchor in anchors:
+        args = {"event": f"{anchor.event:,}", "hash": anchor.short}
+        found = hashes.get(anchor.event)
+        if found is None:
+            report.add("verify_anchor_missing", args)
+        elif not anchor.matches(found):
+            report.add("verify_anchor_mismatch", args)
+        else:
+            report.notes.append(("verify_anchor_ok", args))

@@ -74,6 +74,26 @@ def audit(db: Database, *, at: str, actor: str, action: str, entity: str | None 
     )
 
 
+def audit_head(src: Connection | Database) -> tuple[int, str] | None:
+    """(id, hash) of the newest event: the chain's position printed as the paper anchor."""
+    rows = _rows(src, "SELECT id, hash FROM audit ORDER BY id DESC LIMIT 1")
+    return (int(rows[0]["id"]), str(rows[0]["hash"])) if rows else None
+
+
+def audit_hashes(conn: Connection, ids: Iterable[int]) -> dict[int, str]:
+    """id -> hash of the given events (those that exist)."""
+    wanted = sorted(set(ids))
+    if not wanted:
+        return {}
+    marks = ", ".join("?" for _ in wanted)
+    return {int(r["id"]): r["hash"] for r in conn.read(f"SELECT id, hash FROM audit WHERE id IN ({marks})", tuple(wanted))}
+
+
+def all_closures(conn: Connection) -> list[dict[str, Any]]:
+    """Every stored Z, snapshot included, in closing order."""
+    return conn.read("SELECT * FROM closures ORDER BY id")
+
+
 def audit_events(conn: Connection, action: str | None = None) -> list[dict[str, Any]]:
     if action:
         return conn.read("SELECT * FROM audit WHERE action = ? ORDER BY id", (action,))
