@@ -191,6 +191,16 @@ def build_parser() -> argparse.ArgumentParser:
     _common(vf, top=False)
     vf.add_argument("--anchor", metavar="EVENT:HASH", action="append", type=_anchor, default=[],
                     help="an anchor copied from a printed report ('audit: event 1,234 · 7f3a 91c2 0be4 55d1' -> 1234:7f3a91c20be455d1); repeatable")
+    ky = sub.add_parser("key", help="this counter's signing key: show it, or a new one approved by a manager (the old one lost)")
+    _common(ky, top=False)
+    ky_sub = ky.add_subparsers(dest="key_command", metavar="show|new", required=True)
+    ks = ky_sub.add_parser("show", help="which key this computer signs the database with, and every key announced in it")
+    _common(ks, top=False)
+    kn = ky_sub.add_parser("new", help="make a new signing key for this counter (a manager's PIN approves it; verify shows the key change)")
+    _common(kn, top=False)
+    kn.add_argument("--manager", required=True, metavar="NAME")
+    kn.add_argument("--pin", required=True, metavar="PIN")
+    kn.add_argument("--reason", required=True, metavar="TEXT")
     return p
 
 
@@ -439,6 +449,31 @@ def cmd_verify(args: argparse.Namespace, lang: str) -> int:
 VERIFY_SHOWN = 20
 
 
+def cmd_key(args: argparse.Namespace, lang: str) -> int:
+    from returns_desk.domain.integrity import short_key
+    from returns_desk.services import signing
+    from returns_desk.services.people_service import PeopleService
+
+    desk = _open(args)
+    try:
+        if args.key_command == "new":
+            manager = PeopleService(desk).approve(args.manager, args.pin, "signing_key", audit=False)
+            key = signing.replace_key(desk.conn, manager, reason=args.reason)
+            where = signing.status(desk.conn).where or "?"
+            print(say("key_new_done", lang, key=short_key(key.key_id), manager=manager.name, where=where))
+            return 0
+        state = signing.status(desk.conn)
+    finally:
+        desk.close()
+    if state.key_id:
+        print(say("key_show", lang, key=short_key(state.key_id), where=state.where or "?"))
+    else:
+        print(say("key_show_none", lang))
+    for r in state.registered:
+        print(say("key_show_registered", lang, key=short_key(r["key_id"]), at=r["announced_at"][:19], event=r["event_id"], machine=r["machine"]))
+    return 0
+
+
 def _actor(args: argparse.Namespace) -> str:
     return getattr(args, "manager", None) or os.environ.get("USER") or os.environ.get("USERNAME") or "cli"
 
@@ -509,7 +544,7 @@ def _usage(message: str) -> _UsageError:
 COMMANDS = {
     "lookup": cmd_lookup, "record": cmd_record, "recalls": cmd_recalls, "report": cmd_report, "export": cmd_export,
     "backup": cmd_backup, "restore": cmd_restore, "setup": cmd_setup, "clerks": cmd_clerks, "void": cmd_void,
-    "verify": cmd_verify, "confirm": cmd_confirm,
+    "verify": cmd_verify, "confirm": cmd_confirm, "key": cmd_key,
 }
 
 

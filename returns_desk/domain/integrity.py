@@ -3,6 +3,7 @@ in the event that recorded it. Pure functions; ``services.verify_service`` walks
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 from collections.abc import Mapping, Sequence
@@ -87,3 +88,77 @@ def parse_anchor(text: str) -> Anchor:
     if len(digest) not in (ANCHOR_DIGITS, 64) or any(c not in "0123456789abcdef" for c in digest):
         raise ValueError(text)
     return Anchor(int(number), digest)
+
+
+# --- signed events ------------------------------------------------------------------------------
+#
+# Each counter signs every audit event it writes with its own Ed25519 key. What is signed is the
+# event's hash, which covers the event's every field and the hash of the event before it, so a
+# signature vouches for the whole history up to that event. The public key travels in the chain
+# (the event that announces it, signed by the key itself) and in the ``signing_keys`` table; the
+# private key never enters the database.
+
+#: Actions that announce a key: the first key of a file, and a new key approved by a manager.
+KEY_CREATED = "signing_key_created"
+KEY_REPLACED = "signing_key_replaced"
+KEY_ACTIONS = (KEY_CREATED, KEY_REPLACED)
+_SIGNED_PREFIX = b"returns-desk audit event v1\x00"
+
+
+def key_id_of(public_hex: str) -> str:
+    """A key's name: the first 16 hex digits of the SHA-256 of its raw public key."""
+    return hashlib.sha256(bytes.fromhex(public_hex)).hexdigest()[:16]
+
+
+def short_key(key_id: str) -> str:
+    return " ".join(key_id[i : i + 4] for i in range(0, len(key_id), 4))
+
+
+class SigningKey:
+    """An Ed25519 private key held in memory while a counter writes (loaded from the key store)."""
+
+    def __init__(self, private_hex: str) -> None:
+        from cryptography.hazmat.primitives import serialization
+        from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+
+        self._key = Ed25519PrivateKey.from_private_bytes(bytes.fromhex(private_hex))
+        raw = self._key.public_key().public_bytes(serialization.Encoding.Raw, serialization.PublicFormat.Raw)
+        self.public_hex = raw.hex()
+        self.key_id = key_id_of(self.public_hex)
+
+    @classmethod
+    def generate(cls) -> tuple["SigningKey", str]:
+        """A new key and its private half as hex (for the key store only)."""
+        from cryptography.hazmat.primitives import serialization
+        from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+
+        private = Ed25519PrivateKey.generate().private_bytes(
+            serialization.Encoding.Raw, serialization.PrivateFormat.Raw, serialization.NoEncryption()
+        ).hex()
+        return cls(private), private
+
+    def sign(self, digest: str) -> str:
+        return self._key.sign(_SIGNED_PREFIX + digest.encode("ascii")).hex()
+
+    def __repr__(self) -> str:  # never the private half, not even in a traceback
+        return f"SigningKey({self.key_id})"
+
+
+@functools.lru_cache(maxsize=64)
+def _public_key(public_hex: str) -> Any:
+    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
+
+    return Ed25519PublicKey.from_public_bytes(bytes.fromhex(public_hex))
+
+
+def signature_ok(public_hex: str, digest: str, signature_hex: str | None) -> bool:
+    """Whether ``signature_hex`` is the signature of the event hash ``digest`` by that key."""
+    from cryptography.exceptions import InvalidSignature
+
+    if not signature_hex or not isinstance(signature_hex, str) or not isinstance(digest, str):
+        return False
+    try:
+        _public_key(public_hex).verify(bytes.fromhex(signature_hex), _SIGNED_PREFIX + digest.encode("ascii"))
+    except (InvalidSignature, ValueError, UnicodeEncodeError):
+        return False
+    return True

@@ -12,7 +12,17 @@ import json
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from returns_desk.domain.integrity import VOID_FIELDS, Anchor, event_hash, row_digest
+from returns_desk.domain.integrity import (
+    KEY_ACTIONS,
+    KEY_REPLACED,
+    VOID_FIELDS,
+    Anchor,
+    event_hash,
+    key_id_of,
+    row_digest,
+    short_key,
+    signature_ok,
+)
 from returns_desk.services.desk import Desk
 from returns_desk.storage import repository as repo
 from returns_desk.storage.guards import guard_problems
@@ -73,36 +83,114 @@ class _Events:
     closed: dict[str, str] = field(default_factory=dict)  # "store/counter/Zn" -> the snapshot's sha256
 
 
+def _json(text: str | None) -> dict:
+    try:
+        data = json.loads(text) if text else {}
+    except (ValueError, TypeError):
+        return {}
+    return data if isinstance(data, dict) else {}
+
+
+@dataclass
+class _Signatures:
+    """The keys announced so far in the chain and the events whose signature does not hold."""
+
+    keys: dict[str, str] = field(default_factory=dict)  # key id -> public key (hex)
+    announced: list[tuple[str, str, int]] = field(default_factory=list)  # (key id, public key, event id)
+    unsigned_before: int = 0  # events recorded before the first key (an older Returns Desk)
+    first_signed: int | None = None
+    failures: dict[str, list[dict]] = field(default_factory=dict)  # message key -> events
+
+    def fail(self, key: str, where: dict) -> None:
+        self.failures.setdefault(key, []).append(where)
+
+
 def _check_chain(desk: Desk, report: VerifyReport) -> _Events:
-    """Walk the chain in order; stop at the first break (what follows it cannot be trusted)."""
+    """Walk the chain in order; stop at the first break of the hash chain (what follows it cannot
+    be trusted). Signatures are checked on every event from the first announced key on."""
     found = _Events()
+    sigs = _Signatures()
     prev = None
     expected_id = 1
-    for event_id, at, actor, action, entity, entity_id, details, prev_hash, digest in repo.audit_chain(desk.conn):
+    for event_id, at, actor, action, entity, entity_id, details, prev_hash, digest, key_id, signature in repo.audit_chain(desk.conn):
         report.events += 1
         where = {"id": event_id, "action": action, "at": at}
         if prev_hash != prev:
             report.add("verify_chain_broken", where)
-            return found
+            break
         if digest != event_hash(event_id, at, actor, action, entity, entity_id, details, prev_hash):
             report.add("verify_event_changed", where)
-            return found
+            break
         if event_id != expected_id:
             report.add("verify_event_gap", {"first": expected_id, "last": event_id - 1, **where})
-            return found
+            break
         expected_id += 1
         prev = digest
-        if action == "day_closed" and details and entity_id:
-            found.closed[entity_id] = json.loads(details).get("sha256")
-        elif entity == "return" and details:
-            data = json.loads(details)
+        data = _json(details)
+        if action in KEY_ACTIONS:
+            _key_announced(report, sigs, event_id, action, entity_id, data, where)
+        _check_signature(sigs, digest, key_id, signature, where)
+        if action == "day_closed" and entity_id:
+            found.closed[entity_id] = data.get("sha256")
+        elif entity == "return" and entity_id:
             if action == "return_recorded" and "row_sha256" in data:
                 found.recorded[entity_id] = (data.get("ticket", entity_id), data["row_sha256"])
             elif action == "return_voided" and "void_sha256" in data:
                 found.voided[entity_id] = data["void_sha256"]
             elif action == "confirmation_set":
                 found.confirmed[entity_id] = data.get("confirmation")
+    for key, events in sigs.failures.items():
+        report.add(key, events[0])
+        if len(events) > 1:
+            report.add("verify_signature_more", {"n": len(events) - 1})
+    _check_key_table(desk, report, sigs)
+    if sigs.unsigned_before:
+        report.notes.append(("verify_unsigned_before", {"n": sigs.unsigned_before}))
+    if sigs.keys:
+        report.notes.append(("verify_signed", {"first": sigs.first_signed, "keys": ", ".join(short_key(k) for k in sigs.keys)}))
     return found
+
+
+def _key_announced(report: VerifyReport, sigs: _Signatures, event_id: int, action: str, entity_id: str | None, data: dict, where: dict) -> None:
+    public = data.get("public_key")
+    try:
+        kid = key_id_of(public) if isinstance(public, str) else None
+    except ValueError:
+        kid = None
+    if kid is None or kid != data.get("key_id") or kid != entity_id:
+        sigs.fail("verify_key_announcement_bad", where)
+        return
+    if sigs.keys and not (action == KEY_REPLACED and data.get("approved_by")):
+        report.add("verify_key_unapproved", {**where, "key": short_key(kid)})
+    elif sigs.keys or action == KEY_REPLACED:
+        report.notes.append(("verify_key_change", {**where, "key": short_key(kid), "manager": data.get("approved_by") or "?",
+                                                   "reason": data.get("reason") or "-", "machine": data.get("machine") or "?"}))
+    sigs.keys[kid] = public
+    sigs.announced.append((kid, public, event_id))
+
+
+def _check_signature(sigs: _Signatures, digest: str, key_id: str | None, signature: str | None, where: dict) -> None:
+    if not sigs.keys:
+        if key_id is None and signature is None:
+            sigs.unsigned_before += 1
+        else:
+            sigs.fail("verify_signature_unknown_key", {**where, "key": short_key(str(key_id))})
+        return
+    if sigs.first_signed is None:
+        sigs.first_signed = where["id"]
+    if key_id is None or signature is None:
+        sigs.fail("verify_event_unsigned", where)
+    elif key_id not in sigs.keys:
+        sigs.fail("verify_signature_unknown_key", {**where, "key": short_key(str(key_id))})
+    elif not signature_ok(sigs.keys[key_id], digest, signature):
+        sigs.fail("verify_signature_bad", {**where, "key": short_key(key_id)})
+
+
+def _check_key_table(desk: Desk, report: VerifyReport, sigs: _Signatures) -> None:
+    """``signing_keys`` (what a counter reads to find its key) holds exactly the keys announced."""
+    table = {(r["key_id"], r["public_key"], r["event_id"]) for r in repo.signing_keys(desk.conn)}
+    if table != set(sigs.announced):
+        report.add("verify_keys_table_changed", {})
 
 
 def _check_returns(desk: Desk, report: VerifyReport, events: _Events) -> None:

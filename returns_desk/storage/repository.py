@@ -59,18 +59,41 @@ def activate_catalogue(db: Database, *, version: str, source: str, loaded_at: st
 # --- audit ---------------------------------------------------------------------------------
 
 
-def audit(db: Database, *, at: str, actor: str, action: str, entity: str | None = None, entity_id: str | None = None, details: dict | None = None) -> None:
-    """Append one event to the hash chain. Runs inside the caller's write transaction (BEGIN
+def audit(db: Database, *, at: str, actor: str, action: str, entity: str | None = None, entity_id: str | None = None, details: dict | None = None) -> int:
+    """Append one event to the hash chain, signed by the counter's key when the handle has a
+    signer (``LazyDatabase.signer``). Runs inside the caller's write transaction (BEGIN
     IMMEDIATE), so no other writer can slip an event in between reading the last hash and
-    writing the next."""
+    writing the next. Returns the event's id."""
+    signer = getattr(db, "signer", None)
+    if signer is not None:
+        signer.prepare(db)  # the first write of a counter announces its key (an event of its own)
     last = db.execute("SELECT id, hash FROM audit ORDER BY id DESC LIMIT 1").fetchone()
     event_id = (last[0] + 1) if last else 1
     prev = last[1] if last else None
     text = json.dumps(details, ensure_ascii=False, sort_keys=True) if details else None
     digest = event_hash(event_id, at, actor, action, entity, entity_id, text, prev)
+    key_id, signature = signer.sign(digest) if signer is not None else (None, None)
     db.execute(
-        "INSERT INTO audit (id, at, actor, action, entity, entity_id, details, prev_hash, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-        (event_id, at, actor, action, entity, entity_id, text, prev, digest),
+        "INSERT INTO audit (id, at, actor, action, entity, entity_id, details, prev_hash, hash, key_id, signature) "
+        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        (event_id, at, actor, action, entity, entity_id, text, prev, digest, key_id, signature),
+    )
+    return event_id
+
+
+def signing_keys(src: Connection | Database) -> list[dict[str, Any]]:
+    """The counters' public keys, in the order they were announced."""
+    return _rows(src, "SELECT key_id, public_key, event_id, announced_at, machine FROM signing_keys ORDER BY event_id")
+
+
+def signing_key_known(db: Database, key_id: str) -> bool:
+    return db.execute("SELECT 1 FROM signing_keys WHERE key_id = ?", (key_id,)).fetchone() is not None
+
+
+def insert_signing_key(db: Database, *, key_id: str, public_key: str, event_id: int, announced_at: str, machine: str) -> None:
+    db.execute(
+        "INSERT INTO signing_keys (key_id, public_key, event_id, announced_at, machine) VALUES (?, ?, ?, ?, ?)",
+        (key_id, public_key, event_id, announced_at, machine),
     )
 
 
@@ -285,8 +308,11 @@ def record_sign_in_attempt(db: Database, name: str, *, ok: bool, locked_until: s
 
 
 def audit_chain(conn: Connection) -> Iterable[tuple]:
-    """Every audit event in order, as tuples (id, at, actor, action, entity, entity_id, details, prev_hash, hash)."""
-    cur = conn.db.conn.execute("SELECT id, at, actor, action, entity, entity_id, details, prev_hash, hash FROM audit ORDER BY id")
+    """Every audit event in order, as tuples (id, at, actor, action, entity, entity_id, details,
+    prev_hash, hash, key_id, signature)."""
+    cur = conn.db.conn.execute(
+        "SELECT id, at, actor, action, entity, entity_id, details, prev_hash, hash, key_id, signature FROM audit ORDER BY id"
+    )
     yield from cur
 
 
