@@ -4,6 +4,8 @@ printed report and the stored Z's, and the counter's signature on every event.""
 
 from __future__ import annotations
 
+import json
+import os
 import re
 import sqlite3
 import subprocess
@@ -224,3 +226,223 @@ def test_a_stored_z_changed_in_the_file_is_named(three_refunds, desk, db_path):
     con.close()
     r = run("verify", db=db_path)
     assert "has no matching audit event" in r.stderr, r.stderr
+
+
+# --- signed events -----------------------------------------------------------------------------
+
+
+def _home_of(tmp_path: Path, name: str) -> dict[str, str]:
+    """The environment of another computer: its own user folders, so its own key store."""
+    home = tmp_path / name
+    home.mkdir()
+    return {**os.environ, "RETURNS_DESK_HOME": str(home)}
+
+
+def run_as(env: dict[str, str], *args: str, db: Path) -> subprocess.CompletedProcess:
+    return subprocess.run([str(EXE), *args, "--db", str(db)], capture_output=True, text=True, encoding="utf-8", timeout=120, env=env)
+
+
+def test_every_event_is_signed_with_a_key_kept_outside_the_database(three_refunds, desk, db_path, _isolated_home):
+    from returns_desk.domain.integrity import signature_ok
+
+    rows = desk.conn.read("SELECT id, action, hash, key_id, signature FROM audit ORDER BY id")
+    keys = desk.conn.read("SELECT * FROM signing_keys")
+    assert rows[0]["action"] == "signing_key_created" and len(keys) == 1 and keys[0]["event_id"] == 1
+    assert all(r["key_id"] == keys[0]["key_id"] and signature_ok(keys[0]["public_key"], r["hash"], r["signature"]) for r in rows)
+    key_file = _isolated_home / "keys" / f"{keys[0]['key_id']}.key"
+    assert key_file.exists() and (key_file.stat().st_mode & 0o777) == 0o600
+    assert (key_file.parent.stat().st_mode & 0o077) == 0  # the folder too: its owner only
+    assert key_file.parent != db_path.parent and key_file.parent != db_path.parent / "backups"
+    report = verify(desk)
+    assert report.ok and ("verify_signed", {"first": 1, "keys": " ".join(keys[0]["key_id"][i:i + 4] for i in range(0, 16, 4))}) in report.notes
+
+
+def test_the_key_folder_is_the_users_configuration_not_the_data_folder(monkeypatch):
+    """Outside the tests: beside the user's configuration, apart from the database's folder (so a
+    copy of the data folder, or its backups, never carries the key)."""
+    from returns_desk import paths
+
+    monkeypatch.delenv("RETURNS_DESK_HOME")
+    data, keys = paths.data_dir(), paths.keys_dir()
+    assert keys.name == "keys" and data not in keys.parents and keys.parent != data
+
+
+def _secret_forms(private_hex: str) -> list[bytes]:
+    import base64
+
+    raw = bytes.fromhex(private_hex)
+    return [raw, private_hex.encode(), private_hex.upper().encode(), base64.b64encode(raw), base64.b64encode(raw).rstrip(b"="),
+            base64.urlsafe_b64encode(raw).rstrip(b"="), private_hex.encode("utf-16-le"), raw[:16], private_hex[:32].encode()]
+
+
+def test_the_private_key_is_nowhere_in_the_database_a_backup_the_log_or_an_export(three_refunds, desk, db_path, tmp_path, _isolated_home):
+    import zipfile
+
+    from returns_desk.export.service import export_tally
+    from returns_desk.reports.service import DailyReportService
+    from returns_desk.services import backup_service
+    from returns_desk.services.log_service import LogService
+
+    key_id = desk.conn.read("SELECT key_id FROM signing_keys")[0]["key_id"]
+    private_hex = (_isolated_home / "keys" / f"{key_id}.key").read_text().strip()
+    assert len(private_hex) == 64
+    svc = ReturnsService(desk)
+    svc.void(three_refunds[0], reason="keyed twice", by=MANAGER)
+    backup = backup_service.backup(desk, tmp_path / "backup.db", actor="Chen Jing")
+    auto = backup_service.backup(desk, actor="system")
+    day = DailyReportService(desk).today()
+    outputs = [export_tally(desk, day, day, fmt, tmp_path / f"tally.{fmt}", group_by=["model", "remedy"], by=MANAGER)[0] for fmt in ("csv", "xlsx", "pdf")]
+    reports = DailyReportService(desk)
+    outputs.append(reports.write_pdf(reports.close_day(day, manager=MANAGER), tmp_path / "z.pdf", lang="en", by="Chen Jing"))
+    log = LogService(desk)
+    history = json.dumps([log.history(r["uuid"]) for r in desk.conn.read("SELECT uuid FROM returns")], default=str, ensure_ascii=False)
+    desk.conn.db.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    desk.close()
+    cli = [run("verify", db=db_path), run("key", "show", db=db_path), run("record", "--model", "A1257", "--remedy", "refund", "--amount", "1",
+                                                                          "--serial", "AKFF1Y0E48309999", "--clerk", "Li Na", "--json", db=db_path)]
+    haystacks: dict[str, bytes] = {"log": history.encode(), "cli": "".join(r.stdout + r.stderr for r in cli).encode()}
+    for path in [db_path, Path(f"{db_path}-wal"), backup, auto, *outputs]:
+        if path.exists():
+            haystacks[str(path)] = path.read_bytes()
+    for out in outputs:
+        if out.suffix == ".xlsx":
+            with zipfile.ZipFile(out) as z:
+                haystacks[f"{out} (unzipped)"] = b"".join(z.read(n) for n in z.namelist())
+        if out.suffix == ".pdf":
+            haystacks[f"{out} (text)"] = pdf_text(out).encode()
+    for path in _isolated_home.rglob("*"):  # everything the program keeps in the user's folders, but the key itself
+        if path.is_file() and path.parent.name != "keys":
+            haystacks[str(path)] = path.read_bytes()
+    assert len(haystacks) >= 10
+    for name, data in haystacks.items():
+        for form in _secret_forms(private_hex):
+            assert form not in data, (name, form[:8])
+    assert key_id.encode() in haystacks[str(db_path)]  # the search does find what is there: the public key's name
+
+
+def test_a_copy_on_another_computer_can_be_verified_but_not_extended(three_refunds, desk, db_path, tmp_path):
+    desk.close()
+    copy = tmp_path / "copy.db"
+    copy.write_bytes(db_path.read_bytes())
+    elsewhere = _home_of(tmp_path, "other-computer")
+    r = run_as(elsewhere, "verify", db=copy)
+    assert r.returncode == 0, r.stderr
+    events = sqlite3.connect(copy).execute("SELECT count(*) FROM audit").fetchone()[0]
+    r = run_as(elsewhere, "record", "--model", "A1257", "--remedy", "refund", "--amount", "99", "--serial", "AKFF1Y0E48309999",
+               "--clerk", "Li Na", db=copy)
+    assert r.returncode == 2 and "does not hold the signing key" in r.stderr and "returns-desk key new" in r.stderr, r.stderr
+    zh = run_as(elsewhere, "record", "--model", "A1257", "--remedy", "refund", "--amount", "99", "--serial", "AKFF1Y0E48309999",
+                "--clerk", "Li Na", "--lang", "zh_CN", db=copy)
+    assert zh.returncode == 2 and "签名密钥" in zh.stderr
+    con = sqlite3.connect(copy)
+    assert con.execute("SELECT count(*) FROM audit").fetchone()[0] == events and con.execute("SELECT count(*) FROM returns").fetchone()[0] == 3
+    assert run_as(elsewhere, "key", "show", db=copy).stdout.startswith("This computer holds none of this database's signing keys")
+    # the original computer still writes
+    assert run("record", "--model", "A1257", "--remedy", "refund", "--amount", "99", "--serial", "AKFF1Y0E48309999", "--clerk", "Li Na",
+               db=db_path).returncode == 0
+
+
+def test_writing_with_another_key_is_named_by_verify(three_refunds, desk, db_path, tmp_path, monkeypatch):
+    """The insider on another computer signs with a key of their own, through the project's code
+    but without a manager's approval: verify names the key as one no manager approved."""
+    from returns_desk.domain.integrity import KEY_CREATED
+    from returns_desk.services import signing
+    from returns_desk.services.desk import Desk
+    from returns_desk.services.keystore import KeyStore
+
+    desk.close()
+    monkeypatch.setenv("RETURNS_DESK_HOME", str(tmp_path / "insider"))
+    (tmp_path / "insider").mkdir()
+    other = Desk.open(db_path)
+    signer = signing.attach(other.conn)
+    with other.conn.write() as db:
+        signer.announce(db, KEY_CREATED, actor="system")  # "the first key" a second time
+    ReturnsService(other).record(ReturnDraft(model_input="A1257", remedy="refund", clerk="x", amount="99", serial="AKFF1Y0E48309998"), actor=CLERK)
+    other.close()
+    r = run("verify", db=db_path)
+    assert r.returncode == 1 and "that no manager approved" in r.stderr, r.stderr
+    # signing with a key that is never announced at all
+    monkeypatch.setenv("RETURNS_DESK_HOME", str(tmp_path / "insider2"))
+    (tmp_path / "insider2").mkdir()
+    from returns_desk.domain.integrity import SigningKey
+
+    key, private = SigningKey.generate()
+    KeyStore().save(key.key_id, private)
+    third = Desk.open(db_path)
+    signing.attach(third.conn).key = key
+    third.conn.db.signer.prepare = lambda db: None  # the insider's own signer: sign without announcing
+    ReturnsService(third).record(ReturnDraft(model_input="A1257", remedy="refund", clerk="x", amount="99", serial="AKFF1Y0E48309997"), actor=CLERK)
+    third.close()
+    r = run("verify", db=db_path)
+    assert "which this file never announced" in r.stderr, r.stderr
+
+
+def test_a_lost_key_is_replaced_with_a_managers_approval_and_shown_as_a_key_change(three_refunds, desk, db_path, _isolated_home):
+    import shutil
+
+    old_key = desk.conn.read("SELECT key_id FROM signing_keys")[0]["key_id"]
+    desk.close()
+    shutil.rmtree(_isolated_home / "keys")  # the disk died; the database came back from elsewhere
+    rec = ("record", "--model", "A1257", "--remedy", "refund", "--amount", "99", "--serial", "AKFF1Y0E48309999", "--clerk", "Li Na")
+    assert run(*rec, db=db_path).returncode == 2
+    events = sqlite3.connect(db_path).execute("SELECT count(*) FROM audit").fetchone()[0]
+    wrong = run("key", "new", "--manager", "Chen Jing", "--pin", "000000", "--reason", "disk died", db=db_path)
+    assert wrong.returncode == 2 and "not recognised" in wrong.stderr
+    clerk = run("key", "new", "--manager", "Li Na", "--pin", "1357", "--reason", "disk died", db=db_path)
+    assert clerk.returncode == 2 and "not a manager" in clerk.stderr
+    assert sqlite3.connect(db_path).execute("SELECT count(*) FROM audit").fetchone()[0] == events  # nothing written
+    done = run("key", "new", "--manager", "Chen Jing", "--pin", PIN, "--reason", "disk died", db=db_path)
+    assert done.returncode == 0 and "approved by Chen Jing" in done.stdout, done.stderr
+    assert run(*rec, db=db_path).returncode == 0
+    r = run("verify", db=db_path)
+    assert r.returncode == 0, r.stderr
+    assert "Key change at event" in r.stdout and "approved by Chen Jing (disk died)" in r.stdout
+    keys = sqlite3.connect(db_path).execute("SELECT key_id FROM signing_keys ORDER BY event_id").fetchall()
+    assert len(keys) == 2 and keys[0][0] == old_key
+    shown = run("key", "show", db=db_path).stdout
+    assert "This computer signs this database with key" in shown and shown.count("Key ") == 2
+
+
+def test_the_os_keyring_holds_the_key_where_a_backend_exists(tmp_path, monkeypatch):
+    """Through keyring's own backend interface (an in-memory backend: this machine has no desktop
+    keyring): the private key goes to the keyring, only a marker without the secret to the folder."""
+    import keyring
+    from keyring.backend import KeyringBackend
+
+    from returns_desk.services.desk import Desk
+
+    class MemoryKeyring(KeyringBackend):
+        priority = 1  # type: ignore[assignment]
+
+        def __init__(self) -> None:
+            super().__init__()
+            self.items: dict[tuple[str, str], str] = {}
+
+        def get_password(self, service: str, username: str) -> str | None:
+            return self.items.get((service, username))
+
+        def set_password(self, service: str, username: str, password: str) -> None:
+            self.items[(service, username)] = password
+
+        def delete_password(self, service: str, username: str) -> None:
+            del self.items[(service, username)]
+
+    before = keyring.get_keyring()
+    backend = MemoryKeyring()
+    keyring.set_keyring(backend)
+    monkeypatch.setenv("RETURNS_DESK_KEYSTORE", "keyring")
+    try:
+        db = tmp_path / "k.db"
+        with Desk.open(db) as d:
+            key_id = d.conn.read("SELECT key_id FROM signing_keys")[0]["key_id"]
+        private = backend.items[("returns-desk", f"signing-key:{key_id}")]
+        keys = Path(os.environ["RETURNS_DESK_HOME"]) / "keys"
+        assert not (keys / f"{key_id}.key").exists() and (keys / f"{key_id}.in-keyring").exists()
+        assert all(private.encode() not in p.read_bytes() for p in keys.iterdir())
+        with Desk.open(db) as d:  # a new session finds its key in the keyring and goes on signing with it
+            ReturnsService(d).record(ReturnDraft(model_input="A1257", remedy="refund", clerk="x", amount="99", serial="AKFF1Y0E48301745"))
+            assert verify(d).ok
+            assert {r["key_id"] for r in d.conn.read("SELECT key_id FROM audit")} == {key_id}
+        assert private.encode() not in db.read_bytes()
+    finally:
+        keyring.set_keyring(before)
