@@ -3,13 +3,15 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
-from collections.abc import Iterable, Sequence
+import sqlite3
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from returns_desk.domain.integrity import event_hash
-from returns_desk.storage.database import Connection
+from returns_desk.storage.database import Connection, StorageError, translate_sqlite_error
 
 if TYPE_CHECKING:  # the handle is Connection.db: sqlite-utils is loaded only when its table API is used
     from sqlite_utils import Database
@@ -310,17 +312,31 @@ def record_sign_in_attempt(db: Database, name: str, *, ok: bool, locked_until: s
 def audit_chain(conn: Connection) -> Iterable[tuple]:
     """Every audit event in order, as tuples (id, at, actor, action, entity, entity_id, details,
     prev_hash, hash, key_id, signature)."""
-    cur = conn.db.conn.execute(
-        "SELECT id, at, actor, action, entity, entity_id, details, prev_hash, hash, key_id, signature FROM audit ORDER BY id"
-    )
-    yield from cur
+    with _reading_damage(conn):
+        cur = conn.db.conn.execute(
+            "SELECT id, at, actor, action, entity, entity_id, details, prev_hash, hash, key_id, signature FROM audit ORDER BY id"
+        )
+        yield from cur
 
 
 def all_returns(conn: Connection) -> Iterable[dict[str, Any]]:
-    cur = conn.db.conn.execute("SELECT * FROM returns ORDER BY id")
-    cols = [d[0] for d in cur.description]
-    for row in cur:
-        yield dict(zip(cols, row))
+    with _reading_damage(conn):
+        cur = conn.db.conn.execute("SELECT * FROM returns ORDER BY id")
+        cols = [d[0] for d in cur.description]
+        for row in cur:
+            yield dict(zip(cols, row))
+
+
+@contextlib.contextmanager
+def _reading_damage(conn: Connection) -> Iterator[None]:
+    """A long read that meets damage (a page SQLite cannot read, text that is not UTF-8) says
+    so as a StorageError, like every other read."""
+    try:
+        yield
+    except sqlite3.Error as exc:
+        raise translate_sqlite_error(exc, conn.path) from None
+    except UnicodeDecodeError as exc:
+        raise StorageError("db_damaged", path=conn.path, detail=f"text that is not UTF-8 ({exc.reason})") from None
 # --- daily reports and day closures ---------------------------------------------------------
 
 
