@@ -15,7 +15,7 @@ import socket
 from dataclasses import dataclass
 from typing import Any
 
-from returns_desk.domain.errors import RefusedError
+from returns_desk.domain.errors import InputError, RefusedError
 from returns_desk.domain.integrity import KEY_CREATED, KEY_REPLACED, SigningKey, short_key
 from returns_desk.services.clock import utc_now_text
 from returns_desk.services.keystore import KeyStore
@@ -90,10 +90,11 @@ class Signer:
 
 def attach(conn: Connection, store: KeyStore | None = None) -> Signer:
     """Give an open database its signer (once)."""
-    signer = getattr(conn.db, "signer", None)
+    handle: Any = conn.db  # the LazyDatabase (typed as sqlite-utils' Database for the repository)
+    signer = getattr(handle, "signer", None)
     if not isinstance(signer, Signer):
         signer = Signer(store)
-        conn.db.signer = signer
+        handle.signer = signer
     return signer
 
 
@@ -120,8 +121,6 @@ def replace_key(conn: Connection, approver: Any, *, reason: str) -> SigningKey:
     reason = (reason or "").strip()
     approver.require("signing_key")
     if not reason:
-        from returns_desk.domain.errors import InputError
-
         raise InputError("key_reason_required", field="reason")
     signer = attach(conn)
     with conn.write() as db:

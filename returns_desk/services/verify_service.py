@@ -79,8 +79,8 @@ def _check_guards(desk: Desk, report: VerifyReport) -> None:
 class _Events:
     recorded: dict[str, tuple[str, str]] = field(default_factory=dict)  # uuid -> (ticket, row digest)
     voided: dict[str, str] = field(default_factory=dict)  # uuid -> void digest
-    confirmed: dict[str, str] = field(default_factory=dict)  # uuid -> the manufacturer's answer
-    closed: dict[str, str] = field(default_factory=dict)  # "store/counter/Zn" -> the snapshot's sha256
+    confirmed: dict[str, str | None] = field(default_factory=dict)  # uuid -> the manufacturer's answer
+    closed: dict[str, str | None] = field(default_factory=dict)  # "store/counter/Zn" -> the snapshot's sha256
 
 
 def _json(text: str | None) -> dict:
@@ -157,7 +157,7 @@ def _key_announced(report: VerifyReport, sigs: _Signatures, event_id: int, actio
         kid = key_id_of(public) if isinstance(public, str) else None
     except ValueError:
         kid = None
-    if kid is None or kid != data.get("key_id") or kid != entity_id:
+    if kid is None or not isinstance(public, str) or kid != data.get("key_id") or kid != entity_id:
         sigs.fail("verify_key_announcement_bad", where)
         return
     if sigs.keys and not (action == KEY_REPLACED and data.get("approved_by")):
