@@ -19,6 +19,7 @@ from returns_desk.domain.returns import ReturnDraft
 from returns_desk.services.people_service import PeopleService
 from returns_desk.services.returns_service import ReturnsService
 from returns_desk.services.verify_service import verify
+from returns_desk.storage import repository as repo
 from tests.tamper_support import rewrite_return
 
 EXE = Path(sys.executable).with_name("returns-desk")
@@ -446,3 +447,31 @@ def test_the_os_keyring_holds_the_key_where_a_backend_exists(tmp_path, monkeypat
         assert private.encode() not in db.read_bytes()
     finally:
         keyring.set_keyring(before)
+
+
+def test_a_file_from_before_signing_is_signed_from_its_next_write_on(db_path):
+    """Events written before signing began (as an older Returns Desk wrote them: no signer) stay
+    valid; the next write announces the key and signs from there; an unsigned event after that
+    is named."""
+    from returns_desk.services import signing
+    from returns_desk.services.desk import Desk
+    from returns_desk.storage.database import Connection
+
+    conn = Connection(db_path)  # the storage layer alone: no signer
+    with conn.write() as db:
+        repo.audit(db, at="2025-06-30T01:00:00.000000Z", actor="Chen", action="settings_changed", entity="settings", details={"market": "CN"})
+        repo.audit(db, at="2025-06-30T01:01:00.000000Z", actor="Chen", action="signed_in", entity="clerk", entity_id="Chen")
+    conn.close()
+    with Desk.open(db_path) as d:
+        ReturnsService(d).record(ReturnDraft(model_input="A1257", remedy="refund", clerk="x", amount="99", serial="AKFF1Y0E48301745"))
+        actions = [r["action"] for r in d.conn.read("SELECT action FROM audit ORDER BY id")]
+        assert actions[:3] == ["settings_changed", "signed_in", "signing_key_created"]
+        report = verify(d)
+        assert report.ok, report.problems
+        assert ("verify_unsigned_before", {"n": 2}) in report.notes
+        # someone with the code but without the key: an event written with no signer
+        signing.attach(d.conn)
+        d.conn.db.signer = None
+        ReturnsService(d).record(ReturnDraft(model_input="A1257", remedy="refund", clerk="x", amount="99", serial="AKFF1Y0E48301746"))
+        report = verify(d)
+        assert report.problem == "verify_event_unsigned", report.problems
