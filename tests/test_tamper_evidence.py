@@ -80,6 +80,16 @@ def test_the_insider_rewrite_is_named_by_the_dropped_guards_and_by_the_signature
     assert len(lines) == len(dropped) + 2, r.stderr
 
 
+def test_with_the_guards_put_back_and_no_paper_the_signatures_alone_name_it(three_refunds, desk, db_path):
+    desk.close()
+    event = rewrite_return(db_path, three_refunds[1], amount_minor=999900, put_guards_back=True)
+    r = run("verify", db=db_path)
+    assert r.returncode == 1
+    lines = r.stderr.strip().splitlines()
+    assert lines[0].startswith(f"returns-desk: Event {event} (return_recorded") and "does not match its signature" in lines[0], r.stderr
+    assert len(lines) == 2 and "more events fail the same signature check" in lines[1]
+
+
 def test_every_trigger_this_version_installs_is_checked(three_refunds, desk, db_path):
     from returns_desk.storage.guards import expected_schema
 
