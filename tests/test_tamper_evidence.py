@@ -485,3 +485,25 @@ def test_a_file_from_before_signing_is_signed_from_its_next_write_on(db_path):
         ReturnsService(d).record(ReturnDraft(model_input="A1257", remedy="refund", clerk="x", amount="99", serial="AKFF1Y0E48301746"))
         report = verify(d)
         assert report.problem == "verify_event_unsigned", report.problems
+
+
+def test_a_copy_elsewhere_with_a_newer_seed_still_opens_to_be_verified(three_refunds, desk, db_path, tmp_path):
+    """The other computer ships a newer recall list: loading it would be a write in the counter's
+    name, so the file opens with the list it holds; verify and key show work, writes are refused."""
+    from tests.conftest import SEED
+
+    desk.close()
+    doc = json.loads(SEED.read_text(encoding="utf-8"))
+    doc["version"] = "2099.01.01-1"
+    newer = tmp_path / "newer-catalogue.json"
+    newer.write_text(json.dumps(doc, ensure_ascii=False), encoding="utf-8")
+    elsewhere = {**_home_of(tmp_path, "other-computer"), "RETURNS_DESK_SEED": str(newer)}
+    r = run_as(elsewhere, "verify", db=db_path)
+    assert r.returncode == 0, r.stderr
+    assert run_as(elsewhere, "lookup", "A1257", db=db_path).returncode == 0
+    assert run_as(elsewhere, "recalls", "list", "--json", db=db_path).stdout.count('"version": "2099') == 0
+    r = run_as(elsewhere, "record", "--model", "A1257", "--remedy", "refund", "--amount", "99", "--serial", "AKFF1Y0E48309999",
+               "--clerk", "Li Na", db=db_path)
+    assert r.returncode == 2 and "does not hold the signing key" in r.stderr
+    # on its own computer the newer list loads as usual (signed)
+    assert run_as({**os.environ, "RETURNS_DESK_SEED": str(newer)}, "recalls", "list", "--json", db=db_path).stdout.count('"version": "2099') == 1
