@@ -507,3 +507,14 @@ def test_a_copy_elsewhere_with_a_newer_seed_still_opens_to_be_verified(three_ref
     assert r.returncode == 2 and "does not hold the signing key" in r.stderr
     # on its own computer the newer list loads as usual (signed)
     assert run_as({**os.environ, "RETURNS_DESK_SEED": str(newer)}, "recalls", "list", "--json", db=db_path).stdout.count('"version": "2099') == 1
+
+
+def test_running_counts_changed_in_the_file_are_named(three_refunds, desk, db_path):
+    """The recall progress of every report reads the trigger-kept counts: an edit there is named."""
+    desk.close()
+    _exec(db_path, "UPDATE return_counts SET n = n + 5")
+    r = run("verify", db=db_path)
+    assert r.returncode == 1 and "says 8, the returns themselves 3" in r.stderr, r.stderr
+    _exec(db_path, "DELETE FROM return_counts")
+    r = run("verify", db=db_path)
+    assert r.returncode == 1 and "says 0, the returns themselves 3" in r.stderr, r.stderr

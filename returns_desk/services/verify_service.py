@@ -58,6 +58,7 @@ def verify(desk: Desk, anchors: Sequence[Anchor] = ()) -> VerifyReport:
     _check_guards(desk, report)
     events = _check_chain(desk, report)
     _check_returns(desk, report, events)
+    _check_counts(desk, report)
     _check_closures(desk, report, events)
     _check_anchors(desk, report, anchors)
     return report
@@ -239,6 +240,13 @@ def _return_matches(row: dict, events: _Events) -> bool:
     if void_digest is None:  # never voided: nothing of a void may be there either
         return all(row[f] is None for f in VOID_FIELDS if f != "status")
     return row_digest(row, VOID_FIELDS) == void_digest
+
+
+def _check_counts(desk: Desk, report: VerifyReport) -> None:
+    """The running counts the reports' recall progress reads agree with the returns themselves."""
+    for m in repo.count_mismatches(desk.conn)[:5]:
+        report.add("verify_counts_changed", {"date": m["business_date"], "scope": f"{m['store']}/{m['counter']}", "recall": m["recall_id"],
+                                             "remedy": m["remedy"], "kept": m["kept"], "actual": m["actual"]})
 
 
 def _check_closures(desk: Desk, report: VerifyReport, events: _Events) -> None:

@@ -327,6 +327,24 @@ def all_returns(conn: Connection) -> Iterable[dict[str, Any]]:
             yield dict(zip(cols, row))
 
 
+def count_mismatches(conn: Connection) -> list[dict[str, Any]]:
+    """Where the running counts (``return_counts``, kept by triggers, read by the reports' recall
+    progress) differ from a recount of the active returns: (business_date, store, counter,
+    recall_id, remedy, confirmation, kept, actual)."""
+    keys = "business_date, store, counter, recall_id, remedy, confirmation"
+    sql = f"""
+        WITH actual AS (SELECT {keys}, count(*) AS n FROM returns WHERE status = 'active' GROUP BY {keys}),
+             kept AS (SELECT {keys}, n FROM return_counts WHERE n != 0)
+        SELECT k.business_date, k.store, k.counter, k.recall_id, k.remedy, k.confirmation, k.n AS kept, coalesce(a.n, 0) AS actual
+        FROM kept k LEFT JOIN actual a USING ({keys}) WHERE a.n IS NOT k.n
+        UNION ALL
+        SELECT a.business_date, a.store, a.counter, a.recall_id, a.remedy, a.confirmation, 0, a.n
+        FROM actual a LEFT JOIN kept k USING ({keys}) WHERE k.n IS NULL
+        ORDER BY 1, 2, 3, 4, 5, 6
+    """
+    return conn.read(sql)
+
+
 @contextlib.contextmanager
 def _reading_damage(conn: Connection) -> Iterator[None]:
     """A long read that meets damage (a page SQLite cannot read, text that is not UTF-8) says
