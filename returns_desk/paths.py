@@ -38,7 +38,11 @@ def keys_dir() -> Path:
     home = os.environ.get("RETURNS_DESK_HOME")
     if home:
         return Path(home) / "keys"
-    return Path(platformdirs.user_config_dir(APP_DIR_NAME, appauthor=False)) / "keys"
+    config = Path(platformdirs.user_config_dir(APP_DIR_NAME, appauthor=False))
+    if config == Path(platformdirs.user_data_dir(APP_DIR_NAME, appauthor=False)):
+        # Windows and macOS keep configuration and data in one folder: a sibling folder then
+        return config.with_name(f"{APP_DIR_NAME}-keys")
+    return config / "keys"
 
 
 def install_root() -> Path:

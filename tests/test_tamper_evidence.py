@@ -273,9 +273,15 @@ def test_the_key_folder_is_the_users_configuration_not_the_data_folder(monkeypat
     copy of the data folder, or its backups, never carries the key)."""
     from returns_desk import paths
 
+    import platformdirs
+
     monkeypatch.delenv("RETURNS_DESK_HOME")
     data, keys = paths.data_dir(), paths.keys_dir()
     assert keys.name == "keys" and data not in keys.parents and keys.parent != data
+    # where the platform keeps configuration and data together (Windows, macOS): a sibling folder
+    monkeypatch.setattr(platformdirs, "user_config_dir", platformdirs.user_data_dir)
+    keys = paths.keys_dir()
+    assert keys.name == "returns-desk-keys" and data not in keys.parents and keys != data
 
 
 def _secret_forms(private_hex: str) -> list[bytes]:
