@@ -524,3 +524,20 @@ def test_running_counts_changed_in_the_file_are_named(three_refunds, desk, db_pa
     _exec(db_path, "DELETE FROM return_counts")
     r = run("verify", db=db_path)
     assert r.returncode == 1 and "says 0, the returns themselves 3" in r.stderr, r.stderr
+
+
+def test_a_backup_restored_on_a_new_computer_gets_a_key_approved_by_the_restore(three_refunds, desk, db_path, tmp_path):
+    """The old computer died; its backup is restored on a new one. The restore (a manager's act)
+    approves the new computer's key; verify shows the key change and every old signature holds."""
+    from returns_desk.services import backup_service
+
+    copy = backup_service.backup(desk, tmp_path / "from-the-old-computer.db", actor="Chen Jing")
+    desk.close()
+    new_computer = _home_of(tmp_path, "new-computer")
+    fresh_db = tmp_path / "new.db"
+    r = run_as(new_computer, "restore", str(copy), db=fresh_db)
+    assert r.returncode == 0, r.stderr
+    assert run_as(new_computer, "record", "--model", "A1257", "--remedy", "refund", "--amount", "99", "--serial", "AKFF1Y0E48309999",
+                  "--clerk", "Li Na", db=fresh_db).returncode == 0
+    r = run_as(new_computer, "verify", db=fresh_db)
+    assert r.returncode == 0 and "Key change at event" in r.stdout and "restore of from-the-old-computer.db" in r.stdout, r.stdout + r.stderr

@@ -114,6 +114,12 @@ def status(conn: Connection, store: KeyStore | None = None) -> KeyStatus:
     return KeyStatus(None, None, registered)
 
 
+def needs_new_key(conn: Connection, store: KeyStore | None = None) -> bool:
+    """Whether the file has signing keys and this computer holds none of them."""
+    state = status(conn, store)
+    return bool(state.registered) and state.key_id is None
+
+
 def replace_key(conn: Connection, approver: Any, *, reason: str) -> SigningKey:
     """A new key for this counter (the old one lost, or on another computer), approved by a
     manager (``approver``, already checked by PIN): announced in the chain, signed by the new key,
