@@ -264,6 +264,10 @@ def test_every_event_is_signed_with_a_key_kept_outside_the_database(three_refund
     assert key_file.exists() and (key_file.stat().st_mode & 0o777) == 0o600
     assert (key_file.parent.stat().st_mode & 0o077) == 0  # the folder too: its owner only
     assert key_file.parent != db_path.parent and key_file.parent != db_path.parent / "backups"
+    key_file.chmod(0o644)  # copied in carelessly: the next load makes it its owner's alone again
+    from returns_desk.services.keystore import KeyStore
+
+    assert KeyStore().load(keys[0]["key_id"]) and (key_file.stat().st_mode & 0o777) == 0o600
     report = verify(desk)
     assert report.ok and ("verify_signed", {"first": 1, "keys": " ".join(keys[0]["key_id"][i:i + 4] for i in range(0, 16, 4))}) in report.notes
 

@@ -73,11 +73,13 @@ class KeyStore:
         """The private key (hex) of ``key_id``, or None when this computer does not hold it."""
         path = self.file_of(key_id)
         try:
+            if os.name == "posix" and path.stat().st_mode & 0o077:
+                os.chmod(path, 0o600)  # copied in with looser rights: its owner's alone again
             text = path.read_text(encoding="ascii").strip()
             return text or None
         except FileNotFoundError:
             pass
-        except OSError:
+        except (OSError, UnicodeDecodeError):
             return None
         if self._marker(key_id).exists() or self._use_keyring:
             backend = self._backend or real_keyring()
