@@ -61,6 +61,9 @@ def verify(desk: Desk, anchors: Sequence[Anchor] = ()) -> VerifyReport:
     _check_counts(desk, report)
     _check_closures(desk, report, events)
     _check_anchors(desk, report, anchors)
+    head = audit_anchor(desk)
+    if head is not None:
+        report.notes.append(("verify_head", {"event": f"{head.event:,}", "hash": head.short, "typed": head.typed}))
     return report
 
 
