@@ -6,6 +6,8 @@ translation files, but shares these texts for verdict reasons so both say the sa
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 LANGS = ("en", "zh_CN")
 
 _EN: dict[str, str] = {
@@ -66,6 +68,34 @@ _EN: dict[str, str] = {
     "ticket_not_found": "There is no return with ticket {ticket}.",
     "already_void": "Ticket {ticket} is already void.",
     "void_reason_required": "A void needs a reason.",
+    # vocabularies (domain.vocab): longer labels, proof, incidents, formats
+    "list_separator": ", ",
+    "cond_long_intact": "Intact (looks normal)",
+    "cond_long_swollen": "Swollen / bulging",
+    "cond_long_hot": "Hot, smoking, hissing or smells burnt",
+    "cond_long_leaking": "Leaking",
+    "cond_long_burnt": "Burn marks / melted",
+    "cond_long_damaged": "Cracked, dented or otherwise damaged",
+    "proof_none": "No proof",
+    "proof_receipt": "Receipt",
+    "proof_order_number": "Order number",
+    "proof_photo": "Photo",
+    "format_xlsx": "Excel workbook (XLSX)",
+    "format_csv": "CSV (UTF-8)",
+    "format_pdf": "PDF",
+    "incident_kind_hazard": "hazardous unit, return stopped",
+    "incident_kind_enquiry": "enquiry, not affected",
+    "incident_action_fire_procedure": "fire procedure followed",
+    "incident_action_left_to_cool": "left to cool in a safe place",
+    "incident_action_customer_kept": "customer kept the unit",
+    "incident_action_customer_told": "customer told",
+    "isolation_required": "Confirm that the unit was isolated as the safety card says (on the command line: --isolated).",
+    "field_not_asked": "{model}'s recall does not ask for the {what}; leave it empty.",
+    "manager_pin_required": "This is a manager's action: give {options} (a manager's name and PIN).",
+    "no_manager_yet": "This database has no manager yet: set it up first ('returns-desk setup').",
+    "incident_recorded": "Incident {ticket} recorded.",
+    "incident_kind_invalid": "The incident kind is hazard or enquiry.",
+    "incident_action_invalid": "What was done must be one of: {allowed}.",
     # command line and database
     "db_missing_folder": "Cannot create the database: folder {folder} does not exist.",
     "db_not_sqlite": "{path} is not a Returns Desk database (damaged or another kind of file). Restore it from a backup.",
@@ -256,6 +286,33 @@ _EN: dict[str, str] = {
 }
 
 _ZH: dict[str, str] = {
+    "list_separator": "、",
+    "cond_long_intact": "完好（外观正常）",
+    "cond_long_swollen": "鼓包 / 膨胀",
+    "cond_long_hot": "发热、冒烟、嘶嘶响或有焦味",
+    "cond_long_leaking": "漏液",
+    "cond_long_burnt": "有烧痕 / 熔化",
+    "cond_long_damaged": "开裂、凹陷或其他损坏",
+    "proof_none": "无凭证",
+    "proof_receipt": "小票",
+    "proof_order_number": "订单号",
+    "proof_photo": "照片",
+    "format_xlsx": "Excel 工作簿（XLSX）",
+    "format_csv": "CSV 文件（UTF-8）",
+    "format_pdf": "PDF",
+    "incident_kind_hazard": "危险设备，退货中止",
+    "incident_kind_enquiry": "咨询，不在召回范围",
+    "incident_action_fire_procedure": "已按消防程序处理",
+    "incident_action_left_to_cool": "已放在安全处冷却",
+    "incident_action_customer_kept": "顾客带回设备",
+    "incident_action_customer_told": "已告知顾客",
+    "isolation_required": "请确认已按安全卡片隔离设备（命令行：--isolated）。",
+    "field_not_asked": "{model} 的召回不需要{what}，请留空。",
+    "manager_pin_required": "这是店长操作：请提供 {options}（店长姓名和 PIN）。",
+    "no_manager_yet": "此数据库还没有店长：请先完成设置（returns-desk setup）。",
+    "incident_recorded": "已记录事件 {ticket}。",
+    "incident_kind_invalid": "事件类型只能是 hazard（危险）或 enquiry（咨询）。",
+    "incident_action_invalid": "处理方式必须是以下之一：{allowed}。",
     "verdict_recalled": "召回",
     "verdict_check_required": "需进一步核对",
     "verdict_not_affected": "不在召回范围",
@@ -508,9 +565,45 @@ def normalise_lang(lang: str | None) -> str:
     return "en"
 
 
+@dataclass(frozen=True)
+class Phrase:
+    """A message used as an argument of another message (a remedy's word, a verdict, a nested
+    error): it is said in the language of the message that holds it, never filled in English
+    first."""
+
+    key: str
+    args: tuple[tuple[str, object], ...] = ()
+
+    def say(self, lang: str) -> str:
+        return say(self.key, lang, **dict(self.args))
+
+    def __str__(self) -> str:
+        return self.say("en")
+
+
+@dataclass(frozen=True)
+class Phrases:
+    """Several phrases listed with the language's separator (", " or "、")."""
+
+    items: tuple[Phrase | str, ...]
+
+    def say(self, lang: str) -> str:
+        sep = say("list_separator", lang)
+        return sep.join(i.say(lang) if isinstance(i, Phrase) else i for i in self.items)
+
+    def __str__(self) -> str:
+        return self.say("en")
+
+
+def phrase(key: str, /, **args: object) -> Phrase:
+    return Phrase(key, tuple(args.items()))
+
+
 def say(key: str, lang: str = "en", /, **args: object) -> str:
     table = _TABLES.get(normalise_lang(lang), _EN)
     template = table.get(key) or _EN[key]
+    if args:
+        args = {k: v.say(lang) if isinstance(v, (Phrase, Phrases)) else v for k, v in args.items()}
     return template.format(**args)
 
 

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from returns_desk.domain.integrity import event_hash
+from returns_desk.domain.returns import RECORDED_FIELDS
 from returns_desk.storage.database import Connection
 
 if TYPE_CHECKING:  # the handle is Connection.db: sqlite-utils is loaded only when its table API is used
@@ -93,13 +94,8 @@ def next_ticket_number(db: Database, store: str, counter: str, business_date: st
     return int(row[0])
 
 
-RETURN_COLUMNS = (
-    "uuid", "ticket", "recorded_at", "business_date", "time_zone", "store", "counter", "clerk", "market",
-    "model_input", "model", "brand", "recall_id", "verdict", "catalogue_version", "confirmation", "serial",
-    "batch_code", "made_on", "condition", "remedy", "amount_minor", "currency", "replacement_model", "receipt",
-    "proof_type", "customer_contact", "notes", "override_reason", "override_by", "duplicate_of",
-    "isolation_confirmed_at",
-)
+#: The columns of a recorded return: the fields of domain.returns.ReturnEntry, in their order.
+RETURN_COLUMNS = RECORDED_FIELDS
 
 
 _INSERT_RETURN = f"INSERT INTO returns ({', '.join(RETURN_COLUMNS)}) VALUES ({', '.join('?' for _ in RETURN_COLUMNS)})"
