@@ -8,7 +8,11 @@ dictionary probes. Verdicts, highest first when several recalls match:
                      identifiers given disagree with each other;
 * ``not_affected``   the model is listed here, but the identifiers are outside every scope;
 * ``not_recalled``   no recall in this market lists the model (which never means "safe");
-* ``unknown``        the input holds no model number at all.
+* ``unknown``        the input holds no model number at all. When it describes a product
+                     instead (a product name, a capacity such as ``20000mAh`` or ``2万毫安``, a
+                     brand word with either), the result says so (``described``), needs
+                     ``model_number`` and lists the ``candidates`` it could be, each with its own
+                     verdict in the market. A capacity never yields ``not_recalled``.
 """
 
 from __future__ import annotations
@@ -18,13 +22,31 @@ import datetime as dt
 from dataclasses import dataclass, field
 
 from returns_desk.domain.catalogue import GLOBAL, MARKETS, Catalogue, Model, Recall, RecallModel, model_key
+from returns_desk.domain.describe import STOP_WORDS, Description, describe, name_words
 from returns_desk.domain.text import BRAND_WORDS, compact, serial_key, tokens
 
 VERDICTS = ("recalled", "check_required", "not_affected", "not_recalled", "unknown")
 _RANK = {v: len(VERDICTS) - i for i, v in enumerate(VERDICTS)}
-NEEDS_ORDER = ("batch_code", "manufacture_date", "serial")
+NEEDS_ORDER = ("model_number", "batch_code", "manufacture_date", "serial")
 _MAX_SPAN = 6
 _MAX_SUGGESTIONS = 5
+#: Candidates listed for a product description (the counter offers them as one-key choices 1-9).
+MAX_CANDIDATES = 9
+
+
+@dataclass(frozen=True)
+class Candidate:
+    """A model that a product description (name, capacity, brand) could be, with its own verdict
+    in the market. ``matched`` is ``sourced`` (a product name or alias the sources give),
+    ``unverified`` (only an unverified alias matched) or ``spec`` (brand / capacity / output only)."""
+
+    model: Model
+    verdict: str
+    matched: str = "spec"
+
+    @property
+    def display_name(self) -> str:
+        return (self.model.product_names[0] if self.model.product_names else self.model.name_en) or self.model.model
 
 
 @dataclass(frozen=True)
@@ -57,6 +79,8 @@ class LookupResult:
     batch: str | None = None
     made: dt.date | None = None
     catalogue_version: str = ""
+    candidates: tuple[Candidate, ...] = ()
+    described: Description | None = None  # set when the input describes a product instead of naming a model
 
     @property
     def top(self) -> RecallMatch | None:
@@ -133,6 +157,22 @@ class LookupEngine:
         for r in catalogue.recalls:
             for e in r.models:
                 self._entries.setdefault(e.model, []).append((r, e))
+        # product descriptions: the distinctive words of each model's names, sourced and unverified
+        self._brand_words: dict[str, str] = {}
+        self._sourced_words: dict[str, set[str]] = {}
+        self._unverified_words: dict[str, set[str]] = {}
+        self._word_models: dict[str, set[str]] = {}
+        self._order = {m.model: i for i, m in enumerate(catalogue.models)}
+        for m in catalogue.models:
+            if m.brand_zh:
+                self._brand_words[m.brand_zh] = m.brand
+            self._brand_words[m.brand.upper()] = m.brand
+            sourced = set().union(*(name_words(n) for n in (*m.product_names, *m.aliases))) - {m.key}
+            unverified = set().union(*(name_words(n) for n in m.unverified_aliases)) - sourced - {m.key}
+            self._sourced_words[m.model] = sourced
+            self._unverified_words[m.model] = unverified
+            for w in sourced | unverified:
+                self._word_models.setdefault(w, set()).add(m.model)
 
     @staticmethod
     def _deletions(key: str) -> set[str]:
@@ -184,6 +224,9 @@ class LookupEngine:
         base = dict(input=text, market=market, catalogue_version=self.catalogue.version, batch=batch or None, made=made)
         model = self.find_model(text)
         if model is None:
+            described = self._described(text)
+            if described is not None:
+                return self._description_result(described, market, base)
             query = "".join(t for t in tokens(text) if t not in BRAND_WORDS)
             if not any(c.isdigit() for c in query):
                 return LookupResult(verdict="unknown", reason="no_model_number", suggestions=self.suggest(text) if query else (), **base)
@@ -233,8 +276,71 @@ class LookupEngine:
         )
 
 
+    # --- product descriptions ----------------------------------------------------------------
+
+    def _described(self, text: str) -> Description | None:
+        """The description in ``text`` when it names a product or a capacity rather than a model
+        number (a brand word alone is not a description)."""
+        d = describe(text, self._brand_words)
+        words = tuple(w for w in d.words if w in self._word_models and w not in STOP_WORDS)
+        if not words and not d.has_spec:
+            return None
+        return Description(brands=d.brands, capacity_mah=d.capacity_mah, watts=d.watts, words=words)
+
+    def _description_result(self, d: Description, market: str, base: dict) -> LookupResult:
+        return LookupResult(
+            verdict="unknown",
+            needs=("model_number",),
+            reason="described_" + ("name_capacity" if d.words and d.has_spec else "name" if d.words else "capacity"),
+            candidates=self.candidates(d, market),
+            described=d,
+            **base,
+        )
+
+    def candidates(self, d: Description, market: str) -> tuple[Candidate, ...]:
+        """Models the description could be: every model no stated fact rules out (another brand,
+        another known capacity or output, sourced names without any of the words). Models whose
+        sourced names match come first; a match on an unverified alias alone never outranks them."""
+        words = set(d.words)
+        named = {m for w in words for m in self._word_models.get(w, ())}
+        by_model = {m.model: m for m in self.catalogue.models}
+        brands = set(d.brands) or {by_model[n].brand for n in named}
+        scored = []
+        for m in self.catalogue.models:
+            if brands and m.brand not in brands:
+                continue
+            if d.capacity_mah is not None and m.capacity_mah is not None and m.capacity_mah != d.capacity_mah:
+                continue
+            if d.watts is not None and m.output_w is not None and m.output_w != d.watts:
+                continue
+            sourced = len(words & self._sourced_words[m.model])
+            unverified = len(words & self._unverified_words[m.model])
+            has_names = bool(m.product_names or m.aliases or m.unverified_aliases)
+            if words and has_names and not (sourced or unverified):
+                continue
+            matched = "sourced" if sourced else "unverified" if unverified else "spec"
+            exact = (d.capacity_mah is not None and m.capacity_mah == d.capacity_mah) + (d.watts is not None and m.output_w == d.watts)
+            scored.append(((matched == "unverified", -sourced, -unverified, -exact, self._order[m.model]), m, matched))
+        scored.sort(key=lambda x: x[0])
+        out = []
+        for _, m, matched in scored[:MAX_CANDIDATES]:
+            out.append(Candidate(model=m, verdict=self.model_verdict(m, market), matched=matched))
+        return tuple(out)
+
+    def model_verdict(self, model: Model, market: str) -> str:
+        """The verdict for the model number alone (no serial, batch or date) in ``market``."""
+        best = "not_recalled"
+        for r, e in self._entries.get(model.model, ()):
+            if r.applies_in(market):
+                verdict = _judge(e, None, None, False)[0]
+                if _RANK[verdict] > _RANK[best]:
+                    best = verdict
+        return best
+
+
 def _neg_date(text: str) -> tuple[int, ...]:
-    return tuple(-int(p) for p in text.split("-"))
+    """Newest first; a recall whose date is unknown ("") sorts last."""
+    return tuple(-int(p) for p in text.split("-")) if text else (1,)
 
 
 def verdict_rank(verdict: str) -> int:
