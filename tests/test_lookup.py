@@ -35,6 +35,8 @@ JAPAN = "JP-ANKER-2025-06-26"
 US_2024 = "US-CPSC-ANKER-2024-10-17"
 HUNAN_2024 = "CN-HNAMR-ANKER-2024-09-30"
 XIAOMI = "CN-BJAMR-XIAOMI-2025-08-29"
+XIAOMI_JP = "JP-XIAOMI-PB2030MI"
+GLOBAL_2024 = "GLOBAL-ANKER-2024-09-17"  # Anker's global notice of the 2024 recall (NOTES R7)
 
 ANKER_CN_MODELS = ["A1642", "A1647", "A1652", "A1680", "A1681", "A1689", "A1257"]
 VALID_ANKER_SERIAL = "AKFF1Y0E48301745"  # public A1257 example (GitHub scramble-robot/CoRE-Rulebook#44)
@@ -334,20 +336,55 @@ def test_a1680_is_recalled_only_in_china(engine, market):
 
 
 @pytest.mark.parametrize("market", ["CA", "AU"])
-def test_a1642_is_not_in_the_canada_or_australia_recalls(engine, market):
+def test_a1642_in_canada_or_australia_falls_under_the_2024_global_notice(engine, market):
+    """Not in the 2025 Canada or Australia recalls, but Anker's 2024 global notice applies there."""
     r = engine.lookup("A1642", market=market)
-    assert r.verdict == "not_recalled"
-    assert r.elsewhere == ("CN", "JP", "US")
+    assert r.verdict == "check_required"
+    assert r.needs == ("manufacture_date",)
+    assert _recall_ids(r) == {GLOBAL_2024}
+
+
+# The 2024 global notice: made 2024-01-03 to 2024-09-17 (inclusive), in every market.
+GLOBAL_2024_EDGES = [
+    (None, "check_required"),
+    (D("2024-01-02"), "not_affected"),
+    (D("2024-01-03"), "recalled"),
+    (D("2024-05-01"), "recalled"),
+    (D("2024-09-17"), "recalled"),
+    (D("2024-09-18"), "not_affected"),
+]
+
+
+@pytest.mark.parametrize("made, verdict", GLOBAL_2024_EDGES)
+@pytest.mark.parametrize("market", MARKETS)
+@pytest.mark.parametrize("model", ["A1642", "A1647", "A1652"])
+def test_2024_global_notice_window_in_every_market(engine, model, market, made, verdict):
+    r = engine.lookup(model, market=market, made=made)
+    match = next(m for m in r.matches if m.recall.id == GLOBAL_2024)
+    assert match.verdict == verdict
+    assert match.entry.confirmation == "manufacturer"
+
+
+@pytest.mark.parametrize("made, verdict", GLOBAL_2024_EDGES)
+@pytest.mark.parametrize("market", ["CA", "AU"])
+def test_a1642_verdict_at_the_2024_global_window_edges(engine, market, made, verdict):
+    assert engine.lookup("A1642", market=market, made=made).verdict == verdict
+
+
+@pytest.mark.parametrize("model", ["A1257", "A1680", "A1681", "A1689", "A1263"])
+def test_2024_global_notice_lists_only_its_three_models(engine, model):
+    for market in MARKETS:
+        assert GLOBAL_2024 not in _recall_ids(engine.lookup(model, market=market))
 
 
 # Which recalls list the model in each shop market (GLOBAL applies everywhere), and which comes
 # first: a recall for the shop's own market before the global one.
 MARKET_MATRIX = [
-    ("A1647", "CN", {ANKER_CN, GLOBAL, HUNAN_2024}, ANKER_CN),
-    ("A1647", "US", {CPSC_25_466, GLOBAL, US_2024}, CPSC_25_466),
-    ("A1647", "CA", {CANADA, GLOBAL}, CANADA),
-    ("A1647", "AU", {AUSTRALIA, GLOBAL}, AUSTRALIA),
-    ("A1647", "JP", {JAPAN, GLOBAL}, JAPAN),
+    ("A1647", "CN", {ANKER_CN, GLOBAL, HUNAN_2024, GLOBAL_2024}, ANKER_CN),
+    ("A1647", "US", {CPSC_25_466, GLOBAL, US_2024, GLOBAL_2024}, CPSC_25_466),
+    ("A1647", "CA", {CANADA, GLOBAL, GLOBAL_2024}, CANADA),
+    ("A1647", "AU", {AUSTRALIA, GLOBAL, GLOBAL_2024}, AUSTRALIA),
+    ("A1647", "JP", {JAPAN, GLOBAL, GLOBAL_2024}, JAPAN),
     ("A1681", "CN", {ANKER_CN, GLOBAL}, ANKER_CN),
     ("A1681", "US", {CPSC_25_466, GLOBAL}, CPSC_25_466),
     ("A1681", "CA", {CANADA, GLOBAL}, CANADA),
@@ -358,14 +395,14 @@ MARKET_MATRIX = [
     ("A1257", "CA", {GLOBAL}, GLOBAL),
     ("A1257", "AU", {AUSTRALIA, GLOBAL}, AUSTRALIA),
     ("A1257", "JP", {JAPAN, GLOBAL}, JAPAN),
-    ("A1652", "CN", {ANKER_CN, GLOBAL, HUNAN_2024}, ANKER_CN),
-    ("A1652", "US", {CPSC_25_466, GLOBAL, US_2024}, CPSC_25_466),
-    ("A1652", "CA", {GLOBAL}, GLOBAL),
-    ("A1652", "AU", {GLOBAL}, GLOBAL),
-    ("A1652", "JP", {JAPAN, GLOBAL}, JAPAN),
+    ("A1652", "CN", {ANKER_CN, GLOBAL, HUNAN_2024, GLOBAL_2024}, ANKER_CN),
+    ("A1652", "US", {CPSC_25_466, GLOBAL, US_2024, GLOBAL_2024}, CPSC_25_466),
+    ("A1652", "CA", {GLOBAL, GLOBAL_2024}, GLOBAL),
+    ("A1652", "AU", {GLOBAL, GLOBAL_2024}, GLOBAL),
+    ("A1652", "JP", {JAPAN, GLOBAL, GLOBAL_2024}, JAPAN),
     ("A1689", "JP", {GLOBAL}, GLOBAL),
-    ("A1642", "US", {US_2024}, US_2024),
-    ("A1642", "JP", {JAPAN}, JAPAN),
+    ("A1642", "US", {US_2024, GLOBAL_2024}, US_2024),
+    ("A1642", "JP", {JAPAN, GLOBAL_2024}, JAPAN),
 ]
 
 
@@ -391,6 +428,21 @@ def test_xiaomi_pb2030mi_manufacture_window(engine, made, verdict):
     r = engine.lookup("Xiaomi PB2030MI", made=made)
     assert r.verdict == verdict
     assert r.top.recall.id == XIAOMI
+
+
+@pytest.mark.parametrize("made", [None, D("2024-07-31"), D("2024-08-01"), D("2025-05-01")])
+def test_xiaomi_in_japan_is_left_to_xiaomi_whatever_the_date(engine, made):
+    """The Japanese notice's scope is not in the sources: Xiaomi's SN check decides, never a guessed window."""
+    r = engine.lookup("PB2030MI", market="JP", made=made)
+    assert (r.verdict, _recall_ids(r), r.needs) == ("recalled", {XIAOMI_JP}, ("serial",))
+    assert r.top.entry.confirmation == "manufacturer"
+    assert r.top.recall.remedies == ()  # no remedy in the sources: a return cannot be recorded against it
+
+
+@pytest.mark.parametrize("market", ["US", "CA", "AU"])
+def test_xiaomi_outside_china_and_japan_is_not_recalled(engine, market):
+    r = engine.lookup("PB2030MI", market=market)
+    assert r.verdict == "not_recalled" and r.elsewhere == ("CN", "JP")
 
 
 # --- how people and scanners type model numbers ---------------------------------------------
@@ -455,7 +507,7 @@ def test_unverified_alias_does_not_name_the_model(engine):
 @pytest.mark.parametrize("text", ["Anker 335 Power Bank", "A1647"])
 def test_alias_gives_the_same_verdict_as_the_model_number(engine, text):
     r = engine.lookup(text)
-    assert (r.verdict, r.needs, _recall_ids(r)) == ("recalled", ("serial",), {ANKER_CN, GLOBAL, HUNAN_2024})
+    assert (r.verdict, r.needs, _recall_ids(r)) == ("recalled", ("serial",), {ANKER_CN, GLOBAL, HUNAN_2024, GLOBAL_2024})
 
 
 # --- serial numbers -------------------------------------------------------------------------
@@ -540,6 +592,16 @@ def test_did_you_mean(engine, text, suggestion):
     assert r.verdict == "not_recalled"
     assert suggestion in r.suggestions
     assert len(r.suggestions) <= 5
+
+
+@pytest.mark.parametrize("market", MARKETS)
+@pytest.mark.parametrize("text", ["A9999", "A1366", "A1112", "A1388", "PAC20-999"])
+def test_model_outside_every_list_is_not_recalled_in_every_market(engine, catalogue, text, market):
+    """Older or unrelated models (NOTES section 3: A1366, A1112 were not researched) stay not_recalled."""
+    r = engine.lookup(text, market=market)
+    assert r.verdict == "not_recalled" and r.model is None and r.candidates == ()
+    assert catalogue.version in result_json(r, "en")["reason"]
+    assert catalogue.version in result_json(r, "zh_CN")["reason"]
 
 
 def test_unlisted_model_is_not_recalled_which_never_means_safe(engine, catalogue):
