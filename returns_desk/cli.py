@@ -258,6 +258,8 @@ def cmd_record(args: argparse.Namespace, lang: str) -> int:
         _print_json(entry)
     else:
         print(entry["ticket"])
+    for warning in entry.get("warnings", ()):
+        print(say("record_warning", lang, warning=warning.get(lang) or warning["en"]), file=sys.stderr)
     return 0
 
 

@@ -76,6 +76,10 @@ class LookupResult:
     serial_error: str | None = None  # a message key
     serial_error_args: dict = field(default_factory=dict)
     serial_suggestion: str | None = None
+    #: a serial outside a rule whose source is not high confidence: the clerk is warned and asked
+    #: to check, the serial counts as given and a return is saved with the warning recorded
+    serial_warning: str | None = None  # a message key
+    serial_warning_args: dict = field(default_factory=dict)
     batch: str | None = None
     made: dt.date | None = None
     catalogue_version: str = ""
@@ -234,8 +238,15 @@ class LookupEngine:
 
         serial_text = serial_key(serial) if serial else None
         serial_error, serial_args, serial_fix = (None, {}, None)
+        warning, warning_args = None, {}
         if serial is not None:
             serial_error, serial_args, serial_fix = check_serial(model, serial)
+            fmt = model.serial_format
+            if serial_error not in (None, "serial_empty") and fmt is not None and not fmt.strict:
+                # a rule no firmer than its source: warn and ask the clerk to check, never refuse
+                warning = serial_error + "_unconfirmed"
+                warning_args = {**serial_args, "source": fmt.source or "", "confidence": fmt.confidence or ""}
+                serial_error, serial_args = None, {}
         serial_ok = bool(serial_text) and serial_error is None
 
         entries = self._entries.get(model.model, [])
@@ -246,6 +257,8 @@ class LookupEngine:
             serial_error=serial_error,
             serial_error_args=serial_args,
             serial_suggestion=serial_fix,
+            serial_warning=warning,
+            serial_warning_args=warning_args,
         )
         if not here:
             elsewhere = sorted({m for r, _ in entries for m in r.markets if m != GLOBAL})

@@ -125,6 +125,8 @@ def check_draft(draft: ReturnDraft, result: LookupResult, currency: str) -> Chec
             "not_returnable", field="model", model=result.model.model, verdict=say(f"verdict_{result.verdict}", "en"), market=result.market
         )
     match = result.top
+    if not match.recall.remedies:
+        raise RefusedError("remedy_unknown", field="remedy", recall=match.recall.id)
     if draft.remedy not in match.recall.remedies:
         raise RefusedError(
             "remedy_not_allowed",

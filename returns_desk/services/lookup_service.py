@@ -44,7 +44,24 @@ def reason_text(result: LookupResult, lang: str = "en") -> str:
         return _described_text(result, lang)
     if key == "not_recalled_here" and result.elsewhere:
         key = "not_recalled_elsewhere"
-    return say(key, lang, **args)
+    text = say(key, lang, **args)
+    warning = serial_warning_text(result, lang)
+    return f"{text} {warning}" if warning else text
+
+
+def confidence_word(confidence: str | None, lang: str = "en") -> str:
+    if confidence and has_key(f"confidence_{confidence}"):
+        return say(f"confidence_{confidence}", lang)
+    return say("unknown_value", lang)
+
+
+def serial_warning_text(result: LookupResult, lang: str = "en") -> str:
+    """The warning for a serial outside a rule that is not high confidence ("" when none)."""
+    if not result.serial_warning:
+        return ""
+    args = dict(result.serial_warning_args)
+    args["confidence"] = confidence_word(args.get("confidence"), lang)
+    return say(result.serial_warning, lang, **args)
 
 
 def _model_brand(model, lang: str) -> str:
@@ -102,6 +119,13 @@ def result_json(result: LookupResult, lang: str = "en") -> dict[str, Any]:
                 "announced_on": m.recall.announced_on,
                 "remedies": list(m.recall.remedies),
                 "confirmation": m.entry.confirmation,
+                "status": m.recall.status,
+                "confidence": m.recall.confidence,
+                "verdict": m.verdict,
+                "currency": m.recall.currency,
+                "refund_max_minor": m.entry.refund_max_minor,
+                "voucher_max_minor": m.entry.voucher_max_minor,
+                "bound_note": m.entry.bound_note,
             }
             for m in result.matches
         ],
@@ -124,6 +148,8 @@ def result_json(result: LookupResult, lang: str = "en") -> dict[str, Any]:
         out["serial_error"] = say(result.serial_error, lang, **result.serial_error_args)
         if result.serial_suggestion:
             out["serial_suggestion"] = result.serial_suggestion
+    if result.serial_warning:
+        out["serial_warning"] = serial_warning_text(result, lang)
     return out
 
 

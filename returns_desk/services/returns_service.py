@@ -10,6 +10,7 @@ from typing import Any
 from returns_desk.domain.auth import Actor
 from returns_desk.domain.errors import InputError, RefusedError
 from returns_desk.domain.integrity import VOID_FIELDS, row_digest
+from returns_desk.domain.messages import LANGS, has, say
 from returns_desk.domain.money import format_amount
 from returns_desk.domain.returns import ReturnDraft, check_draft, clean_text
 from returns_desk.domain.text import compact, serial_key
@@ -22,7 +23,7 @@ ENTRY_FIELDS = (
     "model_input", "model", "brand", "recall_id", "verdict", "catalogue_version", "confirmation", "serial",
     "batch_code", "made_on", "condition", "remedy", "amount_minor", "currency", "replacement_model", "receipt",
     "proof_type", "customer_contact", "notes", "override_reason", "override_by", "duplicate_of", "status",
-    "void_reason", "void_by", "void_at", "isolation_confirmed_at",
+    "void_reason", "void_by", "void_at", "isolation_confirmed_at", "check_warning",
 )
 
 
@@ -45,6 +46,11 @@ def entry_json(row: dict[str, Any], *, reveal_contact: bool = False) -> dict[str
     if not reveal_contact:
         out["customer_contact"] = mask_contact(row.get("customer_contact"))
     return out
+
+
+def _localised(args: dict[str, Any], lang: str) -> dict[str, Any]:
+    confidence = args.get("confidence")
+    return {**args, "confidence": say(f"confidence_{confidence}", lang) if confidence and has(f"confidence_{confidence}") else confidence}
 
 
 def _first_open_day(db: Any, store: str, counter: str, day: dt.date) -> dt.date:
@@ -85,6 +91,7 @@ class ReturnsService:
         draft.model_input, draft.clerk, draft.override_reason = model_input, clerk, override
         checked = check_draft(draft, result, s.currency)
         assert result.model is not None
+        warning_args = dict(result.serial_warning_args)
         texts = {f: clean_text(getattr(draft, f), f) for f in ("receipt", "customer_contact", "notes", "replacement_model")}
         replacement = texts["replacement_model"] or (checked.match.entry.replacement_model if draft.remedy == "replacement" else None)
         moment = draft.at or utc_now()
@@ -140,17 +147,26 @@ class ReturnsService:
                 "override_by": approved_by.name if approved_by else None,
                 "duplicate_of": earlier,
                 "isolation_confirmed_at": utc_text(utc_now()) if draft.isolation_confirmed else None,
+                "check_warning": say(result.serial_warning, "en", **warning_args) if result.serial_warning else None,
             }
             row["id"] = repo.insert_return(db, row)
             details = {
                 "ticket": ticket, "remedy": draft.remedy, "amount_minor": checked.amount_minor,
-                "row_sha256": row_digest(row, repo.RETURN_COLUMNS),
+                "row_sha256": row_digest(row, repo.digest_columns(row)),
             }
             if overrides:
                 details.update(overrides=overrides, approved_by=approved_by.name if approved_by else None, reason=override)
+            if result.serial_warning:
+                details["warning"] = result.serial_warning
             repo.audit(db, at=row["recorded_at"], actor=clerk, action="return_recorded", entity="return", entity_id=row["uuid"], details=details)
         row["status"] = "active"
-        return entry_json(row)
+        entry = entry_json(row)
+        if result.serial_warning:
+            # the warning in each language, for the window and the command line to show
+            entry["warnings"] = [
+                {"key": result.serial_warning, **{lang: say(result.serial_warning, lang, **_localised(warning_args, lang)) for lang in LANGS}}
+            ]
+        return entry
 
     def earlier_return(self, model: str, serial: str) -> str | None:
         """The ticket of an active return of this model with this serial, if any."""
