@@ -18,6 +18,7 @@ dictionary probes. Verdicts, highest first when several recalls match:
 from __future__ import annotations
 
 import bisect
+import heapq
 import datetime as dt
 from dataclasses import dataclass, field
 
@@ -167,6 +168,7 @@ class LookupEngine:
         self._unverified_words: dict[str, set[str]] = {}
         self._word_models: dict[str, set[str]] = {}
         self._order = {m.model: i for i, m in enumerate(catalogue.models)}
+        self._model_by_name = {m.model: m for m in catalogue.models}
         for m in catalogue.models:
             if m.brand_zh:
                 self._brand_words[m.brand_zh] = m.brand
@@ -177,6 +179,14 @@ class LookupEngine:
             self._unverified_words[m.model] = unverified
             for w in sourced | unverified:
                 self._word_models.setdefault(w, set()).add(m.model)
+        # models by (brand, capacity, output), "*" for any, each list in catalogue order: the
+        # candidates of a capacity are found without scanning every model on each keystroke
+        self._spec: dict[tuple[str, object, object], list[Model]] = {}
+        for m in catalogue.models:
+            for b in (m.brand, "*"):
+                for c in (m.capacity_mah, "*"):
+                    for o in (m.output_w, "*"):
+                        self._spec.setdefault((b, c, o), []).append(m)
 
     @staticmethod
     def _deletions(key: str) -> set[str]:
@@ -312,33 +322,46 @@ class LookupEngine:
 
     def candidates(self, d: Description, market: str) -> tuple[Candidate, ...]:
         """Models the description could be: every model no stated fact rules out (another brand,
-        another known capacity or output, sourced names without any of the words). Models whose
-        sourced names match come first; a match on an unverified alias alone never outranks them."""
+        another known capacity or output, product names without any of the words typed), at most
+        MAX_CANDIDATES. Order: models whose sourced names match (most words first), then models
+        matched on brand / capacity / output alone (exact capacity and output first), then models
+        matched only by an unverified alias: an unverified name never outranks a sourced one."""
         words = set(d.words)
-        named = {m for w in words for m in self._word_models.get(w, ())}
-        by_model = {m.model: m for m in self.catalogue.models}
-        brands = set(d.brands) or {by_model[n].brand for n in named}
-        scored = []
-        for m in self.catalogue.models:
-            if brands and m.brand not in brands:
-                continue
-            if d.capacity_mah is not None and m.capacity_mah is not None and m.capacity_mah != d.capacity_mah:
-                continue
-            if d.watts is not None and m.output_w is not None and m.output_w != d.watts:
-                continue
-            sourced = len(words & self._sourced_words[m.model])
-            unverified = len(words & self._unverified_words[m.model])
-            has_names = bool(m.product_names or m.aliases or m.unverified_aliases)
-            if words and has_names and not (sourced or unverified):
-                continue
-            matched = "sourced" if sourced else "unverified" if unverified else "spec"
-            exact = (d.capacity_mah is not None and m.capacity_mah == d.capacity_mah) + (d.watts is not None and m.output_w == d.watts)
-            scored.append(((matched == "unverified", -sourced, -unverified, -exact, self._order[m.model]), m, matched))
-        scored.sort(key=lambda x: x[0])
-        out = []
-        for _, m, matched in scored[:MAX_CANDIDATES]:
-            out.append(Candidate(model=m, verdict=self.model_verdict(m, market), matched=matched))
-        return tuple(out)
+        named = [self._model_by_name[n] for w in words for n in self._word_models.get(w, ())]
+        brands = sorted(d.brands) or sorted({m.brand for m in named}) or ["*"]
+        cap, watts = d.capacity_mah, d.watts
+
+        def allowed(m: Model) -> bool:
+            return (
+                (brands == ["*"] or m.brand in brands)
+                and (cap is None or m.capacity_mah is None or m.capacity_mah == cap)
+                and (watts is None or m.output_w is None or m.output_w == watts)
+            )
+
+        def exact(m: Model) -> int:
+            return (cap is not None and m.capacity_mah == cap) + (watts is not None and m.output_w == watts)
+
+        sourced, unverified = [], []
+        for m in dict.fromkeys(named):
+            if allowed(m):
+                hits = (len(words & self._sourced_words[m.model]), len(words & self._unverified_words[m.model]))
+                (sourced if hits[0] else unverified).append(((-hits[0], -hits[1], -exact(m), self._order[m.model]), m))
+        out: list[tuple[Model, str]] = [(m, "sourced") for _, m in sorted(sourced, key=lambda x: x[0])]
+        # brand / capacity / output alone, in tiers of exactness, each tier in catalogue order
+        tiers: dict[int, list[list[Model]]] = {}
+        for c in ((cap, None) if cap is not None else ("*",)):
+            for o in ((watts, None) if watts is not None else ("*",)):
+                level = (c == cap and cap is not None) + (o == watts and watts is not None)
+                tiers.setdefault(level, []).extend(self._spec.get((b, c, o), []) for b in brands)
+        for level in sorted(tiers, reverse=True):
+            for m in heapq.merge(*tiers[level], key=lambda m: self._order[m.model]):
+                if len(out) >= MAX_CANDIDATES:
+                    break
+                if words and (m.product_names or m.aliases or m.unverified_aliases):
+                    continue  # a model with names is a candidate only when one of its names matches
+                out.append((m, "spec"))
+        out += [(m, "unverified") for _, m in sorted(unverified, key=lambda x: x[0])]
+        return tuple(Candidate(model=m, verdict=self.model_verdict(m, market), matched=how) for m, how in out[:MAX_CANDIDATES])
 
     def model_verdict(self, model: Model, market: str) -> str:
         """The verdict for the model number alone (no serial, batch or date) in ``market``."""
