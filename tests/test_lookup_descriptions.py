@@ -207,6 +207,22 @@ def test_unlisted_model_number_is_still_not_recalled(engine):
     assert r.verdict == "not_recalled" and r.candidates == ()
 
 
+@pytest.mark.parametrize("text", ["3350", "26800", "5200mAh", "100000", "100,000mAh"])
+def test_other_capacities_are_unknown_too(engine, text):
+    r = engine.lookup(text)
+    assert r.verdict == "unknown" and r.needs == ("model_number",)
+
+
+def test_recording_a_product_name_says_to_read_the_model_number(returns):
+    from returns_desk.domain.errors import InputError
+    from returns_desk.domain.returns import ReturnDraft
+
+    with pytest.raises(InputError) as info:
+        returns.record(ReturnDraft(model_input="Anker PowerCore 10000", remedy="refund", clerk="Li", amount="149"))
+    assert info.value.key == "model_described"
+    assert "A1642" in info.value.message("en") and "不是型号" in info.value.message("zh_CN")
+
+
 # --- JSON and the command line ---------------------------------------------------------------
 
 CANDIDATE_KEYS = {"model", "brand", "brand_local", "name", "capacity_mah", "verdict", "verdict_text", "matched", "unverified_names"}
@@ -243,7 +259,7 @@ BRAND_WORDS = {"": None, "Anker ": "Anker", "安克": "Anker", "ANKER": "Anker",
 
 @st.composite
 def capacity_text(draw):
-    mah = draw(st.integers(10, 600)) * 100
+    mah = draw(st.one_of(st.integers(10, 1000).map(lambda n: n * 100), st.integers(20, 2000).map(lambda n: n * 50)))
     forms = [str(mah), f"{mah:,}", f"{mah}mAh", f"{mah} mAh", f"{mah}MAH", f"{mah}毫安", f"{mah}毫安时", f"{mah} mah"]
     if mah % 1000 == 0:
         forms += [f"{mah // 1000}K", f"{mah // 1000}k"]

@@ -439,6 +439,40 @@ def test_romoss_claim_text_says_a_buyer_checked_and_the_recall_stays_valid(catal
     assert any("aitalo" in s for s in recall.sources)
 
 
+# recalls.csv product_name column (the marketing names; Romoss: "marketing name unknown") and capacity_mah
+PRODUCT_NAMES = {
+    "A1642": {"Anker 334 MagGo Battery (PowerCore 10K)", "Anker 334 MagGo Battery (PowerCore 10000)", "10,000mAh magnetic power bank"},
+    "A1647": {"Anker Power Bank (20,000mAh, 22.5W, Built-In USB-C Cable)", "Anker 335 Power Bank"},
+    "A1652": {"Anker MagGo Power Bank (10,000mAh, 7.5W)", "Anker MagGo Power Bank (10,000mAh, 7.5W, Stand)",
+              "Anker MagGo Power Bank (10000mAh, 7.5W, with stand / Standard)"},
+    "A1680": set(),  # only "Anker Zolo travel power bank (per Notebookcheck; exact marketing name unverified)"
+    "A1681": {"Anker Zolo Power Bank (20K, 30W, Built-In USB-C and Lightning Cable)"},
+    "A1689": {"Anker Zolo Power Bank (20K, 30W, Built-In USB-C Cable)"},
+    "A1257": {"Anker Power Bank (10K, 22.5W)", "Anker Power Bank (10000mAh, 22.5W)"},
+    "A1263": {"Anker PowerCore 10000"},
+    "PAC20-272": set(), "PAC20-392": set(), "PLT20A-152": set(),
+    "PB2030MI": {"Xiaomi 33W Power Bank 20000mAh (Integrated Cable)", "MI牌自带线移动电源20000 33W"},
+}
+CAPACITIES = {"A1642": 10000, "A1647": 20000, "A1652": 10000, "A1680": None, "A1681": 20000, "A1689": 20000, "A1257": 10000,
+              "A1263": 10000, "PAC20-272": 20000, "PAC20-392": 20000, "PLT20A-152": 20000, "PB2030MI": 20000}
+
+
+@pytest.mark.parametrize("model, names", sorted(PRODUCT_NAMES.items()))
+def test_product_names_are_the_sourced_ones(catalogue, model, names):
+    assert set(catalogue.model(model).product_names) == names
+
+
+@pytest.mark.parametrize("model, capacity", sorted(CAPACITIES.items()))
+def test_capacity_of_each_model(catalogue, model, capacity):
+    assert catalogue.model(model).capacity_mah == capacity
+
+
+def test_zolo_travel_is_an_unverified_alias_only(catalogue):
+    a1680 = catalogue.model("A1680")
+    assert a1680.unverified_aliases == ("Anker Zolo Travel",) and a1680.aliases == ()
+    assert all(not m.unverified_aliases for m in catalogue.models if m.model != "A1680")
+
+
 def test_empty_remedies_need_the_unknown_flag():
     doc = json.loads(SEED_TEXT)
     doc["recalls"][1]["remedies"] = []

@@ -41,8 +41,9 @@ _CAPACITY = re.compile(
 _WATTS = re.compile(r"(?<![A-Z0-9.,])(\d+(?:\.\d+)?)\s*W(?![A-Z0-9])")
 _TOKEN = re.compile(r"[A-Z0-9]+")
 
-#: A bare number is read as a capacity when it looks like one (1,000 to 60,000 mAh, in hundreds).
-BARE_MIN, BARE_MAX = 1000, 60000
+#: A bare number is read as a capacity when it looks like one (1,000 to 100,000 mAh, in fifties:
+#: 3350, 10000, 26800). Reading a number as a capacity only ever gives ``unknown``, the safe side.
+BARE_MIN, BARE_MAX, BARE_STEP = 1000, 100000, 50
 
 
 @dataclass(frozen=True)
@@ -63,7 +64,7 @@ def _capacity(number: str, unit: str | None) -> int | None:
         if "," not in number and "." in number:
             return None
         whole = int(value)
-        return whole if BARE_MIN <= whole <= BARE_MAX and whole % 100 == 0 else None
+        return whole if BARE_MIN <= whole <= BARE_MAX and whole % BARE_STEP == 0 else None
     unit = unit.replace(" ", "")
     if unit.startswith("万"):
         value *= 10000

@@ -108,6 +108,13 @@ def check_draft(draft: ReturnDraft, result: LookupResult, currency: str) -> Chec
         raise InputError("proof_invalid", field="proof_type")
     if not draft.clerk or not draft.clerk.strip():
         raise InputError("clerk_required", field="clerk")
+    if result.model is None and result.described is not None:
+        raise InputError(
+            "model_described",
+            field="model",
+            input=draft.model_input[:40],
+            candidates=", ".join(c.model.model for c in result.candidates) or "-",
+        )
     if result.model is None:
         raise InputError("model_not_found", field="model", input=draft.model_input[:40], version=result.catalogue_version)
     if draft.serial is not None and result.serial_error:
