@@ -100,6 +100,8 @@ def check_draft(draft: ReturnDraft, result: LookupResult, currency: str) -> Chec
     """Validate a draft against the lookup of its model. Raises InputError or RefusedError."""
     if not draft.model_input or not draft.model_input.strip():
         raise InputError("model_required", field="model")
+    if result.verdict == "recalled" and result.top is not None and not result.top.recall.remedies:
+        raise RefusedError("remedy_unknown", field="remedy", recall=result.top.recall.id)
     if draft.remedy not in REMEDIES:
         raise InputError("remedy_invalid", field="remedy")
     if draft.condition not in CONDITIONS:
@@ -132,8 +134,6 @@ def check_draft(draft: ReturnDraft, result: LookupResult, currency: str) -> Chec
             "not_returnable", field="model", model=result.model.model, verdict=say(f"verdict_{result.verdict}", "en"), market=result.market
         )
     match = result.top
-    if not match.recall.remedies:
-        raise RefusedError("remedy_unknown", field="remedy", recall=match.recall.id)
     if draft.remedy not in match.recall.remedies:
         raise RefusedError(
             "remedy_not_allowed",
