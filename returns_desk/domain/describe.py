@@ -112,4 +112,4 @@ def name_words(text: str) -> set[str]:
     """The distinctive words of a product name (``Anker 334 MagGo Battery (PowerCore 10K)`` ->
     ``{"334", "MAGGO", "POWERCORE"}``): brand, capacity, output and generic words removed."""
     d = describe(text)
-    return {w for w in d.words if w not in STOP_WORDS and not w.isdigit() or (w.isdigit() and len(w) == 3)}
+    return {w for w in d.words if (w.isdigit() and len(w) == 3) or (not w.isdigit() and w not in STOP_WORDS)}

@@ -18,8 +18,8 @@ dictionary probes. Verdicts, highest first when several recalls match:
 from __future__ import annotations
 
 import bisect
-import heapq
 import datetime as dt
+import heapq
 from dataclasses import dataclass, field
 
 from returns_desk.domain.catalogue import GLOBAL, MARKETS, Catalogue, Model, Recall, RecallModel, model_key
@@ -248,11 +248,12 @@ class LookupEngine:
 
         serial_text = serial_key(serial) if serial else None
         serial_error, serial_args, serial_fix = (None, {}, None)
-        warning, warning_args = None, {}
+        warning: str | None = None
+        warning_args: dict = {}
         if serial is not None:
             serial_error, serial_args, serial_fix = check_serial(model, serial)
             fmt = model.serial_format
-            if serial_error not in (None, "serial_empty") and fmt is not None and not fmt.strict:
+            if serial_error is not None and serial_error != "serial_empty" and fmt is not None and not fmt.strict:
                 # a rule no firmer than its source: warn and ask the clerk to check, never refuse
                 warning = serial_error + "_unconfirmed"
                 warning_args = {**serial_args, "source": fmt.source or "", "confidence": fmt.confidence or ""}
@@ -297,7 +298,6 @@ class LookupEngine:
             **{k: v for k, v in extra.items()},
             **{k: v for k, v in base.items() if k != "batch"},
         )
-
 
     # --- product descriptions ----------------------------------------------------------------
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from returns_desk.domain.catalogue import Model
 from returns_desk.domain.lookup import Candidate, LookupResult
 from returns_desk.domain.messages import REMEDY_WORDS, has as has_key, say
 
@@ -64,7 +65,7 @@ def serial_warning_text(result: LookupResult, lang: str = "en") -> str:
     return say(result.serial_warning, lang, **args)
 
 
-def _model_brand(model, lang: str) -> str:
+def _model_brand(model: Model, lang: str) -> str:
     return model.brand_zh if lang.startswith("zh") and model.brand_zh else model.brand
 
 
