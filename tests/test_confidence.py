@@ -148,6 +148,14 @@ def test_every_bound_in_the_seed_has_a_note(catalogue):
                 assert entry.bound_note, (recall.id, entry.model)
 
 
+def test_every_bound_note_is_in_chinese_too(catalogue):
+    for recall in catalogue.recalls:
+        for entry in recall.models:
+            if entry.bound_note:
+                assert entry.bound_note_zh and entry.bound_text("zh_CN") == entry.bound_note_zh
+                assert entry.bound_text("en") == entry.bound_note
+
+
 def test_lookup_json_shows_the_bound_with_its_note(engine):
     out = result_json(engine.lookup("A1257"), "en")
     cn = next(r for r in out["recalls"] if r["id"] == "CN-SAMR-ANKER-2025-06-20")

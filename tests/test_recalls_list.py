@@ -53,6 +53,7 @@ def test_chinese_listing_is_translated(db_path, capsys):
     assert "程序自带的初始数据" in text.splitlines()[0] and "seed" not in text
     assert "未知" in text and "主要召回" in text and "相关召回" in text and "参考" in text
     assert "发布/批准机构：深圳市市场监督管理局" in text
+    assert "金额上限" in text and "149—229元价格区间" in text and "Derived" not in text
     for word in ("公布日期", "性质", "市场", "可信度", "数量", "型号"):
         assert word in text.splitlines()[1]
 

@@ -113,6 +113,11 @@ class RecallModel:
     note: str | None = None
     #: how refund_max_minor / voucher_max_minor were derived when no source states them directly
     bound_note: str | None = None
+    bound_note_zh: str | None = None
+
+    def bound_text(self, lang: str = "en") -> str | None:
+        """The bound note in ``lang`` (``en`` or ``zh_CN``), falling back to English."""
+        return (self.bound_note_zh if lang.startswith("zh") else None) or self.bound_note
 
 
 @dataclass(frozen=True)
@@ -531,6 +536,7 @@ def _recall(r: _Reader, models: dict[str, Model]) -> Recall:
                 sold_to=e.date_text("sold_to", required=False, month_ok=True),
                 note=e.text("note", required=False),
                 bound_note=e.text("bound_note", required=False),
+                bound_note_zh=e.text("bound_note_zh", required=False),
             )
         )
     if not entries:

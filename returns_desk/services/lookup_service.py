@@ -126,7 +126,7 @@ def result_json(result: LookupResult, lang: str = "en") -> dict[str, Any]:
                 "currency": m.recall.currency,
                 "refund_max_minor": m.entry.refund_max_minor,
                 "voucher_max_minor": m.entry.voucher_max_minor,
-                "bound_note": m.entry.bound_note,
+                "bound_note": m.entry.bound_text(lang),
             }
             for m in result.matches
         ],

@@ -72,8 +72,9 @@ def table_lines(cat: Catalogue, info: dict[str, Any], lang: str = "en") -> list[
         lines.append(f"{GAP}{say('recalls_authority', lang, authority=r.text('authority', lang))}")
         notes: dict[str, list[str]] = {}
         for e in r.models:
-            if e.bound_note:
-                notes.setdefault(e.bound_note, []).append(e.model)
+            note = e.bound_text(lang)
+            if note:
+                notes.setdefault(note, []).append(e.model)
         for note, models in notes.items():
             lines.append(f"{GAP}{say('recalls_bound_note', lang, models=','.join(models), note=note)}")
     return lines
@@ -118,7 +119,7 @@ def listing_json(cat: Catalogue, info: dict[str, Any], lang: str = "en") -> dict
                         "price_minor": e.price_minor,
                         "refund_max_minor": e.refund_max_minor,
                         "voucher_max_minor": e.voucher_max_minor,
-                        "bound_note": e.bound_note,
+                        "bound_note": e.bound_text(lang),
                         "sold_from": e.sold_from,
                         "sold_to": e.sold_to,
                     }
