@@ -162,3 +162,43 @@ def test_lookup_json_shows_the_bound_with_its_note(engine):
     assert (cn["refund_max_minor"], cn["voucher_max_minor"], cn["currency"]) == (22900, 27900, "CNY")
     assert "149–229 CNY" in cn["bound_note"]
     assert cn["confidence"] == "high" and cn["status"] == "primary"
+
+
+def _back_to_schema_8(db_path: Path) -> None:
+    """Turn a current file into what Returns Desk wrote before m013: no check_warning column, the
+    m008 guard trigger, m013 not recorded, user_version 8."""
+    same = " AND ".join(f"NEW.{c} IS OLD.{c}" for c in repo.RETURN_COLUMNS)
+    same_but = " AND ".join(f"NEW.{c} IS OLD.{c}" for c in repo.RETURN_COLUMNS if c != "confirmation")
+    with sqlite3.connect(db_path) as raw:
+        raw.execute("DROP TRIGGER returns_change_only_by_void_or_confirmation")
+        raw.execute("ALTER TABLE returns DROP COLUMN check_warning")
+        raw.execute(
+            f"""CREATE TRIGGER returns_change_only_by_void_or_confirmation BEFORE UPDATE ON returns
+            WHEN NOT ((OLD.status = 'active' AND NEW.status = 'void' AND NEW.id IS OLD.id AND {same})
+                OR (OLD.confirmation = 'pending' AND NEW.confirmation IN ('confirmed', 'rejected')
+                    AND NEW.status IS OLD.status AND NEW.void_reason IS OLD.void_reason AND NEW.void_by IS OLD.void_by
+                    AND NEW.void_at IS OLD.void_at AND NEW.id IS OLD.id AND {same_but}))
+            BEGIN SELECT RAISE(ABORT, 'a return can only be voided or confirmed, never changed'); END"""
+        )
+        raw.execute("DELETE FROM _sqlite_migrations WHERE name = 'm013_check_warning'")
+        raw.execute("PRAGMA user_version = 8")
+
+
+def test_a_database_from_before_the_warning_column_upgrades_and_still_verifies(db_path):
+    from returns_desk.services.desk import Desk
+    from returns_desk.services.returns_service import ReturnsService
+
+    with Desk.open(db_path) as desk:
+        old = ReturnsService(desk).record(ReturnDraft(model_input="A1257", remedy="refund", clerk="Li", amount="149", serial=SHORT + "5"))
+    _back_to_schema_8(db_path)
+    with sqlite3.connect(db_path) as raw:
+        assert "check_warning" not in {r[1] for r in raw.execute("PRAGMA table_info(returns)")}
+    with Desk.open(db_path) as desk:  # migrates
+        assert verify_service.verify(desk).ok  # the old return keeps its fingerprint
+        new = ReturnsService(desk).record(ReturnDraft(model_input="A1257", remedy="refund", clerk="Li", amount="149", serial=SHORT))
+        assert verify_service.verify(desk).ok
+    with sqlite3.connect(db_path) as raw:
+        rows = dict(raw.execute("SELECT ticket, check_warning FROM returns").fetchall())
+        assert rows[old["ticket"]] is None and "Check the serial" in rows[new["ticket"]]
+        with pytest.raises(sqlite3.DatabaseError, match="never changed"):
+            raw.execute("UPDATE returns SET check_warning = 'x' WHERE ticket = ?", (old["ticket"],))
