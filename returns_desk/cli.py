@@ -297,6 +297,8 @@ def cmd_record(args: argparse.Namespace, lang: str) -> int:
         _print_json(entry)
     else:
         print(entry["ticket"])
+    for warning in entry.get("warnings", ()):
+        print(say("record_warning", lang, warning=warning.get(lang) or warning["en"]), file=sys.stderr)
     return 0
 
 
@@ -314,37 +316,12 @@ def cmd_recalls(args: argparse.Namespace, lang: str) -> int:
         cat = desk.catalogue
     finally:
         desk.close()
-    unknown = say("unknown_value", lang)
+    from returns_desk.services import recalls_listing
+
     if args.json:
-        _print_json(
-            {
-                "version": cat.version,
-                "source": info["source"],
-                "loaded_at": info["loaded_at"],
-                "recalls": [
-                    {
-                        "id": r.id,
-                        "title": r.text("title", lang),
-                        "authority": r.text("authority", lang),
-                        "markets": list(r.markets),
-                        "announced_on": r.announced_on,
-                        "units": r.units,
-                        "remedies": list(r.remedies),
-                        "models": [m.model for m in r.models],
-                        "status": r.status,
-                        "confidence": r.confidence,
-                    }
-                    for r in cat.recalls
-                ],
-            }
-        )
+        _print_json(recalls_listing.listing_json(cat, info, lang))
         return 0
-    print(say("recalls_header", lang, version=cat.version, source=info["source"], loaded=info["loaded_at"][:19]))
-    for r in sorted(cat.recalls, key=lambda r: r.announced_on, reverse=True):
-        units = f"{r.units:,}" if r.units is not None else unknown
-        print(f"{r.announced_on:<10}  {'/'.join(r.markets):<6}  {units:>10}  {r.id}")
-        print(f"            {r.text('title', lang)}")
-        print(f"            {', '.join(m.model for m in r.models)}")
+    print("\n".join(recalls_listing.table_lines(cat, info, lang)))
     return 0
 
 

@@ -169,7 +169,7 @@ def test_locked_database_gives_a_message(tmp_path):
 def test_recalls_list(db_path):
     r = run("recalls", "list", "--json", db=db_path)
     data = json.loads(r.stdout)
-    assert len(data["recalls"]) == 12 and data["source"] == "seed"
+    assert len(data["recalls"]) == 14 and data["source"] == "seed"
     text = run("recalls", "list", db=db_path).stdout
     assert "CN-SZAMR-ROMOSS-2025-06-16" in text and "491,745" in text
 

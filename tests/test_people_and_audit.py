@@ -177,7 +177,7 @@ def _tamper(db_path, *sql):
         (["INSERT INTO returns SELECT NULL, 'x-uuid', 'FAKE-1', recorded_at, business_date, time_zone, store, counter, clerk, market, "
           "model_input, model, brand, recall_id, verdict, catalogue_version, confirmation, serial, batch_code, made_on, condition, remedy, "
           "amount_minor, currency, replacement_model, receipt, proof_type, customer_contact, notes, override_reason, override_by, duplicate_of, "
-          "status, void_reason, void_by, void_at, isolation_confirmed_at FROM returns WHERE id = 1"], "added outside"),
+          "status, void_reason, void_by, void_at, isolation_confirmed_at, check_warning FROM returns WHERE id = 1"], "added outside"),
         (["UPDATE returns SET status = 'void', void_reason = 'x', void_by = 'y', void_at = 'z' WHERE id = 2"], "was changed"),
     ],
 )

@@ -79,10 +79,11 @@ def test_model_serial_and_batch_keep_what_was_typed_and_the_normalised_key(desk,
         row = desk.conn.read("SELECT model_input, model, serial FROM returns WHERE ticket = ?", (entry["ticket"],))[0]
         assert row["model_input"] == clean_text(typed, "model_input") and row["model"] == "A1257"
         assert row["serial"] == compact(f"{junk}AKFF1Y0E{i:08d}{junk}")
-    with pytest.raises(InputError) as err:  # letters in a serial are part of it: the format check refuses
-        returns.record(ReturnDraft(isolation_confirmed=True, model_input="A1257", remedy="refund", clerk="Li", amount="149",
-                                   serial="AKFF1Y0E00000001'; DROP TABLE returns;--"))
-    assert err.value.key == "serial_invalid" and "16" in err.value.message("en")
+    # letters in a serial are part of it: A1257's 16-character rule is inferred (low confidence), so
+    # the return is saved with the warning recorded (issue 12), the serial kept as typed, compacted
+    entry = returns.record(ReturnDraft(isolation_confirmed=True, model_input="A1257", remedy="refund", clerk="Li", amount="149",
+                                       serial="AKFF1Y0E00000001'; DROP TABLE returns;--"))
+    assert entry["serial"] == "AKFF1Y0E00000001DROPTABLERETURNS" and "16" in entry["check_warning"]
     batch = "c14-p6 '; DROP TABLE returns;-- 🔋"
     with pytest.raises(Exception) as err:  # a batch with junk is not a listed batch: refused, clear
         returns.record(ReturnDraft(isolation_confirmed=True, model_input="PAC20-272", remedy="replacement", clerk="Li", batch=batch))

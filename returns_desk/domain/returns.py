@@ -86,12 +86,15 @@ class ReturnEntry:
     override_by: str | None
     duplicate_of: str | None
     isolation_confirmed_at: str | None
+    #: the warning the clerk was shown and saved despite (a rule of low confidence), in English
+    check_warning: str | None = None
 
     def row(self) -> dict[str, object]:
         return asdict(self)
 
 
-#: The columns of a recorded return, in the order of the fingerprint (domain.integrity.row_digest).
+#: The columns of a recorded return, in the order of the fingerprint (domain.integrity.row_digest;
+#: ``check_warning`` is fingerprinted only when set, see storage.repository.digest_columns).
 RECORDED_FIELDS: tuple[str, ...] = tuple(f.name for f in fields(ReturnEntry))
 #: What may change after recording: a void (who, when, why) and the manufacturer's answer.
 STATE_FIELDS = ("status", "void_reason", "void_by", "void_at")
@@ -101,7 +104,7 @@ ENTRY_FIELDS = (
     "model_input", "model", "brand", "recall_id", "verdict", "catalogue_version", "confirmation", "serial",
     "batch_code", "made_on", "condition", "remedy", "amount_minor", "currency", "replacement_model", "receipt",
     "proof_type", "customer_contact", "notes", "override_reason", "override_by", "duplicate_of", "status",
-    "void_reason", "void_by", "void_at", "isolation_confirmed_at",
+    "void_reason", "void_by", "void_at", "isolation_confirmed_at", "check_warning",
 )
 
 
@@ -185,6 +188,8 @@ def check_draft(draft: ReturnDraft, result: LookupResult, currency: str) -> Chec
     """Validate a draft against the lookup of its model. Raises InputError or RefusedError."""
     if not draft.model_input or not draft.model_input.strip():
         raise InputError("model_required", field="model")
+    if result.verdict == "recalled" and result.top is not None and not result.top.recall.remedies:
+        raise RefusedError("remedy_unknown", field="remedy", recall=result.top.recall.id)
     if draft.remedy not in REMEDIES:
         raise InputError("remedy_invalid", field="remedy")
     if draft.proof_type is not None and draft.proof_type not in PROOF_TYPES:
@@ -192,6 +197,13 @@ def check_draft(draft: ReturnDraft, result: LookupResult, currency: str) -> Chec
     check_safety(draft.condition, draft.isolation_confirmed)
     if not draft.clerk or not draft.clerk.strip():
         raise InputError("clerk_required", field="clerk")
+    if result.model is None and result.described is not None:
+        raise InputError(
+            "model_described",
+            field="model",
+            input=draft.model_input[:40],
+            candidates=", ".join(c.model.model for c in result.candidates) or "-",
+        )
     if result.model is None:
         raise InputError("model_not_found", field="model", input=draft.model_input[:40], version=result.catalogue_version)
     if draft.serial is not None and result.serial_error:

@@ -10,6 +10,7 @@ from typing import Any
 from returns_desk.domain.auth import Actor
 from returns_desk.domain.errors import InputError, RefusedError
 from returns_desk.domain.integrity import VOID_FIELDS, row_digest
+from returns_desk.domain.messages import LANGS, has, say
 from returns_desk.domain.money import format_amount
 from returns_desk.domain.returns import ENTRY_FIELDS, ReturnDraft, ReturnEntry, check_draft, clean_text
 from returns_desk.domain.vocab import NO_PROOF, PENDING, NOT_REQUIRED, RECEIPT, REPLACEMENT
@@ -37,6 +38,11 @@ def entry_json(row: dict[str, Any], *, reveal_contact: bool = False) -> dict[str
     if not reveal_contact:
         out["customer_contact"] = mask_contact(row.get("customer_contact"))
     return out
+
+
+def _localised(args: dict[str, Any], lang: str) -> dict[str, Any]:
+    confidence = args.get("confidence")
+    return {**args, "confidence": say(f"confidence_{confidence}", lang) if confidence and has(f"confidence_{confidence}") else confidence}
 
 
 def _first_open_day(db: Any, store: str, counter: str, day: dt.date) -> dt.date:
@@ -77,6 +83,7 @@ class ReturnsService:
         draft.model_input, draft.clerk, draft.override_reason = model_input, clerk, override
         checked = check_draft(draft, result, s.currency)
         assert result.model is not None
+        warning_args = dict(result.serial_warning_args)
         texts = {f: clean_text(getattr(draft, f), f) for f in ("receipt", "customer_contact", "notes", "replacement_model")}
         replacement = texts["replacement_model"] or (checked.match.entry.replacement_model if draft.remedy == REPLACEMENT else None)
         moment = draft.at or utc_now()
@@ -132,18 +139,27 @@ class ReturnsService:
                 override_by=approved_by.name if approved_by else None,
                 duplicate_of=earlier,
                 isolation_confirmed_at=utc_text(utc_now()),  # check_draft refused a return without it
+                check_warning=say(result.serial_warning, "en", **warning_args) if result.serial_warning else None,
             )
             row: dict[str, Any] = entry.row()
             row["id"] = repo.insert_return(db, row)
             details = {
                 "ticket": ticket, "remedy": draft.remedy, "amount_minor": checked.amount_minor,
-                "row_sha256": row_digest(row, repo.RETURN_COLUMNS),
+                "row_sha256": row_digest(row, repo.digest_columns(row)),
             }
             if overrides:
                 details.update(overrides=overrides, approved_by=approved_by.name if approved_by else None, reason=override)
+            if result.serial_warning:
+                details["warning"] = result.serial_warning
             repo.audit(db, at=row["recorded_at"], actor=clerk, action="return_recorded", entity="return", entity_id=row["uuid"], details=details)
         row["status"] = "active"
-        return entry_json(row)
+        entry = entry_json(row)
+        if result.serial_warning:
+            # the warning in each language, for the window and the command line to show
+            entry["warnings"] = [
+                {"key": result.serial_warning, **{lang: say(result.serial_warning, lang, **_localised(warning_args, lang)) for lang in LANGS}}
+            ]
+        return entry
 
     def earlier_return(self, model: str, serial: str) -> str | None:
         """The ticket of an active return of this model with this serial, if any."""
