@@ -47,6 +47,7 @@ def generate(path: Path, returns: int = 10_000, *, seed: int = 16) -> None:
             remedy = rng.choice(("refund", "refund", "voucher", "replacement"))
             amount = 0 if remedy == "replacement" else rng.randint(100, 14900)
             draft = ReturnDraft(
+                isolation_confirmed=True,
                 model_input=rng.choice(MODELS), remedy=remedy, clerk="x", amount=f"{amount / 100:.2f}",
                 serial=f"FZ{n:014d}", receipt=f"R{n}" if rng.random() < 0.7 else None,
                 condition=rng.choice(("intact",) * 8 + ("swollen", "damaged")),

@@ -28,7 +28,7 @@ def rewrite_return(db_path: Path, ticket: str, *, amount_minor: int, put_guards_
     row = dict(con.execute("SELECT * FROM returns WHERE ticket = ?", (ticket,)).fetchone())
     event = con.execute("SELECT * FROM audit WHERE action = 'return_recorded' AND entity_id = ?", (row["uuid"],)).fetchone()
     details = json.loads(event["details"])
-    details["row_sha256"] = row_digest(row, repo.RETURN_COLUMNS)
+    details["row_sha256"] = row_digest(row, repo.digest_columns(row))
     details["amount_minor"] = amount_minor
     con.execute("UPDATE audit SET details = ? WHERE id = ?", (json.dumps(details, ensure_ascii=False, sort_keys=True), event["id"]))
     rechain(con, event["id"])

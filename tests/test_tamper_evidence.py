@@ -39,7 +39,7 @@ def three_refunds(desk) -> list[str]:
     people.add_clerk(MANAGER, "Li Na", "clerk", "1357")
     svc = ReturnsService(desk)
     return [
-        svc.record(ReturnDraft(model_input="A1257", remedy="refund", clerk="x", amount="99.00", serial=f"AKFF1Y0E4830{i:04d}"), actor=CLERK)["ticket"]
+        svc.record(ReturnDraft(isolation_confirmed=True, model_input="A1257", remedy="refund", clerk="x", amount="99.00", serial=f"AKFF1Y0E4830{i:04d}"), actor=CLERK)["ticket"]
         for i in range(3)
     ]
 
@@ -176,7 +176,7 @@ def test_every_printed_daily_report_carries_the_anchor_and_verify_checks_it(thre
     assert r.returncode == 0 and "Matches the paper anchor" in r.stdout, r.stderr
     # a Z carries the chain as it stood when the day was closed, frozen with it
     z = tmp_path / "z.pdf"
-    assert run("report", "daily", "--pdf", str(z), "--close", "--manager", "Chen Jing", db=db_path).returncode == 0
+    assert run("report", "daily", "--pdf", str(z), "--close", "--manager", "Chen Jing", "--pin", PIN, db=db_path).returncode == 0
     z_anchor = printed_anchor(z)
     assert z_anchor != typed  # the X print was audited in between
     reprint = tmp_path / "z-again.pdf"
@@ -196,7 +196,7 @@ def test_a_rewritten_history_is_named_by_the_printed_anchor_and_the_stored_z(thr
     desk.close()
     x = tmp_path / "x.pdf"
     assert run("report", "daily", "--pdf", str(x), db=db_path).returncode == 0
-    assert run("report", "daily", "--pdf", str(tmp_path / "z.pdf"), "--close", "--manager", "Chen Jing", db=db_path).returncode == 0
+    assert run("report", "daily", "--pdf", str(tmp_path / "z.pdf"), "--close", "--manager", "Chen Jing", "--pin", PIN, db=db_path).returncode == 0
     before = _triggers(db_path)
     rewrite_return(db_path, three_refunds[1], amount_minor=999900, put_guards_back=True)
     assert _triggers(db_path) == before
@@ -319,7 +319,7 @@ def test_the_private_key_is_nowhere_in_the_database_a_backup_the_log_or_an_expor
     history = json.dumps([log.history(r["uuid"]) for r in desk.conn.read("SELECT uuid FROM returns")], default=str, ensure_ascii=False)
     desk.conn.db.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
     desk.close()
-    cli = [run("verify", db=db_path), run("key", "show", db=db_path), run("record", "--model", "A1257", "--remedy", "refund", "--amount", "1",
+    cli = [run("verify", db=db_path), run("key", "show", db=db_path), run("record", "--isolated", "--model", "A1257", "--remedy", "refund", "--amount", "1",
                                                                           "--serial", "AKFF1Y0E48309999", "--clerk", "Li Na", "--json", db=db_path)]
     haystacks: dict[str, bytes] = {"log": history.encode(), "cli": "".join(r.stdout + r.stderr for r in cli).encode()}
     for path in [db_path, Path(f"{db_path}-wal"), backup, auto, *outputs]:
@@ -349,17 +349,17 @@ def test_a_copy_on_another_computer_can_be_verified_but_not_extended(three_refun
     r = run_as(elsewhere, "verify", db=copy)
     assert r.returncode == 0, r.stderr
     events = sqlite3.connect(copy).execute("SELECT count(*) FROM audit").fetchone()[0]
-    r = run_as(elsewhere, "record", "--model", "A1257", "--remedy", "refund", "--amount", "99", "--serial", "AKFF1Y0E48309999",
+    r = run_as(elsewhere, "record", "--isolated", "--model", "A1257", "--remedy", "refund", "--amount", "99", "--serial", "AKFF1Y0E48309999",
                "--clerk", "Li Na", db=copy)
     assert r.returncode == 2 and "does not hold the signing key" in r.stderr and "returns-desk key new" in r.stderr, r.stderr
-    zh = run_as(elsewhere, "record", "--model", "A1257", "--remedy", "refund", "--amount", "99", "--serial", "AKFF1Y0E48309999",
+    zh = run_as(elsewhere, "record", "--isolated", "--model", "A1257", "--remedy", "refund", "--amount", "99", "--serial", "AKFF1Y0E48309999",
                 "--clerk", "Li Na", "--lang", "zh_CN", db=copy)
     assert zh.returncode == 2 and "签名密钥" in zh.stderr
     con = sqlite3.connect(copy)
     assert con.execute("SELECT count(*) FROM audit").fetchone()[0] == events and con.execute("SELECT count(*) FROM returns").fetchone()[0] == 3
     assert run_as(elsewhere, "key", "show", db=copy).stdout.startswith("This computer holds none of this database's signing keys")
     # the original computer still writes
-    assert run("record", "--model", "A1257", "--remedy", "refund", "--amount", "99", "--serial", "AKFF1Y0E48309999", "--clerk", "Li Na",
+    assert run("record", "--isolated", "--model", "A1257", "--remedy", "refund", "--amount", "99", "--serial", "AKFF1Y0E48309999", "--clerk", "Li Na",
                db=db_path).returncode == 0
 
 
@@ -378,7 +378,7 @@ def test_writing_with_another_key_is_named_by_verify(three_refunds, desk, db_pat
     signer = signing.attach(other.conn)
     with other.conn.write() as db:
         signer.announce(db, KEY_CREATED, actor="system")  # "the first key" a second time
-    ReturnsService(other).record(ReturnDraft(model_input="A1257", remedy="refund", clerk="x", amount="99", serial="AKFF1Y0E48309998"), actor=CLERK)
+    ReturnsService(other).record(ReturnDraft(isolation_confirmed=True, model_input="A1257", remedy="refund", clerk="x", amount="99", serial="AKFF1Y0E48309998"), actor=CLERK)
     other.close()
     r = run("verify", db=db_path)
     assert r.returncode == 1 and "that no manager approved" in r.stderr, r.stderr
@@ -392,7 +392,7 @@ def test_writing_with_another_key_is_named_by_verify(three_refunds, desk, db_pat
     third = Desk.open(db_path)
     signing.attach(third.conn).key = key
     third.conn.db.signer.prepare = lambda db: None  # the insider's own signer: sign without announcing
-    ReturnsService(third).record(ReturnDraft(model_input="A1257", remedy="refund", clerk="x", amount="99", serial="AKFF1Y0E48309997"), actor=CLERK)
+    ReturnsService(third).record(ReturnDraft(isolation_confirmed=True, model_input="A1257", remedy="refund", clerk="x", amount="99", serial="AKFF1Y0E48309997"), actor=CLERK)
     third.close()
     r = run("verify", db=db_path)
     assert "which this file never announced" in r.stderr, r.stderr
@@ -404,7 +404,7 @@ def test_a_lost_key_is_replaced_with_a_managers_approval_and_shown_as_a_key_chan
     old_key = desk.conn.read("SELECT key_id FROM signing_keys")[0]["key_id"]
     desk.close()
     shutil.rmtree(_isolated_home / "keys")  # the disk died; the database came back from elsewhere
-    rec = ("record", "--model", "A1257", "--remedy", "refund", "--amount", "99", "--serial", "AKFF1Y0E48309999", "--clerk", "Li Na")
+    rec = ("record", "--isolated", "--model", "A1257", "--remedy", "refund", "--amount", "99", "--serial", "AKFF1Y0E48309999", "--clerk", "Li Na")
     assert run(*rec, db=db_path).returncode == 2
     events = sqlite3.connect(db_path).execute("SELECT count(*) FROM audit").fetchone()[0]
     wrong = run("key", "new", "--manager", "Chen Jing", "--pin", "000000", "--reason", "disk died", db=db_path)
@@ -461,7 +461,7 @@ def test_the_os_keyring_holds_the_key_where_a_backend_exists(tmp_path, monkeypat
         assert not (keys / f"{key_id}.key").exists() and (keys / f"{key_id}.in-keyring").exists()
         assert all(private.encode() not in p.read_bytes() for p in keys.iterdir())
         with Desk.open(db) as d:  # a new session finds its key in the keyring and goes on signing with it
-            ReturnsService(d).record(ReturnDraft(model_input="A1257", remedy="refund", clerk="x", amount="99", serial="AKFF1Y0E48301745"))
+            ReturnsService(d).record(ReturnDraft(isolation_confirmed=True, model_input="A1257", remedy="refund", clerk="x", amount="99", serial="AKFF1Y0E48301745"))
             assert verify(d).ok
             assert {r["key_id"] for r in d.conn.read("SELECT key_id FROM audit")} == {key_id}
         assert private.encode() not in db.read_bytes()
@@ -483,7 +483,7 @@ def test_a_file_from_before_signing_is_signed_from_its_next_write_on(db_path):
         repo.audit(db, at="2025-06-30T01:01:00.000000Z", actor="Chen", action="signed_in", entity="clerk", entity_id="Chen")
     conn.close()
     with Desk.open(db_path) as d:
-        ReturnsService(d).record(ReturnDraft(model_input="A1257", remedy="refund", clerk="x", amount="99", serial="AKFF1Y0E48301745"))
+        ReturnsService(d).record(ReturnDraft(isolation_confirmed=True, model_input="A1257", remedy="refund", clerk="x", amount="99", serial="AKFF1Y0E48301745"))
         actions = [r["action"] for r in d.conn.read("SELECT action FROM audit ORDER BY id")]
         assert actions[:3] == ["settings_changed", "signed_in", "signing_key_created"]
         report = verify(d)
@@ -492,7 +492,7 @@ def test_a_file_from_before_signing_is_signed_from_its_next_write_on(db_path):
         # someone with the code but without the key: an event written with no signer
         signing.attach(d.conn)
         d.conn.db.signer = None
-        ReturnsService(d).record(ReturnDraft(model_input="A1257", remedy="refund", clerk="x", amount="99", serial="AKFF1Y0E48301746"))
+        ReturnsService(d).record(ReturnDraft(isolation_confirmed=True, model_input="A1257", remedy="refund", clerk="x", amount="99", serial="AKFF1Y0E48301746"))
         report = verify(d)
         assert report.problem == "verify_event_unsigned", report.problems
 
@@ -512,7 +512,7 @@ def test_a_copy_elsewhere_with_a_newer_seed_still_opens_to_be_verified(three_ref
     assert r.returncode == 0, r.stderr
     assert run_as(elsewhere, "lookup", "A1257", db=db_path).returncode == 0
     assert run_as(elsewhere, "recalls", "list", "--json", db=db_path).stdout.count('"version": "2099') == 0
-    r = run_as(elsewhere, "record", "--model", "A1257", "--remedy", "refund", "--amount", "99", "--serial", "AKFF1Y0E48309999",
+    r = run_as(elsewhere, "record", "--isolated", "--model", "A1257", "--remedy", "refund", "--amount", "99", "--serial", "AKFF1Y0E48309999",
                "--clerk", "Li Na", db=db_path)
     assert r.returncode == 2 and "does not hold the signing key" in r.stderr
     # on its own computer the newer list loads as usual (signed)
@@ -541,7 +541,7 @@ def test_a_backup_restored_on_a_new_computer_gets_a_key_approved_by_the_restore(
     fresh_db = tmp_path / "new.db"
     r = run_as(new_computer, "restore", str(copy), db=fresh_db)
     assert r.returncode == 0, r.stderr
-    assert run_as(new_computer, "record", "--model", "A1257", "--remedy", "refund", "--amount", "99", "--serial", "AKFF1Y0E48309999",
+    assert run_as(new_computer, "record", "--isolated", "--model", "A1257", "--remedy", "refund", "--amount", "99", "--serial", "AKFF1Y0E48309999",
                   "--clerk", "Li Na", db=fresh_db).returncode == 0
     r = run_as(new_computer, "verify", db=fresh_db)
     assert r.returncode == 0 and "Key change at event" in r.stdout and "restore of from-the-old-computer.db" in r.stdout, r.stdout + r.stderr

@@ -139,7 +139,7 @@ def _field_case(generated: dict, tmp_path: Path, rng: random.Random, table: str,
         if rechained:  # the insider's full method: a new fingerprint, every later event re-hashed
             changed = dict(con.execute("SELECT * FROM returns WHERE id = ?", (row["id"],)).fetchone())
             details = json.loads(con.execute("SELECT details FROM audit WHERE id = ?", (event,)).fetchone()[0])
-            details["row_sha256"] = row_digest(changed, repo.RETURN_COLUMNS)
+            details["row_sha256"] = row_digest(changed, repo.digest_columns(changed))
             con.execute("UPDATE audit SET details = ?, entity_id = ? WHERE id = ?",
                         (json.dumps(details, ensure_ascii=False, sort_keys=True), changed["uuid"], event))
             rechain(con, event)

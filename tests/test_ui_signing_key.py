@@ -25,7 +25,7 @@ def copied_elsewhere(desk, db_path, tmp_path, monkeypatch):
     people = PeopleService(desk)
     people.setup(store="S", counter="C1", market="CN", manager="Chen Jing", pin=PIN)
     people.add_clerk(Actor("Chen Jing", "manager"), "Li Na", "clerk", "1357")
-    ReturnsService(desk).record(ReturnDraft(model_input="A1257", remedy="refund", clerk="x", amount="99", serial="AKFF1Y0E48301745"))
+    ReturnsService(desk).record(ReturnDraft(isolation_confirmed=True, model_input="A1257", remedy="refund", clerk="x", amount="99", serial="AKFF1Y0E48301745"))
     desk.close()
     other = tmp_path / "other-computer"
     other.mkdir()

@@ -235,7 +235,7 @@ def _return_matches(row: dict, events: _Events) -> bool:
         if row["confirmation"] != answer:
             return False
         row = {**row, "confirmation": "pending"}  # as it was recorded, before the answer
-    if row_digest(row, repo.RETURN_COLUMNS) != known[1]:
+    if row_digest(row, repo.digest_columns(row)) != known[1]:
         return False
     void_digest = events.voided.get(row["uuid"])
     if (row["status"] == "void") != (void_digest is not None):
