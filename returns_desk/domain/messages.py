@@ -113,7 +113,7 @@ _EN: dict[str, str] = {
     "field_not_asked": "{model}'s recall does not ask for the {what}; leave it empty.",
     "manager_pin_required": "This is a manager's action: give {options} (a manager's name and PIN).",
     "no_manager_yet": "This database has no manager yet: set it up first ('returns-desk setup').",
-    "incident_recorded": "Incident {ticket} recorded.",
+    "incident_recorded": "Recorded at {time}: {what}.",
     "incident_kind_invalid": "The incident kind is hazard or enquiry.",
     "incident_action_invalid": "What was done must be one of: {allowed}.",
     # command line and database
@@ -344,7 +344,7 @@ _ZH: dict[str, str] = {
     "field_not_asked": "{model} 的召回不需要{what}，请留空。",
     "manager_pin_required": "这是店长操作：请提供 {options}（店长姓名和 PIN）。",
     "no_manager_yet": "此数据库还没有店长：请先完成设置（returns-desk setup）。",
-    "incident_recorded": "已记录事件 {ticket}。",
+    "incident_recorded": "已于 {time} 记录：{what}。",
     "incident_kind_invalid": "事件类型只能是 hazard（危险）或 enquiry（咨询）。",
     "incident_action_invalid": "处理方式必须是以下之一：{allowed}。",
     "verdict_recalled": "召回",
