@@ -39,7 +39,7 @@ def test_the_counter_fits_1366x768_without_scrolling(qtbot, window, model, condi
     _fill(window, model, condition)
     window.resize(1366, 768 - 30 - 40)  # a title bar and a task bar
     qtbot.wait(50)
-    assert not window.scroll.verticalScrollBar().isVisible() and not window.scroll.horizontalScrollBar().isVisible()
+    assert not window.page_scroll.verticalScrollBar().isVisible() and not window.page_scroll.horizontalScrollBar().isVisible()
     page = window.counter
     for w in (page.save_button, page.slip_button, page.label_button, window.statusBar()):
         assert w.isVisible() and w.visibleRegion().boundingRect().height() == w.height(), w
@@ -49,7 +49,7 @@ def test_at_1024x768_the_page_scrolls_and_every_part_can_be_reached(qtbot, windo
     _fill(window, "A1257", 1)
     window.resize(1024, 768 - 30 - 40)
     qtbot.wait(50)
-    bar = window.scroll.verticalScrollBar()
+    bar = window.page_scroll.verticalScrollBar()
     bar.setValue(bar.maximum())
     qtbot.wait(20)
     page = window.counter

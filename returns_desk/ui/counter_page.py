@@ -621,7 +621,8 @@ class CounterPage(QWidget):
             item = self.return_form.itemAt(row, QFormLayout.ItemRole.FieldRole)
             if item is None:
                 continue
-            if item.widget() is w or (item.layout() is not None and item.layout().indexOf(w) >= 0):
+            layout = item.layout()
+            if item.widget() is w or (layout is not None and layout.indexOf(w) >= 0):
                 return row
         return -1
 
