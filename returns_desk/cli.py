@@ -214,8 +214,7 @@ def build_parser() -> argparse.ArgumentParser:
     _common(ks, top=False)
     kn = ky_sub.add_parser("new", help="make a new signing key for this counter (a manager's PIN approves it; verify shows the key change)")
     _common(kn, top=False)
-    kn.add_argument("--manager", required=True, metavar="NAME")
-    kn.add_argument("--pin", required=True, metavar="PIN")
+    _manager_options(kn)
     kn.add_argument("--reason", required=True, metavar="TEXT")
     return p
 
@@ -240,12 +239,14 @@ def _open(args: argparse.Namespace):
 
 
 #: Manager actions a database that is not set up yet allows (there is no manager to ask).
-BEFORE_SET_UP = frozenset({"restore", "import_catalogue"})
+BEFORE_SET_UP = frozenset({"restore", "import_catalogue", "signing_key"})
 
 
-def _manager(args: argparse.Namespace, desk: Any, permission: str, lang: str, *, pin_option: str = "--pin") -> Any:
+def _manager(args: argparse.Namespace, desk: Any, permission: str, lang: str, *, pin_option: str = "--pin", audit: bool = True) -> Any:
     """The manager named by ``--manager NAME --pin PIN``, their PIN checked (and audited) like in
-    the window. Before the first set-up there are no people yet: whoever can open the file acts."""
+    the window. Before the first set-up there are no people yet: whoever can open the file acts.
+    ``audit`` False: the approval is recorded by the caller's own event (a new signing key, when
+    this computer cannot sign anything yet)."""
     from returns_desk.domain.auth import Actor
     from returns_desk.domain.errors import InputError, RefusedError
     from returns_desk.services.people_service import PeopleService
@@ -258,7 +259,7 @@ def _manager(args: argparse.Namespace, desk: Any, permission: str, lang: str, *,
     name, pin = (getattr(args, "manager", None) or "").strip(), getattr(args, "manager_pin", None) or ""
     if not name or not pin:
         raise InputError("manager_pin_required", field="manager", options=f"--manager NAME {pin_option} PIN")
-    return people.approve(name, pin, permission)
+    return people.approve(name, pin, permission, audit=audit)
 
 
 def cmd_lookup(args: argparse.Namespace, lang: str) -> int:
@@ -360,7 +361,6 @@ def cmd_backup(args: argparse.Namespace, lang: str) -> int:
 
 def cmd_restore(args: argparse.Namespace, lang: str) -> int:
     from returns_desk.services import backup_service
-    from returns_desk.services.people_service import PeopleService
 
     desk = _open(args)
     try:
@@ -418,7 +418,6 @@ def cmd_clerks(args: argparse.Namespace, lang: str) -> int:
 
 
 def cmd_void(args: argparse.Namespace, lang: str) -> int:
-    from returns_desk.services.people_service import PeopleService
     from returns_desk.services.returns_service import ReturnsService
 
     desk = _open(args)
@@ -432,7 +431,6 @@ def cmd_void(args: argparse.Namespace, lang: str) -> int:
 
 
 def cmd_confirm(args: argparse.Namespace, lang: str) -> int:
-    from returns_desk.services.people_service import PeopleService
     from returns_desk.services.returns_service import ReturnsService
 
     desk = _open(args)
@@ -473,12 +471,11 @@ VERIFY_SHOWN = 20
 def cmd_key(args: argparse.Namespace, lang: str) -> int:
     from returns_desk.domain.integrity import short_key
     from returns_desk.services import signing
-    from returns_desk.services.people_service import PeopleService
 
     desk = _open(args)
     try:
         if args.key_command == "new":
-            manager = PeopleService(desk).approve(args.manager, args.pin, "signing_key", audit=False)
+            manager = _manager(args, desk, "signing_key", lang, audit=False)
             key = signing.replace_key(desk.conn, manager, reason=args.reason)
             where = signing.status(desk.conn).where or "?"
             print(say("key_new_done", lang, key=short_key(key.key_id), manager=manager.name, where=where))
