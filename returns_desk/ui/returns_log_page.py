@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from PySide6.QtCore import QModelIndex, Qt, QTimer, Signal, Slot
-from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtGui import QKeySequence, QShortcut, QShowEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -158,6 +158,14 @@ class ReturnsLogPage(QWidget):
     def refresh(self) -> None:
         self.model.refresh()
         self._update_count()
+
+    def showEvent(self, event: QShowEvent) -> None:  # noqa: N802
+        """Current every time it is shown: returns saved at this counter (before the page was
+        built too), or by another counter or the command line on the same file, since it was
+        last on screen. A count is one query (a million rows: milliseconds)."""
+        super().showEvent(event)
+        if not event.spontaneous():
+            self.refresh()
 
     def current_ticket(self) -> str | None:
         index = self.table.currentIndex()

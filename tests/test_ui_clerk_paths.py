@@ -1,0 +1,110 @@
+"""Issue 17, as clerks and managers really use the window: the whole MainWindow, driven by key
+events, into a real database file (the log, reprints, print preview, first run, sign-in, the
+entry's history)."""
+
+from __future__ import annotations
+
+import sqlite3
+
+import pytest
+from PySide6.QtCore import QEvent, Qt
+from PySide6.QtGui import QKeyEvent
+from PySide6.QtWidgets import QApplication
+
+pytestmark = pytest.mark.gui
+
+MANAGER_PIN = "482913"
+CLERK_PIN = "1357"
+
+
+@pytest.fixture
+def people(desk):
+    from returns_desk.domain.auth import Actor
+    from returns_desk.services.people_service import PeopleService
+
+    p = PeopleService(desk)
+    p.setup(store="Shop 1", counter="C1", market="CN", manager="Chen Jing", pin=MANAGER_PIN)
+    p.add_clerk(Actor("Chen Jing", "manager"), "Li Na", "clerk", CLERK_PIN)
+    return p
+
+
+def open_window(qtbot, desk, people, lang="en", who=("Li Na", CLERK_PIN)):
+    from returns_desk.ui.app import make_application, ui_settings
+    from returns_desk.ui.i18n import set_language
+    from returns_desk.ui.main_window import MainWindow
+
+    make_application()
+    set_language(lang)
+    w = MainWindow(desk, lang, ui_settings(), people.authenticate(*who))
+    qtbot.addWidget(w)
+    w.show()
+    qtbot.waitExposed(w)
+    w.activateWindow()
+    qtbot.waitUntil(lambda: QApplication.activeWindow() is w)
+    w.counter.model_edit.setFocus()
+    return w
+
+
+@pytest.fixture
+def window(qtbot, desk, people):
+    w = open_window(qtbot, desk, people)
+    yield w
+    w.close()
+
+
+def focused():
+    return QApplication.focusWidget()
+
+
+def type_text(widget, text):
+    for ch in text:
+        for kind in (QEvent.Type.KeyPress, QEvent.Type.KeyRelease):
+            QApplication.sendEvent(widget, QKeyEvent(kind, 0, Qt.KeyboardModifier.NoModifier, ch))
+
+
+def save_return(qtbot, window, serial, amount="149"):
+    """One recalled Anker return typed into the counter and saved with Ctrl+S; its ticket."""
+    page = window.counter
+    window.show_counter()
+    qtbot.keyClicks(page.model_edit, "A1257")
+    qtbot.keyClicks(page.serial_edit, serial)
+    page.condition_combo.setCurrentIndex(page.condition_combo.findData("intact"))
+    page.isolated_check.setChecked(True)
+    page.amount_edit.clear()
+    qtbot.keyClicks(page.amount_edit, amount)
+    with qtbot.waitSignal(page.return_recorded, timeout=5000) as saved:
+        qtbot.keyClick(page.amount_edit, Qt.Key.Key_S, Qt.KeyboardModifier.ControlModifier)
+    return saved.args[0]
+
+
+def log_tickets(page):
+    return [page.model.data(page.model.index(r, 1)) for r in range(page.model.rowCount())]
+
+
+# --- 4. the log is current every time it is shown -------------------------------------------
+
+
+def test_returns_saved_before_the_first_f3_are_in_the_log(qtbot, window):
+    first = save_return(qtbot, window, "AKFF1Y0E48301745")
+    second = save_return(qtbot, window, "AKFF1Y0E48301746")
+    qtbot.keyClick(focused(), Qt.Key.Key_F3)
+    page = window.log_page
+    assert window.tabs.currentWidget() is page
+    assert log_tickets(page) == [second, first]
+    assert "2 returns" in page.count_label.text()
+
+
+def test_the_log_is_current_every_time_it_is_shown(qtbot, window, desk):
+    from returns_desk.domain.returns import ReturnDraft
+    from returns_desk.services.returns_service import ReturnsService
+
+    qtbot.keyClick(focused(), Qt.Key.Key_F3)
+    assert log_tickets(window.log_page) == []
+    qtbot.keyClick(focused(), Qt.Key.Key_F2)
+    first = save_return(qtbot, window, "AKFF1Y0E48301745")
+    # a return recorded by another caller (the command line) on the same file
+    other = ReturnsService(desk).record(ReturnDraft(model_input="A1257", remedy="refund", amount="149",
+                                                    serial="AKFF1Y0E48301747", clerk="Wang", condition="intact",
+                                                    isolation_confirmed=True))["ticket"]
+    qtbot.keyClick(focused(), Qt.Key.Key_F3)
+    assert log_tickets(window.log_page) == [other, first]
