@@ -108,3 +108,54 @@ def test_the_log_is_current_every_time_it_is_shown(qtbot, window, desk):
                                                     isolation_confirmed=True))["ticket"]
     qtbot.keyClick(focused(), Qt.Key.Key_F3)
     assert log_tickets(window.log_page) == [other, first]
+
+
+# --- 11. the log by keyboard --------------------------------------------------------------
+
+
+def test_f3_makes_the_newest_row_current_and_enter_opens_it(qtbot, window, monkeypatch):
+    from returns_desk.ui.entry_dialog import EntryDialog
+
+    save_return(qtbot, window, "AKFF1Y0E48301745")
+    newest = save_return(qtbot, window, "AKFF1Y0E48301746")
+    qtbot.keyClick(focused(), Qt.Key.Key_F3)
+    page = window.log_page
+    assert focused() is page.table
+    assert page.table.currentIndex().row() == 0 and page.current_ticket() == newest
+    assert [i.row() for i in page.table.selectionModel().selectedRows()] == [0]  # shown highlighted
+    opened = []
+    monkeypatch.setattr(EntryDialog, "exec", lambda self: opened.append(self.ticket) or 0)
+    qtbot.keyClick(page.table, Qt.Key.Key_Return)
+    assert opened == [newest]
+    qtbot.keyClick(page.table, Qt.Key.Key_Down)
+    assert page.table.currentIndex().row() == 1
+    # shown again (F2, F3): the newest row again, even after moving down
+    qtbot.keyClick(focused(), Qt.Key.Key_F2)
+    qtbot.keyClick(focused(), Qt.Key.Key_F3)
+    assert page.table.currentIndex().row() == 0
+
+
+def test_tab_leaves_the_table_for_the_filters_which_have_labels(qtbot, window):
+    from PySide6.QtWidgets import QLabel
+
+    save_return(qtbot, window, "AKFF1Y0E48301745")
+    qtbot.keyClick(focused(), Qt.Key.Key_F3)
+    page = window.log_page
+    qtbot.keyClick(page.table, Qt.Key.Key_Tab)
+    assert focused() is page.from_edit  # out of the table, to the first filter
+    qtbot.keyClick(focused(), Qt.Key.Key_Backtab)
+    assert focused() is page.table
+    filters = [page.from_edit, page.to_edit, page.clerk_edit, page.model_edit, page.remedy_combo, page.status_combo, page.search_edit]
+    labels = {label.buddy(): label for label in page.findChildren(QLabel) if label.buddy() is not None}
+    for w in filters:
+        assert w in labels and labels[w].isVisible() and "&" in labels[w].text()  # a visible label with a mnemonic
+    # each filter is reached by its Alt key, and the table is reached again by Tab
+    qtbot.keyClick(page.table, Qt.Key.Key_E, Qt.KeyboardModifier.AltModifier)
+    assert focused() is page.clerk_edit
+    qtbot.keyClicks(page.clerk_edit, "Nobody")
+    qtbot.keyClick(page.clerk_edit, Qt.Key.Key_Return)
+    assert page.model.rowCount() == 0
+    qtbot.keyClick(page.table, Qt.Key.Key_M, Qt.KeyboardModifier.AltModifier)
+    assert focused() is page.model_edit
+    mnemonics = [labels[w].text().split("&")[1][0].lower() for w in filters]
+    assert len(set(mnemonics)) == len(mnemonics)

@@ -1000,6 +1000,30 @@ The damaged file is kept aside, not overwritten.</source>
         <translation>搜索单号、序列号、小票号、备注</translation>
     </message>
     <message>
+        <source>From &amp;date</source>
+        <translation>起始日期(&amp;D)</translation>
+    </message>
+    <message>
+        <source>&amp;To</source>
+        <translation>截止日期(&amp;T)</translation>
+    </message>
+    <message>
+        <source>Cl&amp;erk</source>
+        <translation>店员(&amp;E)</translation>
+    </message>
+    <message>
+        <source>&amp;Model</source>
+        <translation>型号(&amp;M)</translation>
+    </message>
+    <message>
+        <source>Remed&amp;y</source>
+        <translation>处理方式(&amp;Y)</translation>
+    </message>
+    <message>
+        <source>Stat&amp;us</source>
+        <translation>状态(&amp;U)</translation>
+    </message>
+    <message>
         <source>&amp;Search</source>
         <translation>搜索(&amp;S)</translation>
     </message>

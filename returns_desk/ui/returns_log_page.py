@@ -19,8 +19,6 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from collections.abc import Callable
-
 from returns_desk.domain.auth import Actor
 from returns_desk.domain.text import parse_date
 from returns_desk.services.desk import Desk
@@ -64,15 +62,19 @@ class ReturnsLogPage(QWidget):
             self.status_combo.addItem(text, value)
         self.search_edit = QLineEdit()
         self.search_edit.setPlaceholderText(self.tr("search ticket, serial, receipt, notes"))
-        search_label = QLabel(self.tr("&Search"))
-        search_label.setBuddy(self.search_edit)
+        # every filter has a visible label with its Alt key (placeholders vanish once typed into)
+        labelled = (
+            (self.tr("From &date"), self.from_edit), (self.tr("&To"), self.to_edit), (self.tr("Cl&erk"), self.clerk_edit),
+            (self.tr("&Model"), self.model_edit), (self.tr("Remed&y"), self.remedy_combo), (self.tr("Stat&us"), self.status_combo),
+            (self.tr("&Search"), self.search_edit),
+        )
         for w in (self.from_edit, self.to_edit, self.clerk_edit, self.model_edit):
             w.setMaximumWidth(150)
-            bar.addWidget(w)
-        bar.addWidget(self.remedy_combo)
-        bar.addWidget(self.status_combo)
-        bar.addWidget(search_label)
-        bar.addWidget(self.search_edit, 1)
+        for text, w in labelled:
+            label = QLabel(text)
+            label.setBuddy(w)
+            bar.addWidget(label)
+            bar.addWidget(w, 1 if w is self.search_edit else 0)
         layout.addLayout(bar)
 
         self.model = ReturnsTableModel(self.log, self, lang=lang, first_count=first_count)
@@ -81,6 +83,7 @@ class ReturnsLogPage(QWidget):
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table.setTabKeyNavigation(False)  # Tab leaves the table (the arrows move in it)
         self.table.verticalHeader().setDefaultSectionSize(26)
         self.table.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
         self.table.verticalHeader().hide()
@@ -102,6 +105,10 @@ class ReturnsLogPage(QWidget):
         bottom.addWidget(self.open_button)
         bottom.addWidget(self.void_button)
         layout.addLayout(bottom)
+        # Tab from the table goes to the filters, then the buttons; Shift+Tab comes back
+        chain = [self.table, *(w for _, w in labelled), self.open_button, self.void_button]
+        for a, b in zip(chain, chain[1:]):
+            QWidget.setTabOrder(a, b)
 
         self._debounce = QTimer(self)
         self._debounce.setSingleShot(True)
@@ -143,6 +150,7 @@ class ReturnsLogPage(QWidget):
         )
         if flt != self.model.filter:
             self.model.set_filter(flt)
+            self.select_newest()
         self._update_count()
 
     def _canonical_model(self, text: str) -> str | None:
@@ -166,6 +174,14 @@ class ReturnsLogPage(QWidget):
         super().showEvent(event)
         if not event.spontaneous():
             self.refresh()
+            self.select_newest()
+
+    def select_newest(self) -> None:
+        """The newest row current and highlighted: Enter opens it, Down goes to the one before."""
+        if self.model.rowCount():
+            self.table.setCurrentIndex(self.model.index(0, 0))
+            self.table.selectRow(0)
+            self.table.scrollToTop()
 
     def current_ticket(self) -> str | None:
         index = self.table.currentIndex()
