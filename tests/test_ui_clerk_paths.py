@@ -52,6 +52,15 @@ def window(qtbot, desk, people):
     w.close()
 
 
+@pytest.fixture
+def english_after():
+    """A test that switches the window to Chinese leaves English behind for the next one."""
+    yield
+    from returns_desk.ui.i18n import set_language
+
+    set_language("en")
+
+
 def focused():
     return QApplication.focusWidget()
 
@@ -159,3 +168,52 @@ def test_tab_leaves_the_table_for_the_filters_which_have_labels(qtbot, window):
     assert focused() is page.model_edit
     mnemonics = [labels[w].text().split("&")[1][0].lower() for w in filters]
     assert len(set(mnemonics)) == len(mnemonics)
+
+
+# --- 14. the entry's history in the clerk's language --------------------------------------
+
+
+def open_entry_from_log(qtbot, window, monkeypatch):
+    """F3, Enter on the newest row: the entry dialog as it opens (its exec() does not block here)."""
+    from returns_desk.ui.entry_dialog import EntryDialog
+
+    opened = []
+    monkeypatch.setattr(EntryDialog, "exec", lambda self: opened.append(self) or 0)
+    qtbot.keyClick(focused(), Qt.Key.Key_F3)
+    qtbot.keyClick(window.log_page.table, Qt.Key.Key_Return)
+    assert len(opened) == 1
+    return opened[0]
+
+
+def history_rows(dialog):
+    return [[dialog.history.item(r, c).text() for c in range(dialog.history.columnCount())] for r in range(dialog.history.rowCount())]
+
+
+@pytest.mark.parametrize("lang, expected", [
+    ("en", ["Return recorded: refund, 300.00 CNY. Override (amount above the bound) approved by Chen Jing: price on receipt.",
+            "Manufacturer's answer recorded: confirmed. Note: Anker case 778.",
+            "Return voided. Reason: keyed twice."]),
+    ("zh_CN", ["登记退货：退款，¥300.00。Chen Jing 批准例外（金额超出上限）：price on receipt。",
+               "已登记厂家答复：已确认。备注：Anker case 778。",
+               "退货已作废。原因：keyed twice。"]),
+])
+def test_the_entry_history_reads_as_sentences(qtbot, desk, people, monkeypatch, english_after, lang, expected):
+    from returns_desk.ui import messages
+
+    window = open_window(qtbot, desk, people, lang, who=("Chen Jing", MANAGER_PIN))
+    try:
+        answers = iter(["price on receipt", "Anker case 778", "keyed twice"])
+        monkeypatch.setattr(messages, "ask_text", lambda *a, **k: next(answers))
+        save_return(qtbot, window, "AKFF1Y0E48301745", amount="300")  # above the bound: the manager gives a reason
+        dialog = open_entry_from_log(qtbot, window, monkeypatch)
+        qtbot.addWidget(dialog)
+        dialog.confirm_button.click()
+        dialog.void_button.click()
+        rows = history_rows(dialog)
+        assert [r[2] for r in rows] == expected
+        assert all(r[1] == "Chen Jing" for r in rows)
+        shown = " ".join(" ".join(r) for r in rows)
+        for raw in ("return_recorded", "amount_minor", "sha256", "{", "CNY" if lang == "zh_CN" else "¥"):
+            assert raw not in shown
+    finally:
+        window.close()

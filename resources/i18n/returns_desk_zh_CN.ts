@@ -337,12 +337,8 @@
         <translation>操作人</translation>
     </message>
     <message>
-        <source>What</source>
-        <translation>操作</translation>
-    </message>
-    <message>
-        <source>Details</source>
-        <translation>详情</translation>
+        <source>What happened</source>
+        <translation>经过</translation>
     </message>
     <message>
         <source>History</source>

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import json
 
 from PySide6.QtCore import Qt, Signal, Slot
 from PySide6.QtWidgets import (
@@ -22,6 +21,7 @@ from collections.abc import Callable
 
 from returns_desk.domain.auth import Actor
 from returns_desk.domain.errors import ReturnsDeskError
+from returns_desk.domain.history import event_sentence
 from returns_desk.domain.messages import has, say
 from returns_desk.domain.money import format_money
 from returns_desk.services.clock import zone
@@ -48,8 +48,10 @@ class EntryDialog(QDialog):
         layout = QVBoxLayout(self)
         self.form = QFormLayout()
         layout.addLayout(self.form)
-        self.history = QTableWidget(0, 4)
-        self.history.setHorizontalHeaderLabels([self.tr("When"), self.tr("Who"), self.tr("What"), self.tr("Details")])
+        self.history = QTableWidget(0, 3)
+        self.history.setHorizontalHeaderLabels([self.tr("When"), self.tr("Who"), self.tr("What happened")])
+        self.history.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
+        self.history.setWordWrap(True)
         self.history.horizontalHeader().setStretchLastSection(True)
         layout.addWidget(QLabel(self.tr("History")))
         layout.addWidget(self.history, 1)
@@ -114,9 +116,12 @@ class EntryDialog(QDialog):
         events = LogService(self.desk).history(entry["uuid"])
         self.history.setRowCount(len(events))
         for i, e in enumerate(events):
-            for j, value in enumerate((self._local(e["at"]), e["actor"], e["action"], json.dumps(e["details"], ensure_ascii=False))):
+            what = event_sentence(e["action"], e["details"], currency=entry["currency"], lang=self.lang)
+            for j, value in enumerate((self._local(e["at"]), e["actor"], what)):
                 self.history.setItem(i, j, QTableWidgetItem(value))
-        self.history.resizeColumnsToContents()
+        self.history.resizeColumnToContents(0)
+        self.history.resizeColumnToContents(1)
+        self.history.resizeRowsToContents()
 
     def _word(self, key: str, code: str) -> str:
         """Coded values (status, verdict, condition, remedy, ...) in the window's language."""
