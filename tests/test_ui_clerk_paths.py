@@ -217,3 +217,120 @@ def test_the_entry_history_reads_as_sentences(qtbot, desk, people, monkeypatch, 
             assert raw not in shown
     finally:
         window.close()
+
+
+# --- 8. first start by keyboard ---------------------------
+
+
+class ModalDriver:
+    """Acts on the application's modal dialogs as they open (their exec() runs for real):
+    ``steps`` is a list of (dialog class, what a person does in it). Failures inside a step are
+    kept and raised by :meth:`check` (an exception in an event loop would be lost)."""
+
+    def __init__(self, steps, timeout=20.0):
+        import time
+
+        from PySide6.QtCore import QTimer
+
+        self.steps = list(steps)
+        self.errors = []
+        self.deadline = time.monotonic() + timeout
+        self.timer = QTimer()
+        self.timer.setInterval(20)
+        self.timer.timeout.connect(self._poll)
+        self.timer.start()
+
+    def _poll(self):
+        import time
+
+        dialog = QApplication.activeModalWidget()
+        if dialog is not None and time.monotonic() > self.deadline:  # never hang the suite
+            self.errors.append(AssertionError(f"{type(dialog).__name__} still open"))
+            dialog.reject()
+            return
+        if not self.steps or dialog is None or not isinstance(dialog, self.steps[0][0]) or not dialog.isVisible():
+            return
+        if QApplication.activeWindow() is not dialog:
+            dialog.activateWindow()  # what the window manager does (Xvfb here has none)
+            return
+        _, act = self.steps.pop(0)
+        try:
+            act(dialog)
+        except Exception as exc:  # noqa: BLE001 - reported by check()
+            self.errors.append(exc)
+            dialog.reject()
+
+    def check(self):
+        self.timer.stop()
+        if self.errors:
+            raise self.errors[0]
+        assert not self.steps, f"dialogs never shown: {[c.__name__ for c, _ in self.steps]}"
+
+
+def key(widget, k, modifier=Qt.KeyboardModifier.NoModifier):
+    from PySide6.QtTest import QTest
+
+    QTest.keyClick(widget, k, modifier)
+
+
+def typed(text):
+    from PySide6.QtTest import QTest
+
+    QTest.keyClicks(focused(), text)
+
+
+def test_first_start_by_keyboard_only(qtbot, db_path, monkeypatch):
+    """A fresh database: the first-run dialog, then sign-in, then the window, all by keys."""
+    from returns_desk.ui import app as app_module
+    from returns_desk.ui.people_dialogs import FirstRunDialog, SignInDialog
+
+    def first_run(d):
+        assert focused() is d.store_edit  # typing works at once; Space does not press OK
+        typed("Wangfujing")
+        assert d.store_edit.text() == "Wangfujing"
+        for _ in range(6):
+            if focused() is d.manager_edit:
+                break
+            key(focused(), Qt.Key.Key_Tab)
+        assert focused() is d.manager_edit
+        typed("Chen Jing")
+        key(focused(), Qt.Key.Key_Tab)
+        typed("12")
+        key(focused(), Qt.Key.Key_Tab)
+        typed("12")
+        key(focused(), Qt.Key.Key_Return)
+        assert "4 to 12 digits" in d.error.text() and focused() is d.pin_edit  # the field at fault
+        key(focused(), Qt.Key.Key_A, Qt.KeyboardModifier.ControlModifier)
+        typed("2580")
+        assert d.error.text() == ""  # the field was fixed: its message goes
+        key(focused(), Qt.Key.Key_Tab)
+        assert focused() is d.pin2_edit
+        key(focused(), Qt.Key.Key_A, Qt.KeyboardModifier.ControlModifier)
+        typed("2581")
+        key(focused(), Qt.Key.Key_Return)
+        assert "differ" in d.error.text()
+        assert focused() is d.pin2_edit and d.pin2_edit.text() == ""  # typed again from the start
+        typed("2580")
+        assert d.error.text() == ""
+        key(focused(), Qt.Key.Key_Return)
+
+    def sign_in(d):
+        d.name_combo.setCurrentText("Chen Jing")
+        d.pin_edit.setFocus()
+        typed("2580")
+        key(focused(), Qt.Key.Key_Return)
+
+    seen = []
+
+    def fake_exec(*_args):
+        window = next(w for w in QApplication.topLevelWidgets() if w.__class__.__name__ == "MainWindow" and w.isVisible())
+        seen.append((window.actor.name, window.desk.settings["store_name"]))
+        window.close()
+        return 0
+
+    monkeypatch.setattr(app_module, "start_integrity_check", lambda window: None)
+    monkeypatch.setattr(QApplication, "exec", fake_exec)
+    driver = ModalDriver([(FirstRunDialog, first_run), (SignInDialog, sign_in)])
+    assert app_module.run_window(str(db_path), "en") == 0
+    driver.check()
+    assert seen == [("Chen Jing", "Wangfujing")]

@@ -584,8 +584,8 @@
         <translation>再次输入 PIN</translation>
     </message>
     <message>
-        <source>The two PINs differ.</source>
-        <translation>两次输入的 PIN 不一致。</translation>
+        <source>The two PINs differ. Type the PIN again.</source>
+        <translation>两次输入的 PIN 不一致，请重新输入。</translation>
     </message>
 </context>
 <context>
