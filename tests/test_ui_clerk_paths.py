@@ -219,7 +219,7 @@ def test_the_entry_history_reads_as_sentences(qtbot, desk, people, monkeypatch, 
         window.close()
 
 
-# --- 8. first start by keyboard ---------------------------
+# --- 8, 9. first start, sign-in and the lock screen by keyboard ---------------------------
 
 
 class ModalDriver:
@@ -315,8 +315,8 @@ def test_first_start_by_keyboard_only(qtbot, db_path, monkeypatch):
         key(focused(), Qt.Key.Key_Return)
 
     def sign_in(d):
-        d.name_combo.setCurrentText("Chen Jing")
-        d.pin_edit.setFocus()
+        assert d.name_combo.currentText() == "Chen Jing"  # the manager who just set up
+        assert focused() is d.pin_edit
         typed("2580")
         key(focused(), Qt.Key.Key_Return)
 
@@ -334,3 +334,27 @@ def test_first_start_by_keyboard_only(qtbot, db_path, monkeypatch):
     assert app_module.run_window(str(db_path), "en") == 0
     driver.check()
     assert seen == [("Chen Jing", "Wangfujing")]
+
+
+def test_enter_on_the_lock_screen_signs_in(qtbot, window):
+    from returns_desk.ui.people_dialogs import SignInDialog
+
+    qtbot.keyClick(focused(), Qt.Key.Key_L, Qt.KeyboardModifier.ControlModifier)
+    assert window.locked and focused() is window.unlock_button
+
+    def sign_in(d):
+        assert d.name_combo.currentText() == "Li Na" and focused() is d.pin_edit
+        typed(CLERK_PIN)
+        key(focused(), Qt.Key.Key_Return)
+
+    driver = ModalDriver([(SignInDialog, sign_in)])
+    key(window.unlock_button, Qt.Key.Key_Return)
+    driver.check()
+    assert not window.locked and window.actor.name == "Li Na" and window.focusWidget() is window.counter.model_edit
+    window.activateWindow()  # back from the dialog (what a window manager does)
+    qtbot.waitUntil(lambda: focused() is window.counter.model_edit)
+    qtbot.keyClick(focused(), Qt.Key.Key_L, Qt.KeyboardModifier.ControlModifier)
+    driver = ModalDriver([(SignInDialog, sign_in)])
+    key(window.unlock_button, Qt.Key.Key_Enter, Qt.KeyboardModifier.KeypadModifier)  # the keypad's Enter too
+    driver.check()
+    assert not window.locked

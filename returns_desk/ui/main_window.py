@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from PySide6.QtCore import QEvent, QObject, QSettings, Qt, QTimer, Slot
-from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
+from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QApplication,
     QLabel,
@@ -77,6 +77,8 @@ class MainWindow(QMainWindow):
         lock_label.setObjectName("verdictReason")
         self.unlock_button = QPushButton(self.tr("&Sign in…"))
         self.unlock_button.clicked.connect(self.unlock)
+        for enter in (Qt.Key.Key_Return, Qt.Key.Key_Enter):  # a button outside a dialog takes only Space
+            QShortcut(QKeySequence(enter), self.unlock_button, activated=self.unlock, context=Qt.ShortcutContext.WidgetShortcut)
         lock_layout.addStretch(1)
         lock_layout.addWidget(lock_label, 0, Qt.AlignmentFlag.AlignHCenter)
         lock_layout.addWidget(self.unlock_button, 0, Qt.AlignmentFlag.AlignHCenter)
