@@ -7,7 +7,7 @@ from __future__ import annotations
 import sqlite3
 
 import pytest
-from PySide6.QtCore import QEvent, Qt
+from PySide6.QtCore import QEvent, Qt, QTimer
 from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import QApplication
 
@@ -230,8 +230,6 @@ class ModalDriver:
     def __init__(self, steps, timeout=20.0):
         import time
 
-        from PySide6.QtCore import QTimer
-
         self.steps = list(steps)
         self.errors = []
         self.deadline = time.monotonic() + timeout
@@ -254,6 +252,10 @@ class ModalDriver:
             dialog.activateWindow()  # what the window manager does (Xvfb here has none)
             return
         _, act = self.steps.pop(0)
+        # run apart from this timer: a step that opens another dialog blocks in its exec()
+        QTimer.singleShot(0, lambda: self._run(act, dialog))
+
+    def _run(self, act, dialog):
         try:
             act(dialog)
         except Exception as exc:  # noqa: BLE001 - reported by check()
@@ -358,3 +360,47 @@ def test_enter_on_the_lock_screen_signs_in(qtbot, window):
     key(window.unlock_button, Qt.Key.Key_Enter, Qt.KeyboardModifier.KeypadModifier)  # the keypad's Enter too
     driver.check()
     assert not window.locked
+
+
+# --- 7. print preview: large enough for its Print button, and Ctrl+P / Enter prints ----------
+
+
+def pdf_text(path):
+    import subprocess
+
+    return subprocess.run(["pdftotext", "-layout", str(path), "-"], capture_output=True, text=True, check=True).stdout
+
+
+def print_from_preview(tmp_path, name, press):
+    """What a person does in the print preview: sees the Print button, presses ``press`` to
+    print, and presses Enter in the print dialog (the printer is "Print to file (PDF)" here: the
+    preview's printer is pointed at a file, as that choice does). Returns the driver steps and
+    the PDF's path."""
+    from PySide6.QtCore import QCoreApplication
+    from PySide6.QtPrintSupport import QPrintDialog, QPrintPreviewDialog
+    from PySide6.QtWidgets import QToolBar
+
+    out = tmp_path / name
+
+    def preview(d):
+        bar = d.findChild(QToolBar)
+        printing = [a for a in bar.actions() if a.text() == QCoreApplication.translate("QPrintPreviewDialog", "Print")]
+        assert printing and bar.widgetForAction(printing[0]).isVisible()  # not behind the toolbar's overflow
+        assert d.width() >= bar.sizeHint().width() and d.height() >= 500
+        d._returns_desk_printer.setOutputFileName(str(out))
+        key(focused(), *press)
+
+    def print_dialog(d):
+        key(focused(), Qt.Key.Key_Return)
+
+    return [(QPrintPreviewDialog, preview), (QPrintDialog, print_dialog)], out
+
+
+@pytest.mark.parametrize("press", [(Qt.Key.Key_P, Qt.KeyboardModifier.ControlModifier), (Qt.Key.Key_Return,)], ids=["ctrl-p", "enter"])
+def test_the_slip_preview_shows_print_and_prints_by_keyboard(qtbot, window, tmp_path, press):
+    ticket = save_return(qtbot, window, "AKFF1Y0E48301745")
+    steps, out = print_from_preview(tmp_path, "slip.pdf", press)
+    driver = ModalDriver(steps)
+    qtbot.keyClick(focused(), Qt.Key.Key_P, Qt.KeyboardModifier.ControlModifier)  # the counter's Ctrl+P: the slip
+    driver.check()
+    assert ticket in pdf_text(out)

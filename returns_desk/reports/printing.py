@@ -289,13 +289,51 @@ def make_preview_dialog(parent: Any, html: str, page_size: str = "A4", *, lang: 
 
     printer = QPrinter(QPrinter.PrinterMode.HighResolution)
     _setup(printer, page_size, _receipt_height_mm(html, lang) if page_size == "receipt80" else None)
-    dialog = QPrintPreviewDialog(printer, parent)
-    dialog.setWindowTitle(_title_of(html))
+    dialog = _preview_dialog(QPrintPreviewDialog(printer, parent), _title_of(html))
     doc = make_document(html, lang=lang, page_size=page_size)
     doc.setParent(dialog)
     dialog.paintRequested.connect(lambda p: paint_document(doc, p, footer=None if page_size == "receipt80" else _title_of(html)))
     dialog._returns_desk_document = doc  # keep the document alive with the dialog
     dialog._returns_desk_printer = printer
+    return dialog
+
+
+#: The preview's smallest comfortable size; it never opens larger than the screen's free area.
+PREVIEW_MIN_SIZE = (900, 640)
+
+
+def print_action(dialog: Any) -> Any:
+    """The Print action of a QPrintPreviewDialog's toolbar (found by Qt's own, translated, text;
+    it is the toolbar's last action otherwise)."""
+    from PySide6.QtCore import QCoreApplication
+    from PySide6.QtWidgets import QToolBar
+
+    actions = [a for a in dialog.findChild(QToolBar).actions() if not a.isSeparator()]
+    name = QCoreApplication.translate("QPrintPreviewDialog", "Print")
+    return next((a for a in actions if a.text() == name), actions[-1])
+
+
+def _preview_dialog(dialog: Any, title: str) -> Any:
+    """Title it; open it wide enough for its whole toolbar (the Print button is last and went
+    behind the overflow at Qt's 689 px) and tall enough to read a page, within the screen; and
+    make Ctrl+P, Enter and keypad Enter print, as the Print button does."""
+    from PySide6.QtGui import QKeySequence, QShortcut
+    from PySide6.QtWidgets import QToolBar
+
+    dialog.setWindowTitle(title)
+    bar = dialog.findChild(QToolBar)
+    width = max(PREVIEW_MIN_SIZE[0], bar.sizeHint().width() + 40)
+    height = PREVIEW_MIN_SIZE[1]
+    screen = (dialog.parentWidget() or dialog).screen()
+    if screen is not None:
+        free = screen.availableGeometry()
+        height = max(height, int(free.height() * 0.85))
+        width, height = min(width, free.width()), min(height, free.height())
+        width = max(width, min(bar.sizeHint().width() + 40, free.width()))
+    dialog.resize(width, height)
+    action = print_action(dialog)
+    for keys in ("Ctrl+P", "Return", "Enter"):
+        QShortcut(QKeySequence(keys), dialog, activated=action.trigger)
     return dialog
 
 
@@ -613,8 +651,7 @@ def make_daily_preview_dialog(parent: Any, daily: DailyPrint, page_size: str = "
 
     printer = QPrinter(QPrinter.PrinterMode.HighResolution)
     _setup(printer, page_size)
-    dialog = QPrintPreviewDialog(printer, parent)
-    dialog.setWindowTitle(daily.title)
+    dialog = _preview_dialog(QPrintPreviewDialog(printer, parent), daily.title)
     dialog.paintRequested.connect(lambda p: paint_daily(daily, p, footer=daily.title, page_size=page_size))
     dialog._returns_desk_printer = printer
     return dialog
