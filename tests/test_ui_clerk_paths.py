@@ -376,16 +376,17 @@ def print_from_preview(tmp_path, name, press):
     print, and presses Enter in the print dialog (the printer is "Print to file (PDF)" here: the
     preview's printer is pointed at a file, as that choice does). Returns the driver steps and
     the PDF's path."""
-    from PySide6.QtCore import QCoreApplication
     from PySide6.QtPrintSupport import QPrintDialog, QPrintPreviewDialog
     from PySide6.QtWidgets import QToolBar
+
+    from returns_desk.reports.printing import print_action
 
     out = tmp_path / name
 
     def preview(d):
         bar = d.findChild(QToolBar)
-        printing = [a for a in bar.actions() if a.text() == QCoreApplication.translate("QPrintPreviewDialog", "Print")]
-        assert printing and bar.widgetForAction(printing[0]).isVisible()  # not behind the toolbar's overflow
+        printing = print_action(d)
+        assert printing.text() in ("Print", "打印") and bar.widgetForAction(printing).isVisible()  # not behind the overflow
         assert d.width() >= bar.sizeHint().width() and d.height() >= 500
         d._returns_desk_printer.setOutputFileName(str(out))
         key(focused(), *press)
@@ -404,3 +405,54 @@ def test_the_slip_preview_shows_print_and_prints_by_keyboard(qtbot, window, tmp_
     qtbot.keyClick(focused(), Qt.Key.Key_P, Qt.KeyboardModifier.ControlModifier)  # the counter's Ctrl+P: the slip
     driver.check()
     assert ticket in pdf_text(out)
+
+
+# --- 6. reprint from the log: slip and bag label, marked, audited -------------------------
+
+
+def test_reprint_the_slip_and_the_bag_label_from_the_log(qtbot, window, desk, tmp_path):
+    from returns_desk.ui.entry_dialog import EntryDialog
+
+    ticket = save_return(qtbot, window, "AKFF1Y0E48301745")
+    save_return(qtbot, window, "AKFF1Y0E48301746")  # the last return is another one: Ctrl+P would print that
+    slip_steps, slip_pdf = print_from_preview(tmp_path, "slip-again.pdf", (Qt.Key.Key_Return,))
+    label_steps, label_pdf = print_from_preview(tmp_path, "label-again.pdf", (Qt.Key.Key_P, Qt.KeyboardModifier.ControlModifier))
+    history = []
+
+    def reprint_slip(d):
+        assert d.ticket == ticket
+        key(focused(), Qt.Key.Key_L, Qt.KeyboardModifier.AltModifier)
+
+    def reprint_label(d):
+        key(focused(), Qt.Key.Key_B, Qt.KeyboardModifier.AltModifier)
+
+    def look_and_close(d):
+        history.extend(d.history.item(r, 2).text() for r in range(d.history.rowCount()))
+        key(focused(), Qt.Key.Key_Escape)
+
+    driver = ModalDriver([(EntryDialog, reprint_slip), *slip_steps, (EntryDialog, reprint_label), *label_steps, (EntryDialog, look_and_close)])
+    qtbot.keyClick(focused(), Qt.Key.Key_F3)
+    qtbot.keyClick(window.log_page.table, Qt.Key.Key_Down)  # the older return
+    qtbot.keyClick(window.log_page.table, Qt.Key.Key_Return)
+    driver.check()
+    slip, label = pdf_text(slip_pdf), pdf_text(label_pdf)
+    assert "REPRINT" in slip and ticket in slip and "Li Na" in slip and "149.00" in slip
+    assert "REPRINT" in label and ticket in label and "DO NOT SELL" in label
+    assert history[-2:] == ["Return slip reprinted (marked REPRINT).", "Bag label reprinted (marked REPRINT)."]
+    con = sqlite3.connect(desk.conn.path)
+    events = con.execute("SELECT actor, details FROM audit WHERE action = 'return_reprinted' ORDER BY id").fetchall()
+    assert [(a, ticket in d) for a, d in events] == [("Li Na", True), ("Li Na", True)]
+
+
+def test_a_reprint_is_marked_in_chinese_too():
+    from returns_desk.reports.slip import render_bag_label_html, render_slip_html
+
+    entry = {"ticket": "S1-C1-20250701-0001", "recorded_at": "2025-07-01T02:00:00Z", "brand": "Anker", "model": "A1257",
+             "serial": "AKFF1Y0E48301745", "batch_code": None, "recall_id": "cn-samr-2025-anker", "remedy": "refund",
+             "amount_minor": 14900, "currency": "CNY", "clerk": "Li Na", "condition": "intact", "replacement_model": None}
+    marker = {"at": "2025-07-02T03:04:00Z", "by": "陈静"}
+    for render in (lambda **k: render_slip_html(entry, store_name="S", recall_title="T", time_zone="Asia/Shanghai", **k),
+                   lambda **k: render_bag_label_html(entry, **k)):
+        assert "补打" not in render(lang="zh_CN") and "REPRINT" not in render(lang="en")
+        assert "补打" in render(lang="zh_CN", reprint=marker) and "陈静" in render(lang="zh_CN", reprint=marker)
+        assert "REPRINT" in render(lang="en", reprint=marker)

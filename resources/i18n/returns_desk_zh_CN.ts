@@ -357,6 +357,14 @@
         <translation>厂家不予确认(&amp;R)…</translation>
     </message>
     <message>
+        <source>Reprint s&amp;lip…</source>
+        <translation>补打凭条(&amp;L)…</translation>
+    </message>
+    <message>
+        <source>Reprint &amp;bag label…</source>
+        <translation>补打封袋标签(&amp;B)…</translation>
+    </message>
+    <message>
         <source>No such return.</source>
         <translation>没有这条退货记录。</translation>
     </message>
@@ -503,6 +511,10 @@
     <message>
         <source>Photo</source>
         <translation>照片</translation>
+    </message>
+    <message>
+        <source>Reprint</source>
+        <translation>补打</translation>
     </message>
     <message>
         <source>Why is %1 void? (the entry stays, marked void)</source>

@@ -309,7 +309,8 @@ def print_action(dialog: Any) -> Any:
     from PySide6.QtWidgets import QToolBar
 
     actions = [a for a in dialog.findChild(QToolBar).actions() if not a.isSeparator()]
-    name = QCoreApplication.translate("QPrintPreviewDialog", "Print")
+    qt_own = QCoreApplication.translate  # Qt's own string, translated by Qt's catalogue (not ours)
+    name = qt_own("QPrintPreviewDialog", "Print")
     return next((a for a in actions if a.text() == name), actions[-1])
 
 

@@ -155,13 +155,15 @@ class DailyReportService:
 # --- customer slip and bag label ---------------------------------------------------------------
 
 
-def slip_html(desk: Desk, entry: dict[str, Any], *, lang: str = "en") -> str:
-    """The customer's return slip for a saved entry (as ``ReturnsService.record`` returns it)."""
+def slip_html(desk: Desk, entry: dict[str, Any], *, lang: str = "en", reprint: dict[str, str] | None = None) -> str:
+    """The customer's return slip for a saved entry (as ``ReturnsService.record`` returns it);
+    ``reprint`` (``at``, ``by``) marks a copy printed again."""
     from returns_desk.reports.slip import render_slip_html
 
     recall = desk.catalogue.recall(entry["recall_id"])
     title = recall.text("title", lang) if recall else entry["recall_id"]
-    return render_slip_html(entry, store_name=desk.settings["store_name"], recall_title=title, lang=lang, time_zone=desk.settings["time_zone"])
+    return render_slip_html(entry, store_name=desk.settings["store_name"], recall_title=title, lang=lang,
+                            time_zone=desk.settings["time_zone"], reprint=reprint)
 
 
 def write_slip_pdf(desk: Desk, entry: dict[str, Any], path: str | Path, *, page_size: str = "receipt80", lang: str = "en") -> Path:

@@ -66,6 +66,12 @@ class EntryDialog(QDialog):
             buttons.addButton(button, QDialogButtonBox.ButtonRole.ActionRole)
         self.confirm_button.clicked.connect(lambda: self.set_confirmation("confirmed"))
         self.reject_button.clicked.connect(lambda: self.set_confirmation("rejected"))
+        self.slip_button = QPushButton(self.tr("Reprint s&lip…"))
+        self.label_button = QPushButton(self.tr("Reprint &bag label…"))
+        for button in (self.slip_button, self.label_button):
+            buttons.addButton(button, QDialogButtonBox.ButtonRole.ActionRole)
+        self.slip_button.clicked.connect(lambda: self.reprint("slip"))
+        self.label_button.clicked.connect(lambda: self.reprint("bag_label"))
         layout.addWidget(buttons)
         self.load()
 
@@ -81,7 +87,8 @@ class EntryDialog(QDialog):
             self.form.removeRow(0)
         if entry is None:
             self.form.addRow(QLabel(self.tr("No such return.")))
-            self.void_button.setEnabled(False)
+            for button in (self.void_button, self.slip_button, self.label_button):
+                button.setEnabled(False)
             return
         labels = [
             ("ticket", self.tr("Ticket")), ("status", self.tr("Status")), ("recorded_at", self.tr("Time")),
@@ -134,6 +141,33 @@ class EntryDialog(QDialog):
         if prefix and has(prefix + code):
             return say(prefix + code, self.lang)
         return code
+
+    def reprint(self, document: str) -> None:
+        """Print the customer's slip (80 mm roll) or the bag label (A6) again, marked REPRINT
+        with when and by whom; printing it (not just previewing) is an audit event."""
+        from returns_desk.reports.printing import make_preview_dialog
+        from returns_desk.reports.service import slip_html
+        from returns_desk.reports.slip import render_bag_label_html
+        from returns_desk.services.clock import utc_now, utc_text
+
+        entry = self.returns.get(self.ticket)
+        if entry is None:
+            return
+        actor = self.actor()
+        marker = {"at": utc_text(utc_now()), "by": actor.name}
+        zone_name = self.desk.settings["time_zone"]
+        if document == "slip":
+            html, size = slip_html(self.desk, entry, lang=self.lang, reprint=marker), "receipt80"
+        else:
+            html, size = render_bag_label_html(entry, lang=self.lang, reprint=marker, time_zone=zone_name), "A6"
+        if not make_preview_dialog(self, html, size, lang=self.lang).exec():
+            return  # closed without printing
+        try:
+            self.returns.record_reprint(self.ticket, document, by=actor)
+        except ReturnsDeskError as exc:
+            messages.error(self, self.tr("Reprint"), exc.message(self.lang))
+            return
+        self.load()
 
     @Slot()
     def void(self) -> None:
