@@ -116,7 +116,7 @@ def build_parser() -> argparse.ArgumentParser:
     rd.add_argument("--pdf", metavar="FILE", required=True, help="write the report to this PDF file")
     rd.add_argument("--counter", metavar="ID", help="one counter (default: the whole store)")
     rd.add_argument("--close", action="store_true", help="close the day: freeze the report as the next numbered Z")
-    rd.add_argument("--manager", metavar="NAME", help="the manager closing the day (needed with --close)")
+    rd.add_argument("--manager", metavar="NAME", help="who prints the report (the account's name if not given); the manager closing the day (needed with --close)")
     rd.add_argument("--reprint", metavar="N", type=_positive, help="reprint Z number N from its frozen snapshot")
     rd.add_argument("--page-size", choices=("A4", "Letter"), default="A4")
 
@@ -234,7 +234,7 @@ def cmd_record(args: argparse.Namespace, lang: str) -> int:
         from returns_desk.services.people_service import PeopleService
 
         people = PeopleService(desk)
-        actor = people.cli_actor(args.clerk or (None if people.is_set_up() else os.environ.get("USER") or os.environ.get("USERNAME")))
+        actor = people.cli_actor(args.clerk or (None if people.is_set_up() else _actor(args, lang)))
         draft = ReturnDraft(
             model_input=args.model,
             remedy=args.remedy,
@@ -267,7 +267,7 @@ def cmd_recalls(args: argparse.Namespace, lang: str) -> int:
     desk = _open(args)
     try:
         if args.recalls_command == "import":
-            cat, old = catalogue_service.import_catalogue(desk.conn, Path(args.file), actor=os.environ.get("USER") or "cli")
+            cat, old = catalogue_service.import_catalogue(desk.conn, Path(args.file), actor=_actor(args, lang))
             print(say("import_done", lang, version=cat.version, recalls=len(cat.recalls), models=len(cat.models), old=old or "-"))
             return 0
         info = catalogue_service.active_info(desk.conn)
@@ -313,7 +313,7 @@ def cmd_backup(args: argparse.Namespace, lang: str) -> int:
 
     desk = _open(args)
     try:
-        out = backup_service.backup(desk, Path(args.out) if args.out else None, actor=os.environ.get("USER") or "cli")
+        out = backup_service.backup(desk, Path(args.out) if args.out else None, actor=_actor(args, lang))
     finally:
         desk.close()
     print(say("backup_done", lang, path=str(out)))
@@ -325,7 +325,7 @@ def cmd_restore(args: argparse.Namespace, lang: str) -> int:
     from returns_desk.services.people_service import PeopleService
 
     desk = _open(args)
-    actor = PeopleService(desk).cli_actor(os.environ.get("USER") or "cli")
+    actor = PeopleService(desk).cli_actor(_actor(args, lang))
     try:
         fresh, aside = backup_service.restore(desk, Path(args.file), actor=actor)
     except BaseException:
@@ -354,7 +354,7 @@ def cmd_clerks(args: argparse.Namespace, lang: str) -> int:
     from returns_desk.services.people_service import PeopleService
 
     desk = _open(args)
-    actor = Actor(os.environ.get("USER") or "cli", "cli")
+    actor = Actor(_actor(args, lang), "cli")
     try:
         people = PeopleService(desk)
         if args.clerks_command == "add":
@@ -418,8 +418,25 @@ def cmd_verify(args: argparse.Namespace, lang: str) -> int:
     return 1
 
 
-def _actor(args: argparse.Namespace) -> str:
-    return getattr(args, "manager", None) or os.environ.get("USER") or os.environ.get("USERNAME") or "cli"
+def _login_name() -> str | None:
+    """The name of the account running the command: LOGNAME, USER, LNAME or USERNAME, else the
+    system's account database (a service or a container often sets none of the variables)."""
+    import getpass
+
+    try:
+        return getpass.getuser().strip() or None
+    except (OSError, KeyError, ImportError):
+        return None
+
+
+def _actor(args: argparse.Namespace, lang: str = "en") -> str:
+    """Who runs the command, as reports and the audit trail name them: ``--manager NAME`` where
+    the command has it, else the account's name. Never the program's name: with neither, the
+    command stops and asks for ``--manager``."""
+    name = (getattr(args, "manager", None) or "").strip() or _login_name()
+    if not name:
+        raise _usage(say("who_required", lang))
+    return name
 
 
 def _warn_fonts(lang: str) -> None:
@@ -440,7 +457,7 @@ def cmd_report(args: argparse.Namespace, lang: str) -> int:
     try:
         svc = DailyReportService(desk)
         day = args.date or svc.today()
-        by = _actor(args)
+        by = _actor(args, lang)
         _warn_fonts(lang)
         if args.close:
             report = svc.close_day(day, args.counter, manager=args.manager.strip())
@@ -468,7 +485,7 @@ def cmd_export(args: argparse.Namespace, lang: str) -> int:
         if args.format == "pdf":
             _warn_fonts(lang)
         out, tally = export_tally(
-            desk, args.date_from, args.date_to, args.format, args.out, group_by=args.group_by, by=_actor(args),
+            desk, args.date_from, args.date_to, args.format, args.out, group_by=args.group_by, by=_actor(args, lang),
             lang=lang, page_size=args.page_size,
         )
     finally:

@@ -1,0 +1,77 @@
+"""Issue 17 (reports): reports name the person who printed them, never the program; the
+Overrides table says each entry's status; XLSX headers are in the chosen language while the
+CSV keeps its English column names."""
+
+from __future__ import annotations
+
+import csv
+import os
+import pwd
+import sqlite3
+
+import openpyxl
+import pytest
+
+from tests.test_cli_reports import pdf_text, run
+
+SERIAL = "AKFF1Y0E48301745"
+
+
+@pytest.fixture
+def db(db_path):
+    """Three returns on 1 July 2025, two of them overridden (amount above the bound), one of
+    those voided; recorded with the command line."""
+    for serial, amount, override in ((SERIAL, "300.00", "bundle price on receipt"), ("AKFF1Y0E48301746", "149.00", None),
+                                     ("AKFF1Y0E48301747", "250.00", "receipt shows 250")):
+        extra = ["--override", override] if override else []
+        r = run("record", "--db", db_path, "--model", "A1257", "--remedy", "refund", "--amount", amount, "--serial", serial,
+                "--clerk", "Li", "--at", "2025-07-01T10:00:00+08:00", *extra)
+        assert r.returncode == 0, r.stderr
+    raw = sqlite3.connect(db_path)
+    raw.execute("UPDATE returns SET status='void', void_reason='keyed twice', void_by='M', void_at='2025-07-01T05:00:00.000000Z' "
+                "WHERE serial = 'AKFF1Y0E48301747'")
+    raw.commit()
+    raw.close()
+    return db_path
+
+
+def without_login_names():
+    return {k: v for k, v in os.environ.items() if k not in ("USER", "LOGNAME", "USERNAME", "LNAME")}
+
+
+def run_bare(*args):
+    """The command as a service or a container runs it: no USER, LOGNAME or USERNAME set."""
+    import subprocess
+
+    from tests.test_cli_reports import EXE
+
+    return subprocess.run([str(EXE), *map(str, args)], capture_output=True, text=True, encoding="utf-8",
+                          env=without_login_names(), timeout=120)
+
+
+# --- 15. reports name the person -----------------------------------------------------------
+
+
+def test_a_report_names_the_manager_who_prints_it(db, tmp_path):
+    out = tmp_path / "x.pdf"
+    r = run_bare("--lang", "zh_CN", "report", "daily", "--date", "2025-07-01", "--pdf", out, "--db", db, "--manager", "赵经理")
+    assert r.returncode == 0, r.stderr
+    text = pdf_text(out)
+    assert "操作人 赵经理" in text and "cli" not in text
+
+
+def test_without_a_name_a_report_names_the_account_not_the_program(db, tmp_path):
+    account = pwd.getpwuid(os.getuid()).pw_name
+    out = tmp_path / "x.pdf"
+    r = run_bare("report", "daily", "--date", "2025-07-01", "--pdf", out, "--db", db)
+    assert r.returncode == 0, r.stderr
+    text = pdf_text(out)
+    assert f"by {account}" in text and "by cli" not in text
+    xlsx = tmp_path / "t.xlsx"
+    r = run_bare("export", "--from", "2025-07-01", "--to", "2025-07-01", "--format", "pdf", "--out", tmp_path / "t.pdf", "--db", db)
+    assert r.returncode == 0, r.stderr
+    assert f"by {account}" in pdf_text(tmp_path / "t.pdf")
+    r = run_bare("export", "--from", "2025-07-01", "--to", "2025-07-01", "--format", "xlsx", "--out", xlsx, "--db", db)
+    assert openpyxl.load_workbook(xlsx).properties.creator == account
+    actors = {a for (a,) in sqlite3.connect(db).execute("SELECT actor FROM audit WHERE action IN ('report_printed', 'tally_exported')")}
+    assert actors == {account}
