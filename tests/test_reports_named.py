@@ -75,3 +75,41 @@ def test_without_a_name_a_report_names_the_account_not_the_program(db, tmp_path)
     assert openpyxl.load_workbook(xlsx).properties.creator == account
     actors = {a for (a,) in sqlite3.connect(db).execute("SELECT actor FROM audit WHERE action IN ('report_printed', 'tally_exported')")}
     assert actors == {account}
+
+
+# --- 16. the Overrides table's status; XLSX headers in the chosen language ------------------
+
+
+@pytest.mark.parametrize("lang, active, voided", [("en", "active", "voided"), ("zh_CN", "有效", "已作废")])
+def test_the_overrides_table_says_each_entrys_status(db, tmp_path, lang, active, voided):
+    out = tmp_path / "x.pdf"
+    r = run("--lang", lang, "report", "daily", "--date", "2025-07-01", "--pdf", out, "--db", db, "--manager", "Zhao")
+    assert r.returncode == 0, r.stderr
+    lines = pdf_text(out).splitlines()
+    kept = [line for line in lines if "bundle price on receipt" in line]
+    gone = [line for line in lines if "receipt shows 250" in line]
+    assert kept and gone
+    assert kept[0].rstrip().endswith(active) and gone[0].rstrip().endswith(voided)
+
+
+def test_xlsx_headers_follow_the_language_and_csv_keeps_its_english_names(db, tmp_path):
+    def export(fmt, lang):
+        out = tmp_path / f"{lang}.{fmt}"
+        r = run("--lang", lang, "export", "--from", "2025-07-01", "--to", "2025-07-01", "--format", fmt, "--out", out,
+                "--group-by", "day,clerk,brand,model,remedy", "--db", db)
+        assert r.returncode == 0, r.stderr
+        return out
+
+    wb = openpyxl.load_workbook(export("xlsx", "zh_CN"))
+    tally, progress = wb.worksheets
+    rows = list(tally.iter_rows(values_only=True))
+    assert list(rows[0]) == ["日期", "店员", "品牌", "型号", "处理方式", "笔数", "金额", "币种"]
+    assert rows[1][4] == "退款" and rows[-1][0] == "合计"
+    head = next(progress.iter_rows(values_only=True))
+    assert head[:4] == ("召回", "召回名称", "收回（本期）", "退款（本期）") and head[-1] == "待确认（累计）"
+    assert not any("_" in str(h) for h in head + rows[0])  # no code names
+
+    rows = list(openpyxl.load_workbook(export("xlsx", "en")).worksheets[0].iter_rows(values_only=True))
+    assert list(rows[0]) == ["Day", "Clerk", "Brand", "Model", "Remedy", "Count", "Amount", "Currency"]
+    with open(export("csv", "zh_CN"), encoding="utf-8-sig") as fh:
+        assert next(csv.reader(fh)) == ["day", "clerk", "brand", "model", "remedy", "count", "amount", "currency"]  # the contract
