@@ -16,8 +16,8 @@ import xlsxwriter.exceptions
 
 from returns_desk.domain.messages import normalise_lang, say
 from returns_desk.domain.money import DIGITS
-from returns_desk.reports.files import atomic_path
 from returns_desk.export.tally import PROGRESS_COLUMNS, VALUE_COLUMNS, Tally
+from returns_desk.reports.files import atomic_path
 
 #: The sheets' names in English (``say("tally_sheet", lang)`` in other languages).
 SHEET_TALLY = "Tally"

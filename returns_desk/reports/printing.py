@@ -334,7 +334,7 @@ def _preview_dialog(dialog: Any, title: str) -> Any:
     dialog.resize(width, height)
     action = print_action(dialog)
     for keys in ("Ctrl+P", "Return", "Enter"):
-        QShortcut(QKeySequence(keys), dialog, activated=action.trigger)
+        QShortcut(QKeySequence(keys), dialog, action.trigger)
     return dialog
 
 

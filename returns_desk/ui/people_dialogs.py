@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from itertools import pairwise
+
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QComboBox,
@@ -51,14 +53,15 @@ class _Form(QDialog):
 
     def fields(self) -> list[QWidget]:
         """The form's input widgets, in order (Tab walks them, then the buttons)."""
-        return [self.form.itemAt(row, QFormLayout.ItemRole.FieldRole).widget() for row in range(self.form.rowCount())]
+        items = (self.form.itemAt(row, QFormLayout.ItemRole.FieldRole) for row in range(self.form.rowCount()))
+        return [w for w in (item.widget() if item is not None else None for item in items) if w is not None]
 
     def finish_form(self, first: QWidget) -> None:
         """After the rows are added: Tab walks the fields then the buttons, ``first`` has the
         focus when the dialog opens (typing works at once), and a message about a field goes
         as soon as that field is edited."""
         chain = [*self.fields(), *self.buttons.buttons()]
-        for a, b in zip(chain, chain[1:]):
+        for a, b in pairwise(chain):
             QWidget.setTabOrder(a, b)
         for w in self.fields():
             if isinstance(w, QLineEdit):

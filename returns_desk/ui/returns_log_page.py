@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from itertools import pairwise
 
 from PySide6.QtCore import QModelIndex, Qt, QTimer, Signal, Slot
 from PySide6.QtGui import QKeySequence, QShortcut, QShowEvent
@@ -70,11 +71,11 @@ class ReturnsLogPage(QWidget):
         )
         for w in (self.from_edit, self.to_edit, self.clerk_edit, self.model_edit):
             w.setMaximumWidth(150)
-        for text, w in labelled:
+        for text, field in labelled:
             label = QLabel(text)
-            label.setBuddy(w)
+            label.setBuddy(field)
             bar.addWidget(label)
-            bar.addWidget(w, 1 if w is self.search_edit else 0)
+            bar.addWidget(field, 1 if field is self.search_edit else 0)
         layout.addLayout(bar)
 
         self.model = ReturnsTableModel(self.log, self, lang=lang, first_count=first_count)
@@ -107,7 +108,7 @@ class ReturnsLogPage(QWidget):
         layout.addLayout(bottom)
         # Tab from the table goes to the filters, then the buttons; Shift+Tab comes back
         chain = [self.table, *(w for _, w in labelled), self.open_button, self.void_button]
-        for a, b in zip(chain, chain[1:]):
+        for a, b in pairwise(chain):
             QWidget.setTabOrder(a, b)
 
         self._debounce = QTimer(self)
@@ -122,7 +123,7 @@ class ReturnsLogPage(QWidget):
         self.table.activated.connect(self._on_activated)
         self.open_button.clicked.connect(self.open_current)
         self.void_button.clicked.connect(self.void_current)
-        QShortcut(QKeySequence(Qt.Key.Key_Return), self.table, activated=self.open_current, context=Qt.ShortcutContext.WidgetShortcut)
+        QShortcut(QKeySequence(Qt.Key.Key_Return), self.table, self.open_current, Qt.ShortcutContext.WidgetShortcut)
         self._update_count()
 
     def _date(self, edit: QLineEdit) -> str | None | bool:
@@ -192,7 +193,9 @@ class ReturnsLogPage(QWidget):
         self.open_current()
 
     def _entry_dialog(self, ticket: str):
-        from returns_desk.ui.entry_dialog import EntryDialog  # only when an entry is opened: not at start-up
+        from returns_desk.ui.entry_dialog import (
+            EntryDialog,  # only when an entry is opened: not at start-up
+        )
 
         dialog = EntryDialog(self.desk, self.lang, ticket, self.actor, self)
         dialog.entry_voided.connect(self._on_voided)
