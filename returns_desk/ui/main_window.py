@@ -78,7 +78,7 @@ class MainWindow(QMainWindow):
         self.unlock_button = QPushButton(self.tr("&Sign in…"))
         self.unlock_button.clicked.connect(self.unlock)
         for enter in (Qt.Key.Key_Return, Qt.Key.Key_Enter):  # a button outside a dialog takes only Space
-            QShortcut(QKeySequence(enter), self.unlock_button, self.unlock, Qt.ShortcutContext.WidgetShortcut)
+            QShortcut(QKeySequence(enter), self.unlock_button, context=Qt.ShortcutContext.WidgetShortcut).activated.connect(self.unlock)
         lock_layout.addStretch(1)
         lock_layout.addWidget(lock_label, 0, Qt.AlignmentFlag.AlignHCenter)
         lock_layout.addWidget(self.unlock_button, 0, Qt.AlignmentFlag.AlignHCenter)

@@ -123,7 +123,8 @@ class ReturnsLogPage(QWidget):
         self.table.activated.connect(self._on_activated)
         self.open_button.clicked.connect(self.open_current)
         self.void_button.clicked.connect(self.void_current)
-        QShortcut(QKeySequence(Qt.Key.Key_Return), self.table, self.open_current, Qt.ShortcutContext.WidgetShortcut)
+        # (PySide6 ignores the context when the slot is passed positionally: connect it apart)
+        QShortcut(QKeySequence(Qt.Key.Key_Return), self.table, context=Qt.ShortcutContext.WidgetShortcut).activated.connect(self.open_current)
         self._update_count()
 
     def _date(self, edit: QLineEdit) -> str | None | bool:
@@ -143,7 +144,7 @@ class ReturnsLogPage(QWidget):
             return
         self.filter_error.setText("")
         flt = ReturnFilter(
-            date_from=start or None, date_to=end or None,
+            date_from=start if isinstance(start, str) else None, date_to=end if isinstance(end, str) else None,
             clerk=self.clerk_edit.text().strip() or None,
             model=self._canonical_model(self.model_edit.text()),
             remedy=self.remedy_combo.currentData(), status=self.status_combo.currentData(),
