@@ -162,7 +162,7 @@ class SignInDialog(_Form):
         self.pin_edit = _pin_edit()
         self.form.addRow(self.tr("Name"), self.name_combo)
         self.form.addRow(self.tr("PIN"), self.pin_edit)
-        self.finish_form(self.pin_edit if who else self.name_combo)
+        self.finish_form(self.pin_edit if who else (self.name_combo.lineEdit() or self.name_combo))
 
     def submit(self) -> None:
         try:
