@@ -169,6 +169,7 @@ class ReturnsLogPage(QWidget):
         """Shown with F3: the keyboard is in the list."""
         self.table.setFocus()
 
+    @Slot()
     def refresh(self) -> None:
         self.model.refresh()
         self._update_count()
