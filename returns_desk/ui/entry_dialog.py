@@ -44,7 +44,7 @@ class EntryDialog(QDialog):
         self.actor = actor
         self.returns = ReturnsService(desk)
         self.setWindowTitle(self.tr("Return %1").replace("%1", ticket))
-        self.resize(720, 640)
+        self.resize(780, 720)
         layout = QVBoxLayout(self)
         self.form = QFormLayout()
         layout.addLayout(self.form)
@@ -52,6 +52,8 @@ class EntryDialog(QDialog):
         self.history.setHorizontalHeaderLabels([self.tr("When"), self.tr("Who"), self.tr("What happened")])
         self.history.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
         self.history.setWordWrap(True)
+        self.history.verticalHeader().hide()
+        self.history.setMinimumHeight(150)  # three or four events without scrolling
         self.history.horizontalHeader().setStretchLastSection(True)
         layout.addWidget(QLabel(self.tr("History")))
         layout.addWidget(self.history, 1)
