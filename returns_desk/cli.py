@@ -339,7 +339,6 @@ def cmd_backup(args: argparse.Namespace, lang: str) -> int:
 
 def cmd_restore(args: argparse.Namespace, lang: str) -> int:
     from returns_desk.services import backup_service
-    from returns_desk.services.people_service import PeopleService
 
     desk = _open(args)
     try:
@@ -397,7 +396,6 @@ def cmd_clerks(args: argparse.Namespace, lang: str) -> int:
 
 
 def cmd_void(args: argparse.Namespace, lang: str) -> int:
-    from returns_desk.services.people_service import PeopleService
     from returns_desk.services.returns_service import ReturnsService
 
     desk = _open(args)
@@ -411,7 +409,6 @@ def cmd_void(args: argparse.Namespace, lang: str) -> int:
 
 
 def cmd_confirm(args: argparse.Namespace, lang: str) -> int:
-    from returns_desk.services.people_service import PeopleService
     from returns_desk.services.returns_service import ReturnsService
 
     desk = _open(args)
@@ -435,7 +432,7 @@ def cmd_verify(args: argparse.Namespace, lang: str) -> int:
     if report.ok:
         print(say("verify_ok", lang, events=report.events, returns=report.returns))
         return 0
-    print(f"returns-desk: {say(report.problem, lang, **report.args)}", file=sys.stderr)
+    print(f"returns-desk: {say(report.problem or 'verify_chain_broken', lang, **report.args)}", file=sys.stderr)
     return 1
 
 

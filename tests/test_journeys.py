@@ -296,6 +296,13 @@ def test_clerk_journey_with_interrupted_flows(qtbot):
         yield from sign_in(MANAGER, MANAGER_PIN, expect_name=CLERK)
         check(page.model_edit.text() == "" and page.serial_edit.text() == "", "the earlier clerk's form is gone")
         check(MANAGER in page.clerk_label.text(), "the counter names the clerk now signed in")
+        # the day's report shows the stopped return and the enquiry
+        yield key(K.Key_F6)
+        yield key(K.Key_Return)
+        report = w.report_page
+        yield Wait("the report", lambda: "Returns stopped" in report.view.toPlainText())
+        text = report.view.toPlainText()
+        check("Enquiries (not affected, customer told): 1" in text and "fire procedure followed" in text, text[-800:])
         yield key(K.Key_Q, CTRL)
 
     assert run_journey(journey()) == 0

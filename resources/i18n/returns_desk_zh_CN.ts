@@ -802,7 +802,6 @@ Do not close the day. A manager should restore the newest good backup (File → 
 
 Restore the newest good backup, %2?
 The damaged file is kept aside, not overwritten.</source>
-        <extracomment>CJK families in order of preference. Noto must be asked for by its SC name, or Qt picks the Japanese glyph variant.</extracomment>
         <translation>%1
 
 是否从最新的完好备份 %2 恢复？

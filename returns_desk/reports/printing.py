@@ -12,7 +12,7 @@ import os
 import re
 import sys
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from collections.abc import Callable, Sequence
 
@@ -35,11 +35,16 @@ from PySide6.QtGui import (
 )
 
 from returns_desk.domain.messages import say
+from returns_desk.domain.vocab import CJK_FAMILIES  # one list for the window and the PDFs
 from returns_desk.reports.html import DailyPrint, TextTable
+
+if TYPE_CHECKING:
+    from PySide6.QtGui import QAction
+    from PySide6.QtPrintSupport import QPrintPreviewDialog
+    from PySide6.QtWidgets import QToolBar
 
 log = logging.getLogger(__name__)
 
-CJK_FAMILIES = ("Noto Sans CJK SC", "WenQuanYi Micro Hei", "Microsoft YaHei", "PingFang SC")
 LATIN_FAMILIES = ("DejaVu Sans", "Segoe UI", "Helvetica Neue", "Arial", "Liberation Sans")
 #: Page sizes by name: A4 and Letter for managers, A6 and an 80 mm receipt roll for slips.
 PAGE_SIZES = ("A4", "Letter", "A6", "receipt80")
@@ -293,8 +298,8 @@ def make_preview_dialog(parent: Any, html: str, page_size: str = "A4", *, lang: 
     doc = make_document(html, lang=lang, page_size=page_size)
     doc.setParent(dialog)
     dialog.paintRequested.connect(lambda p: paint_document(doc, p, footer=None if page_size == "receipt80" else _title_of(html)))
-    dialog._returns_desk_document = doc  # keep the document alive with the dialog
-    dialog._returns_desk_printer = printer
+    dialog._returns_desk_document = doc  # type: ignore[attr-defined]  # keep the document alive with the dialog
+    dialog._returns_desk_printer = printer  # type: ignore[attr-defined]
     return dialog
 
 
@@ -302,39 +307,42 @@ def make_preview_dialog(parent: Any, html: str, page_size: str = "A4", *, lang: 
 PREVIEW_MIN_SIZE = (900, 640)
 
 
-def print_action(dialog: Any) -> Any:
+def _toolbar(dialog: QPrintPreviewDialog) -> QToolBar:
+    from PySide6.QtWidgets import QToolBar
+
+    bar = dialog.findChild(QToolBar)
+    assert bar is not None, "QPrintPreviewDialog has a toolbar"
+    return bar
+
+
+def print_action(dialog: QPrintPreviewDialog) -> QAction:
     """The Print action of a QPrintPreviewDialog's toolbar (found by Qt's own, translated, text;
     it is the toolbar's last action otherwise)."""
     from PySide6.QtCore import QCoreApplication
-    from PySide6.QtWidgets import QToolBar
 
-    actions = [a for a in dialog.findChild(QToolBar).actions() if not a.isSeparator()]
+    actions = [a for a in _toolbar(dialog).actions() if not a.isSeparator()]
     qt_own = QCoreApplication.translate  # Qt's own string, translated by Qt's catalogue (not ours)
     name = qt_own("QPrintPreviewDialog", "Print")
     return next((a for a in actions if a.text() == name), actions[-1])
 
 
-def _preview_dialog(dialog: Any, title: str) -> Any:
+def _preview_dialog(dialog: QPrintPreviewDialog, title: str) -> QPrintPreviewDialog:
     """Title it; open it wide enough for its whole toolbar (the Print button is last and went
     behind the overflow at Qt's 689 px) and tall enough to read a page, within the screen; and
     make Ctrl+P, Enter and keypad Enter print, as the Print button does."""
     from PySide6.QtGui import QKeySequence, QShortcut
-    from PySide6.QtWidgets import QToolBar
 
     dialog.setWindowTitle(title)
-    bar = dialog.findChild(QToolBar)
-    width = max(PREVIEW_MIN_SIZE[0], bar.sizeHint().width() + 40)
+    width = max(PREVIEW_MIN_SIZE[0], _toolbar(dialog).sizeHint().width() + 40)
     height = PREVIEW_MIN_SIZE[1]
     screen = (dialog.parentWidget() or dialog).screen()
     if screen is not None:
         free = screen.availableGeometry()
-        height = max(height, int(free.height() * 0.85))
-        width, height = min(width, free.width()), min(height, free.height())
-        width = max(width, min(bar.sizeHint().width() + 40, free.width()))
+        width, height = min(width, free.width()), min(max(height, int(free.height() * 0.85)), free.height())
     dialog.resize(width, height)
     action = print_action(dialog)
     for keys in ("Ctrl+P", "Return", "Enter"):
-        QShortcut(QKeySequence(keys), dialog, action.trigger)
+        QShortcut(QKeySequence(keys), dialog, action.trigger)  # window-wide in the dialog: as given
     return dialog
 
 
@@ -654,5 +662,5 @@ def make_daily_preview_dialog(parent: Any, daily: DailyPrint, page_size: str = "
     _setup(printer, page_size)
     dialog = _preview_dialog(QPrintPreviewDialog(printer, parent), daily.title)
     dialog.paintRequested.connect(lambda p: paint_daily(daily, p, footer=daily.title, page_size=page_size))
-    dialog._returns_desk_printer = printer
+    dialog._returns_desk_printer = printer  # type: ignore[attr-defined]
     return dialog

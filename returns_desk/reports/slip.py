@@ -49,7 +49,7 @@ def _reprint_mark(reprint: Mapping[str, str] | None, lang: str, zone: str) -> st
 
 def render_slip_html(
     entry: Mapping[str, Any], *, store_name: str, recall_title: str, lang: str = "en", time_zone: str | None = None,
-    reprint: Mapping[str, str] | None = None,
+    brand_name: str | None = None, reprint: Mapping[str, str] | None = None,
 ) -> str:
     """The customer's copy: what was returned, under which recall, what they got, the safety
     notice and a signature line. ``reprint`` (``at`` as UTC text, ``by``) marks a copy printed
@@ -61,7 +61,7 @@ def render_slip_html(
 
     zone = time_zone or entry.get("time_zone") or "UTC"
     when = local_text(entry["recorded_at"], zone)[:16]
-    brand = entry.get("brand") or ""
+    brand = brand_name or entry.get("brand") or ""  # the brand as the customer knows it (安克 in Chinese)
     amount = "" if entry["remedy"] == "replacement" and not entry["amount_minor"] else f"{format_amount(entry['amount_minor'], entry['currency'])} {esc(entry['currency'])}"
     body = [
         f"<h1>{t('slip_title')}</h1>",

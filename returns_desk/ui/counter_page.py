@@ -7,9 +7,10 @@ in ``domain`` and ``services``.
 from __future__ import annotations
 
 import html
+from functools import partial
 
 from PySide6.QtCore import Qt, Signal, Slot
-from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtGui import QKeySequence
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -43,6 +44,7 @@ from returns_desk.services.desk import Desk
 from returns_desk.services.people_service import PeopleService
 from returns_desk.services.returns_service import ReturnsService
 from returns_desk.ui import messages
+from returns_desk.ui.keys import shortcut
 from returns_desk.ui.people_dialogs import ApprovalDialog
 from returns_desk.ui.scanner import ScanCatcher, strip_affixes
 
@@ -285,11 +287,11 @@ class CounterPage(QWidget):
         self.last_entry: dict | None = None
 
         # tab order follows the clerk's path through the form
-        chain = [self.model_edit, self.suggest_list, self.batch_edit, self.made_edit, self.serial_edit, self.serial_fix_button,
+        chain: list[QWidget] = [self.model_edit, self.suggest_list, self.batch_edit, self.made_edit, self.serial_edit, self.serial_fix_button,
                  self.condition_combo, self.isolated_check, self.remedy_combo, self.amount_edit, self.replacement_edit,
                  self.proof_combo, self.receipt_edit, self.contact_edit, self.notes_edit, self.save_button]
-        for a, b in zip(chain, chain[1:]):
-            QWidget.setTabOrder(a, b)
+        for before, after in zip(chain, chain[1:]):
+            QWidget.setTabOrder(before, after)
 
     def _wire(self) -> None:
         self.model_edit.textChanged.connect(self._on_identifiers_changed)
@@ -305,10 +307,10 @@ class CounterPage(QWidget):
         self.enquiry_button.clicked.connect(self.record_enquiry)
         # shortcuts of their own: these buttons come and go with the verdict, and a mnemonic of a
         # button that was hidden when the window was shown does not reach it
-        QShortcut(QKeySequence("F9"), self, activated=self.record_hazard_incident)
-        QShortcut(QKeySequence("F8"), self, activated=self.record_enquiry)
+        shortcut(QKeySequence("F9"), self, self.record_hazard_incident)
+        shortcut(QKeySequence("F8"), self, self.record_enquiry)
         for n in range(1, 10):  # Alt+1 … Alt+9: take that candidate model
-            QShortcut(QKeySequence(f"Alt+{n}"), self, activated=lambda n=n: self.choose_candidate(n))
+            shortcut(QKeySequence(f"Alt+{n}"), self, partial(self.choose_candidate, n))
         self.notes_edit.returnPressed.connect(self.save)
         self.save_button.clicked.connect(self.save)
         self.suggest_list.itemActivated.connect(self._on_suggestion_chosen)
@@ -318,17 +320,17 @@ class CounterPage(QWidget):
         self.remedy_combo.currentIndexChanged.connect(self._on_remedy_changed)
         self.amount_edit.textEdited.connect(self._on_amount_edited)
         self.receipt_edit.textEdited.connect(self._on_receipt_edited)
-        QShortcut(QKeySequence("Ctrl+S"), self, activated=self.save)
-        QShortcut(QKeySequence("Ctrl+P"), self, activated=self.print_slip)
+        shortcut(QKeySequence("Ctrl+S"), self, self.save)
+        shortcut(QKeySequence("Ctrl+P"), self, self.print_slip)
         self.slip_button.clicked.connect(self.print_slip)
         self.label_button.clicked.connect(self.print_bag_label)
-        QShortcut(QKeySequence("F4"), self, activated=self.accept_serial_fix)
-        QShortcut(QKeySequence("Ctrl+N"), self, activated=self.clear_form)
-        QShortcut(QKeySequence(Qt.Key.Key_Down), self.model_edit, activated=self._focus_suggestions, context=Qt.ShortcutContext.WidgetShortcut)
+        shortcut(QKeySequence("F4"), self, self.accept_serial_fix)
+        shortcut(QKeySequence("Ctrl+N"), self, self.clear_form)
+        shortcut(QKeySequence(Qt.Key.Key_Down), self.model_edit, self._focus_suggestions, context=Qt.ShortcutContext.WidgetShortcut)
         # Enter moves on from lists and the check box too, so the whole form runs on Enter
         for w in (self.condition_combo, self.isolated_check, self.remedy_combo, self.proof_combo):
             for key in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
-                QShortcut(QKeySequence(key), w, activated=self.focusNextChild, context=Qt.ShortcutContext.WidgetShortcut)
+                shortcut(QKeySequence(key), w, self.focusNextChild, context=Qt.ShortcutContext.WidgetShortcut)
 
     # --- lookup as you type ---------------------------------------------------------------
 

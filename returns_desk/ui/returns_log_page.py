@@ -6,7 +6,7 @@ from collections.abc import Callable
 from itertools import pairwise
 
 from PySide6.QtCore import QModelIndex, Qt, QTimer, Signal, Slot
-from PySide6.QtGui import QKeySequence, QShortcut, QShowEvent
+from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -26,6 +26,7 @@ from returns_desk.services.desk import Desk
 from returns_desk.services.log_service import LogService
 from returns_desk.services.returns_service import ReturnsService
 from returns_desk.storage.repository import ReturnFilter
+from returns_desk.ui.keys import shortcut
 from returns_desk.ui.returns_table_model import ReturnsTableModel
 
 
@@ -123,8 +124,7 @@ class ReturnsLogPage(QWidget):
         self.table.activated.connect(self._on_activated)
         self.open_button.clicked.connect(self.open_current)
         self.void_button.clicked.connect(self.void_current)
-        # (PySide6 ignores the context when the slot is passed positionally: connect it apart)
-        QShortcut(QKeySequence(Qt.Key.Key_Return), self.table, context=Qt.ShortcutContext.WidgetShortcut).activated.connect(self.open_current)
+        shortcut(Qt.Key.Key_Return, self.table, self.open_current, Qt.ShortcutContext.WidgetShortcut)
         self._update_count()
 
     def _date(self, edit: QLineEdit) -> str | None | bool:
@@ -199,9 +199,8 @@ class ReturnsLogPage(QWidget):
         self.open_current()
 
     def _entry_dialog(self, ticket: str):
-        from returns_desk.ui.entry_dialog import (
-            EntryDialog,  # only when an entry is opened: not at start-up
-        )
+        # only when an entry is opened: not at start-up
+        from returns_desk.ui.entry_dialog import EntryDialog
 
         dialog = EntryDialog(self.desk, self.lang, ticket, self.actor, self)
         dialog.entry_voided.connect(self._on_voided)
