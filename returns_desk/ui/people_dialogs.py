@@ -50,6 +50,7 @@ class _Form(QDialog):
         self.buttons.accepted.connect(self.submit)
         self.buttons.rejected.connect(self.reject)
         layout.addWidget(self.buttons)
+        self._error_field: QWidget | None = None  # the field the message is about
 
     def fields(self) -> list[QWidget]:
         """The form's input widgets, in order (Tab walks them, then the buttons)."""
@@ -82,7 +83,7 @@ class _Form(QDialog):
                 field.selectAll()
 
     def _edited(self, widget: QWidget) -> None:
-        if getattr(self, "_error_field", None) is widget:
+        if self._error_field is widget:
             self.error.setText("")
             self._error_field = None
 
@@ -137,7 +138,8 @@ class FirstRunDialog(_Form):
                       "name": self.manager_edit, "pin": self.pin_edit}
             self.show_error(exc.message(self.lang), fields.get(exc.field or ""))
             return
-        self.manager_name = self.manager_edit.text().strip()
+        managers = [c["name"] for c in self.people.list_clerks() if c["role"] == "manager"]
+        self.manager_name = managers[0] if managers else self.manager_edit.text().strip()  # as stored
         self.accept()
 
     @classmethod
@@ -207,14 +209,13 @@ class ApprovalDialog(_Form):
     def submit(self) -> None:
         reason = self.reason_edit.text().strip()
         if self.need_reason and not reason:
-            self.error.setText(self.tr("Give the reason."))
-            self.reason_edit.setFocus()
+            self.show_error(self.tr("Give the reason."), self.reason_edit)
             return
         try:
             approver = self.people.approve(self.manager_combo.currentText(), self.pin_edit.text(), self.permission)
         except ReturnsDeskError as exc:
-            self.error.setText(exc.message(self.lang))
             self.pin_edit.clear()
+            self.show_error(exc.message(self.lang), self.pin_edit)
             return
         self.result_value = (approver, reason)
         self.accept()
