@@ -93,6 +93,9 @@ class CounterPage(QWidget):
 
     def _build(self) -> None:
         root = QVBoxLayout(self)
+        # tight enough that the whole page fits a 1366x768 screen with a title bar and a task bar
+        root.setContentsMargins(8, 6, 8, 4)
+        root.setSpacing(5)
         self.readonly_banner = QLabel(self.tr(
             "READ-ONLY DATABASE: look-ups work, but no return can be saved. The file or its folder cannot be "
             "written (%1). Tell the manager; close Returns Desk and fix the permissions or the disk.").replace("%1", self.desk.conn.path))
@@ -117,7 +120,7 @@ class CounterPage(QWidget):
 
         banner_row = QHBoxLayout()
         self.verdict_icon = QLabel()
-        self.verdict_icon.setFixedSize(56, 56)
+        self.verdict_icon.setFixedSize(52, 52)
         self.verdict_banner = QLabel()
         self.verdict_banner.setObjectName("verdictBanner")
         self.verdict_banner.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Preferred)
@@ -155,6 +158,7 @@ class CounterPage(QWidget):
         # identifiers the rule needs
         self.ident_box = QGroupBox(self.tr("Identify the unit"))
         ident = QFormLayout(self.ident_box)
+        ident.setVerticalSpacing(4)
         self.batch_edit = QLineEdit()
         self.batch_edit.setPlaceholderText(self.tr("as printed on the label, e.g. C14-P6"))
         self.made_edit = QLineEdit()
@@ -181,6 +185,9 @@ class CounterPage(QWidget):
         # battery safety, then the return itself
         self.return_box = QGroupBox(self.tr("Take the unit safely, then record the return"))
         form = QFormLayout(self.return_box)
+        self.return_form = form
+        form.setVerticalSpacing(4)
+        form.setContentsMargins(8, 6, 8, 6)
         self.condition_combo = QComboBox()
         self.condition_combo.addItem(self.tr("— look at the unit and choose —"), None)
         for c in CONDITIONS:
@@ -599,9 +606,25 @@ class CounterPage(QWidget):
         stop = condition in STOP_CONDITIONS
         for w in (self.remedy_combo, self.amount_edit, self.replacement_edit, self.proof_combo, self.receipt_edit, self.contact_edit):
             w.setEnabled(not stop)
+        # a hot unit: no return to fill in, only the emergency card and what was done
+        for w in (self.remedy_combo, self.amount_edit, self.proof_combo, self.contact_edit):
+            self.return_form.setRowVisible(self._row_of(w), not stop)
+        if stop:
+            self.return_form.setRowVisible(self.replacement_edit, False)
         self.incident_row.setVisible(stop)
         returnable = self.result is not None and self.result.verdict == "recalled"
         self.save_button.setEnabled(returnable and not stop and not self.desk.conn.readonly)
+
+    def _row_of(self, w: QWidget) -> int:
+        """The form row holding ``w`` (directly or inside a row's layout)."""
+        for row in range(self.return_form.rowCount()):
+            item = self.return_form.itemAt(row, QFormLayout.ItemRole.FieldRole)
+            if item is None:
+                continue
+            layout = item.layout()
+            if item.widget() is w or (layout is not None and layout.indexOf(w) >= 0):
+                return row
+        return -1
 
     @Slot()
     def _on_remedy_changed(self) -> None:
@@ -612,8 +635,7 @@ class CounterPage(QWidget):
         e = r.top.entry
         currency = self.desk.settings.currency
         is_replacement = remedy == REPLACEMENT
-        self.replacement_label.setVisible(is_replacement)
-        self.replacement_edit.setVisible(is_replacement)
+        self.return_form.setRowVisible(self.replacement_edit, is_replacement)
         if is_replacement and not self.replacement_edit.text():
             self.replacement_edit.setText(e.replacement_model or "")
         bound = amount_bound(e, remedy)

@@ -6,10 +6,12 @@ from PySide6.QtCore import QEvent, QObject, QSettings, Qt, QTimer, Slot
 from PySide6.QtGui import QAction, QCloseEvent, QGuiApplication, QKeySequence
 from PySide6.QtWidgets import (
     QApplication,
+    QFrame,
     QLabel,
     QMainWindow,
     QMessageBox,
     QPushButton,
+    QScrollArea,
     QStackedWidget,
     QTabWidget,
     QVBoxLayout,
@@ -97,7 +99,12 @@ class MainWindow(QMainWindow):
         self.stack = QStackedWidget()
         self.stack.addWidget(self.tabs)
         self.stack.addWidget(self.lock_page)
-        self.setCentralWidget(self.stack)
+        # on a screen smaller than the pages need (1024x768) the pages scroll rather than being cut
+        self.page_scroll = QScrollArea()
+        self.page_scroll.setWidget(self.stack)
+        self.page_scroll.setWidgetResizable(True)
+        self.page_scroll.setFrameShape(QFrame.Shape.NoFrame)
+        self.setCentralWidget(self.page_scroll)
         self.idle_timer = QTimer(self)
         self.idle_timer.setSingleShot(True)
         self.idle_timer.timeout.connect(self.lock)
