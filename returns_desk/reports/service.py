@@ -171,8 +171,16 @@ def write_slip_pdf(desk: Desk, entry: dict[str, Any], path: str | Path, *, page_
     return render_pdf(slip_html(desk, entry, lang=lang), path, page_size, lang=lang)
 
 
-def write_bag_label_pdf(entry: dict[str, Any], path: str | Path, *, page_size: str = "A6", lang: str = "en") -> Path:
-    from returns_desk.reports.printing import render_pdf
-    from returns_desk.reports.slip import render_bag_label_html
+def bag_label(desk: Desk, entry: dict[str, Any], *, lang: str = "en") -> Any:
+    """The bag label of a saved entry (:class:`returns_desk.reports.slip.Label`), with the recall's title."""
+    from returns_desk.reports.slip import bag_label as make
 
-    return render_pdf(render_bag_label_html(entry, lang=lang), path, page_size, lang=lang, page_numbers=False)
+    recall = desk.catalogue.recall(entry["recall_id"])
+    return make(entry, recall_title=recall.text("title", lang) if recall else "", lang=lang)
+
+
+def write_bag_label_pdf(desk: Desk, entry: dict[str, Any], path: str | Path, *, page_size: str = "A6", lang: str = "en") -> Path:
+    """The bag label as a one-page PDF that fills the page (A6 by default)."""
+    from returns_desk.reports.printing import render_label_pdf
+
+    return render_label_pdf(bag_label(desk, entry, lang=lang), path, page_size)

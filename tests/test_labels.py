@@ -1,0 +1,54 @@
+"""Bag labels that scan: the ticket printed as a Code 128 barcode, read back from the rendered
+page by an independent decoder (zxing-cpp), and the label filling its page."""
+
+from __future__ import annotations
+
+import subprocess
+
+import pytest
+import zxingcpp
+from PySide6.QtGui import QImage
+
+from returns_desk.domain.returns import ReturnDraft
+from returns_desk.reports.service import write_bag_label_pdf
+
+SERIAL = "AKFF1Y0E48301745"
+
+
+def page_png(pdf, tmp_path, dpi: int = 150) -> QImage:
+    base = tmp_path / pdf.stem
+    subprocess.run(["pdftoppm", "-png", "-r", str(dpi), "-singlefile", str(pdf), str(base)], check=True)
+    image = QImage(str(base) + ".png")
+    assert not image.isNull()
+    return image.convertToFormat(QImage.Format.Format_Grayscale8)
+
+
+def ink_rows(image: QImage) -> tuple[int, int]:
+    """First and last pixel rows holding any dark pixel."""
+    rows = [y for y in range(image.height()) if any(image.pixelColor(x, y).value() < 128 for x in range(0, image.width(), 2))]
+    return rows[0], rows[-1]
+
+
+@pytest.mark.parametrize("lang", ["en", "zh_CN"])
+@pytest.mark.parametrize("condition", ["intact", "swollen"])
+def test_the_bag_label_barcode_decodes_to_the_ticket(returns, desk, tmp_path, lang, condition):
+    entry = returns.record(ReturnDraft(model_input="A1647", remedy="refund", clerk="Li", amount="229", serial=SERIAL, condition=condition))
+    pdf = write_bag_label_pdf(desk, entry, tmp_path / f"label-{lang}-{condition}.pdf", lang=lang)
+    image = page_png(pdf, tmp_path)
+    found = zxingcpp.read_barcodes(image)
+    assert [(b.format, b.text) for b in found] == [(zxingcpp.BarcodeFormat.Code128, entry["ticket"])]
+    text = subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
+    flat = " ".join(text.split())
+    assert "RECALLED — DO NOT SELL" in flat and "A1647" in flat and SERIAL in flat
+    assert ("Damaged/defective lithium ion battery" in flat and "UN3480" in flat) == (condition != "intact")
+    assert ("禁止销售" in flat) == (lang == "zh_CN")
+    assert "1 / 1" not in flat  # a label, not a paginated document
+
+
+def test_the_label_fills_its_page(returns, desk, tmp_path):
+    entry = returns.record(ReturnDraft(model_input="A1647", remedy="refund", clerk="Li", amount="229", serial=SERIAL, condition="intact"))
+    image = page_png(write_bag_label_pdf(desk, entry, tmp_path / "label.pdf"), tmp_path, dpi=50)
+    top, bottom = ink_rows(image)
+    margin = 6.0 / 25.4 * 50  # A6 margins are 6 mm
+    assert top <= margin + 2
+    assert bottom >= image.height() - 3 * margin  # the facts reach down to the foot of the page
