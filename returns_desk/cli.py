@@ -59,6 +59,11 @@ def _market(text: str) -> str:
     return value
 
 
+def _manager(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--manager", required=True, metavar="NAME")
+    parser.add_argument("--pin", required=True, metavar="PIN")
+
+
 def build_parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(
         prog="returns-desk",
@@ -150,7 +155,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     ck = sub.add_parser("clerks", help="add, list or disable clerks and managers")
     _common(ck, top=False)
-    ck_sub = ck.add_subparsers(dest="clerks_command", metavar="add|list|disable", required=True)
+    ck_sub = ck.add_subparsers(dest="clerks_command", metavar="add|list|disable|training", required=True)
     ca = ck_sub.add_parser("add", help="add a clerk or manager with a PIN")
     _common(ca, top=False)
     ca.add_argument("name", metavar="NAME")
@@ -162,6 +167,10 @@ def build_parser() -> argparse.ArgumentParser:
     cd = ck_sub.add_parser("disable", help="stop a clerk from signing in (history is kept)")
     _common(cd, top=False)
     cd.add_argument("name", metavar="NAME")
+    ctr = ck_sub.add_parser("training", help="record a clerk's battery-handling training date (shown on manifests)")
+    _common(ctr, top=False)
+    ctr.add_argument("name", metavar="NAME")
+    ctr.add_argument("--on", dest="day", required=True, metavar="YYYY-MM-DD", type=_date)
 
     vd = sub.add_parser("void", help="void a return (a manager's PIN approves it)")
     _common(vd, top=False)
@@ -177,6 +186,52 @@ def build_parser() -> argparse.ArgumentParser:
     cf.add_argument("--manager", required=True, metavar="NAME")
     cf.add_argument("--pin", required=True, metavar="PIN")
     cf.add_argument("--note", metavar="TEXT")
+
+    ct = sub.add_parser("containers", help="quarantine containers: open, add units, seal, hand over, list")
+    _common(ct, top=False)
+    ct_sub = ct.add_subparsers(dest="containers_command", metavar="open|add|seal|handover|list|manifest|label", required=True)
+    co = ct_sub.add_parser("open", help="open a quarantine container (manager); prints its id on the last line")
+    _common(co, top=False)
+    co.add_argument("--type", dest="kind", required=True, choices=("intact", "damaged"))
+    co.add_argument("--location", required=True, metavar="TEXT")
+    co.add_argument("--limit-units", metavar="N", type=_positive)
+    _manager(co)
+    cad = ct_sub.add_parser("add", help="put units into a container by their tickets (all or none)")
+    _common(cad, top=False)
+    cad.add_argument("container", metavar="CONTAINER")
+    cad.add_argument("tickets", metavar="TICKET", nargs="+")
+    cad.add_argument("--clerk", metavar="NAME")
+    cs = ct_sub.add_parser("seal", help="seal a container: it takes nothing more (manager)")
+    _common(cs, top=False)
+    cs.add_argument("container", metavar="CONTAINER")
+    _manager(cs)
+    ch = ct_sub.add_parser("handover", help="hand a sealed container to a carrier or recycler and write the manifest (manager)")
+    _common(ch, top=False)
+    ch.add_argument("container", metavar="CONTAINER")
+    ch.add_argument("--to", required=True, metavar="NAME")
+    ch.add_argument("--reference", required=True, metavar="REF")
+    ch.add_argument("--packed-by", required=True, metavar="NAME")
+    ch.add_argument("--manifest", required=True, metavar="FILE.pdf")
+    _manager(ch)
+    cli_ = ct_sub.add_parser("list", help="containers with count, estimated Wh, age and alerts")
+    _common(cli_, top=False)
+    cli_.add_argument("--json", action="store_true")
+    cm = ct_sub.add_parser("manifest", help="reprint the hand-over manifest of a container (marked REPRINT)")
+    _common(cm, top=False)
+    cm.add_argument("container", metavar="CONTAINER")
+    cm.add_argument("--out", required=True, metavar="FILE.pdf")
+    _manager(cm)
+    cla = ct_sub.add_parser("label", help="the container's label as a PDF (A6)")
+    _common(cla, top=False)
+    cla.add_argument("container", metavar="CONTAINER")
+    cla.add_argument("--pdf", required=True, metavar="FILE")
+
+    cu = sub.add_parser("custody", help="reconciliation of custody: recorded, in a container, sealed, handed over")
+    _common(cu, top=False)
+    cu_sub = cu.add_subparsers(dest="custody_command", metavar="report", required=True)
+    cur = cu_sub.add_parser("report", help="by recall, with every discrepancy")
+    _common(cur, top=False)
+    cur.add_argument("--json", action="store_true")
 
     vf = sub.add_parser("verify", help="check the audit chain; non-zero exit names the first break")
     _common(vf, top=False)
@@ -363,6 +418,11 @@ def cmd_clerks(args: argparse.Namespace, lang: str) -> int:
         elif args.clerks_command == "disable":
             people.disable_clerk(actor, args.name)
             print(say("clerk_disabled", lang, name=args.name.strip()))
+        elif args.clerks_command == "training":
+            from returns_desk.services.custody_service import CustodyService
+
+            CustodyService(desk).set_training(args.name, args.day, by=actor)
+            print(say("training_done", lang, name=args.name.strip(), date=args.day.isoformat()))
         else:
             rows = people.list_clerks()
             if args.json:
@@ -477,6 +537,82 @@ def cmd_export(args: argparse.Namespace, lang: str) -> int:
     return 0
 
 
+def cmd_containers(args: argparse.Namespace, lang: str) -> int:
+    from returns_desk.reports.custody import containers_text
+    from returns_desk.services.custody_service import CustodyService
+    from returns_desk.services.people_service import PeopleService
+
+    command = args.containers_command
+    if command in ("handover", "manifest"):
+        out = Path(args.manifest if command == "handover" else args.out)
+        if out.suffix.lower() != ".pdf":
+            raise _usage(say("manifest_path_required", lang))
+    desk = _open(args)
+    try:
+        svc = CustodyService(desk)
+        people = PeopleService(desk)
+        if command == "list":
+            rows = svc.containers()
+            if args.json:
+                _print_json(rows)
+            else:
+                print(containers_text(rows, lang))
+            return 0
+        if command == "label":
+            from returns_desk.reports.service import write_container_label_pdf
+
+            path = write_container_label_pdf(desk, svc.container(args.container), args.pdf, lang=lang)
+            print(say("report_written", lang, path=str(path)))
+            return 0
+        if command == "add":
+            actor = people.cli_actor(args.clerk or (None if people.is_set_up() else os.environ.get("USER") or os.environ.get("USERNAME")))
+            c = svc.add_many(args.container, args.tickets, by=actor)
+            for t in args.tickets:
+                print(say("container_unit_added", lang, ticket=t.strip(), container=c["code"], count=c["count"]))
+            return 0
+        manager = people.approve(args.manager, args.pin, "custody")
+        if command == "open":
+            c = svc.open_container(args.kind, args.location, limit_units=args.limit_units, by=manager)
+            print(say("container_opened", lang, container=c["code"], type=say(f"container_type_{c['type']}", lang), location=c["location"]))
+            print(c["code"])
+        elif command == "seal":
+            c = svc.seal(args.container, by=manager)
+            print(say("container_sealed_done", lang, container=c["code"], count=c["count"]))
+        elif command == "handover":
+            from returns_desk.reports.service import write_manifest_pdf
+
+            _warn_fonts(lang)
+            c = svc.hand_over(args.container, to=args.to, reference=args.reference, packed_by=args.packed_by, by=manager,
+                              write_manifest=lambda m: write_manifest_pdf(m, args.manifest, lang=lang))
+            print(say("container_handed_over_done", lang, container=c["code"], to=c["handed_to"], reference=c["handover_reference"], path=args.manifest))
+        else:
+            from returns_desk.reports.service import write_manifest_pdf
+
+            svc.reprint_manifest(args.container, by=manager, write_manifest=lambda m: write_manifest_pdf(m, args.out, lang=lang))
+            print(say("report_written", lang, path=args.out))
+    finally:
+        desk.close()
+    return 0
+
+
+def cmd_custody(args: argparse.Namespace, lang: str) -> int:
+    from returns_desk.domain.custody import alert_text
+    from returns_desk.reports.custody import report_text
+    from returns_desk.services.custody_service import CustodyService
+
+    desk = _open(args)
+    try:
+        report = CustodyService(desk).report()
+    finally:
+        desk.close()
+    if args.json:
+        report["alerts"] = [{"kind": a.kind, "message": alert_text(a, lang), **a.args} for a in report["alerts"]]
+        _print_json(report)
+    else:
+        print(report_text(report, lang))
+    return 0
+
+
 class _UsageError(Exception):
     pass
 
@@ -488,7 +624,7 @@ def _usage(message: str) -> _UsageError:
 COMMANDS = {
     "lookup": cmd_lookup, "record": cmd_record, "recalls": cmd_recalls, "report": cmd_report, "export": cmd_export,
     "backup": cmd_backup, "restore": cmd_restore, "setup": cmd_setup, "clerks": cmd_clerks, "void": cmd_void,
-    "verify": cmd_verify, "confirm": cmd_confirm,
+    "verify": cmd_verify, "confirm": cmd_confirm, "containers": cmd_containers, "custody": cmd_custody,
 }
 
 

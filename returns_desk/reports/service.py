@@ -184,3 +184,18 @@ def write_bag_label_pdf(desk: Desk, entry: dict[str, Any], path: str | Path, *, 
     from returns_desk.reports.printing import render_label_pdf
 
     return render_label_pdf(bag_label(desk, entry, lang=lang), path, page_size)
+
+
+def write_manifest_pdf(manifest: dict[str, Any], path: str | Path, *, lang: str = "en") -> Path:
+    """The hand-over manifest (:meth:`CustodyService.manifest`) as an A4 PDF."""
+    from returns_desk.reports.custody import manifest_html
+    from returns_desk.reports.printing import render_pdf
+
+    return render_pdf(manifest_html(manifest, lang), path, "A4", lang=lang)
+
+
+def write_container_label_pdf(desk: Desk, container: dict[str, Any], path: str | Path, *, lang: str = "en") -> Path:
+    from returns_desk.reports.custody import container_label
+    from returns_desk.reports.printing import render_label_pdf
+
+    return render_label_pdf(container_label(container, time_zone=desk.settings["time_zone"], lang=lang), path, "A6")
