@@ -233,6 +233,22 @@ def build_parser() -> argparse.ArgumentParser:
     _common(cur, top=False)
     cur.add_argument("--json", action="store_true")
 
+    cl = sub.add_parser("claims", help="the manufacturer's reconciliation: export pending serials, import the answers")
+    _common(cl, top=False)
+    cl_sub = cl.add_subparsers(dest="claims_command", metavar="export|import", required=True)
+    cle = cl_sub.add_parser("export", help="the pending serials of a recall for the manufacturer")
+    _common(cle, top=False)
+    cle.add_argument("--recall", required=True, metavar="ID")
+    cle.add_argument("--format", required=True, choices=("csv", "xlsx"))
+    cle.add_argument("--out", required=True, metavar="FILE")
+    cli_imp = cl_sub.add_parser("import", help="preview the manufacturer's answers (CSV or XLSX); --apply records the matched ones")
+    _common(cli_imp, top=False)
+    cli_imp.add_argument("file", metavar="FILE")
+    cli_imp.add_argument("--apply", action="store_true", help="apply the matched answers in one transaction (manager)")
+    cli_imp.add_argument("--manager", metavar="NAME")
+    cli_imp.add_argument("--pin", metavar="PIN")
+    cli_imp.add_argument("--json", action="store_true")
+
     vf = sub.add_parser("verify", help="check the audit chain; non-zero exit names the first break")
     _common(vf, top=False)
     return p
@@ -613,6 +629,42 @@ def cmd_custody(args: argparse.Namespace, lang: str) -> int:
     return 0
 
 
+def cmd_claims(args: argparse.Namespace, lang: str) -> int:
+    import hashlib
+
+    from returns_desk.export import claims as files
+    from returns_desk.services.claims_service import ClaimsService
+    from returns_desk.services.people_service import PeopleService
+
+    if args.claims_command == "import" and args.apply and not (args.manager and args.pin):
+        raise _usage(say("manager_pin_required", lang))
+    desk = _open(args)
+    try:
+        svc = ClaimsService(desk)
+        if args.claims_command == "export":
+            rows = svc.pending(args.recall, by=_actor(args))
+            out = files.write_claims(rows, args.out, args.format)
+            print(say("claims_exported", lang, rows=len(rows), recall=args.recall.strip(), path=str(out)))
+            return 0
+        answers = files.read_answers(args.file)
+        if args.apply:
+            manager = PeopleService(desk).approve(args.manager, args.pin, "confirm")
+            digest = hashlib.sha256(Path(args.file).read_bytes()).hexdigest()
+            preview = svc.apply(answers, by=manager, file_sha256=digest, source=Path(args.file).name)
+        else:
+            preview = svc.preview(answers)
+    finally:
+        desk.close()
+    c = preview.counts
+    if args.json:
+        _print_json({"rows": preview.rows, **c, "applied": len(preview.matched) if args.apply else 0})
+    else:
+        print(say("claims_preview", lang, path=args.file, rows=preview.rows, matched=c["matched"], answered=c["already_answered"],
+                  unknown=c["unknown"], conflicting=c["conflicting"], duplicates=c["duplicate"], invalid=c["invalid"]))
+        print(say("claims_applied", lang, applied=len(preview.matched)) if args.apply else say("claims_preview_only", lang))
+    return 0
+
+
 class _UsageError(Exception):
     pass
 
@@ -625,6 +677,7 @@ COMMANDS = {
     "lookup": cmd_lookup, "record": cmd_record, "recalls": cmd_recalls, "report": cmd_report, "export": cmd_export,
     "backup": cmd_backup, "restore": cmd_restore, "setup": cmd_setup, "clerks": cmd_clerks, "void": cmd_void,
     "verify": cmd_verify, "confirm": cmd_confirm, "containers": cmd_containers, "custody": cmd_custody,
+    "claims": cmd_claims,
 }
 
 

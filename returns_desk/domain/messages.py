@@ -338,6 +338,7 @@ _EN: dict[str, str] = {
     "claims_columns_missing": "{path} has no column for {what} (looked for: {names}).",
     "claims_preview": "{path}: {rows} rows — matched {matched}, already answered {answered}, unknown serials {unknown}, conflicting {conflicting}, repeated {duplicates}, unreadable {invalid}.",
     "claims_applied": "{applied} answers applied in one transaction.",
+    "manager_pin_required": "--apply needs --manager NAME and --pin PIN.",
     "claims_preview_only": "Preview only: nothing was changed. Add --apply (with --manager and --pin) to apply the matched answers.",
     "argument_not_utf8": "The argument {value} is not UTF-8 text; check the terminal's or the script's encoding. Nothing was done.",
 }
@@ -666,6 +667,7 @@ _ZH: dict[str, str] = {
     "claims_columns_missing": "{path} 中没有“{what}”列（查找了：{names}）。",
     "claims_preview": "{path}：共 {rows} 行 — 可匹配 {matched}，已有答复 {answered}，未知序列号 {unknown}，答复冲突 {conflicting}，重复 {duplicates}，无法读取 {invalid}。",
     "claims_applied": "已在一个事务中写入 {applied} 条答复。",
+    "manager_pin_required": "--apply 需要 --manager 姓名 和 --pin 密码。",
     "claims_preview_only": "仅为预览，未作任何更改。加上 --apply（及 --manager、--pin）即可写入可匹配的答复。",
     "argument_not_utf8": "参数 {value} 不是 UTF-8 文本，请检查终端或脚本的编码。未执行任何操作。",
 }
