@@ -98,6 +98,20 @@ class MainWindow(QMainWindow):
         self.tabs.currentChanged.connect(self._on_tab_changed)
         self._build_menus()
         self._build_status()
+        # --- Custody (issue 14): one page, F7; a bag label scanned anywhere else opens its return ---
+        from returns_desk.ui.custody_page import CustodyPage, TicketScanWatch, open_entry_dialog
+
+        def open_entry(ticket: str) -> None:
+            open_entry_dialog(self, desk, lang, lambda: self.actor, ticket)
+
+        self.custody_page = CustodyPage(desk, lang, lambda: self.actor, open_entry=open_entry)
+        self.tabs.addTab(self.custody_page, self.tr("C&ustody (F7)"))
+        self.custody_action = QAction(self.tr("C&ustody"), self, shortcut=QKeySequence("F7"))
+        self.custody_action.triggered.connect(lambda: self.tabs.setCurrentWidget(self.custody_page))
+        self.addAction(self.custody_action)
+        self.ticket_scans = TicketScanWatch(self, self.custody_page, desk, open_entry)
+        self.ticket_scans.install()
+        # --- end of custody
         geometry = ui_settings.value("window/geometry")
         if geometry is not None:
             self.restoreGeometry(geometry)
