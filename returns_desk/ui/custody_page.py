@@ -183,6 +183,7 @@ class CustodyPage(QWidget):
         self.units = QTableWidget(0, 4)
         self.units.setHorizontalHeaderLabels([self.tr("Ticket"), self.tr("Model"), self.tr("Serial / batch"), self.tr("Condition")])
         self.units.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.units.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         self.units.horizontalHeader().setStretchLastSection(True)
         self.units.verticalHeader().setVisible(False)
         right.addWidget(self.units, 1)
@@ -318,7 +319,8 @@ class CustodyPage(QWidget):
 
     def _say(self, text: str, *, error: bool = False) -> None:
         self.message_label.setObjectName("errorLabel" if error else "")
-        self.message_label.setStyleSheet("")  # re-apply the style sheet for the new object name
+        self.message_label.style().unpolish(self.message_label)  # the style sheet again, for the new object name
+        self.message_label.style().polish(self.message_label)
         self.message_label.setText(("⚠ " if error else "✔ ") + text)
 
     # --- manager actions -----------------------------------------------------------------
