@@ -138,7 +138,7 @@ def test_export_then_the_filled_in_file_imports(small, tmp_path, capsys, fmt):
     store = small
     recall = store.conn.read("SELECT recall_id, count(*) AS n FROM returns WHERE confirmation = 'pending' AND status = 'active' GROUP BY recall_id")[0]
     out = tmp_path / f"claims.{fmt}"
-    code, text, err = run(capsys, "claims", "export", "--recall", recall["recall_id"], "--format", fmt, "--out", str(out), "--db", store.conn.path)
+    code, _, err = run(capsys, "claims", "export", "--recall", recall["recall_id"], "--format", fmt, "--out", str(out), "--db", store.conn.path)
     assert code == 0, err
     if fmt == "csv":
         with open(out, encoding="utf-8-sig", newline="") as fh:

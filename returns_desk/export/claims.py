@@ -15,7 +15,13 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
-from returns_desk.domain.claims import REFERENCE_NAMES, RESULT_NAMES, SERIAL_NAMES, AnswerRow, find_column
+from returns_desk.domain.claims import (
+    REFERENCE_NAMES,
+    RESULT_NAMES,
+    SERIAL_NAMES,
+    AnswerRow,
+    find_column,
+)
 from returns_desk.domain.errors import InputError
 from returns_desk.export.tally import guard_cell
 from returns_desk.reports.files import atomic_path
@@ -98,7 +104,7 @@ def read_answers(path: str | os.PathLike[str]) -> list[AnswerRow]:
             table = _csv_table(p.read_bytes())
     except (OSError, ValueError, KeyError, csv.Error) as exc:
         raise InputError("claims_file_unreadable", field="file", path=str(p), detail=getattr(exc, "strerror", None) or str(exc)[:200]) from None
-    except Exception as exc:  # openpyxl raises its own errors for a file that is not a workbook
+    except Exception as exc:  # noqa: BLE001 - openpyxl raises its own errors for a file that is not a workbook
         raise InputError("claims_file_unreadable", field="file", path=str(p), detail=type(exc).__name__) from None
     if len(table) > MAX_ROWS:
         raise InputError("claims_file_unreadable", field="file", path=str(p), detail=f"more than {MAX_ROWS:,} rows")

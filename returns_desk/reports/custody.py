@@ -8,7 +8,7 @@ and signature lines. It is not a dangerous goods declaration, and says so.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from returns_desk.domain.custody import Energy, alert_text
@@ -108,7 +108,7 @@ def container_label(c: Mapping[str, Any], *, time_zone: str = "UTC", lang: str =
                  bars=code128_bars(c["code"]), rows=rows, hazard=tuple(hazard))
 
 
-def containers_text(rows: list[Mapping[str, Any]], lang: str) -> str:
+def containers_text(rows: Sequence[Mapping[str, Any]], lang: str) -> str:
     if not rows:
         return say("containers_none", lang)
     out = []

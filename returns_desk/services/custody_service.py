@@ -238,7 +238,7 @@ class CustodyService:
         void_in = crepo.void_in_containers(conn)
         wrong = crepo.wrong_type(conn)
         alerts: list[rules.Alert] = []
-        missing = []
+        missing: list[dict[str, Any]] = []
         for row in crepo.containers(conn):
             found = rules.container_alerts(row, int(row["count"]), now, self.max_age_days)
             alerts.extend(found)

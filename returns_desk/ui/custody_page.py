@@ -472,7 +472,12 @@ class TicketScanWatch(QObject):
     def install(self) -> None:
         """Watch the application's key presses from the next turn of the event loop (not on the
         start-up path)."""
-        QTimer.singleShot(0, lambda: QApplication.instance().installEventFilter(self))
+        def start() -> None:
+            app = QApplication.instance()
+            if app is not None:
+                app.installEventFilter(self)
+
+        QTimer.singleShot(0, start)
 
 
 def open_entry_dialog(window: QWidget, desk: Desk, lang: str, actor: Callable[[], Actor], ticket: str) -> QDialog:
