@@ -250,3 +250,30 @@ def test_command_line(db_path, capsys, tmp_path):
     assert code == 0 and "已移交" in out
     code, out, err = cli(capsys, "verify", *db)
     assert code == 0, err
+
+
+def test_the_daily_report_has_a_custody_section(desk, returns, custody, tmp_path):
+    from returns_desk.reports.service import DailyReportService
+
+    units = [record(returns, n) for n in range(6)]
+    voided = record(returns, 30)
+    a = custody.open_container("intact", "shelf A", by=MANAGER)
+    custody.add_many(a["code"], [u["ticket"] for u in units[:3]] + [voided["ticket"]], by=CLERK)
+    returns.void(voided["ticket"], reason="keyed twice", by=MANAGER)
+    custody.seal(a["code"], by=MANAGER)
+    custody.hand_over(a["code"], to="Anker", reference="RMA-9", packed_by="Wang", by=MANAGER)
+    b = custody.open_container("intact", "shelf B", by=MANAGER)
+    custody.add(b["code"], units[3]["ticket"], by=CLERK)
+    svc = DailyReportService(desk)
+    report = svc.x_report(svc.today(), by="Wang")
+    c = report["custody"]
+    assert (c["taken_in"], c["open_containers"], c["units_in_open"]) == (5, 1, 1)
+    assert [h["code"] for h in c["handed_over"]] == [a["code"]] and c["handed_over"][0]["handover_count"] == 4
+    assert c["discrepancies"] == {"not_contained": 2, "void_in_container": 1, "wrong_type": 0, "missing_units": 0}
+    for lang, words in (("en", ["Custody of recalled units (whole store)", "Units put into containers this day 5", "RMA-9",
+                                "voided but in a container 1", "in no container 2"]),
+                        ("zh_CN", ["召回产品保管（全店）", "当日放入容器的件数 5", "RMA-9"])):
+        pdf = svc.write_pdf(report, tmp_path / f"daily-{lang}.pdf", lang=lang, by="Wang")
+        flat = " ".join(pdf_text(pdf).split())
+        for w in words:
+            assert w in flat, (lang, w)

@@ -49,7 +49,7 @@ class DailyReportService:
         rows = repo.returns_for_day(src, day.isoformat(), scope.store_code, scope.counter, columns=ROW_COLUMNS)
         cumulative = repo.recall_progress(src, None, day.isoformat(), store=scope.store_code, counter=scope.counter)
         ids = {r[RECALL_ID] for r in rows} | {r["recall_id"] for r in cumulative}
-        return build_daily_report(
+        report: dict[str, Any] = build_daily_report(
             rows,
             business_date=day.isoformat(),
             scope=scope,
@@ -61,6 +61,17 @@ class DailyReportService:
             cumulative=cumulative,
             z_number=z_number,
         )
+        report["custody"] = self._custody(src, day)
+        return report
+
+    def _custody(self, src: Any, day: dt.date) -> dict[str, Any]:
+        """The custody section (issue 14): the business day's bounds in UTC, store-wide figures."""
+        from returns_desk.services.clock import zone
+        from returns_desk.services.custody_service import CustodyService
+
+        tz = zone(self.desk.settings["time_zone"])
+        start = dt.datetime.combine(day, dt.time(0), tzinfo=tz)
+        return CustodyService(self.desk).day_summary(src, utc_text(start), utc_text(start + dt.timedelta(days=1)))
 
     # --- reports -------------------------------------------------------------------------
 

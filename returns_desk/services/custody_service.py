@@ -221,42 +221,30 @@ class CustodyService:
 
     def alerts(self, now: dt.datetime | None = None) -> list[rules.Alert]:
         """Every custody alert now: containers near their limit or too old, recalled units
-        recorded more than ``custody_alert_hours`` ago in no container, damaged units in an
-        intact-type container, voided entries in a container, handed-over containers whose units
-        changed."""
-        return self.report(now)["alerts"]
+        recorded more than ``custody_alert_hours`` ago in no container (the first
+        :data:`LIST_LIMIT`), damaged units in an intact-type container, voided entries in a
+        container, handed-over containers whose units changed. Reads no more than the containers,
+        their units and the first loose returns: cheap enough for every refresh of the window."""
+        return self._discrepancies(self.desk.conn, now or utc_now(), LIST_LIMIT)["alerts"]
 
-    def report(self, now: dt.datetime | None = None, *, limit: int = LIST_LIMIT) -> dict[str, Any]:
-        """The reconciliation: per recall, recorded → in a container → sealed → handed over, and
-        every discrepancy (counts complete, lists up to ``limit`` units each)."""
-        now = now or utc_now()
-        conn = self.desk.conn
-        by_recall = crepo.custody_by_recall(conn)
-        for r in by_recall:
-            r["not_contained"] = r["recorded"] - r["in_container"]
-        total_loose, loose = crepo.not_contained(conn, limit=limit)
-        void_in = crepo.void_in_containers(conn)
-        wrong = crepo.wrong_type(conn)
+    def _discrepancies(self, src: Any, now: dt.datetime, limit: int) -> dict[str, Any]:
+        total_loose, loose = crepo.not_contained(src, limit=limit)
+        void_in = crepo.void_in_containers(src)
+        wrong = crepo.wrong_type(src)
         alerts: list[rules.Alert] = []
         missing: list[dict[str, Any]] = []
-        for row in crepo.containers(conn):
+        for row in crepo.containers(src):
             found = rules.container_alerts(row, int(row["count"]), now, self.max_age_days)
             alerts.extend(found)
             missing.extend(a.args for a in found if a.kind == "missing_units")
-        overdue = []
         for u in loose:
             hours = rules.hours_since(u["recorded_at"], now)
             u["hours"] = hours
             if hours > self.alert_hours:
-                overdue.append(u)
                 alerts.append(rules.Alert("not_contained", "alert_not_contained", {"ticket": u["ticket"], "condition": u["condition"], "hours": hours}))
         alerts += [rules.Alert("wrong_type", "alert_wrong_type", dict(w)) for w in wrong]
         alerts += [rules.Alert("void_in_container", "alert_void_in_container", {"ticket": v["ticket"], "container": v["container"]}) for v in void_in]
-        totals = {k: sum(r[k] for r in by_recall) for k in ("recorded", "in_container", "sealed", "handed_over", "not_contained")}
         return {
-            "at": utc_text(now),
-            "by_recall": by_recall,
-            "totals": totals,
             "discrepancies": {
                 "not_contained": {"count": total_loose, "units": loose},
                 "void_in_container": {"count": len(void_in), "units": void_in},
@@ -264,6 +252,35 @@ class CustodyService:
                 "missing_units": {"count": len(missing), "containers": missing},
             },
             "alerts": alerts,
+        }
+
+    def report(self, now: dt.datetime | None = None, *, limit: int = LIST_LIMIT) -> dict[str, Any]:
+        """The reconciliation: per recall, recorded → in a container → sealed → handed over, and
+        every discrepancy (counts complete, lists up to ``limit`` units each)."""
+        now = now or utc_now()
+        by_recall = crepo.custody_by_recall(self.desk.conn)
+        for r in by_recall:
+            r["not_contained"] = r["recorded"] - r["in_container"]
+        totals = {k: sum(r[k] for r in by_recall) for k in ("recorded", "in_container", "sealed", "handed_over", "not_contained")}
+        return {
+            "at": utc_text(now),
+            "by_recall": by_recall,
+            "totals": totals,
+            **self._discrepancies(self.desk.conn, now, limit),
             "alert_hours": self.alert_hours,
             "max_age_days": self.max_age_days,
+        }
+
+    def day_summary(self, src: Any, start: str, end: str, now: dt.datetime | None = None) -> dict[str, Any]:
+        """The daily report's custody section for the business day from ``start`` to ``end``
+        (UTC): units put into containers, units in open containers, containers handed over, and
+        the discrepancy counts now (store-wide)."""
+        found = self._discrepancies(src, now or utc_now(), 0)
+        open_rows = [c for c in crepo.containers(src, include_handed_over=False) if c["sealed_at"] is None]
+        return {
+            "taken_in": crepo.units_added_between(src, start, end),
+            "open_containers": len(open_rows),
+            "units_in_open": sum(int(c["count"]) for c in open_rows),
+            "handed_over": crepo.handed_over_between(src, start, end),
+            "discrepancies": {k: v["count"] for k, v in found["discrepancies"].items()},
         }

@@ -125,11 +125,32 @@ def custody_by_recall(src: Connection | Database) -> list[dict[str, Any]]:
 
 
 def not_contained(src: Connection | Database, *, limit: int) -> tuple[int, list[dict[str, Any]]]:
-    """Active returns in no container: how many, and the oldest ``limit`` of them."""
-    where = "FROM returns r WHERE r.status = 'active' AND NOT EXISTS (SELECT 1 FROM container_units u WHERE u.return_uuid = r.uuid)"
-    total = int(_rows(src, f"SELECT count(*) AS n {where}")[0]["n"])
-    rows = _rows(src, f"SELECT r.ticket, r.recall_id, r.condition, r.recorded_at {where} ORDER BY r.recorded_at, r.id LIMIT ?", (limit,))
-    return total, rows
+    """Active returns in no container: how many (from the trigger-kept running counts, less the
+    active units in containers: no scan of the returns), and the first ``limit`` of them in
+    recording order."""
+    active = int(_rows(src, "SELECT coalesce(sum(n), 0) AS n FROM return_counts")[0]["n"])
+    contained = int(_rows(src, "SELECT count(*) AS n FROM container_units u JOIN returns r ON r.uuid = u.return_uuid WHERE r.status = 'active'")[0]["n"])
+    rows = _rows(
+        src,
+        "SELECT r.ticket, r.recall_id, r.condition, r.recorded_at FROM returns r WHERE r.status = 'active' "
+        "AND NOT EXISTS (SELECT 1 FROM container_units u WHERE u.return_uuid = r.uuid) ORDER BY r.id LIMIT ?",
+        (limit,),
+    )
+    return active - contained, rows
+
+
+def units_added_between(src: Connection | Database, start: str, end: str) -> int:
+    """Units put into containers between two UTC times (start inclusive, end exclusive)."""
+    return int(_rows(src, "SELECT count(*) AS n FROM container_units WHERE added_at >= ? AND added_at < ?", (start, end))[0]["n"])
+
+
+def handed_over_between(src: Connection | Database, start: str, end: str) -> list[dict[str, Any]]:
+    return _rows(
+        src,
+        "SELECT code, type, handed_to, handover_reference, handover_count FROM containers "
+        "WHERE handed_over_at >= ? AND handed_over_at < ? ORDER BY handed_over_at",
+        (start, end),
+    )
 
 
 def void_in_containers(src: Connection | Database) -> list[dict[str, Any]]:
