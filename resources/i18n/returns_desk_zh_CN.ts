@@ -25,6 +25,65 @@
     </message>
 </context>
 <context>
+    <name>ClaimsBox</name>
+    <message>
+        <source>Manufacturer&apos;s answers</source>
+        <translation>厂商核查答复</translation>
+    </message>
+    <message>
+        <source>Excel workbook (XLSX)</source>
+        <translation>Excel 工作簿（XLSX）</translation>
+    </message>
+    <message>
+        <source>Recall</source>
+        <translation>召回</translation>
+    </message>
+    <message>
+        <source>Format</source>
+        <translation>格式</translation>
+    </message>
+    <message>
+        <source>E&amp;xport pending serials…</source>
+        <translation>导出待确认序列号(&amp;X)…</translation>
+    </message>
+    <message>
+        <source>&amp;Import answers…</source>
+        <translation>导入答复(&amp;I)…</translation>
+    </message>
+    <message>
+        <source>Export pending serials</source>
+        <translation>导出待确认序列号</translation>
+    </message>
+    <message>
+        <source>Excel workbook (*.xlsx)</source>
+        <translation>Excel 工作簿 (*.xlsx)</translation>
+    </message>
+    <message>
+        <source>CSV (*.csv)</source>
+        <translation>CSV 文件 (*.csv)</translation>
+    </message>
+    <message>
+        <source>Import the manufacturer&apos;s answers</source>
+        <translation>导入厂商答复</translation>
+    </message>
+    <message>
+        <source>Answer files (*.xlsx *.csv)</source>
+        <translation>答复文件 (*.xlsx *.csv)</translation>
+    </message>
+    <message>
+        <source>Import answers</source>
+        <translation>导入答复</translation>
+    </message>
+    <message>
+        <source>Apply the matched answers now?</source>
+        <translation>现在写入可匹配的答复吗？</translation>
+    </message>
+    <message>
+        <source>Applying the manufacturer&apos;s answers needs a manager.</source>
+        <translation>写入厂商答复需要店长批准。</translation>
+    </message>
+</context>
+<context>
     <name>CounterPage</name>
     <message>
         <source>READ-ONLY DATABASE: look-ups work, but no return can be saved. The file or its folder cannot be written (%1). Tell the manager; close Returns Desk and fix the permissions or the disk.</source>
