@@ -92,7 +92,7 @@ def units_in(src: Connection | Database, container_id: int) -> list[dict[str, An
     cols = ", ".join(f"r.{c}" for c in UNIT_COLUMNS)
     return _rows(
         src,
-        f"SELECT {cols}, u.added_at, u.added_by FROM container_units u JOIN returns r ON r.uuid = u.return_uuid "
+        f"SELECT {cols}, u.added_at, u.added_by FROM container_units u CROSS JOIN returns r ON r.uuid = u.return_uuid "
         "WHERE u.container_id = ? ORDER BY u.added_at, r.ticket",
         (container_id,),
     )
@@ -109,19 +109,32 @@ def set_clerk_training(db: Database, name: str, day: str) -> int:
 
 # --- reconciliation -------------------------------------------------------------------------
 
-_CUSTODY_JOIN = (
-    "FROM returns r LEFT JOIN container_units u ON u.return_uuid = r.uuid LEFT JOIN containers c ON c.id = u.container_id"
+# CROSS JOIN fixes the order: from the units in containers (a few thousand) to their returns by
+# uuid, never a scan of the returns table (without ANALYZE statistics SQLite may start there).
+_UNITS_JOIN = (
+    "FROM container_units u CROSS JOIN returns r ON r.uuid = u.return_uuid CROSS JOIN containers c ON c.id = u.container_id"
 )
 
 
 def custody_by_recall(src: Connection | Database) -> list[dict[str, Any]]:
-    """Per recall: active returns recorded, of them in a container, in a sealed one, handed over."""
-    return _rows(
-        src,
-        "SELECT r.recall_id, count(*) AS recorded, count(u.return_uuid) AS in_container, "
-        "coalesce(sum(c.sealed_at IS NOT NULL), 0) AS sealed, coalesce(sum(c.handed_over_at IS NOT NULL), 0) AS handed_over "
-        f"{_CUSTODY_JOIN} WHERE r.status = 'active' GROUP BY r.recall_id ORDER BY r.recall_id",
-    )
+    """Per recall: active returns recorded (from the trigger-kept running counts), of them in a
+    container, in a sealed one, handed over (from the units in containers). Neither reads the
+    whole returns table."""
+    recorded = _rows(src, "SELECT recall_id, sum(n) AS recorded FROM return_counts GROUP BY recall_id HAVING sum(n) > 0")
+    held = {
+        r["recall_id"]: r
+        for r in _rows(
+            src,
+            "SELECT r.recall_id, count(*) AS in_container, sum(c.sealed_at IS NOT NULL) AS sealed, "
+            f"sum(c.handed_over_at IS NOT NULL) AS handed_over {_UNITS_JOIN} WHERE r.status = 'active' GROUP BY r.recall_id",
+        )
+    }
+    out = []
+    for r in sorted(recorded, key=lambda r: r["recall_id"]):
+        h = held.get(r["recall_id"], {})
+        out.append({"recall_id": r["recall_id"], "recorded": int(r["recorded"]), "in_container": int(h.get("in_container") or 0),
+                    "sealed": int(h.get("sealed") or 0), "handed_over": int(h.get("handed_over") or 0)})
+    return out
 
 
 def not_contained(src: Connection | Database, *, limit: int) -> tuple[int, list[dict[str, Any]]]:
@@ -129,7 +142,7 @@ def not_contained(src: Connection | Database, *, limit: int) -> tuple[int, list[
     active units in containers: no scan of the returns), and the first ``limit`` of them in
     recording order."""
     active = int(_rows(src, "SELECT coalesce(sum(n), 0) AS n FROM return_counts")[0]["n"])
-    contained = int(_rows(src, "SELECT count(*) AS n FROM container_units u JOIN returns r ON r.uuid = u.return_uuid WHERE r.status = 'active'")[0]["n"])
+    contained = int(_rows(src, "SELECT count(*) AS n FROM container_units u CROSS JOIN returns r ON r.uuid = u.return_uuid WHERE r.status = 'active'")[0]["n"])
     rows = _rows(
         src,
         "SELECT r.ticket, r.recall_id, r.condition, r.recorded_at FROM returns r WHERE r.status = 'active' "
@@ -154,13 +167,13 @@ def handed_over_between(src: Connection | Database, start: str, end: str) -> lis
 
 
 def void_in_containers(src: Connection | Database) -> list[dict[str, Any]]:
-    return _rows(src, f"SELECT r.ticket, r.recall_id, c.code AS container {_CUSTODY_JOIN} WHERE r.status = 'void' AND u.return_uuid IS NOT NULL ORDER BY r.ticket")
+    return _rows(src, f"SELECT r.ticket, r.recall_id, c.code AS container {_UNITS_JOIN} WHERE r.status = 'void' ORDER BY r.ticket")
 
 
 def wrong_type(src: Connection | Database) -> list[dict[str, Any]]:
     return _rows(
         src,
-        f"SELECT r.ticket, r.recall_id, r.condition, c.code AS container {_CUSTODY_JOIN} "
+        f"SELECT r.ticket, r.recall_id, r.condition, c.code AS container {_UNITS_JOIN} "
         "WHERE r.condition != 'intact' AND c.type = 'intact' ORDER BY r.ticket",
     )
 
