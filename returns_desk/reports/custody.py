@@ -115,10 +115,10 @@ def containers_text(rows: Sequence[Mapping[str, Any]], lang: str) -> str:
     for c in rows:
         limit = f"/{c['limit_units']}" if c.get("limit_units") else ""
         wh = energy_text(c["wh"], c["wh_unknown_units"], c["count"], lang)
-        out.append(
-            f"{c['code']:<12} {say('container_type_' + c['type'], lang):<18} {c['state']:<12} {c['count']}{limit} units  "
-            f"{wh}  {c['age_days']} d  {c['location']}"
-        )
+        out.append("  ".join([
+            f"{c['code']:<12}", f"{say('container_type_' + c['type'], lang):<18}", f"{say('cust_state_' + c['state'], lang):<12}",
+            say("cust_units", lang, count=f"{c['count']}{limit}"), wh, say("cust_days", lang, days=c["age_days"]), c["location"],
+        ]))
     return "\n".join(out)
 
 
