@@ -52,3 +52,18 @@ def test_the_label_fills_its_page(returns, desk, tmp_path):
     margin = 6.0 / 25.4 * 50  # A6 margins are 6 mm
     assert top <= margin + 2
     assert bottom >= image.height() - 3 * margin  # the facts reach down to the foot of the page
+
+
+def test_the_container_label_barcode_decodes_to_the_container(desk, tmp_path):
+    from returns_desk.domain.auth import Actor
+    from returns_desk.reports.service import write_container_label_pdf
+    from returns_desk.services.custody_service import CustodyService
+
+    box = CustodyService(desk).open_container("damaged", "Back room, DDR kit", by=Actor("Wang", "manager"))
+    pdf = write_container_label_pdf(desk, box, tmp_path / "container.pdf", lang="zh_CN")
+    found = zxingcpp.read_barcodes(page_png(pdf, tmp_path))
+    assert [b.text for b in found] == [box["code"]]
+    flat = " ".join(subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True, check=True).stdout.split())
+    for word in ["隔离存放容器", box["code"], "损坏/缺陷", "Back room, DDR kit", "do not ship by air", "禁止空运",
+                 "Damaged/defective lithium ion battery"]:
+        assert word in flat, word
