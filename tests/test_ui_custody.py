@@ -119,6 +119,15 @@ def test_open_scan_seal_and_hand_over_by_keyboard(qtbot, window, desk, returns, 
         qtbot.keyClicks(page.table, t)
         qtbot.keyClick(page.table, Qt.Key.Key_Return)
     assert page.units.rowCount() == 5 and page.table.item(0, 3).text() == "5 / 20"
+    from returns_desk.ui.entry_dialog import EntryDialog
+
+    page.units.setCurrentCell(2, 0)
+    page.units.setFocus()
+    qtbot.keyClick(page.units, Qt.Key.Key_Return)  # Enter on a unit opens its return
+    (entry,) = [d for d in window.findChildren(EntryDialog) if d.isVisible()]
+    assert entry.ticket == page.units.item(2, 0).text()
+    entry.close()
+    page.ticket_edit.setFocus()
     assert page.table.item(0, 4).text() == f"{5 * 74.0:,.1f}"
     qtbot.keyClicks(page.ticket_edit, damaged)
     qtbot.keyClick(page.ticket_edit, Qt.Key.Key_Return)

@@ -189,6 +189,7 @@ class CustodyPage(QWidget):
         right.addWidget(self.units, 1)
 
         self.table.itemSelectionChanged.connect(self._on_selection_changed)
+        self.units.itemActivated.connect(self._on_unit_activated)
         self.ticket_edit.returnPressed.connect(self.add_typed)
         self.add_button.clicked.connect(self.add_typed)
         self.open_button.clicked.connect(self.open_container)
@@ -274,6 +275,13 @@ class CustodyPage(QWidget):
             ident = " / ".join(x for x in (u.get("serial"), u.get("batch_code")) if x)
             for j, text in enumerate([u["ticket"], u["model"], ident, say(f"cond_{u['condition']}", self.lang)]):
                 self.units.setItem(i, j, QTableWidgetItem(text))
+
+    @Slot(QTableWidgetItem)
+    def _on_unit_activated(self, item: QTableWidgetItem) -> None:
+        """Enter or a double click on a unit opens its return."""
+        ticket = self.units.item(item.row(), 0)
+        if ticket is not None and self.open_entry is not None:
+            self.open_entry(ticket.text())
 
     # --- scanning ------------------------------------------------------------------------
 
