@@ -59,7 +59,7 @@ def main() -> int:
     conditions = ["intact", "intact", "swollen", "intact", "leaking", "intact", "intact", "damaged", "intact", "intact"]
     entries = [svc.record(ReturnDraft(model_input=m, remedy="refund", amount="99.00", serial=f"AKFF1Y0E4830{i:04d}", condition=c,
                                       clerk=li, at=start + dt.timedelta(minutes=23 * i), isolation_confirmed=True), actor=Actor(li, "clerk"))
-               for i, (m, c) in enumerate(zip(models, conditions))]
+               for i, (m, c) in enumerate(zip(models, conditions, strict=True))]
     ddr = custody.open_container("damaged", "后仓防火柜" if zh else "Back room, fire cabinet (DDR kit)", limit_units=5, by=boss)
     custody.add_many(ddr["code"], [e["ticket"] for e in entries if e["condition"] != "intact"], by=boss)
     custody.seal(ddr["code"], by=boss)

@@ -36,7 +36,7 @@ def store(tmp_path_factory):
     void = [r for r in rows if r["status"] == "void"]
     plan: list[tuple[str, list[dict]]] = []
     used = 0
-    for n in range(40):  # 40 intact containers of 120 units
+    for _ in range(40):  # 40 intact containers of 120 units
         plan.append(("intact", intact[used : used + 120]))
         used += 120
     for n in range(10):  # 10 damaged containers of 100
@@ -66,7 +66,7 @@ def independent(path) -> dict:
                   raw.execute("SELECT id, code, type, sealed_at, handed_over_at, handover_count FROM containers")}
     where = dict(raw.execute("SELECT return_uuid, container_id FROM container_units").fetchall())
     by_recall: dict[str, Counter] = {}
-    for uuid, (rid, cond, status, ticket) in returns.items():
+    for uuid, (rid, _cond, status, _ticket) in returns.items():
         if status != "active":
             continue
         c = by_recall.setdefault(rid, Counter())

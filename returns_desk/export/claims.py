@@ -108,12 +108,11 @@ def read_answers(path: str | os.PathLike[str]) -> list[AnswerRow]:
         raise InputError("claims_file_unreadable", field="file", path=str(p), detail=type(exc).__name__) from None
     if len(table) > MAX_ROWS:
         raise InputError("claims_file_unreadable", field="file", path=str(p), detail=f"more than {MAX_ROWS:,} rows")
-    for h, header in enumerate(table[:20]):
-        serial_col = find_column(header, SERIAL_NAMES)
-        if serial_col is not None:
-            break
-    else:
+    found = next(((i, col) for i, row in enumerate(table[:20]) if (col := find_column(row, SERIAL_NAMES)) is not None), None)
+    if found is None:
         raise InputError("claims_columns_missing", field="file", path=str(p), what="serial", names=", ".join(SERIAL_NAMES))
+    h, serial_col = found
+    header = table[h]
     result_col = find_column(header, RESULT_NAMES)
     if result_col is None:
         raise InputError("claims_columns_missing", field="file", path=str(p), what="result", names=", ".join(RESULT_NAMES))
