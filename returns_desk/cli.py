@@ -195,6 +195,7 @@ def build_parser() -> argparse.ArgumentParser:
     co.add_argument("--type", dest="kind", required=True, choices=("intact", "damaged"))
     co.add_argument("--location", required=True, metavar="TEXT")
     co.add_argument("--limit-units", metavar="N", type=_positive)
+    co.add_argument("--limit-wh", metavar="WH", type=_positive, help="estimated Wh the container (its kit) may hold")
     _manager(co)
     cad = ct_sub.add_parser("add", help="put units into a container by their tickets (all or none)")
     _common(cad, top=False)
@@ -588,7 +589,7 @@ def cmd_containers(args: argparse.Namespace, lang: str) -> int:
             return 0
         manager = people.approve(args.manager, args.pin, "custody")
         if command == "open":
-            c = svc.open_container(args.kind, args.location, limit_units=args.limit_units, by=manager)
+            c = svc.open_container(args.kind, args.location, limit_units=args.limit_units, limit_wh=args.limit_wh, by=manager)
             print(say("container_opened", lang, container=c["code"], type=say(f"container_type_{c['type']}", lang), location=c["location"]))
             print(c["code"])
         elif command == "seal":

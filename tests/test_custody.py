@@ -277,3 +277,18 @@ def test_the_daily_report_has_a_custody_section(desk, returns, custody, tmp_path
         flat = " ".join(pdf_text(pdf).split())
         for w in words:
             assert w in flat, (lang, w)
+
+
+def test_a_wh_limit_refuses_what_would_exceed_it_and_warns_near_it(returns, custody):
+    units = [record(returns, n) for n in range(3)]  # A1647: 20,000 mAh, 74 Wh each
+    box = custody.open_container("intact", "shelf", limit_wh=180, by=MANAGER)
+    assert box["limit_wh"] == 180.0
+    custody.add_many(box["code"], [u["ticket"] for u in units[:2]], by=CLERK)  # 148 Wh: 82 % of the limit
+    with pytest.raises(RefusedError) as err:
+        custody.add(box["code"], units[2]["ticket"], by=CLERK)  # 222 Wh > 180
+    assert err.value.key == "container_full_wh" and "180 Wh" in err.value.message()
+    assert custody.container(box["code"])["count"] == 2
+    assert "alert_near_limit_wh" in {a.key for a in custody.alerts()}
+    for bad in (0, -5):
+        with pytest.raises(InputError):
+            custody.open_container("intact", "shelf", limit_wh=bad, by=MANAGER)

@@ -1093,8 +1093,12 @@ Do not close the day. A manager should restore the newest good backup (File → 
         <translation>位置(&amp;L)</translation>
     </message>
     <message>
-        <source>Unit &amp;limit</source>
-        <translation>件数上限(&amp;L)</translation>
+        <source>&amp;Unit limit</source>
+        <translation>件数上限(&amp;U)</translation>
+    </message>
+    <message>
+        <source>&amp;Energy limit (estimated)</source>
+        <translation>能量上限（估计）(&amp;E)</translation>
     </message>
     <message>
         <source>Where is the container kept?</source>

@@ -37,7 +37,7 @@ def container_type_for(condition: str) -> str:
     return "damaged" if condition in HAZARDOUS else "intact"
 
 
-def check_new_container(kind: str, location: str | None, limit_units: int | None) -> str:
+def check_new_container(kind: str, location: str | None, limit_units: int | None, limit_wh: float | None = None) -> str:
     """The cleaned location; raises InputError for a bad type, location or limit."""
     if kind not in CONTAINER_TYPES:
         raise InputError("container_type_invalid", field="type")
@@ -46,6 +46,8 @@ def check_new_container(kind: str, location: str | None, limit_units: int | None
         raise InputError("container_location_required", field="location")
     if limit_units is not None and (isinstance(limit_units, bool) or limit_units < 1):
         raise InputError("container_limit_invalid", field="limit_units")
+    if limit_wh is not None and not (isinstance(limit_wh, int | float) and 0 < limit_wh < 1e9):
+        raise InputError("container_limit_wh_invalid", field="limit_wh")
     return text
 
 
@@ -57,11 +59,14 @@ class ContainerState:
     handed_over: bool
     limit_units: int | None
     count: int
+    limit_wh: float | None = None
+    wh: float = 0.0  # estimated Wh of the units of known capacity in it
 
 
-def check_can_add(container: ContainerState, unit: Mapping[str, Any], in_container: str | None) -> None:
+def check_can_add(container: ContainerState, unit: Mapping[str, Any], in_container: str | None, unit_wh: float | None = None) -> None:
     """Raises RefusedError when ``unit`` (a return row) may not go into ``container``.
-    ``in_container`` is the code of the container already holding it, if any."""
+    ``in_container`` is the code of the container already holding it, if any; ``unit_wh`` its
+    estimated Wh (None: unknown, and then the Wh limit cannot refuse it)."""
     ticket = unit["ticket"]
     if container.sealed or container.handed_over:
         raise RefusedError("container_sealed", field="container", container=container.code)
@@ -73,6 +78,9 @@ def check_can_add(container: ContainerState, unit: Mapping[str, Any], in_contain
         raise RefusedError("container_wrong_type", field="ticket", ticket=ticket, container=container.code)
     if container.limit_units is not None and container.count >= container.limit_units:
         raise RefusedError("container_full", field="container", container=container.code, limit=container.limit_units)
+    if container.limit_wh is not None and unit_wh is not None and container.wh + unit_wh > container.limit_wh + 1e-9:
+        raise RefusedError("container_full_wh", field="container", container=container.code, limit=f"{container.limit_wh:g}",
+                           wh=f"{container.wh:.1f}", unit=f"{unit_wh:.1f}")
 
 
 def check_can_seal(container: ContainerState) -> None:
@@ -143,8 +151,9 @@ class Alert:
     args: dict[str, Any] = field(default_factory=dict)
 
 
-def container_alerts(c: Mapping[str, Any], count: int, now: dt.datetime, max_age_days: int) -> list[Alert]:
-    """Alerts for one container (a ``containers`` row with its current unit count)."""
+def container_alerts(c: Mapping[str, Any], count: int, now: dt.datetime, max_age_days: int, wh: float | None = None) -> list[Alert]:
+    """Alerts for one container (a ``containers`` row with its current unit count and, when
+    known, the estimated Wh of its units)."""
     out: list[Alert] = []
     if c.get("handed_over_at"):
         expected = c.get("handover_count")
@@ -154,6 +163,9 @@ def container_alerts(c: Mapping[str, Any], count: int, now: dt.datetime, max_age
     limit = c.get("limit_units")
     if limit and not c.get("sealed_at") and count >= NEAR_LIMIT * limit:
         out.append(Alert("near_limit", "alert_near_limit", {"container": c["code"], "count": count, "limit": limit}))
+    limit_wh = c.get("limit_wh")
+    if limit_wh and wh is not None and not c.get("sealed_at") and wh >= NEAR_LIMIT * limit_wh:
+        out.append(Alert("near_limit", "alert_near_limit_wh", {"container": c["code"], "wh": f"{wh:.1f}", "limit": f"{limit_wh:g}"}))
     opened = parse_utc(c["opened_at"])
     days = (now - opened).days
     if max_age_days > 0 and days > max_age_days:

@@ -114,7 +114,7 @@ def containers_text(rows: Sequence[Mapping[str, Any]], lang: str) -> str:
     out = []
     for c in rows:
         limit = f"/{c['limit_units']}" if c.get("limit_units") else ""
-        wh = energy_text(c["wh"], c["wh_unknown_units"], c["count"], lang)
+        wh = energy_text(c["wh"], c["wh_unknown_units"], c["count"], lang) + (f" / {c['limit_wh']:g} Wh" if c.get("limit_wh") else "")
         out.append("  ".join([
             f"{c['code']:<12}", f"{say('container_type_' + c['type'], lang):<18}", f"{say('cust_state_' + c['state'], lang):<12}",
             say("cust_units", lang, count=f"{c['count']}{limit}"), wh, say("cust_days", lang, days=c["age_days"]), c["location"],

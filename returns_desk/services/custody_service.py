@@ -26,10 +26,10 @@ from returns_desk.storage import repository as repo
 LIST_LIMIT = 200
 
 
-def _state(row: dict[str, Any]) -> rules.ContainerState:
+def _state(row: dict[str, Any], wh: float = 0.0) -> rules.ContainerState:
     return rules.ContainerState(
         code=row["code"], type=row["type"], sealed=row["sealed_at"] is not None, handed_over=row["handed_over_at"] is not None,
-        limit_units=row["limit_units"], count=int(row["count"]),
+        limit_units=row["limit_units"], count=int(row["count"]), limit_wh=row.get("limit_wh"), wh=wh,
     )
 
 
@@ -67,20 +67,22 @@ class CustodyService:
             raise InputError("container_not_found", field="container", container=(code or "").strip())
         return row
 
-    def open_container(self, kind: str, location: str, *, limit_units: int | None = None, by: Actor) -> dict[str, Any]:
-        """A new quarantine container (manager); returns it with its new code."""
+    def open_container(self, kind: str, location: str, *, limit_units: int | None = None, limit_wh: float | None = None,
+                       by: Actor) -> dict[str, Any]:
+        """A new quarantine container (manager); returns it with its new code. ``limit_wh``: the
+        estimated Wh its kit may hold (units of unknown capacity cannot be counted against it)."""
         by.require("custody")
-        place = rules.check_new_container(kind, location, limit_units)
+        place = rules.check_new_container(kind, location, limit_units, limit_wh)
         now = utc_text(utc_now())
         store = self.desk.settings["store_code"]
         with self.desk.conn.write() as db:
             code = crepo.next_container_code(db, store)
             crepo.insert_container(db, {
                 "code": code, "store": store, "type": kind, "location": place, "limit_units": limit_units,
-                "opened_at": now, "opened_by": by.name,
+                "limit_wh": float(limit_wh) if limit_wh is not None else None, "opened_at": now, "opened_by": by.name,
             })
             repo.audit(db, at=now, actor=by.name, action="container_opened", entity="container", entity_id=code,
-                       details={"type": kind, "location": place, "limit_units": limit_units})
+                       details={"type": kind, "location": place, "limit_units": limit_units, "limit_wh": limit_wh})
         return self.container(code)
 
     def add(self, code: str, ticket: str, *, by: Actor) -> dict[str, Any]:
@@ -95,17 +97,23 @@ class CustodyService:
         with self.desk.conn.write() as db:
             container = self._container(db, code)
             count = int(container["count"])
+            wh = self._energy(db, container["id"]).known_wh
             for raw in tickets:
                 ticket = (raw or "").strip()
                 unit = repo.return_by_ticket(db, ticket)
                 if unit is None:
                     raise InputError("ticket_not_found", field="ticket", ticket=ticket)
-                rules.check_can_add(_state({**container, "count": count}), unit, crepo.container_of_return(db, unit["uuid"]))
+                unit_wh = rules.unit_wh(self.desk.catalogue, unit["model"])
+                rules.check_can_add(_state({**container, "count": count}, wh), unit, crepo.container_of_return(db, unit["uuid"]), unit_wh)
                 crepo.insert_unit(db, container_id=container["id"], return_uuid=unit["uuid"], ticket=unit["ticket"], added_at=now, added_by=by.name)
                 repo.audit(db, at=now, actor=by.name, action="container_unit_added", entity="container", entity_id=container["code"],
                            details={"ticket": unit["ticket"], "return_uuid": unit["uuid"], "condition": unit["condition"]})
                 count += 1
+                wh += unit_wh or 0.0
         return self.container(container["code"])
+
+    def _energy(self, src: Any, container_id: int) -> rules.Energy:
+        return rules.energy(self.desk.catalogue, (u["model"] for u in crepo.units_in(src, container_id)))
 
     def seal(self, code: str, *, by: Actor) -> dict[str, Any]:
         """Seal a container (manager): it takes nothing more."""
@@ -176,7 +184,7 @@ class CustodyService:
         out.update(
             count=int(row["count"]), state=state_word(row), wh=energy.known_wh, wh_unknown_units=energy.unknown,
             age_days=(now - rules.parse_utc(row["opened_at"])).days,
-            alerts=[a.key for a in rules.container_alerts(row, int(row["count"]), now, self.max_age_days)],
+            alerts=[a.key for a in rules.container_alerts(row, int(row["count"]), now, self.max_age_days, energy.known_wh)],
         )
         return out
 
@@ -234,7 +242,8 @@ class CustodyService:
         alerts: list[rules.Alert] = []
         missing: list[dict[str, Any]] = []
         for row in crepo.containers(src):
-            found = rules.container_alerts(row, int(row["count"]), now, self.max_age_days)
+            wh = self._energy(src, row["id"]).known_wh if row["limit_wh"] and not row["sealed_at"] else None
+            found = rules.container_alerts(row, int(row["count"]), now, self.max_age_days, wh)
             alerts.extend(found)
             missing.extend(a.args for a in found if a.kind == "missing_units")
         for u in loose:

@@ -13,7 +13,7 @@ if TYPE_CHECKING:
     from sqlite_utils import Database
 
 CONTAINER_COLUMNS = (
-    "code", "store", "type", "location", "limit_units", "opened_at", "opened_by", "sealed_at", "sealed_by",
+    "code", "store", "type", "location", "limit_units", "limit_wh", "opened_at", "opened_by", "sealed_at", "sealed_by",
     "handed_over_at", "handed_over_by", "handed_to", "handover_reference", "packed_by", "packed_by_trained_on",
     "handover_count", "manifest_prints",
 )

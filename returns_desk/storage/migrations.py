@@ -334,6 +334,7 @@ def m012_custody(db: Database) -> None:
             type TEXT NOT NULL CHECK (type IN ('intact', 'damaged')),
             location TEXT NOT NULL,
             limit_units INTEGER CHECK (limit_units IS NULL OR limit_units >= 1),
+            limit_wh REAL CHECK (limit_wh IS NULL OR limit_wh > 0),   -- estimated Wh the kit may hold
             opened_at TEXT NOT NULL,              -- UTC: the accumulation start
             opened_by TEXT NOT NULL,
             sealed_at TEXT,
@@ -371,7 +372,7 @@ def m012_custody(db: Database) -> None:
         CREATE TRIGGER containers_forward_only BEFORE UPDATE ON containers
         WHEN NOT (
             NEW.id IS OLD.id AND NEW.code IS OLD.code AND NEW.store IS OLD.store AND NEW.type IS OLD.type
-            AND NEW.location IS OLD.location AND NEW.limit_units IS OLD.limit_units
+            AND NEW.location IS OLD.location AND NEW.limit_units IS OLD.limit_units AND NEW.limit_wh IS OLD.limit_wh
             AND NEW.opened_at IS OLD.opened_at AND NEW.opened_by IS OLD.opened_by
             AND (OLD.sealed_at IS NULL OR (NEW.sealed_at IS OLD.sealed_at AND NEW.sealed_by IS OLD.sealed_by))
             AND (OLD.handed_over_at IS NULL OR (

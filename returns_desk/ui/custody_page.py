@@ -62,15 +62,22 @@ class OpenContainerDialog(_Form):
         self.limit_spin = QSpinBox()
         self.limit_spin.setRange(0, 10_000)
         self.limit_spin.setSpecialValueText(self.tr("no limit"))
+        self.limit_wh_spin = QSpinBox()
+        self.limit_wh_spin.setRange(0, 1_000_000)
+        self.limit_wh_spin.setSuffix(" Wh")
+        self.limit_wh_spin.setSpecialValueText(self.tr("no limit"))
         type_label = QLabel(self.tr("&Type"))
         type_label.setBuddy(self.type_combo)
         location_label = QLabel(self.tr("&Location"))
         location_label.setBuddy(self.location_edit)
-        limit_label = QLabel(self.tr("Unit &limit"))
+        limit_label = QLabel(self.tr("&Unit limit"))
         limit_label.setBuddy(self.limit_spin)
         self.form.addRow(type_label, self.type_combo)
         self.form.addRow(location_label, self.location_edit)
         self.form.addRow(limit_label, self.limit_spin)
+        limit_wh_label = QLabel(self.tr("&Energy limit (estimated)"))
+        limit_wh_label.setBuddy(self.limit_wh_spin)
+        self.form.addRow(limit_wh_label, self.limit_wh_spin)
         self.type_combo.setFocus()
 
     def submit(self) -> None:
@@ -213,9 +220,10 @@ class CustodyPage(QWidget):
         return {"open": self.tr("open"), "sealed": self.tr("sealed"), "handed_over": self.tr("handed over")}[state]
 
     def _wh_text(self, c: dict) -> str:
+        limit = f" / {c['limit_wh']:g}" if c.get("limit_wh") else ""
         if c["count"] and c["wh_unknown_units"] == c["count"]:
-            return self.tr("unknown")
-        text = f"{c['wh']:,.1f}"
+            return self.tr("unknown") + limit
+        text = f"{c['wh']:,.1f}" + limit
         return text + self.tr(" (+%1 unknown)").replace("%1", str(c["wh_unknown_units"])) if c["wh_unknown_units"] else text
 
     @Slot()
@@ -350,7 +358,8 @@ class CustodyPage(QWidget):
             return
         try:
             c = self.custody.open_container(dialog.type_combo.currentData(), dialog.location_edit.text(),
-                                            limit_units=dialog.limit_spin.value() or None, by=manager)
+                                            limit_units=dialog.limit_spin.value() or None, limit_wh=dialog.limit_wh_spin.value() or None,
+                                            by=manager)
         except ReturnsDeskError as exc:
             messages.error(self, self.tr("Open a quarantine container"), exc.message(self.lang))
             return
