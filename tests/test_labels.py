@@ -67,3 +67,19 @@ def test_the_container_label_barcode_decodes_to_the_container(desk, tmp_path):
     for word in ["隔离存放容器", box["code"], "损坏/缺陷", "Back room, DDR kit", "do not ship by air", "禁止空运",
                  "Damaged/defective lithium ion battery"]:
         assert word in flat, word
+
+
+def test_the_label_preview_is_drawn_like_the_pdf(qtbot, returns, desk, tmp_path):
+    from returns_desk.reports.printing import make_label_preview_dialog
+    from returns_desk.reports.service import bag_label
+
+    entry = returns.record(ReturnDraft(model_input="A1647", remedy="refund", clerk="Li", amount="229", serial=SERIAL, condition="burnt"))
+    dialog = make_label_preview_dialog(None, bag_label(desk, entry, lang="zh_CN"))
+    qtbot.addWidget(dialog)
+    assert entry["ticket"] in dialog.windowTitle() and "禁止销售" in dialog.windowTitle()
+    printer = dialog._returns_desk_printer
+    printer.setOutputFileName(str(tmp_path / "printed.pdf"))  # no printer here: Qt's printer writes a PDF
+    dialog.paintRequested.emit(printer)
+    del dialog, printer
+    found = zxingcpp.read_barcodes(page_png(tmp_path / "printed.pdf", tmp_path))
+    assert [b.text for b in found] == [entry["ticket"]]
