@@ -31,6 +31,7 @@ from returns_desk.ui.counter_page import CounterPage
 from returns_desk.ui.people_dialogs import ApprovalDialog, SignInDialog
 
 if TYPE_CHECKING:
+    from returns_desk.ui.custody_page import CustodyPage
     from returns_desk.ui.report_page import ReportPage
     from returns_desk.ui.returns_log_page import ReturnsLogPage
 
@@ -98,18 +99,20 @@ class MainWindow(QMainWindow):
         self.tabs.currentChanged.connect(self._on_tab_changed)
         self._build_menus()
         self._build_status()
-        # --- Custody (issue 14): one page, F7; a bag label scanned anywhere else opens its return ---
-        from returns_desk.ui.custody_page import CustodyPage, TicketScanWatch, open_entry_dialog
+        # --- Custody (issue 14): one page (F7), built when first shown; a bag label scanned elsewhere opens its return
+        from returns_desk.ui.ticket_scan import TicketScanWatch, open_entry_dialog
 
         def open_entry(ticket: str) -> None:
             open_entry_dialog(self, desk, lang, lambda: self.actor, ticket)
 
-        self.custody_page = CustodyPage(desk, lang, lambda: self.actor, open_entry=open_entry)
-        self.tabs.addTab(self.custody_page, self.tr("C&ustody (F7)"))
+        self._open_entry = open_entry
+        self._custody_page: CustodyPage | None = None
+        self.custody_tab = self.tabs.addTab(QWidget(), self.tr("C&ustody (F7)"))
+        self.tabs.currentChanged.connect(lambda index: self.custody_page if index == self.custody_tab else None)
         self.custody_action = QAction(self.tr("C&ustody"), self, shortcut=QKeySequence("F7"))
         self.custody_action.triggered.connect(lambda: self.tabs.setCurrentWidget(self.custody_page))
         self.addAction(self.custody_action)
-        self.ticket_scans = TicketScanWatch(self, self.custody_page, desk, open_entry)
+        self.ticket_scans = TicketScanWatch(self, lambda: self._custody_page, desk, open_entry)
         self.ticket_scans.install()
         # --- end of custody
         geometry = ui_settings.value("window/geometry")
@@ -254,6 +257,15 @@ class MainWindow(QMainWindow):
             self._report_page = ReportPage(self.desk, self.lang, lambda: self.actor)
             self._replace_tab(self.REPORT_TAB, self._report_page)
         return self._report_page
+
+    @property
+    def custody_page(self) -> CustodyPage:  # issue 14
+        if self._custody_page is None:
+            from returns_desk.ui.custody_page import CustodyPage
+
+            self._custody_page = CustodyPage(self.desk, self.lang, lambda: self.actor, open_entry=self._open_entry)
+            self._replace_tab(self.custody_tab, self._custody_page)
+        return self._custody_page
 
     @Slot(str)
     def _on_return_recorded(self, ticket: str) -> None:
