@@ -73,8 +73,8 @@ def main() -> int:
     window.show()
     QTest.qWaitForWindowExposed(window)
     window.activateWindow()
-    window.custody_action.trigger()  # F7
-    page = window.custody_page
+    window.show_page("custody")  # F7
+    page = window.page("custody")
     page.select(bin1["code"])
     intact = [e for e in entries if e["condition"] == "intact"]
     for e in intact[:5]:  # scanned in, as the bag-label scanner types

@@ -89,7 +89,7 @@ def test_open_scan_seal_and_hand_over_by_keyboard(qtbot, window, desk, returns, 
     damaged = returns.record(ReturnDraft(model_input="A1647", remedy="refund", clerk="Li Na", amount="100",
                                          serial="AKFF1Y0E48309999", condition="swollen"))["ticket"]
     qtbot.keyClick(window, Qt.Key.Key_F7)
-    page = window.custody_page
+    page = window.page("custody")
     assert window.tabs.currentWidget() is page and QApplication.focusWidget() is page.ticket_edit
 
     def fill_open(self):

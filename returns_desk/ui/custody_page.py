@@ -95,6 +95,10 @@ class HandOverDialog(_Form):
         self.packed_combo = QComboBox()
         self.packed_combo.setEditable(True)
         self.packed_combo.addItems(clerks)
+        self.packed_combo.setInsertPolicy(QComboBox.InsertPolicy.NoInsert)
+        line = self.packed_combo.lineEdit()
+        if line is not None:  # Enter in the last field is OK, as in the others
+            line.returnPressed.connect(self.submit)
         for label_text, widget in ((self.tr("&Carrier or recycler"), self.to_edit), (self.tr("Their &reference"), self.reference_edit),
                                    (self.tr("&Packed by"), self.packed_combo)):
             label = QLabel(label_text)
@@ -158,7 +162,7 @@ class CustodyPage(QWidget):
         buttons = QHBoxLayout()
         self.open_button = QPushButton(self.tr("&Open container…"))
         self.seal_button = QPushButton(self.tr("S&eal"))
-        self.handover_button = QPushButton(self.tr("&Hand over…"))
+        self.handover_button = QPushButton(self.tr("Hand o&ver…"))
         self.label_button = QPushButton(self.tr("Container la&bel…"))
         for b in (self.open_button, self.seal_button, self.handover_button, self.label_button):
             buttons.addWidget(b)
@@ -207,6 +211,10 @@ class CustodyPage(QWidget):
     def showEvent(self, event: QShowEvent) -> None:  # noqa: N802 (Qt API)
         super().showEvent(event)
         self.refresh()  # read when shown, not at start-up
+        self.focus_start()
+
+    def focus_start(self) -> None:
+        """Where the work on this page starts: the ticket field, ready for a scan."""
         self.ticket_edit.setFocus()
 
     def _type_word(self, kind: str) -> str:
@@ -380,6 +388,7 @@ class CustodyPage(QWidget):
             return
         self._say(self.tr("%1 sealed.").replace("%1", code))
         self.refresh()
+        self.handover_button.setFocus()  # the next step for a sealed container
         self.custody_changed.emit()
 
     @Slot()
@@ -410,6 +419,7 @@ class CustodyPage(QWidget):
             return
         self._say(self.tr("%1 handed over; manifest saved to %2").replace("%1", code).replace("%2", path))
         self.refresh()
+        self.focus_start()
         self.custody_changed.emit()
 
     @Slot()
