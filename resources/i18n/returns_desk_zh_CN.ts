@@ -994,6 +994,10 @@ Do not close the day. A manager should restore the newest good backup (File → 
         <translation>报表</translation>
     </message>
     <message>
+        <source>Custody: containers; a bag label scanned on another page opens its return</source>
+        <translation>保管：隔离容器；在其他页面扫描袋标签即打开该退货记录</translation>
+    </message>
+    <message>
         <source>print the customer&apos;s return slip for the last return</source>
         <translation>打印上一笔退货的顾客退货单</translation>
     </message>

@@ -340,6 +340,7 @@ class MainWindow(QMainWindow):
     def keyboard_help_text(self) -> str:
         rows = [
             ("F2 / Ctrl+1", self.tr("Counter")), ("F3 / Ctrl+2", self.tr("Returns log")), ("F6 / Ctrl+3", self.tr("Reports")),
+            ("F7 / Ctrl+4", self.tr("Custody: containers; a bag label scanned on another page opens its return")),
             ("Ctrl+P", self.tr("print the customer's return slip for the last return")),
             ("Enter", self.tr("next field; in the model field: the first field still needed")),
             ("↓", self.tr("in the model field: the “did you mean” list")),
