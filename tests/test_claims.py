@@ -52,7 +52,7 @@ def fill(desk, active: int, voided: int):
                      if e.confirmation == "manufacturer" and e.rule.kind == "manufacturer_check"})
     svc = ReturnsService(desk)
     for i in range(active + voided):
-        entry = svc.record(ReturnDraft(model_input=models[i % len(models)], remedy="refund", clerk="Wang", amount="100", serial=f"AKFF1Y0E{i:08d}"))
+        entry = svc.record(ReturnDraft(isolation_confirmed=True, model_input=models[i % len(models)], remedy="refund", clerk="Wang", amount="100", serial=f"AKFF1Y0E{i:08d}"))
         if i >= active:
             svc.void(entry["ticket"], reason="entered twice", by=MANAGER)
     return desk
@@ -138,7 +138,8 @@ def test_export_then_the_filled_in_file_imports(small, tmp_path, capsys, fmt):
     store = small
     recall = store.conn.read("SELECT recall_id, count(*) AS n FROM returns WHERE confirmation = 'pending' AND status = 'active' GROUP BY recall_id")[0]
     out = tmp_path / f"claims.{fmt}"
-    code, _, err = run(capsys, "claims", "export", "--recall", recall["recall_id"], "--format", fmt, "--out", str(out), "--db", store.conn.path)
+    code, _, err = run(capsys, "claims", "export", "--recall", recall["recall_id"], "--format", fmt, "--out", str(out), "--db", store.conn.path,
+                       "--manager", "Wang", "--pin", "1234")
     assert code == 0, err
     if fmt == "csv":
         with open(out, encoding="utf-8-sig", newline="") as fh:
@@ -172,7 +173,8 @@ def test_bad_files_are_refused_with_a_message(small, tmp_path, capsys):
     notxlsx.write_bytes(b"not a workbook")
     code, _, err = run(capsys, "--lang", "zh_CN", "claims", "import", str(notxlsx), "--db", store.conn.path)
     assert code == 2 and "无法读取" in err and "Traceback" not in err
-    code, _, err = run(capsys, "claims", "export", "--recall", "NOPE", "--format", "csv", "--out", str(tmp_path / "c.csv"), "--db", store.conn.path)
+    code, _, err = run(capsys, "claims", "export", "--recall", "NOPE", "--format", "csv", "--out", str(tmp_path / "c.csv"), "--db", store.conn.path,
+                       "--manager", "Wang", "--pin", "1234")
     assert code == 2 and "NOPE" in err
     gb = tmp_path / "gb.csv"
     gb.write_bytes("序列号,结果\nAKFF1Y0E00000001,否\n".encode("gb18030"))

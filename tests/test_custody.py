@@ -28,7 +28,7 @@ def serial(n: int) -> str:
 
 
 def record(returns, n: int, condition: str = "intact", model: str = "A1647") -> dict:
-    return returns.record(ReturnDraft(model_input=model, remedy="refund", clerk="Li", amount="100", serial=serial(n), condition=condition))
+    return returns.record(ReturnDraft(isolation_confirmed=True, model_input=model, remedy="refund", clerk="Li", amount="100", serial=serial(n), condition=condition))
 
 
 def pdf_text(path) -> str:
@@ -136,7 +136,7 @@ def test_estimated_wh_uses_the_published_capacity_and_leaves_unknown_unknown(des
 
 def test_alerts(desk, returns, custody):
     units = [record(returns, n) for n in range(5)]
-    old = returns.record(ReturnDraft(model_input="A1647", remedy="refund", clerk="Li", amount="100", serial=serial(50),
+    old = returns.record(ReturnDraft(isolation_confirmed=True, model_input="A1647", remedy="refund", clerk="Li", amount="100", serial=serial(50),
                                      at=dt.datetime(2025, 7, 1, 10, tzinfo=dt.timezone.utc)))
     box = custody.open_container("intact", "shelf", limit_units=5, by=MANAGER)
     custody.add_many(box["code"], [u["ticket"] for u in units[:4]], by=CLERK)
@@ -214,7 +214,7 @@ def test_command_line(db_path, capsys, tmp_path):
     tickets = []
     for n, cond in enumerate(["intact"] * 5 + ["swollen"]):
         code, out, err = cli(capsys, "record", "--model", "A1647", "--remedy", "refund", "--amount", "100", "--serial", serial(n),
-                             "--condition", cond, "--clerk", "Wang", *db)
+                             "--condition", cond, "--clerk", "Wang", "--isolated", *db)
         assert code == 0, err
         tickets.append(out.strip())
     code, out, err = cli(capsys, "containers", "open", "--type", "intact", "--location", "back room", "--limit-units", "10",

@@ -32,7 +32,7 @@ def ink_rows(image: QImage) -> tuple[int, int]:
 @pytest.mark.parametrize("lang", ["en", "zh_CN"])
 @pytest.mark.parametrize("condition", ["intact", "swollen"])
 def test_the_bag_label_barcode_decodes_to_the_ticket(returns, desk, tmp_path, lang, condition):
-    entry = returns.record(ReturnDraft(model_input="A1647", remedy="refund", clerk="Li", amount="229", serial=SERIAL, condition=condition))
+    entry = returns.record(ReturnDraft(isolation_confirmed=True, model_input="A1647", remedy="refund", clerk="Li", amount="229", serial=SERIAL, condition=condition))
     pdf = write_bag_label_pdf(desk, entry, tmp_path / f"label-{lang}-{condition}.pdf", lang=lang)
     image = page_png(pdf, tmp_path)
     found = zxingcpp.read_barcodes(image)
@@ -46,7 +46,7 @@ def test_the_bag_label_barcode_decodes_to_the_ticket(returns, desk, tmp_path, la
 
 
 def test_the_label_fills_its_page(returns, desk, tmp_path):
-    entry = returns.record(ReturnDraft(model_input="A1647", remedy="refund", clerk="Li", amount="229", serial=SERIAL, condition="intact"))
+    entry = returns.record(ReturnDraft(isolation_confirmed=True, model_input="A1647", remedy="refund", clerk="Li", amount="229", serial=SERIAL, condition="intact"))
     image = page_png(write_bag_label_pdf(desk, entry, tmp_path / "label.pdf"), tmp_path, dpi=50)
     top, bottom = ink_rows(image)
     margin = 6.0 / 25.4 * 50  # A6 margins are 6 mm
@@ -73,7 +73,7 @@ def test_the_label_preview_is_drawn_like_the_pdf(qtbot, returns, desk, tmp_path)
     from returns_desk.reports.printing import make_label_preview_dialog
     from returns_desk.reports.service import bag_label
 
-    entry = returns.record(ReturnDraft(model_input="A1647", remedy="refund", clerk="Li", amount="229", serial=SERIAL, condition="burnt"))
+    entry = returns.record(ReturnDraft(isolation_confirmed=True, model_input="A1647", remedy="refund", clerk="Li", amount="229", serial=SERIAL, condition="burnt"))
     dialog = make_label_preview_dialog(None, bag_label(desk, entry, lang="zh_CN"))
     qtbot.addWidget(dialog)
     assert entry["ticket"] in dialog.windowTitle() and "禁止销售" in dialog.windowTitle()

@@ -84,9 +84,9 @@ def approvals(monkeypatch):
 def test_open_scan_seal_and_hand_over_by_keyboard(qtbot, window, desk, returns, approvals, monkeypatch, tmp_path):
     from returns_desk.ui.custody_page import HandOverDialog, OpenContainerDialog
 
-    tickets = [returns.record(ReturnDraft(model_input="A1647", remedy="refund", clerk="Li Na", amount="100",
+    tickets = [returns.record(ReturnDraft(isolation_confirmed=True, model_input="A1647", remedy="refund", clerk="Li Na", amount="100",
                                           serial=f"AKFF1Y0E4830{n:04d}", condition="intact"))["ticket"] for n in range(5)]
-    damaged = returns.record(ReturnDraft(model_input="A1647", remedy="refund", clerk="Li Na", amount="100",
+    damaged = returns.record(ReturnDraft(isolation_confirmed=True, model_input="A1647", remedy="refund", clerk="Li Na", amount="100",
                                          serial="AKFF1Y0E48309999", condition="swollen"))["ticket"]
     qtbot.keyClick(window, Qt.Key.Key_F7)
     page = window.page("custody")
@@ -163,7 +163,7 @@ def test_open_scan_seal_and_hand_over_by_keyboard(qtbot, window, desk, returns, 
 def test_a_bag_label_scanned_on_the_counter_opens_its_return(qtbot, window, returns):
     from returns_desk.ui.entry_dialog import EntryDialog
 
-    ticket = returns.record(ReturnDraft(model_input="A1647", remedy="refund", clerk="Li Na", amount="100", serial="AKFF1Y0E48301745"))["ticket"]
+    ticket = returns.record(ReturnDraft(isolation_confirmed=True, model_input="A1647", remedy="refund", clerk="Li Na", amount="100", serial="AKFF1Y0E48301745"))["ticket"]
     counter = window.counter
     qtbot.keyClick(window, Qt.Key.Key_F2)
     counter.receipt_edit.setFocus()
