@@ -256,7 +256,7 @@ def test_manager_journey_first_run_to_z_report(qtbot, tmp_path, monkeypatch):
     assert [(r[1], r[2], r[3], r[4], r[5]) for r in rows] == [
         ("A1257", VALID_SERIAL, None, "active", 1), ("A1257", "AKFF1Y0E48301746", None, "void", 1),
     ]
-    assert db_rows("SELECT z_number FROM day_closures") == [(1,)]
+    assert db_rows("SELECT z_number FROM closures") == [(1,)]
     assert (tmp_path / "day.pdf").read_bytes().startswith(b"%PDF")
     assert "A1257" in (tmp_path / "tally.csv").read_text(encoding="utf-8-sig")
     assert (tmp_path / "tally.xlsx").stat().st_size > 0

@@ -297,6 +297,7 @@ def make_preview_dialog(parent: Any, html: str, page_size: str = "A4", *, lang: 
     dialog.paintRequested.connect(lambda p: paint_document(doc, p, footer=None if page_size == "receipt80" else _title_of(html)))
     dialog._returns_desk_document = doc  # keep the document alive with the dialog
     dialog._returns_desk_printer = printer
+    size_preview(dialog)
     return dialog
 
 
@@ -618,7 +619,18 @@ def make_daily_preview_dialog(parent: Any, daily: DailyPrint, page_size: str = "
     dialog.setWindowTitle(daily.title)
     dialog.paintRequested.connect(lambda p: paint_daily(daily, p, footer=daily.title, page_size=page_size))
     dialog._returns_desk_printer = printer
+    size_preview(dialog)
     return dialog
+
+
+def size_preview(dialog: Any) -> None:
+    """Open a print preview large enough for its whole toolbar (Qt's default size cuts it off):
+    most of the screen, and never narrower than 900 pixels."""
+    screen = dialog.screen() or QGuiApplication.primaryScreen()
+    area = screen.availableGeometry() if screen is not None else None
+    width = max(900, min(1200, area.width() - 40)) if area is not None else 1000
+    height = max(600, min(950, area.height() - 60)) if area is not None else 800
+    dialog.resize(width, height)
 
 
 # --- labels: drawn to fill the page, with a barcode the counter's scanner reads ----------------
@@ -747,4 +759,5 @@ def make_label_preview_dialog(parent: Any, label: Label, page_size: str = "A6") 
     dialog.setWindowTitle(label.title)
     dialog.paintRequested.connect(lambda p: paint_label(label, p))
     dialog._returns_desk_printer = printer
+    size_preview(dialog)
     return dialog
