@@ -321,6 +321,64 @@ def m008_manufacturer_confirmation(db: Database) -> None:
 
 
 @migrations()
+def m013_check_warning(db: Database) -> None:
+    """A return keeps the warning the clerk was shown and saved it despite (a serial outside a rule
+    whose source is not high confidence). Like every recorded field it never changes afterwards."""
+    from returns_desk.storage.repository import INSERT_COLUMNS, RETURN_COLUMNS
+
+    db.execute("ALTER TABLE returns ADD COLUMN check_warning TEXT")
+    same = " AND ".join(f"NEW.{c} IS OLD.{c}" for c in INSERT_COLUMNS)
+    same_but_confirmation = " AND ".join(f"NEW.{c} IS OLD.{c}" for c in INSERT_COLUMNS if c != "confirmation")
+    assert set(RETURN_COLUMNS) < set(INSERT_COLUMNS)
+    db.execute("DROP TRIGGER returns_change_only_by_void_or_confirmation")
+    db.execute(
+        f"""
+        CREATE TRIGGER returns_change_only_by_void_or_confirmation BEFORE UPDATE ON returns
+        WHEN NOT (
+            (OLD.status = 'active' AND NEW.status = 'void' AND NEW.id IS OLD.id AND {same})
+            OR (OLD.confirmation = 'pending' AND NEW.confirmation IN ('confirmed', 'rejected')
+                AND NEW.status IS OLD.status AND NEW.void_reason IS OLD.void_reason AND NEW.void_by IS OLD.void_by
+                AND NEW.void_at IS OLD.void_at AND NEW.id IS OLD.id AND {same_but_confirmation})
+        )
+        BEGIN SELECT RAISE(ABORT, 'a return can only be voided or confirmed, never changed'); END
+        """
+    )
+
+
+@migrations()
+def m014_incidents(db: Database) -> None:
+    """Counter work that is not a return: a hazardous unit that stopped a return (an incident) and
+    a customer told their unit is not affected (an enquiry). Kept like the audit trail: never
+    changed, never removed."""
+    db.executescript(
+        """
+        CREATE TABLE incidents (
+            id INTEGER PRIMARY KEY,
+            uuid TEXT NOT NULL UNIQUE,
+            recorded_at TEXT NOT NULL,
+            business_date TEXT NOT NULL,
+            time_zone TEXT NOT NULL,
+            store TEXT NOT NULL,
+            counter TEXT NOT NULL,
+            clerk TEXT NOT NULL,
+            kind TEXT NOT NULL,
+            action TEXT NOT NULL,
+            model_input TEXT,
+            model TEXT,
+            verdict TEXT,
+            condition TEXT,
+            notes TEXT
+        ) STRICT;
+        CREATE INDEX incidents_by_store_day ON incidents(store, business_date, id);
+        CREATE TRIGGER incidents_append_only_update BEFORE UPDATE ON incidents
+        BEGIN SELECT RAISE(ABORT, 'incidents are append-only'); END;
+        CREATE TRIGGER incidents_append_only_delete BEFORE DELETE ON incidents
+        BEGIN SELECT RAISE(ABORT, 'incidents are append-only'); END;
+        """
+    )
+
+
+@migrations()
 def m012_custody(db: Database) -> None:
     """Custody of recalled units: quarantine containers, which unit is in which (each unit in at
     most one, never taken out), the hand-over; the manufacturer's answers imported in bulk; a
@@ -408,30 +466,6 @@ def m012_custody(db: Database) -> None:
     )
 
 
-@migrations()
-def m013_check_warning(db: Database) -> None:
-    """A return keeps the warning the clerk was shown and saved it despite (a serial outside a rule
-    whose source is not high confidence). Like every recorded field it never changes afterwards."""
-    from returns_desk.storage.repository import INSERT_COLUMNS, RETURN_COLUMNS
-
-    db.execute("ALTER TABLE returns ADD COLUMN check_warning TEXT")
-    same = " AND ".join(f"NEW.{c} IS OLD.{c}" for c in INSERT_COLUMNS)
-    same_but_confirmation = " AND ".join(f"NEW.{c} IS OLD.{c}" for c in INSERT_COLUMNS if c != "confirmation")
-    assert set(RETURN_COLUMNS) < set(INSERT_COLUMNS)
-    db.execute("DROP TRIGGER returns_change_only_by_void_or_confirmation")
-    db.execute(
-        f"""
-        CREATE TRIGGER returns_change_only_by_void_or_confirmation BEFORE UPDATE ON returns
-        WHEN NOT (
-            (OLD.status = 'active' AND NEW.status = 'void' AND NEW.id IS OLD.id AND {same})
-            OR (OLD.confirmation = 'pending' AND NEW.confirmation IN ('confirmed', 'rejected')
-                AND NEW.status IS OLD.status AND NEW.void_reason IS OLD.void_reason AND NEW.void_by IS OLD.void_by
-                AND NEW.void_at IS OLD.void_at AND NEW.id IS OLD.id AND {same_but_confirmation})
-        )
-        BEGIN SELECT RAISE(ABORT, 'a return can only be voided or confirmed, never changed'); END
-        """
-    )
-
-
-#: Bump with every new migration (tests/test_storage.py checks the two agree).
-SCHEMA_VERSION = 10
+#: Bump with every new migration (tests/test_storage.py checks the two agree). Steps run in the
+#: order they are written here; their names are only ids (m013 came before m014 … by branch).
+SCHEMA_VERSION = 11
