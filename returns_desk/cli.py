@@ -407,7 +407,6 @@ def cmd_backup(args: argparse.Namespace, lang: str) -> int:
 
 def cmd_restore(args: argparse.Namespace, lang: str) -> int:
     from returns_desk.services import backup_service
-    from returns_desk.services.people_service import PeopleService
 
     desk = _open(args)
     try:
@@ -471,7 +470,6 @@ def cmd_clerks(args: argparse.Namespace, lang: str) -> int:
 
 
 def cmd_void(args: argparse.Namespace, lang: str) -> int:
-    from returns_desk.services.people_service import PeopleService
     from returns_desk.services.returns_service import ReturnsService
 
     desk = _open(args)
@@ -485,7 +483,6 @@ def cmd_void(args: argparse.Namespace, lang: str) -> int:
 
 
 def cmd_confirm(args: argparse.Namespace, lang: str) -> int:
-    from returns_desk.services.people_service import PeopleService
     from returns_desk.services.returns_service import ReturnsService
 
     desk = _open(args)
@@ -509,7 +506,7 @@ def cmd_verify(args: argparse.Namespace, lang: str) -> int:
     if report.ok:
         print(say("verify_ok", lang, events=report.events, returns=report.returns))
         return 0
-    print(f"returns-desk: {say(report.problem, lang, **report.args)}", file=sys.stderr)
+    print(f"returns-desk: {say(report.problem or 'verify_chain_broken', lang, **report.args)}", file=sys.stderr)
     return 1
 
 

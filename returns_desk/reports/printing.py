@@ -35,12 +35,12 @@ from PySide6.QtGui import (
 )
 
 from returns_desk.domain.messages import say
+from returns_desk.domain.vocab import CJK_FAMILIES  # one list for the window and the PDFs
 from returns_desk.reports.html import DailyPrint, TextTable
 from returns_desk.reports.slip import Label
 
 log = logging.getLogger(__name__)
 
-CJK_FAMILIES = ("Noto Sans CJK SC", "WenQuanYi Micro Hei", "Microsoft YaHei", "PingFang SC")
 LATIN_FAMILIES = ("DejaVu Sans", "Segoe UI", "Helvetica Neue", "Arial", "Liberation Sans")
 #: Page sizes by name: A4 and Letter for managers, A6 and an 80 mm receipt roll for slips.
 PAGE_SIZES = ("A4", "Letter", "A6", "receipt80")
@@ -295,8 +295,8 @@ def make_preview_dialog(parent: Any, html: str, page_size: str = "A4", *, lang: 
     doc = make_document(html, lang=lang, page_size=page_size)
     doc.setParent(dialog)
     dialog.paintRequested.connect(lambda p: paint_document(doc, p, footer=None if page_size == "receipt80" else _title_of(html)))
-    dialog._returns_desk_document = doc  # keep the document alive with the dialog
-    dialog._returns_desk_printer = printer
+    dialog._returns_desk_document = doc  # type: ignore[attr-defined]  # keep the document alive with the dialog
+    dialog._returns_desk_printer = printer  # type: ignore[attr-defined]
     size_preview(dialog)
     return dialog
 
@@ -618,7 +618,7 @@ def make_daily_preview_dialog(parent: Any, daily: DailyPrint, page_size: str = "
     dialog = QPrintPreviewDialog(printer, parent)
     dialog.setWindowTitle(daily.title)
     dialog.paintRequested.connect(lambda p: paint_daily(daily, p, footer=daily.title, page_size=page_size))
-    dialog._returns_desk_printer = printer
+    dialog._returns_desk_printer = printer  # type: ignore[attr-defined]
     size_preview(dialog)
     return dialog
 
@@ -758,6 +758,6 @@ def make_label_preview_dialog(parent: Any, label: Label, page_size: str = "A6") 
     dialog = QPrintPreviewDialog(printer, parent)
     dialog.setWindowTitle(label.title)
     dialog.paintRequested.connect(lambda p: paint_label(label, p))
-    dialog._returns_desk_printer = printer
+    dialog._returns_desk_printer = printer  # type: ignore[attr-defined]
     size_preview(dialog)
     return dialog

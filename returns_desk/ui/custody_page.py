@@ -123,7 +123,7 @@ class CustodyPage(QWidget):
 
     COLUMNS = 7
 
-    def __init__(self, desk: Desk, lang: str, actor: Callable[[], Actor], *, open_entry: Callable[[str], None] | None = None,
+    def __init__(self, desk: Desk, lang: str, actor: Callable[[], Actor], *, open_entry: Callable[[str], object] | None = None,
                  parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.desk = desk

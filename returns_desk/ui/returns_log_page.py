@@ -19,7 +19,6 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from collections.abc import Callable
 
 from returns_desk.domain.auth import Actor
 from returns_desk.domain.text import parse_date
@@ -115,7 +114,7 @@ class ReturnsLogPage(QWidget):
         self.table.activated.connect(self._on_activated)
         self.open_button.clicked.connect(self.open_current)
         self.void_button.clicked.connect(self.void_current)
-        QShortcut(QKeySequence(Qt.Key.Key_Return), self.table, activated=self.open_current, context=Qt.ShortcutContext.WidgetShortcut)
+        QShortcut(QKeySequence(Qt.Key.Key_Return), self.table, self.open_current, Qt.ShortcutContext.WidgetShortcut)
         self._update_count()
 
     def _date(self, edit: QLineEdit) -> str | None | bool:
@@ -135,7 +134,7 @@ class ReturnsLogPage(QWidget):
             return
         self.filter_error.setText("")
         flt = ReturnFilter(
-            date_from=start or None, date_to=end or None,
+            date_from=start if isinstance(start, str) else None, date_to=end if isinstance(end, str) else None,
             clerk=self.clerk_edit.text().strip() or None,
             model=self._canonical_model(self.model_edit.text()),
             remedy=self.remedy_combo.currentData(), status=self.status_combo.currentData(),

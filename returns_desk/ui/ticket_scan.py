@@ -27,7 +27,7 @@ class TicketScanWatch(QObject):
     (each within ``gap_ms`` of the previous) ending with Enter that reads as the ticket of a saved
     return is taken back out of the field it was typed into and ``open_entry(ticket)`` is called."""
 
-    def __init__(self, window: QWidget, page: Callable[[], QWidget | None], desk: Desk, open_entry: Callable[[str], None], *,
+    def __init__(self, window: QWidget, page: Callable[[], QWidget | None], desk: Desk, open_entry: Callable[[str], object], *,
                  gap_ms: float = 35.0) -> None:
         super().__init__(window)
         self.window = window
