@@ -1,11 +1,12 @@
 """Screenshots of the Custody page, a hand-over manifest page and a bag label for the README,
-from the real window under a real X server.
+from the real window under a real X server. ``tests/make_screenshots.py`` takes them with the
+others (:func:`take`); alone:
 
     xvfb-run -a -s "-screen 0 1400x950x24" .venv/bin/python tests/make_custody_screenshots.py [--lang zh_CN] [OUT_DIR]
 
 It builds a temporary database, records returns, opens containers, scans bag labels into one
 with real key events, seals and hands over another, grabs the window, and draws the first page
-of the manifest and a bag label with ``pdftoppm``.
+of the manifest and a bag label with ``pdftoppm`` (at least 1000 pixels wide, like the others).
 """
 
 from __future__ import annotations
@@ -28,10 +29,16 @@ def main() -> int:
     ap.add_argument("out", nargs="?", default="docs/screenshots")
     ap.add_argument("--lang", default="en")
     args = ap.parse_args()
-    out = Path(args.out)
+    os.environ["RETURNS_DESK_HOME"] = tempfile.mkdtemp(prefix="rd-custody-shots-")
+    take(Path(args.out), args.lang)
+    return 0
+
+
+def take(out: Path, lang: str) -> list[Path]:
+    """The Custody page (``custody[-zh].png``), the first page of a hand-over manifest
+    (``manifest[-zh].png``) and a damaged unit's bag label (``bag-label[-zh].png``) in ``out``."""
     out.mkdir(parents=True, exist_ok=True)
     tmp = Path(tempfile.mkdtemp(prefix="rd-custody-shots-"))
-    os.environ["RETURNS_DESK_HOME"] = str(tmp)
 
     from returns_desk.domain.auth import Actor
     from returns_desk.domain.returns import ReturnDraft
@@ -43,13 +50,13 @@ def main() -> int:
     from returns_desk.ui.app import make_application, ui_settings
     from returns_desk.ui.main_window import MainWindow
 
-    zh = args.lang.startswith("zh")
+    zh = lang.startswith("zh")
     suffix = "-zh" if zh else ""
-    app = make_application(args.lang)
+    app = make_application(lang)
     desk = Desk.open(tmp / "shots.db")
     people = PeopleService(desk)
     store, manager, li = ("王府井店", "陈静", "李娜") if zh else ("Wangfujing", "Chen Jing", "Li Na")
-    people.setup(store=store, counter="C1", market="CN", manager=manager, pin="482913", language=args.lang)
+    people.setup(store=store, counter="C1", market="CN", manager=manager, pin="482913", language=lang)
     people.add_clerk(Actor(manager, "manager"), li, "clerk", "1357")
     boss = Actor(manager, "manager")
     svc = ReturnsService(desk)
@@ -65,10 +72,10 @@ def main() -> int:
     custody.seal(ddr["code"], by=boss)
     manifest_pdf = tmp / "manifest.pdf"
     custody.hand_over(ddr["code"], to="Call2Recycle", reference="DDR-2025-0042", packed_by=manager, by=boss,
-                      write_manifest=lambda m: write_manifest_pdf(m, manifest_pdf, lang=args.lang))
+                      write_manifest=lambda m: write_manifest_pdf(m, manifest_pdf, lang=lang))
     bin1 = custody.open_container("intact", "后仓 1 号箱" if zh else "Back room, bin 1", limit_units=8, by=boss)
 
-    window = MainWindow(desk, args.lang, ui_settings(), people.authenticate(li, "1357"))
+    window = MainWindow(desk, lang, ui_settings(), people.authenticate(li, "1357"))
     window.resize(1360, 900)
     window.show()
     QTest.qWaitForWindowExposed(window)
@@ -91,12 +98,15 @@ def main() -> int:
     print(out / f"custody{suffix}.png")
     window.close()
 
-    label_pdf = write_bag_label_pdf(desk, entries[2], tmp / "label.pdf", lang=args.lang)
-    for pdf, name, dpi in ((manifest_pdf, f"manifest{suffix}", 70), (label_pdf, f"bag-label{suffix}", 90)):
+    label_pdf = write_bag_label_pdf(desk, entries[2], tmp / "label.pdf", lang=lang)
+    taken = [out / f"custody{suffix}.png"]
+    # A4 at 130 dpi and A6 at 250 dpi: both just over 1000 pixels wide
+    for pdf, name, dpi in ((manifest_pdf, f"manifest{suffix}", 130), (label_pdf, f"bag-label{suffix}", 250)):
         subprocess.run(["pdftoppm", "-png", "-r", str(dpi), "-f", "1", "-l", "1", "-singlefile", str(pdf), str(out / name)], check=True)
         print(out / f"{name}.png")
+        taken.append(out / f"{name}.png")
     desk.close()
-    return 0
+    return taken
 
 
 if __name__ == "__main__":
