@@ -533,12 +533,8 @@
         <translation>操作人</translation>
     </message>
     <message>
-        <source>What</source>
-        <translation>操作</translation>
-    </message>
-    <message>
-        <source>Details</source>
-        <translation>详情</translation>
+        <source>What happened</source>
+        <translation>经过</translation>
     </message>
     <message>
         <source>History</source>
@@ -555,6 +551,14 @@
     <message>
         <source>Manufacturer &amp;rejected…</source>
         <translation>厂家不予确认(&amp;R)…</translation>
+    </message>
+    <message>
+        <source>Reprint s&amp;lip…</source>
+        <translation>补打凭条(&amp;L)…</translation>
+    </message>
+    <message>
+        <source>Reprint &amp;bag label…</source>
+        <translation>补打封袋标签(&amp;B)…</translation>
     </message>
     <message>
         <source>No such return.</source>
@@ -705,6 +709,10 @@
         <translation>照片</translation>
     </message>
     <message>
+        <source>Reprint</source>
+        <translation>补打</translation>
+    </message>
+    <message>
         <source>Why is %1 void? (the entry stays, marked void)</source>
         <translation>作废 %1 的原因？（记录会保留，并标为已作废）</translation>
     </message>
@@ -784,8 +792,8 @@
         <translation>再次输入 PIN</translation>
     </message>
     <message>
-        <source>The two PINs differ.</source>
-        <translation>两次输入的 PIN 不一致。</translation>
+        <source>The two PINs differ. Type the PIN again.</source>
+        <translation>两次输入的 PIN 不一致，请重新输入。</translation>
     </message>
 </context>
 <context>
@@ -1112,7 +1120,6 @@ Do not close the day. A manager should restore the newest good backup (File → 
 
 Restore the newest good backup, %2?
 The damaged file is kept aside, not overwritten.</source>
-        <extracomment>CJK families in order of preference. Noto must be asked for by its SC name, or Qt picks the Japanese glyph variant.</extracomment>
         <translation>%1
 
 是否从最新的完好备份 %2 恢复？
@@ -1312,6 +1319,30 @@ The damaged file is kept aside, not overwritten.</source>
     <message>
         <source>search ticket, serial, receipt, notes</source>
         <translation>搜索单号、序列号、小票号、备注</translation>
+    </message>
+    <message>
+        <source>From &amp;date</source>
+        <translation>起始日期(&amp;D)</translation>
+    </message>
+    <message>
+        <source>&amp;To</source>
+        <translation>截止日期(&amp;T)</translation>
+    </message>
+    <message>
+        <source>Cl&amp;erk</source>
+        <translation>店员(&amp;E)</translation>
+    </message>
+    <message>
+        <source>&amp;Model</source>
+        <translation>型号(&amp;M)</translation>
+    </message>
+    <message>
+        <source>Remed&amp;y</source>
+        <translation>处理方式(&amp;Y)</translation>
+    </message>
+    <message>
+        <source>Stat&amp;us</source>
+        <translation>状态(&amp;U)</translation>
     </message>
     <message>
         <source>&amp;Search</source>

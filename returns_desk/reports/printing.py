@@ -12,7 +12,7 @@ import os
 import re
 import sys
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from collections.abc import Callable, Sequence
 
@@ -38,6 +38,11 @@ from returns_desk.domain.messages import say
 from returns_desk.domain.vocab import CJK_FAMILIES  # one list for the window and the PDFs
 from returns_desk.reports.html import DailyPrint, TextTable
 from returns_desk.reports.slip import Label
+
+if TYPE_CHECKING:
+    from PySide6.QtGui import QAction
+    from PySide6.QtPrintSupport import QPrintPreviewDialog
+    from PySide6.QtWidgets import QToolBar
 
 log = logging.getLogger(__name__)
 
@@ -290,14 +295,55 @@ def make_preview_dialog(parent: Any, html: str, page_size: str = "A4", *, lang: 
 
     printer = QPrinter(QPrinter.PrinterMode.HighResolution)
     _setup(printer, page_size, _receipt_height_mm(html, lang) if page_size == "receipt80" else None)
-    dialog = QPrintPreviewDialog(printer, parent)
-    dialog.setWindowTitle(_title_of(html))
+    dialog = _preview_dialog(QPrintPreviewDialog(printer, parent), _title_of(html))
     doc = make_document(html, lang=lang, page_size=page_size)
     doc.setParent(dialog)
     dialog.paintRequested.connect(lambda p: paint_document(doc, p, footer=None if page_size == "receipt80" else _title_of(html)))
     dialog._returns_desk_document = doc  # type: ignore[attr-defined]  # keep the document alive with the dialog
     dialog._returns_desk_printer = printer  # type: ignore[attr-defined]
-    size_preview(dialog)
+    return dialog
+
+
+#: The preview's smallest comfortable size; it never opens larger than the screen's free area.
+PREVIEW_MIN_SIZE = (900, 640)
+
+
+def _toolbar(dialog: QPrintPreviewDialog) -> QToolBar:
+    from PySide6.QtWidgets import QToolBar
+
+    bar = dialog.findChild(QToolBar)
+    assert bar is not None, "QPrintPreviewDialog has a toolbar"
+    return bar
+
+
+def print_action(dialog: QPrintPreviewDialog) -> QAction:
+    """The Print action of a QPrintPreviewDialog's toolbar (found by Qt's own, translated, text;
+    it is the toolbar's last action otherwise)."""
+    from PySide6.QtCore import QCoreApplication
+
+    actions = [a for a in _toolbar(dialog).actions() if not a.isSeparator()]
+    qt_own = QCoreApplication.translate  # Qt's own string, translated by Qt's catalogue (not ours)
+    name = qt_own("QPrintPreviewDialog", "Print")
+    return next((a for a in actions if a.text() == name), actions[-1])
+
+
+def _preview_dialog(dialog: QPrintPreviewDialog, title: str) -> QPrintPreviewDialog:
+    """Title it; open it wide enough for its whole toolbar (the Print button is last and went
+    behind the overflow at Qt's 689 px) and tall enough to read a page, within the screen; and
+    make Ctrl+P, Enter and keypad Enter print, as the Print button does."""
+    from PySide6.QtGui import QKeySequence, QShortcut
+
+    dialog.setWindowTitle(title)
+    width = max(PREVIEW_MIN_SIZE[0], _toolbar(dialog).sizeHint().width() + 40)
+    height = PREVIEW_MIN_SIZE[1]
+    screen = (dialog.parentWidget() or dialog).screen()
+    if screen is not None:
+        free = screen.availableGeometry()
+        width, height = min(width, free.width()), min(max(height, int(free.height() * 0.85)), free.height())
+    dialog.resize(width, height)
+    action = print_action(dialog)
+    for keys in ("Ctrl+P", "Return", "Enter"):
+        QShortcut(QKeySequence(keys), dialog, action.trigger)  # window-wide in the dialog: as given
     return dialog
 
 
@@ -615,22 +661,10 @@ def make_daily_preview_dialog(parent: Any, daily: DailyPrint, page_size: str = "
 
     printer = QPrinter(QPrinter.PrinterMode.HighResolution)
     _setup(printer, page_size)
-    dialog = QPrintPreviewDialog(printer, parent)
-    dialog.setWindowTitle(daily.title)
+    dialog = _preview_dialog(QPrintPreviewDialog(printer, parent), daily.title)
     dialog.paintRequested.connect(lambda p: paint_daily(daily, p, footer=daily.title, page_size=page_size))
     dialog._returns_desk_printer = printer  # type: ignore[attr-defined]
-    size_preview(dialog)
     return dialog
-
-
-def size_preview(dialog: Any) -> None:
-    """Open a print preview large enough for its whole toolbar (Qt's default size cuts it off):
-    most of the screen, and never narrower than 900 pixels."""
-    screen = dialog.screen() or QGuiApplication.primaryScreen()
-    area = screen.availableGeometry() if screen is not None else None
-    width = max(900, min(1200, area.width() - 40)) if area is not None else 1000
-    height = max(600, min(950, area.height() - 60)) if area is not None else 800
-    dialog.resize(width, height)
 
 
 # --- labels: drawn to fill the page, with a barcode the counter's scanner reads ----------------
@@ -662,6 +696,13 @@ def paint_label(label: Label, device: QPagedPaintDevice) -> None:
             painter.drawText(QRectF(0, line_y, width, h), int(Qt.AlignmentFlag.AlignCenter), line)
             line_y += h
         y = band_h + gap
+        if label.mark:  # a reprint says so at once, under the band
+            mark_font = _fit_font(label.lang, label.mark, width * 0.94, 12.0, device, bold=True)
+            mark_h = QFontMetricsF(mark_font, device).height()
+            painter.setPen(QColor("black"))
+            painter.setFont(mark_font)
+            painter.drawText(QRectF(0, y, width, mark_h), int(Qt.AlignmentFlag.AlignCenter), label.mark)
+            y += mark_h + gap
 
         # the facts and the hazard box, measured first: the barcode gets the rest of the page
         key_font = report_font(label.lang, 10.0)
@@ -755,9 +796,7 @@ def make_label_preview_dialog(parent: Any, label: Label, page_size: str = "A6") 
 
     printer = QPrinter(QPrinter.PrinterMode.HighResolution)
     _setup(printer, page_size)
-    dialog = QPrintPreviewDialog(printer, parent)
-    dialog.setWindowTitle(label.title)
+    dialog = _preview_dialog(QPrintPreviewDialog(printer, parent), label.title)
     dialog.paintRequested.connect(lambda p: paint_label(label, p))
     dialog._returns_desk_printer = printer  # type: ignore[attr-defined]
-    size_preview(dialog)
     return dialog

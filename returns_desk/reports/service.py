@@ -167,8 +167,9 @@ class DailyReportService:
 # --- customer slip and bag label ---------------------------------------------------------------
 
 
-def slip_html(desk: Desk, entry: dict[str, Any], *, lang: str = "en") -> str:
-    """The customer's return slip for a saved entry (as ``ReturnsService.record`` returns it)."""
+def slip_html(desk: Desk, entry: dict[str, Any], *, lang: str = "en", reprint: dict[str, str] | None = None) -> str:
+    """The customer's return slip for a saved entry (as ``ReturnsService.record`` returns it);
+    ``reprint`` (``at``, ``by``) marks a copy printed again."""
     from returns_desk.reports.slip import render_slip_html
 
     recall = desk.catalogue.recall(entry["recall_id"])
@@ -176,7 +177,7 @@ def slip_html(desk: Desk, entry: dict[str, Any], *, lang: str = "en") -> str:
     model = desk.catalogue.model(entry["model"])
     brand = model.brand_zh if model is not None and model.brand_zh and lang.startswith("zh") else None
     return render_slip_html(entry, store_name=desk.settings["store_name"], recall_title=title, lang=lang, time_zone=desk.settings["time_zone"],
-                            brand_name=brand)
+                            brand_name=brand, reprint=reprint)
 
 
 def write_slip_pdf(desk: Desk, entry: dict[str, Any], path: str | Path, *, page_size: str = "receipt80", lang: str = "en") -> Path:
@@ -186,12 +187,14 @@ def write_slip_pdf(desk: Desk, entry: dict[str, Any], path: str | Path, *, page_
     return render_pdf(slip_html(desk, entry, lang=lang), path, page_size, lang=lang)
 
 
-def bag_label(desk: Desk, entry: dict[str, Any], *, lang: str = "en") -> Any:
-    """The bag label of a saved entry (:class:`returns_desk.reports.slip.Label`), with the recall's title."""
+def bag_label(desk: Desk, entry: dict[str, Any], *, lang: str = "en", reprint: dict[str, str] | None = None) -> Any:
+    """The bag label of a saved entry (:class:`returns_desk.reports.slip.Label`), with the recall's
+    title; ``reprint`` (``at``, ``by``) marks a label printed again."""
     from returns_desk.reports.slip import bag_label as make
 
     recall = desk.catalogue.recall(entry["recall_id"])
-    return make(entry, recall_title=recall.text("title", lang) if recall else "", lang=lang)
+    return make(entry, recall_title=recall.text("title", lang) if recall else "", lang=lang, reprint=reprint,
+                time_zone=desk.settings["time_zone"])
 
 
 def write_bag_label_pdf(desk: Desk, entry: dict[str, Any], path: str | Path, *, page_size: str = "A6", lang: str = "en") -> Path:

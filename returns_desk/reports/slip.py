@@ -40,12 +40,25 @@ def _rows(pairs: list[tuple[str, str]]) -> str:
     return f'<table cellspacing="0" cellpadding="1" width="100%">{cells}</table>'
 
 
+def _reprint_text(reprint: Mapping[str, str] | None, lang: str, zone: str) -> str:
+    """The line that tells a reprint from the original: when and by whom it was printed again."""
+    if reprint is None:
+        return ""
+    return say("slip_reprint", lang, at=local_text(reprint["at"], zone)[:16], by=reprint["by"])
+
+
+def _reprint_mark(reprint: Mapping[str, str] | None, lang: str, zone: str) -> str:
+    text = _reprint_text(reprint, lang, zone)
+    return f'<p class="warn">{esc(text)}</p>' if text else ""
+
+
 def render_slip_html(
     entry: Mapping[str, Any], *, store_name: str, recall_title: str, lang: str = "en", time_zone: str | None = None,
-    brand_name: str | None = None,
+    brand_name: str | None = None, reprint: Mapping[str, str] | None = None,
 ) -> str:
     """The customer's copy: what was returned, under which recall, what they got, the safety
-    notice and a signature line."""
+    notice and a signature line. ``reprint`` (``at`` as UTC text, ``by``) marks a copy printed
+    again later."""
     lang = normalise_lang(lang)
 
     def t(key: str, **args: object) -> str:
@@ -57,6 +70,7 @@ def render_slip_html(
     amount = "" if entry["remedy"] == "replacement" and not entry["amount_minor"] else f"{format_amount(entry['amount_minor'], entry['currency'])} {esc(entry['currency'])}"
     body = [
         f"<h1>{t('slip_title')}</h1>",
+        _reprint_mark(reprint, lang, zone),
         _rows(
             [
                 (t("slip_store"), esc(store_name)),
@@ -97,6 +111,7 @@ class Label:
     rows: tuple[tuple[str, str], ...]
     hazard: tuple[str, ...] = ()
     note: str = ""
+    mark: str = ""  # a reprint: when and by whom, drawn under the band
 
 
 def code128_bars(text: str) -> str:
@@ -106,10 +121,12 @@ def code128_bars(text: str) -> str:
     return "".join(barcode.get("code128", text).build())
 
 
-def bag_label(entry: Mapping[str, Any], *, recall_title: str = "", lang: str = "en") -> Label:
+def bag_label(entry: Mapping[str, Any], *, recall_title: str = "", lang: str = "en", reprint: Mapping[str, str] | None = None,
+              time_zone: str | None = None) -> Label:
     """The label on the bag holding the returned unit: never to be sold again, the ticket as a
     barcode the counter's scanner reads back, the recall, model and condition, and for a unit that
-    is not intact the "Damaged/defective lithium ion battery" marking and UN3480."""
+    is not intact the "Damaged/defective lithium ion battery" marking and UN3480. ``reprint``
+    (``at`` as UTC text, ``by``) marks a label printed again later, as for the slip."""
     lang = normalise_lang(lang)
     band = [say("label_recalled", lang)]
     if lang != "en":
@@ -131,4 +148,5 @@ def bag_label(entry: Mapping[str, Any], *, recall_title: str = "", lang: str = "
     return Label(
         title=f"{say('label_recalled', lang)} {ticket}", lang=lang, band=tuple(band), code=ticket, bars=code128_bars(ticket),
         rows=tuple((k, v) for k, v in rows if v), hazard=tuple(hazard), note=say("label_scan", lang),
+        mark=_reprint_text(reprint, lang, time_zone or entry.get("time_zone") or "UTC"),
     )

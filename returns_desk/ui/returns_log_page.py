@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from itertools import pairwise
 
 from PySide6.QtCore import QModelIndex, Qt, QTimer, Signal, Slot
-from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -19,13 +20,13 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-
 from returns_desk.domain.auth import Actor
 from returns_desk.domain.text import parse_date
 from returns_desk.services.desk import Desk
 from returns_desk.services.log_service import LogService
 from returns_desk.services.returns_service import ReturnsService
 from returns_desk.storage.repository import ReturnFilter
+from returns_desk.ui.keys import shortcut
 from returns_desk.ui.returns_table_model import ReturnsTableModel
 
 
@@ -63,15 +64,19 @@ class ReturnsLogPage(QWidget):
             self.status_combo.addItem(text, value)
         self.search_edit = QLineEdit()
         self.search_edit.setPlaceholderText(self.tr("search ticket, serial, receipt, notes"))
-        search_label = QLabel(self.tr("&Search"))
-        search_label.setBuddy(self.search_edit)
+        # every filter has a visible label with its Alt key (placeholders vanish once typed into)
+        labelled = (
+            (self.tr("From &date"), self.from_edit), (self.tr("&To"), self.to_edit), (self.tr("Cl&erk"), self.clerk_edit),
+            (self.tr("&Model"), self.model_edit), (self.tr("Remed&y"), self.remedy_combo), (self.tr("Stat&us"), self.status_combo),
+            (self.tr("&Search"), self.search_edit),
+        )
         for w in (self.from_edit, self.to_edit, self.clerk_edit, self.model_edit):
             w.setMaximumWidth(150)
-            bar.addWidget(w)
-        bar.addWidget(self.remedy_combo)
-        bar.addWidget(self.status_combo)
-        bar.addWidget(search_label)
-        bar.addWidget(self.search_edit, 1)
+        for text, field in labelled:
+            label = QLabel(text)
+            label.setBuddy(field)
+            bar.addWidget(label)
+            bar.addWidget(field, 1 if field is self.search_edit else 0)
         layout.addLayout(bar)
 
         self.model = ReturnsTableModel(self.log, self, lang=lang, first_count=first_count)
@@ -80,6 +85,7 @@ class ReturnsLogPage(QWidget):
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table.setTabKeyNavigation(False)  # Tab leaves the table (the arrows move in it)
         self.table.verticalHeader().setDefaultSectionSize(26)
         self.table.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
         self.table.verticalHeader().hide()
@@ -101,6 +107,10 @@ class ReturnsLogPage(QWidget):
         bottom.addWidget(self.open_button)
         bottom.addWidget(self.void_button)
         layout.addLayout(bottom)
+        # Tab from the table goes to the filters, then the buttons; Shift+Tab comes back
+        chain = [self.table, *(w for _, w in labelled), self.open_button, self.void_button]
+        for a, b in pairwise(chain):
+            QWidget.setTabOrder(a, b)
 
         self._debounce = QTimer(self)
         self._debounce.setSingleShot(True)
@@ -114,7 +124,7 @@ class ReturnsLogPage(QWidget):
         self.table.activated.connect(self._on_activated)
         self.open_button.clicked.connect(self.open_current)
         self.void_button.clicked.connect(self.void_current)
-        QShortcut(QKeySequence(Qt.Key.Key_Return), self.table, self.open_current, Qt.ShortcutContext.WidgetShortcut)
+        shortcut(Qt.Key.Key_Return, self.table, self.open_current, Qt.ShortcutContext.WidgetShortcut)
         self._update_count()
 
     def _date(self, edit: QLineEdit) -> str | None | bool:
@@ -142,6 +152,7 @@ class ReturnsLogPage(QWidget):
         )
         if flt != self.model.filter:
             self.model.set_filter(flt)
+            self.select_newest()
         self._update_count()
 
     def _canonical_model(self, text: str) -> str | None:
@@ -158,9 +169,26 @@ class ReturnsLogPage(QWidget):
         """Shown with F3: the keyboard is in the list."""
         self.table.setFocus()
 
+    @Slot()
     def refresh(self) -> None:
         self.model.refresh()
         self._update_count()
+
+    def showEvent(self, event: QShowEvent) -> None:  # noqa: N802
+        """Current every time it is shown: returns saved at this counter (before the page was
+        built too), or by another counter or the command line on the same file, since it was
+        last on screen. A count is one query (a million rows: milliseconds)."""
+        super().showEvent(event)
+        if not event.spontaneous():
+            self.refresh()
+            self.select_newest()
+
+    def select_newest(self) -> None:
+        """The newest row current and highlighted: Enter opens it, Down goes to the one before."""
+        if self.model.rowCount():
+            self.table.setCurrentIndex(self.model.index(0, 0))
+            self.table.selectRow(0)
+            self.table.scrollToTop()
 
     def current_ticket(self) -> str | None:
         index = self.table.currentIndex()
@@ -171,7 +199,8 @@ class ReturnsLogPage(QWidget):
         self.open_current()
 
     def _entry_dialog(self, ticket: str):
-        from returns_desk.ui.entry_dialog import EntryDialog  # only when an entry is opened: not at start-up
+        # only when an entry is opened: not at start-up
+        from returns_desk.ui.entry_dialog import EntryDialog
 
         dialog = EntryDialog(self.desk, self.lang, ticket, self.actor, self)
         dialog.entry_voided.connect(self._on_voided)
