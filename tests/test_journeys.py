@@ -343,6 +343,11 @@ def test_clerk_journey_with_interrupted_flows(qtbot):
         yield from sign_in(MANAGER, MANAGER_PIN, expect_name=CLERK)
         check(page.model_edit.text() == "" and page.serial_edit.text() == "", "the earlier clerk's form is gone")
         check(MANAGER in page.clerk_label.text(), "the counter names the clerk now signed in")
+        # the log shows them too
+        yield key(K.Key_F3)
+        log = w.log_page
+        kinds = [log.incidents_table.item(r, 1).text() for r in range(log.incidents_table.rowCount())]
+        check(kinds == ["hazardous unit, return stopped", "enquiry, not affected"], f"the log's incidents: {kinds}")
         # the day's report shows the stopped return and the enquiry
         yield key(K.Key_F6)
         yield key(K.Key_Return)

@@ -1026,6 +1026,14 @@ Do not close the day. A manager should restore the newest good backup (File → 
         <translation>在记录列表或单条记录中：作废退货（店长）</translation>
     </message>
     <message>
+        <source>in an entry: reprint the slip / the bag label (marked as a reprint)</source>
+        <translation>在单条记录中：补打凭条 / 袋标（标明为补打）</translation>
+    </message>
+    <message>
+        <source>in the log: the filters (from, to, clerk, model, remedy, status, search); Tab leaves the list</source>
+        <translation>在退货记录中：筛选条件（起始、截止、店员、型号、处理方式、状态、搜索）；按 Tab 键离开列表</translation>
+    </message>
+    <message>
         <source>lock the window or switch clerk; Enter on the lock screen signs in</source>
         <translation>锁定窗口或切换店员；在锁定界面按回车登录</translation>
     </message>
@@ -1293,18 +1301,6 @@ The damaged file is kept aside, not overwritten.</source>
         <translation>全部处理方式</translation>
     </message>
     <message>
-        <source>refund</source>
-        <translation>退款</translation>
-    </message>
-    <message>
-        <source>replacement</source>
-        <translation>换货</translation>
-    </message>
-    <message>
-        <source>voucher</source>
-        <translation>代金券</translation>
-    </message>
-    <message>
         <source>any status</source>
         <translation>全部状态</translation>
     </message>
@@ -1347,6 +1343,38 @@ The damaged file is kept aside, not overwritten.</source>
     <message>
         <source>&amp;Search</source>
         <translation>搜索(&amp;S)</translation>
+    </message>
+    <message>
+        <source>&amp;Incidents and enquiries at the counter (newest first)</source>
+        <translation>柜台事件和咨询（最新在前）(&amp;I)</translation>
+    </message>
+    <message>
+        <source>Time</source>
+        <translation>时间</translation>
+    </message>
+    <message>
+        <source>Kind</source>
+        <translation>类型</translation>
+    </message>
+    <message>
+        <source>Clerk</source>
+        <translation>店员</translation>
+    </message>
+    <message>
+        <source>Model as typed</source>
+        <translation>输入的型号</translation>
+    </message>
+    <message>
+        <source>Condition</source>
+        <translation>状况</translation>
+    </message>
+    <message>
+        <source>What was done</source>
+        <translation>采取的措施</translation>
+    </message>
+    <message>
+        <source>Notes</source>
+        <translation>备注</translation>
     </message>
     <message>
         <source>&amp;Open entry (Enter)</source>
@@ -1420,42 +1448,6 @@ The damaged file is kept aside, not overwritten.</source>
     <message>
         <source>active</source>
         <translation>有效</translation>
-    </message>
-    <message>
-        <source>refund</source>
-        <translation>退款</translation>
-    </message>
-    <message>
-        <source>replacement</source>
-        <translation>换货</translation>
-    </message>
-    <message>
-        <source>voucher</source>
-        <translation>代金券</translation>
-    </message>
-    <message>
-        <source>intact</source>
-        <translation>完好</translation>
-    </message>
-    <message>
-        <source>swollen</source>
-        <translation>鼓包</translation>
-    </message>
-    <message>
-        <source>hot</source>
-        <translation>发热</translation>
-    </message>
-    <message>
-        <source>leaking</source>
-        <translation>漏液</translation>
-    </message>
-    <message>
-        <source>burnt</source>
-        <translation>烧焦</translation>
-    </message>
-    <message>
-        <source>damaged</source>
-        <translation>损坏</translation>
     </message>
 </context>
 <context>

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable
 from itertools import pairwise
 
@@ -16,12 +17,15 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QPushButton,
     QTableView,
+    QTableWidget,
+    QTableWidgetItem,
     QVBoxLayout,
     QWidget,
 )
 
 from returns_desk.domain.auth import Actor
 from returns_desk.domain.text import parse_date
+from returns_desk.domain.vocab import CONDITIONS, INCIDENT_ACTIONS, INCIDENT_KINDS, REMEDIES
 from returns_desk.services.desk import Desk
 from returns_desk.services.log_service import LogService
 from returns_desk.services.returns_service import ReturnsService
@@ -57,8 +61,9 @@ class ReturnsLogPage(QWidget):
         self.model_edit = QLineEdit()
         self.model_edit.setPlaceholderText(self.tr("model"))
         self.remedy_combo = QComboBox()
-        for text, value in ((self.tr("any remedy"), None), (self.tr("refund"), "refund"), (self.tr("replacement"), "replacement"), (self.tr("voucher"), "voucher")):
-            self.remedy_combo.addItem(text, value)
+        self.remedy_combo.addItem(self.tr("any remedy"), None)
+        for code in REMEDIES:
+            self.remedy_combo.addItem(REMEDIES.word(code, lang), code)
         self.status_combo = QComboBox()
         for text, value in ((self.tr("any status"), None), (self.tr("active"), "active"), (self.tr("void"), "void")):
             self.status_combo.addItem(text, value)
@@ -96,6 +101,23 @@ class ReturnsLogPage(QWidget):
         header.setStretchLastSection(True)
         layout.addWidget(self.table, 1)
 
+        # the counter's other work: hazardous units that stopped a return, and enquiries
+        self.incidents_label = QLabel(self.tr("&Incidents and enquiries at the counter (newest first)"))
+        self.incidents_table = QTableWidget(0, 7)
+        self.incidents_label.setBuddy(self.incidents_table)
+        self.incidents_table.setHorizontalHeaderLabels([
+            self.tr("Time"), self.tr("Kind"), self.tr("Clerk"), self.tr("Model as typed"), self.tr("Condition"),
+            self.tr("What was done"), self.tr("Notes"),
+        ])
+        self.incidents_table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.incidents_table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.incidents_table.setTabKeyNavigation(False)
+        self.incidents_table.verticalHeader().hide()
+        self.incidents_table.horizontalHeader().setStretchLastSection(True)
+        self.incidents_table.setMaximumHeight(150)
+        layout.addWidget(self.incidents_label)
+        layout.addWidget(self.incidents_table)
+
         bottom = QHBoxLayout()
         self.count_label = QLabel()
         self.filter_error = QLabel()
@@ -108,7 +130,7 @@ class ReturnsLogPage(QWidget):
         bottom.addWidget(self.void_button)
         layout.addLayout(bottom)
         # Tab from the table goes to the filters, then the buttons; Shift+Tab comes back
-        chain = [self.table, *(w for _, w in labelled), self.open_button, self.void_button]
+        chain = [self.table, *(w for _, w in labelled), self.incidents_table, self.open_button, self.void_button]
         for a, b in pairwise(chain):
             QWidget.setTabOrder(a, b)
 
@@ -173,6 +195,23 @@ class ReturnsLogPage(QWidget):
     def refresh(self) -> None:
         self.model.refresh()
         self._update_count()
+        self.refresh_incidents()
+
+    def refresh_incidents(self, limit: int = 200) -> None:
+        from returns_desk.services.clock import zone
+        from returns_desk.services.incident_service import IncidentService
+
+        rows = IncidentService(self.desk).recent(limit)
+        here = zone(self.desk.settings["time_zone"])
+        self.incidents_table.setRowCount(len(rows))
+        for r, row in enumerate(rows):
+            when = dt.datetime.fromisoformat(row["recorded_at"].replace("Z", "+00:00")).astimezone(here).strftime("%Y-%m-%d %H:%M")
+            cells = (when, INCIDENT_KINDS.word(row["kind"], self.lang), row["clerk"], row["model_input"] or "",
+                     CONDITIONS.word(row["condition"], self.lang) if row["condition"] else "",
+                     INCIDENT_ACTIONS.word(row["action"], self.lang), row["notes"] or "")
+            for c, text in enumerate(cells):
+                self.incidents_table.setItem(r, c, QTableWidgetItem(text))
+        self.incidents_table.resizeColumnsToContents()
 
     def showEvent(self, event: QShowEvent) -> None:  # noqa: N802
         """Current every time it is shown: returns saved at this counter (before the page was
