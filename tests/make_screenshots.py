@@ -111,6 +111,10 @@ def main() -> int:
     shot(f"reports{suffix}")
     window.close()
     desk.close()
+    # the Custody page, a hand-over manifest and a bag label (issue 14), from a store of their own
+    from make_custody_screenshots import take
+
+    take(out, args.lang)
     return 0
 
 
