@@ -53,6 +53,15 @@ def _group_by(text: str) -> tuple[str, ...]:
         raise argparse.ArgumentTypeError(str(exc)) from None
 
 
+def _anchor(text: str):
+    from returns_desk.domain.integrity import parse_anchor
+
+    try:
+        return parse_anchor(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(say("anchor_invalid", _argv_lang(sys.argv[1:]), value=text)) from None
+
+
 def _market(text: str) -> str:
     value = text.strip().upper()
     if value not in MARKETS:
@@ -262,8 +271,19 @@ def build_parser() -> argparse.ArgumentParser:
     _manager_options(cli_imp)
     cli_imp.add_argument("--json", action="store_true")
 
-    vf = sub.add_parser("verify", help="check the audit chain; non-zero exit names the first break")
+    vf = sub.add_parser("verify", help="check the file's guards, the audit chain, the returns and the stored Z's; exit 1 names each problem")
     _common(vf, top=False)
+    vf.add_argument("--anchor", metavar="EVENT:HASH", action="append", type=_anchor, default=[],
+                    help="an anchor copied from a printed report ('audit: event 1,234 · 7f3a 91c2 0be4 55d1' -> 1234:7f3a91c20be455d1); repeatable")
+    ky = sub.add_parser("key", help="this counter's signing key: show it, or a new one approved by a manager (the old one lost)")
+    _common(ky, top=False)
+    ky_sub = ky.add_subparsers(dest="key_command", metavar="show|new", required=True)
+    ks = ky_sub.add_parser("show", help="which key this computer signs the database with, and every key announced in it")
+    _common(ks, top=False)
+    kn = ky_sub.add_parser("new", help="make a new signing key for this counter (a manager's PIN approves it; verify shows the key change)")
+    _common(kn, top=False)
+    _manager_options(kn)
+    kn.add_argument("--reason", required=True, metavar="TEXT")
     return p
 
 
@@ -287,12 +307,14 @@ def _open(args: argparse.Namespace):
 
 
 #: Manager actions a database that is not set up yet allows (there is no manager to ask).
-BEFORE_SET_UP = frozenset({"restore", "import_catalogue"})
+BEFORE_SET_UP = frozenset({"restore", "import_catalogue", "signing_key"})
 
 
-def _manager(args: argparse.Namespace, desk: Any, permission: str, lang: str, *, pin_option: str = "--pin") -> Any:
+def _manager(args: argparse.Namespace, desk: Any, permission: str, lang: str, *, pin_option: str = "--pin", audit: bool = True) -> Any:
     """The manager named by ``--manager NAME --pin PIN``, their PIN checked (and audited) like in
-    the window. Before the first set-up there are no people yet: whoever can open the file acts."""
+    the window. Before the first set-up there are no people yet: whoever can open the file acts.
+    ``audit`` False: the approval is recorded by the caller's own event (a new signing key, when
+    this computer cannot sign anything yet)."""
     from returns_desk.domain.auth import Actor
     from returns_desk.domain.errors import InputError, RefusedError
     from returns_desk.services.people_service import PeopleService
@@ -305,7 +327,7 @@ def _manager(args: argparse.Namespace, desk: Any, permission: str, lang: str, *,
     name, pin = (getattr(args, "manager", None) or "").strip(), getattr(args, "manager_pin", None) or ""
     if not name or not pin:
         raise InputError("manager_pin_required", field="manager", options=f"--manager NAME {pin_option} PIN")
-    return people.approve(name, pin, permission)
+    return people.approve(name, pin, permission, audit=audit)
 
 
 def cmd_lookup(args: argparse.Namespace, lang: str) -> int:
@@ -500,14 +522,48 @@ def cmd_verify(args: argparse.Namespace, lang: str) -> int:
 
     desk = _open(args)
     try:
-        report = verify(desk)
+        report = verify(desk, args.anchor)
     finally:
         desk.close()
+    for key, kw in report.notes:
+        print(say(key, lang, **kw))
     if report.ok:
         print(say("verify_ok", lang, events=report.events, returns=report.returns))
         return 0
-    print(f"returns-desk: {say(report.problem or 'verify_chain_broken', lang, **report.args)}", file=sys.stderr)
+    shown = report.problems[:VERIFY_SHOWN]
+    for key, kw in shown:
+        print(f"returns-desk: {say(key, lang, **kw)}", file=sys.stderr)
+    if len(report.problems) > len(shown):
+        print(f"returns-desk: {say('verify_more', lang, n=len(report.problems) - len(shown))}", file=sys.stderr)
     return 1
+
+
+#: Problems printed by ``verify`` before "... and N more".
+VERIFY_SHOWN = 20
+
+
+def cmd_key(args: argparse.Namespace, lang: str) -> int:
+    from returns_desk.domain.integrity import short_key
+    from returns_desk.services import signing
+
+    desk = _open(args)
+    try:
+        if args.key_command == "new":
+            manager = _manager(args, desk, "signing_key", lang, audit=False)
+            key = signing.replace_key(desk.conn, manager, reason=args.reason)
+            where = signing.status(desk.conn).where or "?"
+            print(say("key_new_done", lang, key=short_key(key.key_id), manager=manager.name, where=where))
+            return 0
+        state = signing.status(desk.conn)
+    finally:
+        desk.close()
+    if state.key_id:
+        print(say("key_show", lang, key=short_key(state.key_id), where=state.where or "?"))
+    else:
+        print(say("key_show_none", lang))
+    for r in state.registered:
+        print(say("key_show_registered", lang, key=short_key(r["key_id"]), at=r["announced_at"][:19], event=r["event_id"], machine=r["machine"]))
+    return 0
 
 
 def _login_name() -> str | None:
@@ -706,7 +762,7 @@ def _usage(message: str) -> _UsageError:
 COMMANDS = {
     "lookup": cmd_lookup, "record": cmd_record, "recalls": cmd_recalls, "report": cmd_report, "export": cmd_export,
     "backup": cmd_backup, "restore": cmd_restore, "setup": cmd_setup, "clerks": cmd_clerks, "void": cmd_void,
-    "verify": cmd_verify, "confirm": cmd_confirm, "containers": cmd_containers, "custody": cmd_custody,
+    "verify": cmd_verify, "confirm": cmd_confirm, "key": cmd_key, "containers": cmd_containers, "custody": cmd_custody,
     "claims": cmd_claims,
 }
 

@@ -30,6 +30,21 @@ def default_db_path() -> Path:
     return folder / DB_FILE_NAME
 
 
+def keys_dir() -> Path:
+    """Where a counter's private signing key is kept when no OS keyring is at hand: beside the
+    user's configuration (``~/.config/returns-desk/keys`` on Linux), never beside the database
+    (a backup or a copy of the data folder must not carry it). ``$RETURNS_DESK_HOME/keys`` when
+    that is set (the tests)."""
+    home = os.environ.get("RETURNS_DESK_HOME")
+    if home:
+        return Path(home) / "keys"
+    config = Path(platformdirs.user_config_dir(APP_DIR_NAME, appauthor=False))
+    if config == Path(platformdirs.user_data_dir(APP_DIR_NAME, appauthor=False)):
+        # Windows and macOS keep configuration and data in one folder: a sibling folder then
+        return config.with_name(f"{APP_DIR_NAME}-keys")
+    return config / "keys"
+
+
 def install_root() -> Path:
     """The folder holding ``db/`` and ``resources/``: the PyInstaller bundle when frozen,
     else the project checkout this package was installed from (editable install)."""

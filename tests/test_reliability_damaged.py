@@ -8,11 +8,13 @@ from __future__ import annotations
 import json
 import os
 import random
+import shutil
 import sqlite3
 from pathlib import Path
 
 import pytest
 
+from returns_desk import paths
 from returns_desk.domain.errors import InputError
 from returns_desk.domain.returns import ReturnDraft
 from returns_desk.services.desk import Desk
@@ -47,11 +49,16 @@ def filled_db(tmp_path_factory) -> Path:
         service.record(draft(i))
     desk.close()
     checkpoint(path)
+    shutil.copytree(paths.keys_dir(), path.parent / "keys")  # the counter's signing key, kept with it
     return path
 
 
 def copy_of(src: Path, dst: Path, data: bytes | None = None) -> Path:
+    """A copy of ``src`` written on the same counter: its signing key comes along into this
+    test's own key folder (without it the copy could be verified but not written, issue 16)."""
     dst.write_bytes(src.read_bytes() if data is None else data)
+    if (src.parent / "keys").is_dir():
+        shutil.copytree(src.parent / "keys", paths.keys_dir(), dirs_exist_ok=True)
     return dst
 
 

@@ -82,7 +82,7 @@ def test_bad_input_is_refused_and_nothing_is_written(desk, returns, changes, key
         returns.record(draft(**changes))
     assert err.value.key == key
     assert err.value.exit_code == 2
-    assert count(desk) == 0 and count(desk, "audit") == 1  # only the seeding event
+    assert count(desk) == 0 and count(desk, "audit") == 2  # only the signing key's announcement and the seeding event
     assert desk.conn.read("SELECT count(*) AS n FROM ticket_sequence")[0]["n"] == 0
 
 

@@ -21,7 +21,8 @@ def test_new_database_is_created_migrated_and_seeded(db_path):
     assert {"returns", "audit", "catalogue", "settings", "ticket_sequence", "_sqlite_migrations"} <= tables
     version, source = raw.execute("SELECT version, source FROM catalogue WHERE active = 1").fetchone()
     assert version == json.loads(SEED.read_text(encoding="utf-8"))["version"] and source == "seed"
-    assert raw.execute("SELECT action FROM audit").fetchall() == [("catalogue_seeded",)]
+    # the first write announces the counter's signing key (issue 16), then the recall list is loaded
+    assert raw.execute("SELECT action FROM audit").fetchall() == [("signing_key_created",), ("catalogue_seeded",)]
 
 
 def test_schema_version_matches_number_of_migrations():

@@ -1468,5 +1468,9 @@ The damaged file is kept aside, not overwritten.</source>
         <source>PIN</source>
         <translation>PIN</translation>
     </message>
+    <message>
+        <source>This computer does not hold the signing key of this database, so nothing can be recorded in this counter&apos;s name. If the key was lost (a new computer, a restored disk), a manager approves a new key with a reason; the audit trail shows it as a key change.</source>
+        <translation>本机没有此数据库的签名密钥，因此不能以本柜台的名义记录任何内容。如果密钥已丢失（换了新电脑或恢复了磁盘），请由经理填写原因批准新密钥；审计记录会将其显示为密钥更换。</translation>
+    </message>
 </context>
 </TS>

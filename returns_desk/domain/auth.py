@@ -14,7 +14,8 @@ from returns_desk.domain.errors import InputError, RefusedError
 ROLES = ("clerk", "manager")
 #: What only a manager may do. A clerk may look up and record.
 MANAGER_PERMISSIONS = frozenset(
-    {"void", "override", "confirm", "close_day", "export", "import_catalogue", "manage_clerks", "settings", "restore", "custody"}
+    {"void", "override", "confirm", "close_day", "export", "import_catalogue", "manage_clerks", "settings", "restore", "custody",
+     "signing_key"}
 )
 MAX_FAILED = 5
 LOCK_MINUTES = 5

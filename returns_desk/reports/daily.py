@@ -168,12 +168,14 @@ def build_daily_report(
     titles: Mapping[str, Mapping[str, str]],
     cumulative: Iterable[Mapping[str, Any]] = (),
     z_number: int | None = None,
+    audit_anchor: Mapping[str, Any] | None = None,
     counter_work: Iterable[Mapping[str, Any]] = (),
 ) -> dict[str, Any]:
     """The report for one business day. ``rows`` are all of the day's returns (active and void)
     in recording order, as tuples of :data:`ROW_COLUMNS`; ``cumulative`` are grouped rows (see
     :func:`progress_table`) of every non-voided return up to and including the day. ``kind`` is
-    ``"X"`` (interim) or ``"Z"``.
+    ``"X"`` (interim) or ``"Z"``. ``audit_anchor`` (``event``, ``hash``) is where the audit chain
+    stood when the report was made, printed on it as the paper anchor.
 
     One pass over the rows makes each entry of the detail list and counts the same row into the
     groups every figure is summed from, so no total can count a row the list does not show, or
@@ -359,6 +361,7 @@ def build_daily_report(
         "voided": voided,
         "progress": progress,
         "recalls": {rid: dict(titles.get(rid) or {"en": rid, "zh_CN": rid}) for rid in sorted(used_titles)},
+        "audit_anchor": dict(audit_anchor) if audit_anchor else None,
     }
 
 

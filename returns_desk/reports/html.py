@@ -12,6 +12,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from returns_desk.domain.integrity import Anchor
 from returns_desk.domain.messages import normalise_lang, say
 from returns_desk.domain.money import format_amount
 from returns_desk.domain.vocab import INCIDENT_ACTIONS, INTACT, PENDING, REMEDIES
@@ -36,6 +37,7 @@ table.small td { font-size: 7pt; }
 table.small th { font-size: 7pt; }
 .num { text-align: right; }
 .hazard { color: #b00000; font-weight: bold; }
+.anchor { font-size: 12pt; font-weight: bold; font-family: "DejaVu Sans Mono", "Liberation Mono", monospace; margin-top: 4px; }
 """
 
 
@@ -181,6 +183,7 @@ class DailyPrint:
     before: str
     detail: TextTable | None
     after: str | None
+    anchor: str = ""  # "audit: event 1,234 · 7f3a 91c2 0be4 55d1", printed under the heading
 
 
 def detail_table(report: Mapping[str, Any], lang: str = "en") -> TextTable:
@@ -228,9 +231,19 @@ def daily_print(report: Mapping[str, Any], lang: str = "en", *, reprint: Mapping
     lang = normalise_lang(lang)
     if not report["entries"]:
         html = render_daily_html(report, lang, reprint=reprint)
-        return DailyPrint(_html.unescape(_title(report, lang)), lang, html, None, None)
+        return DailyPrint(_html.unescape(_title(report, lang)), lang, html, None, None, anchor_label(report, lang))
     before, _detail, after, title = _daily_sections(report, lang, reprint, detail_as_html=False)
-    return DailyPrint(_html.unescape(title), lang, document(title, before, lang), detail_table(report, lang), document(title, after, lang))
+    return DailyPrint(
+        _html.unescape(title), lang, document(title, before, lang), detail_table(report, lang), document(title, after, lang),
+        anchor_label(report, lang),
+    )
+
+
+def anchor_label(report: Mapping[str, Any], lang: str) -> str:
+    """The paper anchor of a report ("audit: event 1,234 · 7f3a 91c2 0be4 55d1"); empty for a
+    report without one (a Z closed before anchors were printed)."""
+    anchor = Anchor.from_json(report.get("audit_anchor"))
+    return anchor.label(lang) if anchor else ""
 
 
 def _title(report: Mapping[str, Any], lang: str) -> str:
@@ -278,6 +291,9 @@ def _daily_sections(
             ]
         )
     )
+    anchor = anchor_label(report, lang)
+    if anchor:
+        parts.append(f'<p class="anchor">{esc(anchor)}</p>')
 
     # 1. totals
     parts.append(f"<h2>{t('rpt_totals')}</h2>")

@@ -16,6 +16,7 @@ from typing import Any
 
 from returns_desk.domain.auth import Actor
 from returns_desk.domain.errors import InputError, RefusedError
+from returns_desk.domain.integrity import Anchor
 from returns_desk.domain.messages import say
 from returns_desk.reports.files import WriteError
 from returns_desk.reports.daily import ROW_COLUMNS, Scope, build_daily_report, recall_titles, snapshot_text
@@ -49,6 +50,7 @@ class DailyReportService:
         rows = repo.returns_for_day(src, day.isoformat(), scope.store_code, scope.counter, columns=ROW_COLUMNS)
         cumulative = repo.recall_progress(src, None, day.isoformat(), store=scope.store_code, counter=scope.counter)
         ids = {r[RECALL_ID] for r in rows} | {r["recall_id"] for r in cumulative}
+        head = repo.audit_head(src)  # the paper anchor: where the audit chain stands (a Z freezes it)
         counter_work = repo.incidents_for_day(src, scope.store_code, day.isoformat(), scope.counter)
         report: dict[str, Any] = build_daily_report(
             rows,
@@ -62,6 +64,7 @@ class DailyReportService:
             titles=recall_titles(self.desk.catalogue, ids),
             cumulative=cumulative,
             z_number=z_number,
+            audit_anchor=Anchor(*head).as_json() if head else None,
         )
         report["custody"] = self._custody(src, day)
         return report

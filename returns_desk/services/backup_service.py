@@ -7,6 +7,7 @@ from pathlib import Path
 
 from returns_desk.domain.auth import Actor
 from returns_desk.domain.errors import InputError
+from returns_desk.services import signing
 from returns_desk.services.clock import utc_now, utc_text, zone
 from returns_desk.services.desk import Desk
 from returns_desk.storage import repository as repo
@@ -79,6 +80,10 @@ def restore(desk: Desk, source: Path, *, actor: Actor) -> tuple[Desk, Path]:
         Path(str(target) + suffix).unlink(missing_ok=True)
     copy_database(source, target)
     fresh = Desk.open(target)
+    if signing.needs_new_key(fresh.conn):
+        # a backup signed on another computer (the old one died): the manager restoring it
+        # approves this computer's new key, which verify shows as a key change
+        signing.replace_key(fresh.conn, actor, reason=f"restore of {Path(source).name} on this computer")
     with fresh.conn.write() as db:
         repo.audit(db, at=utc_text(utc_now()), actor=actor.name, action="restore", entity="file", entity_id=str(source),
                    details={"kept_aside": str(aside)})

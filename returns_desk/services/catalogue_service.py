@@ -66,6 +66,13 @@ def sync_seed(conn: Connection, seed: Path, *, actor: str = "system") -> Catalog
     return seed_cat
 
 
+def stored(conn: Connection) -> Catalogue:
+    """The active catalogue as stored (there must be one)."""
+    active = repo.active_catalogue(conn)
+    assert active is not None
+    return _stored(conn, active)
+
+
 def _stored(conn: Connection, active: dict) -> Catalogue:
     """The active catalogue as stored; a document that no longer matches its checksum or does
     not parse is damage in the file, reported as such (never a traceback)."""

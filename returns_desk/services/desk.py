@@ -10,8 +10,9 @@ from pathlib import Path
 from returns_desk import paths
 from returns_desk.domain.auth import Actor
 from returns_desk.domain.catalogue import CURRENCIES, MARKETS, Catalogue
+from returns_desk.domain.errors import RefusedError
 from returns_desk.domain.lookup import LookupEngine
-from returns_desk.services import catalogue_service
+from returns_desk.services import catalogue_service, signing
 from returns_desk.services.clock import DEFAULT_ZONES, utc_now_text
 from returns_desk.storage import repository as repo
 from returns_desk.storage.database import Connection
@@ -54,6 +55,7 @@ class Desk:
     """One open database and everything read from it at start-up."""
 
     def __init__(self, conn: Connection, catalogue: Catalogue) -> None:
+        signing.attach(conn)  # every audit event this desk writes is signed with the counter's key
         self.conn = conn
         self.catalogue = catalogue
         self.engine = LookupEngine(catalogue)
@@ -64,8 +66,16 @@ class Desk:
         """Open (creating and seeding on first use) the database at ``path``, default the user's."""
         conn = Connection(path if path is not None else paths.default_db_path())
         try:
+            signing.attach(conn)
             _sync_settings(conn)
-            catalogue = catalogue_service.sync_seed(conn, seed or paths.seed_path())
+            try:
+                catalogue = catalogue_service.sync_seed(conn, seed or paths.seed_path())
+            except RefusedError as exc:
+                # this computer holds none of the file's signing keys: open it as it is (to
+                # verify it, or for a manager to approve a new key), loading nothing new
+                if exc.key != "signing_key_missing" or repo.active_catalogue(conn) is None:
+                    raise
+                catalogue = catalogue_service.stored(conn)
         except BaseException:
             conn.close()
             raise

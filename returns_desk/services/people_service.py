@@ -95,9 +95,13 @@ class PeopleService:
 
     # --- sign-in --------------------------------------------------------------------------
 
-    def authenticate(self, name: str, pin: str, *, audit_action: str | None = "signed_in", now: dt.datetime | None = None) -> Actor:
+    def authenticate(
+        self, name: str, pin: str, *, audit_action: str | None = "signed_in", now: dt.datetime | None = None, audit_failures: bool = True
+    ) -> Actor:
         """Check a PIN. Five wrong PINs in a row lock the account for five minutes.
-        Raises RefusedError (pin_wrong / account_locked / clerk_unknown)."""
+        Raises RefusedError (pin_wrong / account_locked / clerk_unknown). ``audit_failures``
+        False: a wrong PIN still counts towards the lock but writes no audit event (approving a
+        new signing key, when no event can be signed yet)."""
         moment = now or utc_now()
         row = repo.clerk_by_name(self.desk.conn, (name or "").strip())
         if row is None or not row["active"]:
@@ -112,7 +116,7 @@ class PeopleService:
             repo.record_sign_in_attempt(db, row["name"], ok=ok, locked_until=locked)
             if ok and audit_action:
                 repo.audit(db, at=utc_text(moment), actor=row["name"], action=audit_action, entity="clerk", entity_id=row["name"])
-            if not ok:
+            if not ok and audit_failures:
                 repo.audit(db, at=utc_text(moment), actor=row["name"], action="sign_in_failed", entity="clerk", entity_id=row["name"],
                            details={"locked_until": locked} if locked else None)
         if not ok:
@@ -121,9 +125,10 @@ class PeopleService:
             raise RefusedError("sign_in_failed", field="pin")
         return Actor(row["name"], row["role"])
 
-    def approve(self, name: str, pin: str, permission: str) -> Actor:
-        """A manager's PIN typed on the spot, e.g. for an override or a void."""
-        approver = self.authenticate(name, pin, audit_action="approval_given")
+    def approve(self, name: str, pin: str, permission: str, *, audit: bool = True) -> Actor:
+        """A manager's PIN typed on the spot, e.g. for an override or a void. ``audit`` False:
+        the approval is recorded by the caller's own event (a new signing key's announcement)."""
+        approver = self.authenticate(name, pin, audit_action="approval_given" if audit else None, audit_failures=audit)
         if not approver.may(permission) or approver.role == "cli":
             raise RefusedError("manager_required", who=approver.name)
         return approver

@@ -14,7 +14,7 @@ import time
 from collections.abc import Iterator
 from pathlib import Path
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Protocol
 
 from returns_desk.domain.errors import ReturnsDeskError
 from returns_desk.storage.migrations import SCHEMA_VERSION, migrations
@@ -57,6 +57,16 @@ def translate_sqlite_error(exc: sqlite3.Error, path: str) -> StorageError:
     return StorageError("db_unreadable", path=path, detail=text)
 
 
+class EventSigner(Protocol):
+    """What ``repository.audit`` needs to sign an event: ``prepare`` runs inside the write
+    transaction before the event is numbered (it may append the announcement of a new key, or
+    refuse the write); ``sign`` returns (key id, signature) for the event's hash."""
+
+    def prepare(self, db: Any) -> None: ...
+
+    def sign(self, digest: str) -> tuple[str, str]: ...
+
+
 class LazyDatabase:
     """The handle the repository writes through: ``execute`` and ``conn`` go straight to the
     sqlite3 connection; anything else (``db["settings"].upsert_all``, ``executescript`` ...) is
@@ -66,6 +76,9 @@ class LazyDatabase:
     def __init__(self, conn: sqlite3.Connection) -> None:
         self.conn = conn
         self._database: Database | None = None
+        #: Signs every audit event written through this handle (``repository.audit``); set by
+        #: the services (``services.signing``), which hold the key store.
+        self.signer: EventSigner | None = None
 
     def execute(self, sql: str, parameters: Any = None) -> sqlite3.Cursor:
         if parameters is not None:

@@ -321,6 +321,32 @@ def m008_manufacturer_confirmation(db: Database) -> None:
 
 
 @migrations()
+def m011_signed_events(db: Database) -> None:
+    """Every audit event carries the Ed25519 signature of its hash and the name of the key that
+    made it; the public keys of the counters that sign are kept (never changed or removed). The
+    private keys are never in the database."""
+    db.executescript(
+        """
+        ALTER TABLE audit ADD COLUMN key_id TEXT;
+        ALTER TABLE audit ADD COLUMN signature TEXT;
+
+        CREATE TABLE signing_keys (
+            key_id TEXT PRIMARY KEY,              -- first 16 hex digits of sha256(public key)
+            public_key TEXT NOT NULL,             -- raw Ed25519 public key, hex
+            event_id INTEGER NOT NULL UNIQUE,     -- the audit event that announced it
+            announced_at TEXT NOT NULL,
+            machine TEXT NOT NULL
+        ) STRICT;
+
+        CREATE TRIGGER signing_keys_never_updated BEFORE UPDATE ON signing_keys
+        BEGIN SELECT RAISE(ABORT, 'a signing key is never changed'); END;
+        CREATE TRIGGER signing_keys_never_deleted BEFORE DELETE ON signing_keys
+        BEGIN SELECT RAISE(ABORT, 'a signing key is never removed'); END;
+        """
+    )
+
+
+@migrations()
 def m013_check_warning(db: Database) -> None:
     """A return keeps the warning the clerk was shown and saved it despite (a serial outside a rule
     whose source is not high confidence). Like every recorded field it never changes afterwards."""
@@ -468,4 +494,4 @@ def m012_custody(db: Database) -> None:
 
 #: Bump with every new migration (tests/test_storage.py checks the two agree). Steps run in the
 #: order they are written here; their names are only ids (m013 came before m014 … by branch).
-SCHEMA_VERSION = 11
+SCHEMA_VERSION = 12

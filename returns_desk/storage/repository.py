@@ -3,14 +3,16 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
-from collections.abc import Iterable, Sequence
+import sqlite3
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from returns_desk.domain.integrity import event_hash
 from returns_desk.domain.returns import RECORDED_FIELDS
-from returns_desk.storage.database import Connection
+from returns_desk.storage.database import Connection, StorageError, translate_sqlite_error
 
 if TYPE_CHECKING:  # the handle is Connection.db: sqlite-utils is loaded only when its table API is used
     from sqlite_utils import Database
@@ -60,19 +62,62 @@ def activate_catalogue(db: Database, *, version: str, source: str, loaded_at: st
 # --- audit ---------------------------------------------------------------------------------
 
 
-def audit(db: Database, *, at: str, actor: str, action: str, entity: str | None = None, entity_id: str | None = None, details: dict | None = None) -> None:
-    """Append one event to the hash chain. Runs inside the caller's write transaction (BEGIN
+def audit(db: Database, *, at: str, actor: str, action: str, entity: str | None = None, entity_id: str | None = None, details: dict | None = None) -> int:
+    """Append one event to the hash chain, signed by the counter's key when the handle has a
+    signer (``LazyDatabase.signer``). Runs inside the caller's write transaction (BEGIN
     IMMEDIATE), so no other writer can slip an event in between reading the last hash and
-    writing the next."""
+    writing the next. Returns the event's id."""
+    signer = getattr(db, "signer", None)
+    if signer is not None:
+        signer.prepare(db)  # the first write of a counter announces its key (an event of its own)
     last = db.execute("SELECT id, hash FROM audit ORDER BY id DESC LIMIT 1").fetchone()
     event_id = (last[0] + 1) if last else 1
     prev = last[1] if last else None
     text = json.dumps(details, ensure_ascii=False, sort_keys=True) if details else None
     digest = event_hash(event_id, at, actor, action, entity, entity_id, text, prev)
+    key_id, signature = signer.sign(digest) if signer is not None else (None, None)
     db.execute(
-        "INSERT INTO audit (id, at, actor, action, entity, entity_id, details, prev_hash, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-        (event_id, at, actor, action, entity, entity_id, text, prev, digest),
+        "INSERT INTO audit (id, at, actor, action, entity, entity_id, details, prev_hash, hash, key_id, signature) "
+        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        (event_id, at, actor, action, entity, entity_id, text, prev, digest, key_id, signature),
     )
+    return event_id
+
+
+def signing_keys(src: Connection | Database) -> list[dict[str, Any]]:
+    """The counters' public keys, in the order they were announced."""
+    return _rows(src, "SELECT key_id, public_key, event_id, announced_at, machine FROM signing_keys ORDER BY event_id")
+
+
+def signing_key_known(db: Database, key_id: str) -> bool:
+    return db.execute("SELECT 1 FROM signing_keys WHERE key_id = ?", (key_id,)).fetchone() is not None
+
+
+def insert_signing_key(db: Database, *, key_id: str, public_key: str, event_id: int, announced_at: str, machine: str) -> None:
+    db.execute(
+        "INSERT INTO signing_keys (key_id, public_key, event_id, announced_at, machine) VALUES (?, ?, ?, ?, ?)",
+        (key_id, public_key, event_id, announced_at, machine),
+    )
+
+
+def audit_head(src: Connection | Database) -> tuple[int, str] | None:
+    """(id, hash) of the newest event: the chain's position printed as the paper anchor."""
+    rows = _rows(src, "SELECT id, hash FROM audit ORDER BY id DESC LIMIT 1")
+    return (int(rows[0]["id"]), str(rows[0]["hash"])) if rows else None
+
+
+def audit_hashes(conn: Connection, ids: Iterable[int]) -> dict[int, str]:
+    """id -> hash of the given events (those that exist)."""
+    wanted = sorted(set(ids))
+    if not wanted:
+        return {}
+    marks = ", ".join("?" for _ in wanted)
+    return {int(r["id"]): r["hash"] for r in conn.read(f"SELECT id, hash FROM audit WHERE id IN ({marks})", tuple(wanted))}
+
+
+def all_closures(conn: Connection) -> list[dict[str, Any]]:
+    """Every stored Z, snapshot included, in closing order."""
+    return conn.read("SELECT * FROM closures ORDER BY id")
 
 
 def audit_events(conn: Connection, action: str | None = None) -> list[dict[str, Any]]:
@@ -271,16 +316,51 @@ def record_sign_in_attempt(db: Database, name: str, *, ok: bool, locked_until: s
 
 
 def audit_chain(conn: Connection) -> Iterable[tuple]:
-    """Every audit event in order, as tuples (id, at, actor, action, entity, entity_id, details, prev_hash, hash)."""
-    cur = conn.db.conn.execute("SELECT id, at, actor, action, entity, entity_id, details, prev_hash, hash FROM audit ORDER BY id")
-    yield from cur
+    """Every audit event in order, as tuples (id, at, actor, action, entity, entity_id, details,
+    prev_hash, hash, key_id, signature)."""
+    with _reading_damage(conn):
+        cur = conn.db.conn.execute(
+            "SELECT id, at, actor, action, entity, entity_id, details, prev_hash, hash, key_id, signature FROM audit ORDER BY id"
+        )
+        yield from cur
 
 
 def all_returns(conn: Connection) -> Iterable[dict[str, Any]]:
-    cur = conn.db.conn.execute("SELECT * FROM returns ORDER BY id")
-    cols = [d[0] for d in cur.description]
-    for row in cur:
-        yield dict(zip(cols, row))
+    with _reading_damage(conn):
+        cur = conn.db.conn.execute("SELECT * FROM returns ORDER BY id")
+        cols = [d[0] for d in cur.description]
+        for row in cur:
+            yield dict(zip(cols, row))
+
+
+def count_mismatches(conn: Connection) -> list[dict[str, Any]]:
+    """Where the running counts (``return_counts``, kept by triggers, read by the reports' recall
+    progress) differ from a recount of the active returns: (business_date, store, counter,
+    recall_id, remedy, confirmation, kept, actual)."""
+    keys = "business_date, store, counter, recall_id, remedy, confirmation"
+    sql = f"""
+        WITH actual AS (SELECT {keys}, count(*) AS n FROM returns WHERE status = 'active' GROUP BY {keys}),
+             kept AS (SELECT {keys}, n FROM return_counts WHERE n != 0)
+        SELECT k.business_date, k.store, k.counter, k.recall_id, k.remedy, k.confirmation, k.n AS kept, coalesce(a.n, 0) AS actual
+        FROM kept k LEFT JOIN actual a USING ({keys}) WHERE a.n IS NOT k.n
+        UNION ALL
+        SELECT a.business_date, a.store, a.counter, a.recall_id, a.remedy, a.confirmation, 0, a.n
+        FROM actual a LEFT JOIN kept k USING ({keys}) WHERE k.n IS NULL
+        ORDER BY 1, 2, 3, 4, 5, 6
+    """
+    return conn.read(sql)
+
+
+@contextlib.contextmanager
+def _reading_damage(conn: Connection) -> Iterator[None]:
+    """A long read that meets damage (a page SQLite cannot read, text that is not UTF-8) says
+    so as a StorageError, like every other read."""
+    try:
+        yield
+    except sqlite3.Error as exc:
+        raise translate_sqlite_error(exc, conn.path) from None
+    except UnicodeDecodeError as exc:
+        raise StorageError("db_damaged", path=conn.path, detail=f"text that is not UTF-8 ({exc.reason})") from None
 # --- daily reports and day closures ---------------------------------------------------------
 
 

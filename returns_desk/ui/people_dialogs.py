@@ -170,10 +170,34 @@ class SignInDialog(_Form):
         try:
             self.actor = self.people.authenticate(self.name_combo.currentText(), self.pin_edit.text())
         except ReturnsDeskError as exc:
+            if exc.key == "signing_key_missing" and self.approve_new_key():
+                self.submit()  # the counter signs again: sign in as asked
+                return
             self.pin_edit.clear()
             self.show_error(exc.message(self.lang), self.pin_edit)
             return
         self.accept()
+
+    def approve_new_key(self) -> bool:
+        """This computer holds none of the database's signing keys (a copy, or the key was lost):
+        a manager may approve a new one for this counter, shown by verify as a key change."""
+        from returns_desk.services import signing
+
+        answer = ApprovalDialog.ask(
+            self.people, self.lang, "signing_key",
+            self.tr("This computer does not hold the signing key of this database, so nothing can be recorded in this "
+                    "counter's name. If the key was lost (a new computer, a restored disk), a manager approves a new key "
+                    "with a reason; the audit trail shows it as a key change."),
+            self, audit=False,
+        )
+        if answer is None:
+            return False
+        try:
+            signing.replace_key(self.people.desk.conn, answer[0], reason=answer[1])
+        except ReturnsDeskError as exc:
+            self.show_error(exc.message(self.lang), None)
+            return False
+        return True
 
     @classmethod
     def ask(cls, people: PeopleService, lang: str, parent: QWidget | None = None, who: str = "") -> Actor | None:
@@ -185,12 +209,13 @@ class ApprovalDialog(_Form):
     """A manager approves on the spot with their PIN, with a reason; nobody signs out."""
 
     def __init__(self, people: PeopleService, lang: str, permission: str, text: str, parent: QWidget | None = None,
-                 *, need_reason: bool = True) -> None:
+                 *, need_reason: bool = True, audit: bool = True) -> None:
         super().__init__(self.tr("Manager approval"), text, parent)
         self.people = people
         self.lang = lang
         self.permission = permission
         self.need_reason = need_reason
+        self.audit = audit  # False: the caller's own event records the approval (a new signing key)
         self.result_value: tuple[Actor, str] | None = None
         self.manager_combo = QComboBox()
         self.manager_combo.setEditable(True)
@@ -212,7 +237,7 @@ class ApprovalDialog(_Form):
             self.show_error(self.tr("Give the reason."), self.reason_edit)
             return
         try:
-            approver = self.people.approve(self.manager_combo.currentText(), self.pin_edit.text(), self.permission)
+            approver = self.people.approve(self.manager_combo.currentText(), self.pin_edit.text(), self.permission, audit=self.audit)
         except ReturnsDeskError as exc:
             self.pin_edit.clear()
             self.show_error(exc.message(self.lang), self.pin_edit)
@@ -222,6 +247,6 @@ class ApprovalDialog(_Form):
 
     @classmethod
     def ask(cls, people: PeopleService, lang: str, permission: str, text: str, parent: QWidget | None = None,
-            *, need_reason: bool = True) -> tuple[Actor, str] | None:
-        dialog = cls(people, lang, permission, text, parent, need_reason=need_reason)
+            *, need_reason: bool = True, audit: bool = True) -> tuple[Actor, str] | None:
+        dialog = cls(people, lang, permission, text, parent, need_reason=need_reason, audit=audit)
         return dialog.result_value if dialog.exec() == QDialog.DialogCode.Accepted else None

@@ -82,6 +82,12 @@ def run(lang: str = "zh_CN", out: Callable[[str], None] = print) -> int:
             pdf = reports.write_pdf(report, folder / "daily.pdf", lang=lang, by=manager.name)
             if not pdf.read_bytes().startswith(b"%PDF") or pdf.stat().st_size < 2000:
                 raise RuntimeError("the daily report PDF is empty")
+            step = "verify"  # the guards, the hash chain and every event's signature (cryptography in the build)
+            from returns_desk.services.verify_service import verify
+
+            checked = verify(desk)
+            if not checked.ok or not any(key == "verify_signed" for key, _ in checked.notes):
+                raise RuntimeError(f"the audit trail does not verify: {checked.problems[:3]}")
         finally:
             desk.close()
     except Exception as exc:  # noqa: BLE001 - the one line a build check needs, then the detail
