@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import re
 import sqlite3
 import subprocess
 
@@ -13,6 +14,7 @@ import pytest
 from returns_desk.cli import main
 from returns_desk.domain.auth import Actor
 from returns_desk.domain.custody import NOMINAL_VOLTAGE_V, Energy, unit_wh
+from returns_desk.domain.integrity import parse_anchor
 from returns_desk.domain.errors import InputError, RefusedError
 from returns_desk.domain.returns import ReturnDraft
 from returns_desk.reports.service import write_manifest_pdf
@@ -186,6 +188,11 @@ def test_hand_over_writes_the_manifest_or_records_nothing(desk, returns, custody
     wh = 2 * unit_wh(desk.catalogue, "A1647") + (a1257 or 0)
     assert f"{wh:,.1f} Wh" in flat
     assert "REPRINT" not in flat
+    # the manifest pins the audit chain down where the hand-over left it, and verify checks it
+    head = sqlite3.connect(desk.conn.path).execute("SELECT id, hash FROM audit ORDER BY id DESC LIMIT 1").fetchone()
+    printed = re.search(r"audit: event ([\d,]+) · ((?:[0-9a-f]{4} ?){4})", flat)
+    assert printed and int(printed.group(1).replace(",", "")) == head[0] and head[1].startswith(printed.group(2).replace(" ", ""))
+    assert verify(desk, anchors=[parse_anchor(printed.group(0))]).ok
     with pytest.raises(RefusedError):
         custody.hand_over(box["code"], to="x", reference="y", packed_by="Wang", by=MANAGER)
 

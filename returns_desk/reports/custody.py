@@ -12,6 +12,7 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from returns_desk.domain.custody import Energy, alert_text
+from returns_desk.domain.integrity import Anchor
 from returns_desk.domain.messages import normalise_lang, say
 from returns_desk.reports.daily import local_text
 from returns_desk.reports.html import STYLE, esc
@@ -69,8 +70,10 @@ def manifest_html(m: Mapping[str, Any], lang: str = "en") -> str:
         )
     reprint = f'<p class="reprint">{t("man_reprint")}</p>' if m.get("reprint") else ""
     title = f"{say('man_title', lang)} {c['code']}"
+    anchor = Anchor.from_json(m.get("audit_anchor"))
     body = [
         f"<h1>{esc(title)}</h1>", reprint,
+        f'<p class="anchor">{esc(anchor.label(lang))}</p>' if anchor else "",
         f"<p>{esc(m.get('store_name') or '')}</p>",
         f'<table cellspacing="0" cellpadding="2" width="100%">{head}</table>',
         f"<h2>{t('man_marking')}</h2><p>{marking_text}</p>",

@@ -15,6 +15,7 @@ from typing import Any
 
 from returns_desk.domain import custody as rules
 from returns_desk.domain.auth import Actor
+from returns_desk.domain.integrity import Anchor
 from returns_desk.domain.errors import InputError
 from returns_desk.domain.returns import clean_text
 from returns_desk.services.clock import utc_now, utc_text
@@ -147,6 +148,7 @@ class CustodyService:
             repo.audit(db, at=now, actor=by.name, action="container_handed_over", entity="container", entity_id=container["code"],
                        details={"to": to_c, "reference": ref_c, "packed_by": packed_c, "trained_on": trained, "count": count,
                                 "tickets": [u["ticket"] for u in manifest["units"]]})
+            manifest["audit_anchor"] = _anchor(db)  # the chain up to and including this hand-over, on paper
             if write_manifest is not None:
                 write_manifest(manifest)
         return self.container(container["code"])
@@ -162,6 +164,7 @@ class CustodyService:
             manifest = self._manifest(db, container["code"])
             repo.audit(db, at=now, actor=by.name, action="manifest_reprinted", entity="container", entity_id=container["code"],
                        details={"print": prints})
+            manifest["audit_anchor"] = _anchor(db)
             write_manifest(manifest)
         return manifest
 
@@ -293,3 +296,9 @@ class CustodyService:
             "handed_over": crepo.handed_over_between(src, start, end),
             "discrepancies": {k: v["count"] for k, v in found["discrepancies"].items()},
         }
+
+
+def _anchor(src: Any) -> dict[str, Any] | None:
+    """Where the audit chain stands (the paper anchor every hand-over manifest carries)."""
+    head = repo.audit_head(src)
+    return Anchor(*head).as_json() if head else None
