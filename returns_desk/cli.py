@@ -180,6 +180,43 @@ def build_parser() -> argparse.ArgumentParser:
 
     vf = sub.add_parser("verify", help="check the audit chain; non-zero exit names the first break")
     _common(vf, top=False)
+
+    sy = sub.add_parser("sync", help="push this counter's events to head office and print the state")
+    _common(sy, top=False)
+    sy.add_argument("--json", action="store_true")
+    sy.add_argument("--status", action="store_true", help="print the state without connecting")
+    sy_sub = sy.add_subparsers(dest="sync_command", metavar="export")
+    se = sy_sub.add_parser("export", help="write what head office has not acknowledged to a checksummed file (hq import)")
+    _common(se, top=False)
+    se.add_argument("--out", metavar="FILE", required=True)
+    se.add_argument("--from-seq", metavar="N", type=_positive, help="start at event N (default: after what head office acknowledged)")
+    se.add_argument("--json", action="store_true")
+
+    hq = sub.add_parser("hq", help="head office (PostgreSQL): migrate, add-store, add-reader, import; connect a counter")
+    _common(hq, top=False)
+    hq_sub = hq.add_subparsers(dest="hq_command", metavar="migrate|add-store|add-reader|import|connect", required=True)
+    dsn_help = "head office's connection string (default: $RETURNS_DESK_HQ_DSN)"
+    hm = hq_sub.add_parser("migrate", help="create or update the head-office schema")
+    _common(hm, top=False)
+    hm.add_argument("--dsn", metavar="DSN", help=dsn_help)
+    ha = hq_sub.add_parser("add-store", help="add a store and its log-in role; prints its counters' connection string last")
+    _common(ha, top=False)
+    ha.add_argument("code", metavar="CODE")
+    ha.add_argument("--dsn", metavar="ADMIN_DSN", help=dsn_help)
+    ha.add_argument("--json", action="store_true")
+    hr = hq_sub.add_parser("add-reader", help="a read-only log-in for a store manager (--store) or for head office")
+    _common(hr, top=False)
+    hr.add_argument("--store", metavar="CODE", help="the store it may read (default: every store)")
+    hr.add_argument("--dsn", metavar="ADMIN_DSN", help=dsn_help)
+    hr.add_argument("--json", action="store_true")
+    hi = hq_sub.add_parser("import", help="feed a counter's 'sync export' file through the same ingest")
+    _common(hi, top=False)
+    hi.add_argument("file", metavar="FILE")
+    hi.add_argument("--dsn", metavar="ADMIN_DSN", help=dsn_help)
+    hi.add_argument("--json", action="store_true")
+    hc = hq_sub.add_parser("connect", help="on a counter: keep the store's connection string (keyring or owner-only file)")
+    _common(hc, top=False)
+    hc.add_argument("--dsn", metavar="STORE_DSN", required=True)
     return p
 
 
@@ -477,6 +514,122 @@ def cmd_export(args: argparse.Namespace, lang: str) -> int:
     return 0
 
 
+def _hq_dsn(args: argparse.Namespace, lang: str) -> str:
+    dsn = getattr(args, "dsn", None) or os.environ.get("RETURNS_DESK_HQ_DSN")
+    if not dsn:
+        raise _usage(say("hq_dsn_required", lang))
+    return dsn
+
+
+def _print_sync_state(res: Any, lang: str) -> None:
+    from returns_desk.services import sync_service
+
+    if res.sent or res.accepted or res.duplicates:
+        print(say("sync_sent", lang, sent=res.sent, accepted=res.accepted, duplicates=res.duplicates))
+    for q in res.quarantined:
+        print(say("sync_quarantined", lang, seq=q.get("seq"), reason=q.get("reason")))
+    for t in res.repeated_tickets:
+        print(say("sync_repeated_ticket", lang, ticket=t))
+    if res.clock_warning:
+        print(say("sync_clock_warning", lang, seconds=round(res.clock_skew_seconds or 0)))
+    if res.state == "offline":
+        print(say("sync_state_offline", lang, since=sync_service.age_text(res.offline_since) or res.offline_since, waiting=res.waiting))
+    elif res.state == "error":
+        print(say("sync_state_error", lang, error=res.last_error))
+    elif res.state == "not_connected":
+        print(say("sync_state_not_connected", lang, waiting=res.waiting))
+    elif res.state == "waiting":
+        print(say("sync_state_waiting", lang, waiting=res.waiting, acked=res.acked_seq))
+    else:
+        print(say("sync_state_synced", lang, acked=res.acked_seq))
+
+
+def cmd_sync(args: argparse.Namespace, lang: str) -> int:
+    from returns_desk.services import sync_service
+
+    desk = _open(args)
+    try:
+        if args.sync_command == "export":
+            done = sync_service.export(desk, Path(args.out), from_seq=args.from_seq)
+            if args.json:
+                _print_json(done)
+            else:
+                print(say("sync_exported", lang, first=done["first_seq"], last=done["last_seq"], events=done["events"], path=done["path"]))
+            return 0
+        if args.status:
+            res = sync_service.status(desk)
+            res.last_error = sync_service.error_text(desk, lang)
+        else:
+            try:
+                res = sync_service.sync(desk)
+            except ReturnsDeskError:
+                if args.json:  # scripts get the state as well as the message
+                    state = sync_service.status(desk)
+                    state.last_error = sync_service.error_text(desk, lang)
+                    _print_json(state.as_json())
+                raise
+    finally:
+        desk.close()
+    if args.json:
+        _print_json(res.as_json())
+    else:
+        _print_sync_state(res, lang)
+    return 0
+
+
+def cmd_hq(args: argparse.Namespace, lang: str) -> int:
+    if args.hq_command == "connect":
+        from returns_desk.services import sync_service
+
+        desk = _open(args)
+        try:
+            done = sync_service.connect(desk, args.dsn)
+            local = desk.settings["store_code"]
+        finally:
+            desk.close()
+        print(say("hq_connected", lang, store=done["store"], kept=done["kept_in"], acked=done["acked_seq"]))
+        if not done["store_matches"]:
+            print(f"returns-desk: {say('hq_connected_other_store', lang, store=done['store'], local=local)}", file=sys.stderr)
+        return 0
+    from returns_desk.headoffice import pg
+
+    dsn = _hq_dsn(args, lang)
+    if args.hq_command == "migrate":
+        applied, version = pg.migrate(dsn)
+        print(say("hq_migrated", lang, version=version, applied=", ".join(applied) or "-"))
+        return 0
+    if args.hq_command == "add-store":
+        made = pg.add_store(dsn, args.code.strip())
+        if args.json:
+            _print_json(made)
+        else:
+            print(say("hq_store_added", lang, store=made["store"], role=made["role"]))
+            print(made["dsn"])
+        return 0
+    if args.hq_command == "add-reader":
+        reader = pg.add_reader(dsn, args.store.strip() if args.store else None)
+        if args.json:
+            _print_json(reader)
+        else:
+            print(say("hq_reader_added", lang, role=reader["role"], scope=reader["store"] or say("hq_scope_chain", lang)))
+            print(reader["dsn"])
+        return 0
+    from returns_desk.services import sync_service
+
+    totals = sync_service.import_file(dsn, Path(args.file))
+    if args.json:
+        _print_json(totals)
+    else:
+        print(say("hq_imported", lang, events=totals["events"], store=totals["store"], accepted=totals["accepted"],
+                  duplicates=totals["duplicates"], quarantined=len(totals["quarantined"])))
+        for q in totals["quarantined"]:
+            print(say("sync_quarantined", lang, seq=q.get("seq"), reason=q.get("reason")))
+    if totals["resend_from"]:
+        print(f"returns-desk: {say('hq_import_gap', lang, seq=totals['resend_from'])}", file=sys.stderr)
+        return 1
+    return 0
+
+
 class _UsageError(Exception):
     pass
 
@@ -488,7 +641,7 @@ def _usage(message: str) -> _UsageError:
 COMMANDS = {
     "lookup": cmd_lookup, "record": cmd_record, "recalls": cmd_recalls, "report": cmd_report, "export": cmd_export,
     "backup": cmd_backup, "restore": cmd_restore, "setup": cmd_setup, "clerks": cmd_clerks, "void": cmd_void,
-    "verify": cmd_verify, "confirm": cmd_confirm,
+    "verify": cmd_verify, "confirm": cmd_confirm, "sync": cmd_sync, "hq": cmd_hq,
 }
 
 

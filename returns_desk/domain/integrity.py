@@ -22,3 +22,12 @@ def row_digest(row: Mapping[str, Any], columns: Sequence[str]) -> str:
 
 def event_hash(event_id: int, at: str, actor: str, action: str, entity: str | None, entity_id: str | None, details: str | None, prev_hash: str | None) -> str:
     return hashlib.sha256(_canonical([event_id, at, actor, action, entity, entity_id, details, prev_hash]).encode()).hexdigest()
+
+
+def as_recorded(row: Mapping[str, Any], columns: Sequence[str]) -> dict[str, Any]:
+    """A return's fields as they were when it was recorded (what the event's ``row_sha256``
+    fingerprints): the manufacturer's answer, set later, only ever replaces ``pending``."""
+    out = {c: row.get(c) for c in columns}
+    if out.get("confirmation") in ("confirmed", "rejected"):
+        out["confirmation"] = "pending"
+    return out

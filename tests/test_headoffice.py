@@ -1,0 +1,406 @@
+"""Head office on a real PostgreSQL (tests/hq_support.py starts one): migrations, store roles,
+the ingest contract (idempotent, chain-checked, quarantine, gaps), security of the roles, the
+counter's device id, connect / sync / export / import on the command line."""
+
+from __future__ import annotations
+
+import copy
+import json
+import os
+import stat
+import sys
+from pathlib import Path
+
+import psycopg
+import pytest
+
+from returns_desk.cli import main
+from returns_desk.headoffice import credentials, pg
+from returns_desk.headoffice.errors import HeadOfficeError
+from returns_desk.services import sync_service
+from returns_desk.storage import repository as repo
+from tests.hq_support import DAY, hq_rows, open_counter, record_mix
+
+EXE = Path(sys.executable).with_name("returns-desk")
+
+
+def batch_of(desk, events=None):  # type: ignore[no-untyped-def]
+    """The batch sync would send for these events (default: all of them)."""
+    events = repo.events_after(desk.conn, 0, 10_000) if events is None else events
+    return sync_service._batch(desk, repo.device_id(desk.conn), events)
+
+
+def ingest_as(dsn: str, batch: dict) -> dict:
+    with psycopg.connect(dsn, autocommit=True) as con:
+        return pg.ingest(con, batch)
+
+
+# --- infrastructure and migrations ---------------------------------------------------------
+
+
+def test_throwaway_server_runs_as_an_unprivileged_user(pg_server):
+    assert pg_server.running()
+    with psycopg.connect(pg_server.admin_dsn(), autocommit=True) as con:
+        version = con.execute("SHOW server_version_num").fetchone()[0]
+        data_dir = con.execute("SHOW data_directory").fetchone()[0]
+    assert int(version) >= 150000
+    assert data_dir.startswith(str(pg_server.root))
+    if os.geteuid() == 0:
+        assert Path(data_dir).stat().st_uid != 0
+
+
+def test_migrations_are_recorded_and_run_once(hq_dsn, tmp_path):
+    rows = hq_rows(hq_dsn, "SELECT version, name FROM hq.schema_migrations ORDER BY version")
+    assert rows == [(m.version, m.name) for m in pg.migration_files()]
+    assert pg.migrate(hq_dsn) == ([], rows[-1][0])  # again: nothing to do
+    # a migration changed after it was applied is refused, nothing runs
+    changed = tmp_path / "mig"
+    changed.mkdir()
+    for m in pg.migration_files():
+        (changed / m.path.name).write_text(m.text + "\n-- edited\n", encoding="utf-8")
+    with pytest.raises(HeadOfficeError) as err:
+        pg.migrate(hq_dsn, changed)
+    assert err.value.key == "hq_migration_changed"
+
+
+def test_cli_migrate_add_store_and_reader(pg_server, capsys):
+    dsn = pg_server.admin_dsn(pg_server.create_database())
+    env_before = os.environ.get("RETURNS_DESK_HQ_DSN")
+    os.environ["RETURNS_DESK_HQ_DSN"] = dsn
+    try:
+        assert main(["hq", "migrate"]) == 0
+        assert "0001_ingest" in capsys.readouterr().out
+        assert main(["hq", "add-store", "S9"]) == 0
+        lines = capsys.readouterr().out.strip().splitlines()
+        store_dsn = lines[-1]  # the last line is the counters' connection string
+        assert store_dsn.startswith("postgresql://rd_store_s9_")
+        with psycopg.connect(store_dsn) as con:
+            assert con.execute("SELECT session_user").fetchone()[0].startswith("rd_store_s9_")
+        assert main(["hq", "add-store", "S9", "--json"]) == 1  # exists: a message, nothing changed
+        assert "already exists" in capsys.readouterr().err
+        assert main(["hq", "add-store", "bad code!"]) == 1
+        assert main(["hq", "add-reader", "--store", "S9", "--json"]) == 0
+        reader = json.loads(capsys.readouterr().out)
+        assert reader["store"] == "S9" and reader["dsn"].startswith("postgresql://rd_read_s9_")
+    finally:
+        if env_before is None:
+            os.environ.pop("RETURNS_DESK_HQ_DSN", None)
+        else:
+            os.environ["RETURNS_DESK_HQ_DSN"] = env_before
+    with pytest.raises(SystemExit) as ex:  # no --dsn, no environment variable: a usage error
+        main(["hq", "migrate"])
+    assert ex.value.code == 2
+    assert "RETURNS_DESK_HQ_DSN" in capsys.readouterr().err
+    assert main(["hq", "migrate", "--dsn", "postgresql://nobody:x@127.0.0.1:1/none"]) == 1
+    err = capsys.readouterr().err
+    assert "cannot be reached" in err and "Traceback" not in err
+
+
+# --- the counter's device id and event ids -------------------------------------------------
+
+
+def test_device_id_made_on_first_use_and_anew_by_restore(tmp_path):
+    from returns_desk.domain.auth import Actor
+    from returns_desk.services import backup_service
+
+    desk = open_counter(tmp_path / "c.db", "S1", "C1")
+    first = repo.device_id(desk.conn)
+    assert len(first) == 36
+    record_mix(desk, 2)
+    assert all(e["uuid"] for e in repo.events_after(desk.conn, 0, 100))
+    saved = backup_service.backup(desk, tmp_path / "b.db")
+    desk.close()
+    from returns_desk.services.desk import Desk
+
+    desk = Desk.open(tmp_path / "c.db")
+    assert repo.device_id(desk.conn) == first  # reopening keeps it
+    fresh, _ = backup_service.restore(desk, saved, actor=Actor("Boss", "manager"))
+    try:
+        new = repo.device_id(fresh.conn)
+        assert new != first
+        restore_event = repo.audit_events(fresh.conn, "restore")[-1]
+        assert json.loads(restore_event["details"])["device_before"] == first
+        from returns_desk.services.verify_service import verify
+
+        assert verify(fresh).ok
+    finally:
+        fresh.close()
+
+
+# --- ingest ------------------------------------------------------------------------------------
+
+
+def test_sync_lands_every_event_once_and_the_returns(hq_dsn, tmp_path):
+    store = pg.add_store(hq_dsn, "S1")
+    desk = open_counter(tmp_path / "c.db", "S1", "C1")
+    tickets = record_mix(desk, 12, void_every=5)
+    res = sync_service.sync(desk, store["dsn"], batch_size=5)
+    last = repo.last_event_seq(desk.conn)
+    assert res.state == "synced" and res.acked_seq == last and res.accepted == last and res.waiting == 0
+    events = hq_rows(hq_dsn, "SELECT seq, uuid::text, at, received_at FROM hq.events ORDER BY seq")
+    assert [e[0] for e in events] == list(range(1, last + 1))
+    local = repo.events_after(desk.conn, 0, 1000)
+    assert [e[1] for e in events] == [e["uuid"] for e in local]
+    assert [e[2] for e in events] == [e["at"] for e in local]  # the device's time, as it recorded it
+    assert all(e[3] is not None for e in events)  # and the server's
+    rows = hq_rows(hq_dsn, "SELECT ticket, status, amount_minor, notes, business_date::text FROM hq.returns ORDER BY ticket")
+    assert [r[0] for r in rows] == sorted(tickets)
+    assert sum(1 for r in rows if r[1] == "void") == 2
+    assert {r[4] for r in rows} == {DAY}
+    assert any(r[3] == '说 "hot"\ttab' for r in rows)  # text exactly as typed
+    # again: nothing new, nothing doubled
+    again = sync_service.sync(desk, store["dsn"])
+    assert again.sent == 0 and again.state == "synced"
+    # the same batch pushed twice (a retry after a lost answer) is held once
+    answer = ingest_as(store["dsn"], batch_of(desk))
+    assert answer["accepted"] == 0 and answer["duplicates"] == last and answer["acked_seq"] == last
+    assert hq_rows(hq_dsn, "SELECT count(*) FROM hq.events")[0][0] == last
+    # a later confirmation and a void travel as their events
+    from returns_desk.domain.auth import Actor
+    from returns_desk.services.returns_service import ReturnsService
+
+    svc = ReturnsService(desk)
+    svc.set_confirmation(tickets[0], "confirmed", by=Actor("Boss", "manager"))
+    svc.void(tickets[1], reason="wrong unit", by="Boss")
+    assert sync_service.sync(desk, store["dsn"]).accepted == 2
+    got = dict((t, (c, s)) for t, c, s in hq_rows(hq_dsn, "SELECT ticket, confirmation, status FROM hq.returns"))
+    assert got[tickets[0]] == ("confirmed", "active") and got[tickets[1]][1] == "void"
+    desk.close()
+
+
+def test_every_event_kind_and_every_column_travel(hq_dsn, tmp_path):
+    """Sync is generic: settings changes, backups, closes, sign-ins... and any column the audit
+    table has (a later one, such as a signature) arrive in the event's payload."""
+    from returns_desk.services import backup_service
+
+    store = pg.add_store(hq_dsn, "S1")
+    desk = open_counter(tmp_path / "c.db", "S1", "C1")
+    record_mix(desk, 1)
+    backup_service.backup(desk, tmp_path / "b.db")
+    sync_service.sync(desk, store["dsn"])
+    kinds = {r[0] for r in hq_rows(hq_dsn, "SELECT action FROM hq.events")}
+    assert {"settings_changed", "return_recorded", "backup"} <= kinds
+    payload = hq_rows(hq_dsn, "SELECT payload FROM hq.events WHERE seq = 1")[0][0]
+    local = repo.events_after(desk.conn, 0, 1)[0]
+    assert set(local) <= set(payload) and all(payload[k] == local[k] for k in local)
+    desk.close()
+
+
+def test_gap_answers_send_again_from(hq_dsn, tmp_path):
+    store = pg.add_store(hq_dsn, "S1")
+    desk = open_counter(tmp_path / "c.db", "S1", "C1")
+    record_mix(desk, 6)
+    events = repo.events_after(desk.conn, 0, 100)
+    answer = ingest_as(store["dsn"], batch_of(desk, events[:3]))
+    assert answer["acked_seq"] == 3
+    answer = ingest_as(store["dsn"], batch_of(desk, events[5:]))  # 4 and 5 missing
+    assert answer["resend_from"] == 4 and answer["acked_seq"] == 3 and answer["accepted"] == 0
+    # sync starts where head office is and fills the gap
+    res = sync_service.sync(desk, store["dsn"])
+    assert res.acked_seq == len(events)
+    assert hq_rows(hq_dsn, "SELECT count(*), count(DISTINCT seq) FROM hq.events")[0] == (len(events), len(events))
+    desk.close()
+
+
+def test_tampered_event_quarantined_rest_of_batch_lands(hq_dsn, tmp_path):
+    store = pg.add_store(hq_dsn, "S1")
+    desk = open_counter(tmp_path / "c.db", "S1", "C1")
+    record_mix(desk, 6)
+    batch = batch_of(desk)
+    n = len(batch["events"])
+    # event 3: the amount in its details changed without its hash; event 5: the return it
+    # carries changed (the event's fingerprint of the return no longer matches)
+    e3 = batch["events"][2]
+    e3["details"] = e3["details"].replace("14900", "1")
+    assert e3["action"] == "return_recorded"
+    e5 = batch["events"][4]
+    assert e5["action"] == "return_recorded"
+    e5["return"]["amount_minor"] = 1
+    answer = ingest_as(store["dsn"], batch)
+    assert {(q["seq"], q["reason"]) for q in answer["quarantined"]} == {(3, "hash_mismatch"), (5, "return_mismatch")}
+    assert answer["acked_seq"] == n and answer["accepted"] == n - 2
+    assert hq_rows(hq_dsn, "SELECT seq, reason FROM hq.quarantine ORDER BY seq") == [(3, "hash_mismatch"), (5, "return_mismatch")]
+    assert hq_rows(hq_dsn, "SELECT count(*) FROM hq.events")[0][0] == n - 2
+    assert hq_rows(hq_dsn, "SELECT count(*) FROM hq.returns")[0][0] == 4
+    # a known UUID sent again with other content is reported, never overwrites
+    forged = copy.deepcopy(batch_of(desk, repo.events_after(desk.conn, 0, 1)))
+    forged["events"][0]["actor"] = "Mallory"
+    answer = ingest_as(store["dsn"], forged)
+    assert [q["reason"] for q in answer["quarantined"]] == ["uuid_conflict"]
+    assert hq_rows(hq_dsn, "SELECT actor FROM hq.events WHERE seq = 1")[0][0] != "Mallory"
+    # a broken link (an event removed at the counter) is quarantined, the chain goes on
+    desk2 = open_counter(tmp_path / "d.db", "S1", "C2")
+    record_mix(desk2, 3, tag=2)
+    b2 = batch_of(desk2)
+    b2["events"][1]["prev_hash"] = "0" * 64
+    answer = ingest_as(store["dsn"], b2)
+    assert [q["reason"] for q in answer["quarantined"]] == ["chain_broken"] and answer["acked_seq"] == len(b2["events"])
+    desk.close()
+    desk2.close()
+
+
+def test_repeated_ticket_with_another_uuid_is_kept_and_flagged(hq_dsn, tmp_path):
+    """Two counters set up with the same counter id make the same ticket numbers: both returns are
+    kept at head office (identity is the UUID) and flagged."""
+    store = pg.add_store(hq_dsn, "S1")
+    a = open_counter(tmp_path / "a.db", "S1", "C1")
+    b = open_counter(tmp_path / "b.db", "S1", "C1")
+    ta = record_mix(a, 2)
+    tb = record_mix(b, 2, tag=1)
+    assert ta == tb
+    sync_service.sync(a, store["dsn"])
+    res = sync_service.sync(b, store["dsn"])
+    assert sorted(res.repeated_tickets) == sorted(tb)
+    rows = hq_rows(hq_dsn, "SELECT ticket, count(*), bool_and(repeated_ticket) FROM hq.returns GROUP BY ticket ORDER BY ticket")
+    assert rows == [(t, 2, True) for t in sorted(ta)]
+    a.close()
+    b.close()
+
+
+def test_device_clock_off_is_flagged(hq_dsn, tmp_path):
+    store = pg.add_store(hq_dsn, "S1")
+    desk = open_counter(tmp_path / "c.db", "S1", "C1")
+    batch = batch_of(desk)
+    batch["sent_at"] = "2020-01-01T00:00:00.000000Z"
+    answer = ingest_as(store["dsn"], batch)
+    assert answer["clock_flagged"] is True and answer["clock_skew_seconds"] < -3600
+    assert hq_rows(hq_dsn, "SELECT clock_flagged FROM hq.devices")[0][0] is True
+    desk.close()
+
+
+# --- security ----------------------------------------------------------------------------------
+
+
+def test_store_role_may_only_ingest_for_itself(hq_dsn, tmp_path):
+    s1 = pg.add_store(hq_dsn, "S1")
+    pg.add_store(hq_dsn, "S2")
+    desk = open_counter(tmp_path / "c.db", "S2", "C1")  # the counter claims S2 ...
+    record_mix(desk, 2)
+    batch = batch_of(desk)
+    batch["store_code"] = "S2"
+    answer = ingest_as(s1["dsn"], batch)  # ... but pushes with S1's credentials
+    assert answer["store"] == "S1"
+    assert {r[0] for r in hq_rows(hq_dsn, "SELECT DISTINCT store FROM hq.events")} == {"S1"}
+    assert {r[0] for r in hq_rows(hq_dsn, "SELECT DISTINCT store FROM hq.returns")} == {"S1"}
+    tables = ["hq.stores", "hq.readers", "hq.devices", "hq.events", "hq.returns", "hq.quarantine", "hq.schema_migrations",
+              "hq.returns_v", "hq.events_v", "hq.sync_progress_v", "hq.quarantine_v"]
+    attempts = [f"SELECT * FROM {t}" for t in tables]
+    attempts += [f"DELETE FROM {t}" for t in tables]
+    attempts += ["UPDATE hq.returns SET amount_minor = 0", "UPDATE hq.devices SET acked_seq = 0",
+                 "INSERT INTO hq.stores (code, role_name) VALUES ('X', 'x')",
+                 "SELECT hq.ingest_for('S2', '{}'::jsonb)", "SELECT * FROM hq.readable_stores()",
+                 "CREATE TABLE hq.mine (x int)", "CREATE TEMP TABLE mine (x int)", "TRUNCATE hq.events"]
+    with psycopg.connect(s1["dsn"], autocommit=True) as con:
+        for q in attempts:
+            with pytest.raises(psycopg.errors.InsufficientPrivilege):
+                con.execute(q)
+    desk.close()
+
+
+def test_unknown_role_cannot_ingest(hq_dsn, pg_server, tmp_path):
+    reader = pg.add_reader(hq_dsn, None)
+    desk = open_counter(tmp_path / "c.db", "S1", "C1")
+    with psycopg.connect(reader["dsn"], autocommit=True) as con:
+        with pytest.raises(psycopg.errors.InsufficientPrivilege):
+            pg.ingest(con, batch_of(desk))
+    desk.close()
+
+
+def test_store_manager_reads_only_their_store(hq_dsn, tmp_path):
+    stores = {code: pg.add_store(hq_dsn, code) for code in ("S1", "S2")}
+    for i, code in enumerate(stores):
+        desk = open_counter(tmp_path / f"{code}.db", code, "C1")
+        record_mix(desk, 3 + i, tag=i)
+        sync_service.sync(desk, stores[code]["dsn"])
+        desk.close()
+    manager = pg.add_reader(hq_dsn, "S1")
+    chain = pg.add_reader(hq_dsn, None)
+    with psycopg.connect(manager["dsn"], autocommit=True) as con:
+        for view in ("hq.returns_v", "hq.events_v", "hq.sync_progress_v", "hq.returns", "hq.events", "hq.devices"):
+            assert {r[0] for r in con.execute(f"SELECT DISTINCT store FROM {view}")} == {"S1"}, view
+        assert con.execute("SELECT count(*) FROM hq.returns_v").fetchone()[0] == 3
+        for q in ("UPDATE hq.returns SET amount_minor = 0", "DELETE FROM hq.events", "SELECT * FROM hq.stores"):
+            with pytest.raises(psycopg.errors.InsufficientPrivilege):
+                con.execute(q)
+        with pytest.raises(psycopg.errors.InsufficientPrivilege):
+            con.execute("SELECT hq.ingest('{}'::jsonb)")
+    with psycopg.connect(chain["dsn"], autocommit=True) as con:
+        assert {r[0] for r in con.execute("SELECT DISTINCT store FROM hq.returns_v")} == {"S1", "S2"}
+        assert con.execute("SELECT count(*) FROM hq.returns_v").fetchone()[0] == 7
+
+
+# --- the command line: connect, sync, export, import ---------------------------------------------
+
+
+def test_connect_keeps_the_credentials_outside_the_database_and_never_prints_them(hq_dsn, tmp_path, capsys, _isolated_home):
+    store = pg.add_store(hq_dsn, "S1")
+    password = psycopg.conninfo.conninfo_to_dict(store["dsn"])["password"]
+    db = tmp_path / "c.db"
+    open_counter(db, "S1", "C1").close()
+    assert main(["hq", "connect", "--dsn", store["dsn"], "--db", str(db)]) == 0
+    out = capsys.readouterr()
+    assert "store S1" in out.out and password not in out.out + out.err
+    kept = credentials.credentials_file()
+    assert kept.parent == _isolated_home
+    assert stat.S_IMODE(kept.stat().st_mode) == 0o600
+    assert credentials.load(db) == store["dsn"]
+    for f in (db, Path(str(db) + "-wal")):
+        if f.exists():
+            assert password.encode() not in f.read_bytes()
+    record_mix(desk := open_counter(db, "S1", "C1"), 3)
+    desk.close()
+    assert main(["sync", "--db", str(db), "--json"]) == 0
+    state = json.loads(capsys.readouterr().out)
+    assert state["state"] == "synced" and state["waiting"] == 0 and state["store"] == "S1"
+    assert password not in json.dumps(state)
+    assert main(["sync", "--db", str(db)]) == 0
+    assert "Synced" in capsys.readouterr().out
+    assert main(["sync", "--db", str(db), "--lang", "zh_CN", "--status"]) == 0
+    assert "已同步" in capsys.readouterr().out
+    # a wrong password: a message without the password, exit 1, state offline
+    bad = store["dsn"].replace(password, "not-the-password")
+    assert main(["hq", "connect", "--dsn", bad, "--db", str(db)]) == 1
+    err = capsys.readouterr().err
+    assert "not-the-password" not in err and "Traceback" not in err
+
+
+def test_sync_not_connected_and_offline(tmp_path, capsys, pg_server):
+    db = tmp_path / "c.db"
+    open_counter(db, "S1", "C1").close()
+    assert main(["sync", "--db", str(db)]) == 2
+    assert "not connected" in capsys.readouterr().err
+    credentials.save(db, f"postgresql://x:y@127.0.0.1:{pg_server.port + 1 if pg_server.port < 65535 else 1}/none")
+    assert main(["sync", "--db", str(db), "--json"]) == 1
+    cap = capsys.readouterr()
+    state = json.loads(cap.out)
+    assert state["state"] == "offline" and state["offline_since"] and state["waiting"] > 0
+    assert "cannot be reached" in cap.err
+
+
+def test_export_import_twice_changes_nothing(hq_dsn, tmp_path, capsys):
+    pg.add_store(hq_dsn, "S1")
+    db = tmp_path / "c.db"
+    desk = open_counter(db, "S1", "C1")
+    record_mix(desk, 9, void_every=4)
+    last = repo.last_event_seq(desk.conn)
+    desk.close()
+    out = tmp_path / "usb" / "s1.rdsync"
+    out.parent.mkdir()
+    assert main(["sync", "export", "--out", str(out), "--db", str(db)]) == 0
+    assert f"1 to {last}" in capsys.readouterr().out
+    assert main(["hq", "import", str(out), "--dsn", hq_dsn]) == 0
+    assert f"{last} new" in capsys.readouterr().out
+    before = hq_rows(hq_dsn, "SELECT uuid::text, hash, received_at FROM hq.events ORDER BY seq")
+    returns_before = hq_rows(hq_dsn, "SELECT * FROM hq.returns ORDER BY ticket")
+    assert main(["hq", "import", str(out), "--dsn", hq_dsn, "--json"]) == 0
+    second = json.loads(capsys.readouterr().out)
+    assert second["accepted"] == 0 and second["duplicates"] == last and not second["quarantined"]
+    assert hq_rows(hq_dsn, "SELECT uuid::text, hash, received_at FROM hq.events ORDER BY seq") == before
+    assert hq_rows(hq_dsn, "SELECT * FROM hq.returns ORDER BY ticket") == returns_before
+    # a changed byte: refused whole, nothing sent
+    raw = bytearray(out.read_bytes())
+    raw[-10] = ord("x") if raw[-10] != ord("x") else ord("y")
+    bad = tmp_path / "bad.rdsync"
+    bad.write_bytes(bytes(raw))
+    assert main(["hq", "import", str(bad), "--dsn", hq_dsn]) == 2
+    assert "checksum" in capsys.readouterr().err
