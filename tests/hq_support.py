@@ -155,7 +155,7 @@ def record_mix(desk, n: int, *, tag: int = 0, day: str = DAY, void_every: int = 
     tickets = []
     for i in range(n):
         at = base + dt.timedelta(seconds=20 * i)
-        serial = f"AKFF1Y0E48{tag % 10}{i:05d}"
+        serial = f"AKFF1Y0E{tag % 1000:03d}{i:05d}"
         kind = i % 4
         if kind == 0:
             d = ReturnDraft(model_input="A1257", remedy="refund", clerk="Li Na", amount="149.00", serial=serial, at=at)

@@ -250,3 +250,29 @@ def store_recall_progress(conn: psycopg.Connection, store: str, date_to: str) ->
         (store, date_to),
     )
     return [{"recall_id": r[0], "remedy": r[1], "confirmation": r[2], "n": int(r[3])} for r in cur]
+
+
+def store_counters(conn: psycopg.Connection, store: str) -> list[dict[str, Any]]:
+    """Each counter (device) of a store: up to which event head office holds, when it last
+    pushed, its clock, and the latest return time that has arrived from it."""
+    cur = conn.execute(
+        "SELECT d.counter, d.device_id::text, d.acked_seq, d.last_seen, d.clock_skew_seconds, d.clock_flagged, "
+        "(SELECT max(r.recorded_at) FROM hq.returns r WHERE r.store = d.store AND r.device_id = d.device_id) "
+        "FROM hq.devices d WHERE d.store = %s ORDER BY d.counter, d.first_seen",
+        (store,),
+    )
+    keys = ("counter", "device_id", "acked_seq", "last_seen", "clock_skew_seconds", "clock_flagged", "latest_return_at")
+    out = []
+    for r in cur:
+        row = dict(zip(keys, r))
+        row["last_seen"] = row["last_seen"].isoformat() if row["last_seen"] else None
+        out.append(row)
+    return out
+
+
+def store_zone(conn: psycopg.Connection, store: str) -> tuple[str, str] | None:
+    """(time zone, currency) of the store's latest return, if any has arrived."""
+    row = conn.execute(
+        "SELECT time_zone, currency FROM hq.returns WHERE store = %s ORDER BY received_at DESC LIMIT 1", (store,)
+    ).fetchone()
+    return (str(row[0]), str(row[1])) if row else None
