@@ -8,6 +8,7 @@
 
 ALTER DEFAULT PRIVILEGES IN SCHEMA hq REVOKE EXECUTE ON FUNCTIONS FROM PUBLIC;
 DO $$ BEGIN EXECUTE format('REVOKE TEMPORARY ON DATABASE %I FROM PUBLIC', current_database()); END $$;
+REVOKE CREATE ON SCHEMA public FROM PUBLIC;  -- the default before PostgreSQL 15: no role makes tables there
 
 CREATE TABLE hq.stores (
     code text PRIMARY KEY,

@@ -1132,4 +1132,35 @@ The damaged file is kept aside, not overwritten.</source>
         <translation>PIN</translation>
     </message>
 </context>
+<context>
+    <name>SyncStatus</name>
+    <message>
+        <source>Sync now</source>
+        <translation>立即同步</translation>
+    </message>
+    <message>
+        <source>Send the returns waiting here to head office now</source>
+        <translation>立即将本机等待发送的退货发送到总部</translation>
+    </message>
+    <message>
+        <source>Head office: offline since %1 · %2 waiting</source>
+        <translation>总部：自 %1 起离线 · %2 条等待发送</translation>
+    </message>
+    <message>
+        <source>Head office: sync failed (%1) · %2 waiting</source>
+        <translation>总部：同步失败（%1）· %2 条等待发送</translation>
+    </message>
+    <message>
+        <source>Head office: %1 waiting</source>
+        <translation>总部：%1 条等待发送</translation>
+    </message>
+    <message>
+        <source>Head office: synced %1</source>
+        <translation>总部：已同步 %1</translation>
+    </message>
+    <message>
+        <source>this computer&apos;s clock is %1 min off</source>
+        <translation>本机时钟偏差 %1 分钟</translation>
+    </message>
+</context>
 </TS>

@@ -21,7 +21,7 @@ from typing import Any
 
 from returns_desk.domain.errors import InputError, RefusedError
 from returns_desk.domain.integrity import as_recorded
-from returns_desk.headoffice import credentials, pg, transport
+from returns_desk.headoffice import credentials, transport
 from returns_desk.headoffice.errors import HeadOfficeError
 from returns_desk.services.clock import utc_now_text
 from returns_desk.services.desk import Desk
@@ -142,6 +142,8 @@ def connect(desk: Desk, dsn: str) -> dict[str, Any]:
     """``hq connect``: check the connection string reaches head office as a store (an empty batch
     through ``hq.ingest`` answers with the store's code and what head office already holds from
     this device), then keep it outside the database. Returns the answer and where it is kept."""
+    from returns_desk.headoffice import pg  # psycopg: loaded only when head office is used
+
     device = repo.device_id(desk.conn)
     with pg.connect(dsn) as hc:
         answer = pg.ingest(hc, _batch(desk, device, []))
@@ -184,6 +186,8 @@ def sync(desk: Desk, dsn: str | None = None, *, batch_size: int = BATCH_SIZE, lo
     Raises RefusedError('sync_busy') when another sync of this database is running,
     InputError('sync_not_connected') before ``hq connect``, HeadOfficeError when head office cannot be
     reached or refuses (recorded in the state: offline since, last error)."""
+    from returns_desk.headoffice import pg  # psycopg: loaded only when head office is used
+
     dsn = dsn or credentials.load(desk.conn.path)
     if not dsn:
         raise InputError("sync_not_connected")
@@ -262,6 +266,8 @@ def export(desk: Desk, out: Path, *, from_seq: int | None = None, batch_size: in
 def import_file(admin_dsn: str, path: Path) -> dict[str, Any]:
     """``hq import``: a counter's transport file through the same ingest (as its store). Twice
     changes nothing."""
+    from returns_desk.headoffice import pg
+
     content = transport.read(path)
     store = str(content["store"])
     totals: dict[str, Any] = {"store": store, "device_id": content.get("device_id"), "events": 0, "accepted": 0,

@@ -98,6 +98,12 @@ class MainWindow(QMainWindow):
         self.tabs.currentChanged.connect(self._on_tab_changed)
         self._build_menus()
         self._build_status()
+        # head office: background sync and its state in the status bar (ui/sync_status.py)
+        from returns_desk.ui.sync_status import SyncStatus
+
+        self.sync_status = SyncStatus(self, desk.conn.path, lang)
+        self.counter.return_recorded.connect(self.sync_status.after_save)
+        QTimer.singleShot(1500, self.sync_status.start)  # after start-up, off its path
         geometry = ui_settings.value("window/geometry")
         if geometry is not None:
             self.restoreGeometry(geometry)
@@ -333,6 +339,7 @@ class MainWindow(QMainWindow):
         )
 
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802
+        self.sync_status.shutdown()
         if self._report_page is not None:
             self._report_page.shutdown()
         QApplication.instance().removeEventFilter(self._idle_watch)

@@ -1,0 +1,84 @@
+"""The window's background sync with head office (real PostgreSQL) and its status-bar state."""
+
+from __future__ import annotations
+
+import pytest
+from PySide6.QtCore import Qt
+
+from returns_desk.headoffice import credentials, pg
+from tests.hq_support import hq_rows, record_mix
+
+pytestmark = pytest.mark.gui
+
+
+@pytest.fixture
+def make_window(qtbot, desk):
+    from returns_desk.domain.auth import Actor
+    from returns_desk.services.people_service import PeopleService
+    from returns_desk.ui.app import make_application, ui_settings
+    from returns_desk.ui.main_window import MainWindow
+
+    people = PeopleService(desk)
+    people.setup(store="Shop 1", counter="C1", market="CN", manager="Chen Jing", pin="482913", store_code="S1")
+    people.add_clerk(Actor("Chen Jing", "manager"), "Li Na", "clerk", "1357")
+    made = []
+
+    def make():
+        make_application()
+        w = MainWindow(desk, "en", ui_settings(), people.authenticate("Li Na", "1357"))
+        qtbot.addWidget(w)
+        w.show()
+        qtbot.waitExposed(w)
+        made.append(w)
+        return w
+
+    yield make
+    for w in made:
+        w.close()
+
+
+def settle(qtbot, window) -> None:  # type: ignore[no-untyped-def]
+    qtbot.waitUntil(lambda: window.sync_status.state is not None and not window.sync_status.running, timeout=30_000)
+
+
+def test_not_connected_shows_nothing_and_never_syncs(qtbot, make_window):
+    window = make_window()
+    settle(qtbot, window)
+    assert window.sync_status.state.state == "not_connected"
+    assert not window.sync_status.label.isVisible() and not window.sync_status.button.isVisible()
+
+
+def test_syncs_at_start_after_a_save_and_on_sync_now(qtbot, make_window, desk, db_path, hq_dsn, monkeypatch):
+    from returns_desk.ui import sync_status
+
+    monkeypatch.setattr(sync_status, "AFTER_SAVE_MS", 50)
+    store = pg.add_store(hq_dsn, "S1")
+    credentials.save(db_path, store["dsn"])
+    record_mix(desk, 3)
+    window = make_window()
+    window.sync_status.soon.setInterval(50)
+    qtbot.waitUntil(lambda: window.sync_status.label.text().startswith("Head office: synced"), timeout=30_000)
+    assert window.sync_status.label.isVisible() and window.sync_status.button.isVisible()
+    assert hq_rows(hq_dsn, "SELECT count(*) FROM hq.returns")[0][0] == 3
+    # a save: synced a moment later
+    tickets = record_mix(desk, 1, tag=5)
+    window.counter.return_recorded.emit(tickets[0])
+    qtbot.waitUntil(lambda: hq_rows(hq_dsn, "SELECT count(*) FROM hq.returns")[0][0] == 4, timeout=30_000)
+    settle(qtbot, window)
+    assert window.sync_status.label.text().startswith("Head office: synced")
+    # Sync now (a click on the status bar's button)
+    record_mix(desk, 2, tag=6)
+    qtbot.mouseClick(window.sync_status.button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: hq_rows(hq_dsn, "SELECT count(*) FROM hq.returns")[0][0] == 6, timeout=30_000)
+
+
+def test_offline_shows_since_when_and_what_waits(qtbot, make_window, desk, db_path):
+    credentials.save(db_path, "postgresql://nobody:nothing@127.0.0.1:1/none")
+    record_mix(desk, 2)
+    window = make_window()
+    qtbot.waitUntil(lambda: "offline since" in window.sync_status.label.text(), timeout=30_000)
+    assert "waiting" in window.sync_status.label.text()
+    assert window.sync_status.failures == 1 and window.sync_status.timer.interval() == 3 * 60 * 1000
+    window.sync_status.request()
+    qtbot.waitUntil(lambda: window.sync_status.failures == 2, timeout=30_000)
+    assert window.sync_status.timer.interval() == 6 * 60 * 1000  # waits longer after each failure
