@@ -194,7 +194,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     hq = sub.add_parser("hq", help="head office (PostgreSQL): migrate, add-store, add-reader, import; connect a counter")
     _common(hq, top=False)
-    hq_sub = hq.add_subparsers(dest="hq_command", metavar="migrate|add-store|add-reader|import|connect", required=True)
+    hq_sub = hq.add_subparsers(dest="hq_command", metavar="migrate|add-store|add-reader|import|report|connect", required=True)
     dsn_help = "head office's connection string (default: $RETURNS_DESK_HQ_DSN)"
     hm = hq_sub.add_parser("migrate", help="create or update the head-office schema")
     _common(hm, top=False)
@@ -214,6 +214,16 @@ def build_parser() -> argparse.ArgumentParser:
     hi.add_argument("file", metavar="FILE")
     hi.add_argument("--dsn", metavar="ADMIN_DSN", help=dsn_help)
     hi.add_argument("--json", action="store_true")
+    hrep = hq_sub.add_parser("report", help="reports from head office's data")
+    _common(hrep, top=False)
+    hrep_sub = hrep.add_subparsers(dest="hq_report_command", metavar="daily", required=True)
+    hrd = hrep_sub.add_parser("daily", help="a store's daily report across all its counters, with a line per counter")
+    _common(hrd, top=False)
+    hrd.add_argument("--store", metavar="CODE", required=True)
+    hrd.add_argument("--date", metavar="YYYY-MM-DD", type=_date, help="business date (default: today in the store's time zone)")
+    hrd.add_argument("--pdf", metavar="FILE", required=True)
+    hrd.add_argument("--page-size", choices=("A4", "Letter"), default="A4")
+    hrd.add_argument("--dsn", metavar="DSN", help=dsn_help)
     hc = hq_sub.add_parser("connect", help="on a counter: keep the store's connection string (keyring or owner-only file)")
     _common(hc, top=False)
     hc.add_argument("--dsn", metavar="STORE_DSN", required=True)
@@ -598,6 +608,8 @@ def cmd_hq(args: argparse.Namespace, lang: str) -> int:
         applied, version = pg.migrate(dsn)
         print(say("hq_migrated", lang, version=version, applied=", ".join(applied) or "-"))
         return 0
+    if args.hq_command == "report":
+        return _hq_report(args, dsn, lang)
     if args.hq_command == "add-store":
         made = pg.add_store(dsn, args.code.strip())
         if args.json:
@@ -627,6 +639,29 @@ def cmd_hq(args: argparse.Namespace, lang: str) -> int:
     if totals["resend_from"]:
         print(f"returns-desk: {say('hq_import_gap', lang, seq=totals['resend_from'])}", file=sys.stderr)
         return 1
+    return 0
+
+
+def _hq_report(args: argparse.Namespace, dsn: str, lang: str) -> int:
+    from returns_desk.headoffice import pg
+    from returns_desk.reports.files import WriteError
+    from returns_desk.reports.hq_report import store_daily_report
+    from returns_desk.reports.html import daily_print
+    from returns_desk.reports.printing import render_daily_pdf
+    from returns_desk.services.clock import business_date, utc_now
+
+    day = args.date
+    if day is None:  # today in the store's own time zone
+        with pg.connect(dsn) as hc:
+            zone = pg.store_zone(hc, args.store)
+        day = business_date(utc_now(), zone[0] if zone else "Asia/Shanghai")
+    report = store_daily_report(dsn, args.store, day, by=_actor(args))
+    _warn_fonts(lang)
+    try:
+        out = render_daily_pdf(daily_print(report, lang), args.pdf, args.page_size)
+    except OSError as exc:
+        raise WriteError("write_failed", path=str(args.pdf), detail=exc.strerror or str(exc)) from None
+    print(say("hq_report_written", lang, store=args.store, date=report["business_date"], path=str(out)))
     return 0
 
 

@@ -404,3 +404,27 @@ def test_export_import_twice_changes_nothing(hq_dsn, tmp_path, capsys):
     bad.write_bytes(bytes(raw))
     assert main(["hq", "import", str(bad), "--dsn", hq_dsn]) == 2
     assert "checksum" in capsys.readouterr().err
+
+
+def test_store_daily_report_pdf_from_head_office(hq_dsn, tmp_path, capsys):
+    """`hq report daily --store`: every counter of the store in one PDF, with a line per counter
+    saying up to when its data has arrived (read back with pdftotext)."""
+    import subprocess
+
+    store = pg.add_store(hq_dsn, "S1")
+    for i in (1, 2):
+        desk = open_counter(tmp_path / f"c{i}.db", "S1", f"C{i}")
+        record_mix(desk, 4 + i, tag=i, void_every=3)
+        sync_service.sync(desk, store["dsn"])
+        desk.close()
+    pdf = tmp_path / "s1.pdf"
+    assert main(["hq", "report", "daily", "--store", "S1", "--date", DAY, "--pdf", str(pdf), "--dsn", hq_dsn]) == 0
+    assert "report written" in capsys.readouterr().out
+    text = subprocess.run(["pdftotext", "-layout", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
+    assert "By counter (head office)" in text and "Returns arrived up to" in text
+    lines = [line.split() for line in text.splitlines() if line.strip().startswith(("C1 ", "C2 "))]
+    assert [(ln[0], ln[1]) for ln in lines[:2]] == [("C1", "4"), ("C2", "4")]  # 5 - 1 void, 6 - 2 voids
+    zh = tmp_path / "s1-zh.pdf"
+    assert main(["hq", "report", "daily", "--store", "S1", "--date", DAY, "--pdf", str(zh), "--dsn", hq_dsn, "--lang", "zh_CN"]) == 0
+    text = subprocess.run(["pdftotext", "-layout", str(zh), "-"], capture_output=True, text=True, check=True).stdout
+    assert "按柜台（总部）" in text

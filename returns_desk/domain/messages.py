@@ -253,6 +253,11 @@ _EN: dict[str, str] = {
     "label_un3480": "UN3480 lithium ion batteries — damaged/defective",
     "label_condition": "Condition",
     "argument_not_utf8": "The argument {value} is not UTF-8 text; check the terminal's or the script's encoding. Nothing was done.",
+    "rpt_by_counter": "By counter (head office)",
+    "rpt_data_until": "Returns arrived up to",
+    "rpt_last_sync": "Last sync",
+    "rpt_clock_off": "clock off",
+    "hq_report_written": "Store {store}, {date}: report written to {path}",
     # head office and sync
     "hq_dsn_invalid": "That is not a PostgreSQL connection string ({detail}). Example: postgresql://USER:PASSWORD@HOST:5432/DBNAME",
     "hq_dsn_required": "Give head office's connection string with --dsn or the RETURNS_DESK_HQ_DSN environment variable.",
@@ -527,6 +532,11 @@ _ZH: dict[str, str] = {
     "label_un3480": "UN3480 锂离子电池 — 损坏/缺陷",
     "label_condition": "状况",
     "argument_not_utf8": "参数 {value} 不是 UTF-8 文本，请检查终端或脚本的编码。未执行任何操作。",
+    "rpt_by_counter": "按柜台（总部）",
+    "rpt_data_until": "退货已到达至",
+    "rpt_last_sync": "最近同步",
+    "rpt_clock_off": "时钟偏差",
+    "hq_report_written": "门店 {store}，{date}：报表已写入 {path}",
     # 总部与同步
     "hq_dsn_invalid": "这不是 PostgreSQL 连接字符串（{detail}）。示例：postgresql://用户:密码@主机:5432/数据库",
     "hq_dsn_required": "请用 --dsn 或环境变量 RETURNS_DESK_HQ_DSN 提供总部的连接字符串。",

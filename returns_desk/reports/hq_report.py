@@ -38,5 +38,32 @@ def store_daily_report(admin_dsn: str, store: str, day: dt.date, *, by: str) -> 
         titles=recall_titles(catalogue, ids),
         cumulative=cumulative,
     )
-    report["arrival"] = arrival
+    report["by_counter"] = by_counter(report, arrival)
     return report
+
+
+def by_counter(report: dict[str, Any], arrival: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """A line per counter: its figures of the day (from the same entries as the totals) and up to
+    when its data has arrived (the last return received from it, its last sync, its clock)."""
+    slots: dict[str, dict[str, Any]] = {}
+
+    def slot(counter: str) -> dict[str, Any]:
+        return slots.setdefault(counter, {"counter": counter, "returns": 0, "refund_value": {}, "value": {}, "voided": 0,
+                                          "latest_return_at": None, "last_seen": None, "acked_seq": 0, "clock_flagged": False})
+
+    for e in report["entries"]:
+        s = slot(e["counter"])
+        s["returns"] += 1
+        s["value"][e["currency"]] = s["value"].get(e["currency"], 0) + e["amount_minor"]
+        if e["remedy"] == "refund":
+            s["refund_value"][e["currency"]] = s["refund_value"].get(e["currency"], 0) + e["amount_minor"]
+    for e in report["voided"]:
+        slot(e["counter"])["voided"] += 1
+    for a in arrival:
+        s = slot(a["counter"] or "?")
+        for key in ("latest_return_at", "last_seen"):
+            if a[key] and (s[key] is None or a[key] > s[key]):
+                s[key] = a[key]
+        s["acked_seq"] += int(a["acked_seq"] or 0)
+        s["clock_flagged"] = s["clock_flagged"] or bool(a["clock_flagged"])
+    return [slots[k] for k in sorted(slots)]
