@@ -121,7 +121,9 @@ def test_three_counters_record_and_sync_at_once(hq_dsn, tmp_path):
                 parts = [g[figure] for r in own for g in r["by_recall"] if (g["recall_id"], g["model"]) == key]
                 assert hq_recall[key][figure] == summed(parts), (key, figure)
         assert sorted(e["ticket"] for e in hq["entries"]) == sorted(e["ticket"] for r in own for e in r["entries"])
-        assert sorted(a["counter"] for a in hq["arrival"]) == ["C1", "C2", "C3"]
+        assert [(c["counter"], c["returns"], c["voided"]) for c in hq["by_counter"]] == [
+            (r["counters"][0], r["totals"]["returns"], r["totals"]["voided"]) for r in own]
+        assert all(c["latest_return_at"] and c["last_seen"] for c in hq["by_counter"])
     finally:
         for d in desks:
             d.close()

@@ -117,16 +117,15 @@ CREATE TABLE hq.quarantine (
     PRIMARY KEY (store, id)
 );
 
--- the canonical JSON of Python's json.dumps(..., ensure_ascii=False, sort_keys=True,
+-- The canonical JSON of Python's json.dumps(..., ensure_ascii=False, sort_keys=True,
 -- separators=(",", ":")) for strings, whole numbers and null: jsonb's text output escapes the same
--- characters the same way
+-- characters the same way. (No SET clause on these three: plain SQL functions are inlined into
+-- the ingest, which pins search_path itself; nobody else may execute them.)
 CREATE FUNCTION hq.canon(v jsonb) RETURNS text LANGUAGE sql IMMUTABLE
-SET search_path = pg_catalog, pg_temp
 AS $$ SELECT coalesce(v::text, 'null') $$;
 
 -- domain.integrity.event_hash
 CREATE FUNCTION hq.event_hash(ev jsonb) RETURNS text LANGUAGE sql IMMUTABLE
-SET search_path = pg_catalog, pg_temp
 AS $$
     SELECT encode(sha256(convert_to(
         '[' || hq.canon(ev -> 'id') || ',' || hq.canon(ev -> 'at') || ',' || hq.canon(ev -> 'actor') || ','
@@ -135,16 +134,37 @@ AS $$
 $$;
 
 -- domain.integrity.row_digest over the given columns, in their order
-CREATE FUNCTION hq.row_digest(r jsonb, cols jsonb) RETURNS text LANGUAGE sql IMMUTABLE
-SET search_path = pg_catalog, pg_temp
+CREATE FUNCTION hq.row_digest(r jsonb, cols text[]) RETURNS text LANGUAGE sql IMMUTABLE
 AS $$
     SELECT encode(sha256(convert_to(
         '[' || coalesce(string_agg(hq.canon(r -> c.name), ',' ORDER BY c.ord), '') || ']', 'UTF8')), 'hex')
-    FROM jsonb_array_elements_text(cols) WITH ORDINALITY AS c (name, ord)
+    FROM unnest(cols) WITH ORDINALITY AS c (name, ord)
 $$;
 
--- the ingest itself, for a store already known (hq.ingest for store roles; head office's
--- `hq import` of a counter's file)
+-- text that should be a JSON document, or NULL when it is not (a crafted event must not stop the batch)
+CREATE FUNCTION hq.jsonb_or_null(t text) RETURNS jsonb LANGUAGE plpgsql IMMUTABLE
+SET search_path = pg_catalog, pg_temp
+AS $$
+BEGIN
+    RETURN t::jsonb;
+EXCEPTION WHEN others THEN
+    RETURN NULL;
+END
+$$;
+
+-- one event of a batch, classified
+CREATE TYPE hq.ingest_item AS (
+    seq bigint,
+    uuid uuid,
+    ev jsonb,
+    details jsonb,
+    reason text,        -- NULL: taken; else why it is quarantined
+    known boolean       -- held already (a restored copy sending what the original sent)
+);
+
+-- The ingest itself, for a store already known (hq.ingest for store roles; head office's
+-- `hq import` of a counter's file). Set-based: the batch is classified in one query (chain
+-- links, hashes, fingerprints, known UUIDs), then stored in a few statements.
 CREATE FUNCTION hq.ingest_for(p_store text, batch jsonb) RETURNS jsonb LANGUAGE plpgsql
 SET search_path = pg_catalog, pg_temp
 AS $$
@@ -154,19 +174,15 @@ DECLARE
     v_hash text;
     v_skew double precision;
     v_flagged boolean;
-    ev jsonb;
-    s bigint;
-    v_known text;
-    v_reason text;
-    v_details jsonb;
-    v_ret jsonb;
-    v_cols jsonb := coalesce(batch -> 'return_columns', '[]'::jsonb);
-    v_accepted int := 0;
-    v_duplicates int := 0;
-    v_quarantined jsonb := '[]'::jsonb;
-    v_repeated jsonb := '[]'::jsonb;
+    v_cols text[];
+    v_old hq.ingest_item[];
+    v_new hq.ingest_item[];
+    v_bad_at bigint;
     v_resend bigint;
-    v_first boolean;
+    v_quarantined jsonb;
+    v_repeated jsonb;
+    v_duplicates int;
+    v_accepted int;
 BEGIN
     IF NOT EXISTS (SELECT 1 FROM hq.stores WHERE code = p_store) THEN
         RAISE EXCEPTION 'unknown store %', p_store USING ERRCODE = '42501';
@@ -179,6 +195,8 @@ BEGIN
     IF v_device IS NULL OR jsonb_typeof(batch -> 'events') IS DISTINCT FROM 'array' THEN
         RAISE EXCEPTION 'not a Returns Desk batch' USING ERRCODE = '22023';
     END IF;
+    SELECT coalesce(array_agg(c), '{}') INTO v_cols
+    FROM jsonb_array_elements_text(CASE WHEN jsonb_typeof(batch -> 'return_columns') = 'array' THEN batch -> 'return_columns' ELSE '[]' END) AS c;
 
     INSERT INTO hq.devices (store, device_id, counter) VALUES (p_store, v_device, batch ->> 'counter')
     ON CONFLICT (store, device_id) DO NOTHING;
@@ -193,110 +211,136 @@ BEGIN
     END;
     v_flagged := coalesce(abs(v_skew) > 300, false);
 
-    FOR ev IN SELECT e.value FROM jsonb_array_elements(batch -> 'events') AS e (value)
-              ORDER BY (e.value ->> 'id')::bigint
-    LOOP
-        s := (ev ->> 'id')::bigint;
-        IF s IS NULL OR ev ->> 'uuid' IS NULL OR ev ->> 'hash' IS NULL THEN
-            v_quarantined := v_quarantined || jsonb_build_object('seq', s, 'uuid', ev ->> 'uuid', 'reason', 'malformed');
-            INSERT INTO hq.quarantine (store, device_id, seq, reason, payload) VALUES (p_store, v_device, s, 'malformed', ev);
-            CONTINUE;
-        END IF;
-        IF s <= v_seq THEN
-            -- held already (a retry after a lost answer, or a file imported twice); the same UUID
-            -- with other content is reported
-            SELECT hash INTO v_known FROM hq.events WHERE store = p_store AND uuid = (ev ->> 'uuid')::uuid;
-            IF v_known IS NOT NULL AND (v_known IS DISTINCT FROM ev ->> 'hash' OR hq.event_hash(ev) IS DISTINCT FROM v_known) THEN
-                v_quarantined := v_quarantined || jsonb_build_object('seq', s, 'uuid', ev ->> 'uuid', 'reason', 'uuid_conflict');
-                INSERT INTO hq.quarantine (store, device_id, seq, uuid, reason, payload)
-                VALUES (p_store, v_device, s, (ev ->> 'uuid')::uuid, 'uuid_conflict', ev);
-            ELSE
-                v_duplicates := v_duplicates + 1;
-            END IF;
-            CONTINUE;
-        END IF;
-        IF s > v_seq + 1 THEN
-            v_resend := v_seq + 1;   -- a gap: nothing after it is taken, the device sends again from here
-            EXIT;
-        END IF;
+    -- events head office has acknowledged already: a retry after a lost answer, a file imported
+    -- twice. Held once; the same UUID with other content is reported.
+    SELECT coalesce(array_agg(ROW(o.seq, NULL, o.ev, NULL,
+               CASE WHEN h.hash IS NOT NULL AND (h.hash IS DISTINCT FROM o.ev ->> 'hash' OR hq.event_hash(o.ev) IS DISTINCT FROM h.hash)
+                    THEN 'uuid_conflict' END, true)::hq.ingest_item ORDER BY o.seq), '{}')
+    INTO v_old
+    FROM (SELECT (e ->> 'id')::bigint AS seq, e AS ev FROM jsonb_array_elements(batch -> 'events') AS e) AS o
+    LEFT JOIN hq.events h ON h.store = p_store AND h.uuid = CASE WHEN o.ev ->> 'uuid' ~ '^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$' THEN (o.ev ->> 'uuid')::uuid END
+    WHERE o.seq <= v_seq;
 
-        v_reason := NULL;
-        IF ev ->> 'prev_hash' IS DISTINCT FROM v_hash THEN
-            v_reason := 'chain_broken';
-        ELSIF hq.event_hash(ev) IS DISTINCT FROM ev ->> 'hash' THEN
-            v_reason := 'hash_mismatch';
-        END IF;
-        SELECT hash INTO v_known FROM hq.events WHERE store = p_store AND uuid = (ev ->> 'uuid')::uuid;
-        v_first := v_known IS NULL;
-        IF v_reason IS NULL AND NOT v_first AND v_known IS DISTINCT FROM ev ->> 'hash' THEN
-            v_reason := 'uuid_conflict';
-        END IF;
+    -- the new events: only the run that follows on from the high-water mark without a gap
+    WITH e AS (
+        SELECT (x ->> 'id')::bigint AS seq, x AS ev,
+               row_number() OVER (ORDER BY (x ->> 'id')::bigint) AS rn
+        FROM jsonb_array_elements(batch -> 'events') AS x
+        WHERE (x ->> 'id')::bigint > v_seq
+    )
+    SELECT min(seq) FILTER (WHERE seq <> v_seq + rn) INTO v_bad_at FROM e;
+    IF v_bad_at IS NOT NULL THEN
+        -- a gap (or a number twice): nothing from there on is taken; the device sends again from here
+        SELECT v_seq + count(*) + 1 INTO v_resend FROM jsonb_array_elements(batch -> 'events') AS x
+        WHERE (x ->> 'id')::bigint > v_seq AND (x ->> 'id')::bigint < v_bad_at;
+    END IF;
 
-        v_details := NULL;
-        IF v_reason IS NULL AND ev ->> 'details' IS NOT NULL THEN
-            BEGIN
-                v_details := (ev ->> 'details')::jsonb;
-            EXCEPTION WHEN others THEN
-                v_reason := 'malformed';
-            END;
-        END IF;
+    WITH e AS (
+        SELECT (x ->> 'id')::bigint AS seq, x AS ev,
+               CASE WHEN x ->> 'uuid' ~ '^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$' THEN (x ->> 'uuid')::uuid END AS uuid,
+               coalesce(lag(x ->> 'hash') OVER (ORDER BY (x ->> 'id')::bigint), v_hash) AS expected_prev,
+               hq.event_hash(x) AS computed
+        FROM jsonb_array_elements(batch -> 'events') AS x
+        WHERE (x ->> 'id')::bigint > v_seq AND (v_resend IS NULL OR (x ->> 'id')::bigint < v_resend)
+    ), c AS (
+        SELECT e.*, h.hash AS known_hash,
+               CASE WHEN e.ev ->> 'entity' = 'return' AND h.hash IS NULL AND e.ev ->> 'hash' = e.computed
+                    THEN hq.jsonb_or_null(e.ev ->> 'details') END AS details
+        FROM e LEFT JOIN hq.events h ON h.store = p_store AND h.uuid = e.uuid
+    )
+    SELECT coalesce(array_agg(ROW(c.seq, c.uuid, c.ev, c.details,
+        CASE
+            WHEN c.uuid IS NULL OR c.ev ->> 'hash' IS NULL OR c.ev ->> 'action' IS NULL OR c.ev ->> 'actor' IS NULL
+                 OR c.ev ->> 'at' IS NULL THEN 'malformed'
+            WHEN c.ev ->> 'prev_hash' IS DISTINCT FROM c.expected_prev THEN 'chain_broken'
+            WHEN c.computed IS DISTINCT FROM c.ev ->> 'hash' THEN 'hash_mismatch'
+            WHEN c.known_hash IS NOT NULL AND c.known_hash IS DISTINCT FROM c.ev ->> 'hash' THEN 'uuid_conflict'
+            WHEN c.known_hash IS NOT NULL THEN NULL
+            WHEN c.ev ->> 'entity' = 'return' AND c.ev ->> 'details' IS NOT NULL AND c.details IS NULL THEN 'malformed'
+            WHEN c.ev ->> 'action' = 'return_recorded' AND c.ev ->> 'entity' = 'return'
+                 AND (c.ev -> 'return' IS NULL OR jsonb_typeof(c.ev -> 'return') <> 'object'
+                      OR c.ev -> 'return' ->> 'uuid' IS DISTINCT FROM c.ev ->> 'entity_id'
+                      OR hq.row_digest(c.ev -> 'return', v_cols) IS DISTINCT FROM c.details ->> 'row_sha256') THEN 'return_mismatch'
+            WHEN c.ev ->> 'action' = 'return_voided' AND c.ev ->> 'entity' = 'return' AND c.details ? 'void_sha256'
+                 AND hq.row_digest(jsonb_build_object('status', 'void', 'void_reason', c.details -> 'reason',
+                                                      'void_by', c.ev -> 'actor', 'void_at', c.ev -> 'at'),
+                                   ARRAY['status', 'void_reason', 'void_by', 'void_at'])
+                     IS DISTINCT FROM c.details ->> 'void_sha256' THEN 'return_mismatch'
+        END,
+        c.known_hash IS NOT NULL)::hq.ingest_item ORDER BY c.seq), '{}')
+    INTO v_new
+    FROM c;
 
-        IF v_reason IS NULL AND v_first AND ev ->> 'entity' = 'return' THEN
-            IF ev ->> 'action' = 'return_recorded' THEN
-                v_ret := ev -> 'return';
-                IF v_ret IS NULL OR hq.row_digest(v_ret, v_cols) IS DISTINCT FROM v_details ->> 'row_sha256'
-                   OR v_ret ->> 'uuid' IS DISTINCT FROM ev ->> 'entity_id' THEN
-                    v_reason := 'return_mismatch';
-                END IF;
-            ELSIF ev ->> 'action' = 'return_voided' AND v_details ? 'void_sha256' THEN
-                IF hq.row_digest(jsonb_build_object('status', 'void', 'void_reason', v_details -> 'reason',
-                                                    'void_by', ev -> 'actor', 'void_at', ev -> 'at'),
-                                 '["status", "void_reason", "void_by", "void_at"]'::jsonb)
-                   IS DISTINCT FROM v_details ->> 'void_sha256' THEN
-                    v_reason := 'return_mismatch';
-                END IF;
-            END IF;
-        END IF;
+    -- set aside what does not check: answered and reported, never blocking the rest
+    INSERT INTO hq.quarantine (store, device_id, seq, uuid, reason, payload)
+    SELECT p_store, v_device, i.seq, i.uuid, i.reason, i.ev
+    FROM (SELECT * FROM unnest(v_old) UNION ALL SELECT * FROM unnest(v_new)) AS i
+    WHERE i.reason IS NOT NULL;
 
-        IF v_reason IS NOT NULL THEN
-            v_quarantined := v_quarantined || jsonb_build_object('seq', s, 'uuid', ev ->> 'uuid', 'reason', v_reason);
-            INSERT INTO hq.quarantine (store, device_id, seq, uuid, reason, payload)
-            VALUES (p_store, v_device, s, (ev ->> 'uuid')::uuid, v_reason, ev);
-        ELSIF v_first THEN
-            INSERT INTO hq.events (store, uuid, device_id, seq, at, actor, action, entity, entity_id, details, prev_hash, hash, payload)
-            VALUES (p_store, (ev ->> 'uuid')::uuid, v_device, s, ev ->> 'at', ev ->> 'actor', ev ->> 'action', ev ->> 'entity',
-                    ev ->> 'entity_id', ev ->> 'details', ev ->> 'prev_hash', ev ->> 'hash', ev - 'return');
-            IF ev ->> 'entity' = 'return' THEN
-                IF ev ->> 'action' = 'return_recorded' THEN
-                    INSERT INTO hq.returns
-                    SELECT (jsonb_populate_record(NULL::hq.returns,
-                        v_ret || jsonb_build_object('store', p_store, 'device_id', v_device, 'status', 'active',
-                                                    'repeated_ticket', false, 'received_at', now(), 'row_data', v_ret))).*
-                    ON CONFLICT (store, uuid) DO NOTHING;
-                    -- a ticket number seen before under another UUID: both are kept, both are flagged
-                    IF EXISTS (SELECT 1 FROM hq.returns r WHERE r.store = p_store AND r.ticket = v_ret ->> 'ticket'
-                               AND r.uuid <> (v_ret ->> 'uuid')::uuid) THEN
-                        UPDATE hq.returns SET repeated_ticket = true WHERE store = p_store AND ticket = v_ret ->> 'ticket';
-                        v_repeated := v_repeated || to_jsonb(v_ret ->> 'ticket');
-                    END IF;
-                ELSIF ev ->> 'action' = 'return_voided' THEN
-                    UPDATE hq.returns SET status = 'void', void_reason = v_details ->> 'reason', void_by = ev ->> 'actor',
-                                          void_at = ev ->> 'at'
-                    WHERE store = p_store AND uuid = (ev ->> 'entity_id')::uuid AND status = 'active';
-                ELSIF ev ->> 'action' = 'confirmation_set' THEN
-                    UPDATE hq.returns SET confirmation = v_details ->> 'confirmation'
-                    WHERE store = p_store AND uuid = (ev ->> 'entity_id')::uuid AND confirmation = 'pending';
-                END IF;
-            END IF;
-            v_accepted := v_accepted + 1;
-        ELSE
-            v_duplicates := v_duplicates + 1;   -- a restored copy sending what the original sent
-        END IF;
-        -- the chain goes on through a quarantined event: the device's next event links to the hash it sent
-        v_seq := s;
-        v_hash := ev ->> 'hash';
-    END LOOP;
+    INSERT INTO hq.events (store, uuid, device_id, seq, at, actor, action, entity, entity_id, details, prev_hash, hash, payload)
+    SELECT p_store, i.uuid, v_device, i.seq, i.ev ->> 'at', i.ev ->> 'actor', i.ev ->> 'action', i.ev ->> 'entity',
+           i.ev ->> 'entity_id', i.ev ->> 'details', i.ev ->> 'prev_hash', i.ev ->> 'hash', i.ev - 'return'
+    FROM unnest(v_new) AS i
+    WHERE i.reason IS NULL AND NOT i.known
+    ON CONFLICT (store, uuid) DO NOTHING;   -- a restored copy racing the original with the same event
 
+    INSERT INTO hq.returns
+    SELECT r.*
+    FROM unnest(v_new) AS i,
+         jsonb_populate_record(NULL::hq.returns,
+             (i.ev -> 'return') || jsonb_build_object('store', p_store, 'device_id', v_device, 'status', 'active',
+                                                      'repeated_ticket', false, 'received_at', now(),
+                                                      'row_data', i.ev -> 'return')) AS r
+    WHERE i.reason IS NULL AND NOT i.known AND i.ev ->> 'action' = 'return_recorded' AND i.ev ->> 'entity' = 'return'
+    ON CONFLICT (store, uuid) DO NOTHING;
+
+    -- a ticket number seen under another UUID: both returns kept, both flagged
+    WITH t AS (
+        SELECT DISTINCT i.ev -> 'return' ->> 'ticket' AS ticket
+        FROM unnest(v_new) AS i
+        WHERE i.reason IS NULL AND NOT i.known AND i.ev ->> 'action' = 'return_recorded' AND i.ev ->> 'entity' = 'return'
+    ), repeated AS (
+        SELECT t.ticket FROM t JOIN hq.returns r ON r.store = p_store AND r.ticket = t.ticket
+        GROUP BY t.ticket HAVING count(*) > 1
+    ), flagged AS (
+        UPDATE hq.returns r SET repeated_ticket = true FROM repeated
+        WHERE r.store = p_store AND r.ticket = repeated.ticket AND NOT r.repeated_ticket
+        RETURNING r.ticket
+    )
+    SELECT coalesce(jsonb_agg(DISTINCT ticket), '[]') INTO v_repeated FROM repeated;
+
+    -- later events about a return: void, the manufacturer's answer
+    WITH v AS MATERIALIZED (
+        SELECT (i.ev ->> 'entity_id')::uuid AS target, i.details ->> 'reason' AS why, i.ev ->> 'actor' AS who, i.ev ->> 'at' AS at
+        FROM unnest(v_new) AS i
+        WHERE i.reason IS NULL AND NOT i.known AND i.ev ->> 'action' = 'return_voided' AND i.ev ->> 'entity' = 'return'
+          AND i.ev ->> 'entity_id' ~ '^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$'
+    )
+    UPDATE hq.returns r SET status = 'void', void_reason = v.why, void_by = v.who, void_at = v.at
+    FROM v WHERE r.store = p_store AND r.uuid = v.target AND r.status = 'active';
+    WITH a AS MATERIALIZED (
+        SELECT (i.ev ->> 'entity_id')::uuid AS target, i.details ->> 'confirmation' AS answer
+        FROM unnest(v_new) AS i
+        WHERE i.reason IS NULL AND NOT i.known AND i.ev ->> 'action' = 'confirmation_set' AND i.ev ->> 'entity' = 'return'
+          AND i.ev ->> 'entity_id' ~ '^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$'
+    )
+    UPDATE hq.returns r SET confirmation = a.answer
+    FROM a WHERE r.store = p_store AND r.uuid = a.target AND r.confirmation = 'pending';
+
+    SELECT count(*) FILTER (WHERE i.reason IS NULL AND NOT i.known AND i.seq > v_seq),
+           count(*) FILTER (WHERE i.reason IS NULL AND (i.known OR i.seq <= v_seq))
+    INTO v_accepted, v_duplicates
+    FROM (SELECT * FROM unnest(v_old) UNION ALL SELECT * FROM unnest(v_new)) AS i;
+    SELECT coalesce(jsonb_agg(jsonb_build_object('seq', i.seq, 'uuid', i.ev ->> 'uuid', 'reason', i.reason) ORDER BY i.seq), '[]')
+    INTO v_quarantined
+    FROM (SELECT * FROM unnest(v_old) UNION ALL SELECT * FROM unnest(v_new)) AS i
+    WHERE i.reason IS NOT NULL;
+
+    -- the chain goes on through a quarantined event: the device's next event links to the hash it sent
+    IF cardinality(v_new) > 0 THEN
+        v_seq := v_new[cardinality(v_new)].seq;
+        v_hash := v_new[cardinality(v_new)].ev ->> 'hash';
+    END IF;
     UPDATE hq.devices SET acked_seq = v_seq, last_hash = v_hash, last_seen = now(), counter = coalesce(batch ->> 'counter', counter),
                           clock_skew_seconds = v_skew, clock_flagged = v_flagged
     WHERE store = p_store AND device_id = v_device;
