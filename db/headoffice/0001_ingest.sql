@@ -167,7 +167,6 @@ CREATE TYPE hq.ingest_item AS (
 -- links, hashes, fingerprints, known UUIDs), then stored in a few statements.
 CREATE FUNCTION hq.ingest_for(p_store text, batch jsonb) RETURNS jsonb LANGUAGE plpgsql
 SET search_path = pg_catalog, pg_temp
-
 AS $$
 DECLARE
     v_device uuid;
