@@ -194,7 +194,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     hq = sub.add_parser("hq", help="head office (PostgreSQL): migrate, add-store, add-reader, import; connect a counter")
     _common(hq, top=False)
-    hq_sub = hq.add_subparsers(dest="hq_command", metavar="migrate|add-store|add-reader|import|report|connect", required=True)
+    hq_sub = hq.add_subparsers(dest="hq_command", metavar="migrate|add-store|add-reader|import|report|publish-catalogue|connect", required=True)
     dsn_help = "head office's connection string (default: $RETURNS_DESK_HQ_DSN)"
     hm = hq_sub.add_parser("migrate", help="create or update the head-office schema")
     _common(hm, top=False)
@@ -224,6 +224,10 @@ def build_parser() -> argparse.ArgumentParser:
     hrd.add_argument("--pdf", metavar="FILE", required=True)
     hrd.add_argument("--page-size", choices=("A4", "Letter"), default="A4")
     hrd.add_argument("--dsn", metavar="DSN", help=dsn_help)
+    hp = hq_sub.add_parser("publish-catalogue", help="publish a recall catalogue; counters take it on their next sync")
+    _common(hp, top=False)
+    hp.add_argument("file", metavar="FILE")
+    hp.add_argument("--dsn", metavar="ADMIN_DSN", help=dsn_help)
     hc = hq_sub.add_parser("connect", help="on a counter: keep the store's connection string (keyring or owner-only file)")
     _common(hc, top=False)
     hc.add_argument("--dsn", metavar="STORE_DSN", required=True)
@@ -540,6 +544,10 @@ def _print_sync_state(res: Any, lang: str) -> None:
         print(say("sync_quarantined", lang, seq=q.get("seq"), reason=q.get("reason")))
     for t in res.repeated_tickets:
         print(say("sync_repeated_ticket", lang, ticket=t))
+    if res.catalogue_taken:
+        print(say("sync_catalogue_taken", lang, version=res.catalogue_taken))
+    if res.catalogue_refused:
+        print(f"returns-desk: {say('sync_catalogue_refused', lang, detail=res.catalogue_refused)}", file=sys.stderr)
     if res.clock_warning:
         print(say("sync_clock_warning", lang, seconds=round(res.clock_skew_seconds or 0)))
     if res.state == "offline":
@@ -610,6 +618,15 @@ def cmd_hq(args: argparse.Namespace, lang: str) -> int:
         return 0
     if args.hq_command == "report":
         return _hq_report(args, dsn, lang)
+    if args.hq_command == "publish-catalogue":
+        from returns_desk.services import catalogue_service
+
+        text = catalogue_service.read_file(Path(args.file))
+        cat = catalogue_service.validate_text(text, args.file)
+        fresh = pg.publish_catalogue(dsn, cat.version, text)
+        print(say("hq_catalogue_published" if fresh else "hq_catalogue_already", lang, version=cat.version,
+                  recalls=len(cat.recalls), models=len(cat.models)))
+        return 0
     if args.hq_command == "add-store":
         made = pg.add_store(dsn, args.code.strip())
         if args.json:

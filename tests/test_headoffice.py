@@ -282,7 +282,7 @@ def test_store_role_may_only_ingest_for_itself(hq_dsn, tmp_path):
     assert answer["store"] == "S1"
     assert {r[0] for r in hq_rows(hq_dsn, "SELECT DISTINCT store FROM hq.events")} == {"S1"}
     assert {r[0] for r in hq_rows(hq_dsn, "SELECT DISTINCT store FROM hq.returns")} == {"S1"}
-    tables = ["hq.stores", "hq.readers", "hq.devices", "hq.events", "hq.returns", "hq.quarantine", "hq.schema_migrations",
+    tables = ["hq.stores", "hq.readers", "hq.devices", "hq.events", "hq.returns", "hq.quarantine", "hq.schema_migrations", "hq.catalogues",
               "hq.returns_v", "hq.events_v", "hq.sync_progress_v", "hq.quarantine_v"]
     attempts = [f"SELECT * FROM {t}" for t in tables]
     attempts += [f"DELETE FROM {t}" for t in tables]
@@ -291,6 +291,7 @@ def test_store_role_may_only_ingest_for_itself(hq_dsn, tmp_path):
                  "SELECT hq.ingest_for('S2', '{}'::jsonb)", "SELECT * FROM hq.readable_stores()",
                  "CREATE TABLE hq.mine (x int)", "CREATE TEMP TABLE mine (x int)", "TRUNCATE hq.events"]
     with psycopg.connect(s1["dsn"], autocommit=True) as con:
+        assert con.execute("SELECT hq.catalogue_newer_than(NULL)").fetchone()[0] is None  # the one other thing it may do
         for q in attempts:
             with pytest.raises(psycopg.errors.InsufficientPrivilege):
                 con.execute(q)
@@ -428,3 +429,65 @@ def test_store_daily_report_pdf_from_head_office(hq_dsn, tmp_path, capsys):
     assert main(["hq", "report", "daily", "--store", "S1", "--date", DAY, "--pdf", str(zh), "--dsn", hq_dsn, "--lang", "zh_CN"]) == 0
     text = subprocess.run(["pdftotext", "-layout", str(zh), "-"], capture_output=True, text=True, check=True).stdout
     assert "按柜台（总部）" in text
+
+
+def published_catalogue(tmp_path: Path, version: str) -> Path:
+    from tests.conftest import SEED
+
+    doc = json.loads(SEED.read_text(encoding="utf-8"))
+    doc["version"] = version
+    out = tmp_path / f"catalogue-{version}.json"
+    out.write_text(json.dumps(doc, ensure_ascii=False, indent=1), encoding="utf-8")
+    return out
+
+
+def test_publish_catalogue_counters_take_it_on_next_sync(hq_dsn, tmp_path, capsys):
+    store = pg.add_store(hq_dsn, "S1")
+    db = tmp_path / "c.db"
+    open_counter(db, "S1", "C1").close()
+    credentials.save(db, store["dsn"])
+    # a file that fails validation is refused before anything is published
+    bad = tmp_path / "bad.json"
+    bad.write_text('{"version": "2099.01.01-1", "recalls": [{"id": 1}]}', encoding="utf-8")
+    assert main(["hq", "publish-catalogue", str(bad), "--dsn", hq_dsn]) == 2
+    assert hq_rows(hq_dsn, "SELECT count(*) FROM hq.catalogues")[0][0] == 0
+    capsys.readouterr()
+    new = published_catalogue(tmp_path, "2099.01.01-1")
+    assert main(["hq", "publish-catalogue", str(new), "--dsn", hq_dsn]) == 0
+    assert "Published recall catalogue 2099.01.01-1" in capsys.readouterr().out
+    assert main(["hq", "publish-catalogue", str(new), "--dsn", hq_dsn]) == 0
+    assert "published already" in capsys.readouterr().out
+    (tmp_path / "other").mkdir()
+    other = published_catalogue(tmp_path / "other", "2099.01.01-1")
+    other.write_text(other.read_text(encoding="utf-8") + "\n", encoding="utf-8")
+    assert main(["hq", "publish-catalogue", str(other), "--dsn", hq_dsn]) == 1
+    capsys.readouterr()
+    # the counter takes it on its next sync, audited, and the audit event travels in the same sync
+    assert main(["sync", "--db", str(db), "--json"]) == 0
+    state = json.loads(capsys.readouterr().out)
+    assert state["catalogue_taken"] == "2099.01.01-1" and state["waiting"] == 0
+    from returns_desk.services.desk import Desk
+
+    with Desk.open(db) as desk:
+        assert desk.catalogue.version == "2099.01.01-1"
+        taken = repo.audit_events(desk.conn, "catalogue_imported")[-1]
+        assert taken["actor"] == "head office"
+    assert hq_rows(hq_dsn, "SELECT count(*) FROM hq.events WHERE action = 'catalogue_imported'")[0][0] == 1
+    assert main(["sync", "--db", str(db), "--json"]) == 0  # nothing newer: nothing taken
+    assert json.loads(capsys.readouterr().out)["catalogue_taken"] is None
+
+
+def test_a_damaged_published_catalogue_is_refused_and_sync_goes_on(hq_dsn, tmp_path, capsys):
+    store = pg.add_store(hq_dsn, "S1")
+    db = tmp_path / "c.db"
+    desk = open_counter(db, "S1", "C1")
+    record_mix(desk, 2)
+    before = desk.catalogue.version
+    assert pg.publish_catalogue(hq_dsn, "2099.02.02-1", published_catalogue(tmp_path, "2099.02.02-1").read_text(encoding="utf-8"))
+    with psycopg.connect(hq_dsn, autocommit=True) as con:
+        con.execute("UPDATE hq.catalogues SET document = replace(document, 'Anker', 'Ankor')")
+    res = sync_service.sync(desk, store["dsn"])
+    assert res.state == "synced" and res.catalogue_taken is None and "checksum" in res.catalogue_refused
+    assert desk.catalogue.version == before
+    assert hq_rows(hq_dsn, "SELECT count(*) FROM hq.returns")[0][0] == 2
+    desk.close()

@@ -82,3 +82,16 @@ def test_offline_shows_since_when_and_what_waits(qtbot, make_window, desk, db_pa
     window.sync_status.request()
     qtbot.waitUntil(lambda: window.sync_status.failures == 2, timeout=30_000)
     assert window.sync_status.timer.interval() == 6 * 60 * 1000  # waits longer after each failure
+
+
+def test_a_catalogue_published_by_head_office_reaches_the_lookups(qtbot, make_window, desk, db_path, hq_dsn, tmp_path):
+    from tests.test_headoffice import published_catalogue
+
+    store = pg.add_store(hq_dsn, "S1")
+    credentials.save(db_path, store["dsn"])
+    pg.publish_catalogue(hq_dsn, "2099.03.03-1", published_catalogue(tmp_path, "2099.03.03-1").read_text(encoding="utf-8"))
+    window = make_window()
+    qtbot.waitUntil(lambda: window.desk.catalogue.version == "2099.03.03-1", timeout=30_000)
+    assert "2099.03.03-1" in window.statusBar().currentMessage()
+    assert "Catalogue 2099.03.03-1" in window.status_label.text()
+    assert window.desk.engine.lookup("A1257", market="CN").catalogue_version == "2099.03.03-1"

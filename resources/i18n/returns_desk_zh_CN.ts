@@ -1143,6 +1143,10 @@ The damaged file is kept aside, not overwritten.</source>
         <translation>立即将本机等待发送的退货发送到总部</translation>
     </message>
     <message>
+        <source>Recall catalogue %1 received from head office</source>
+        <translation>已从总部接收召回目录 %1</translation>
+    </message>
+    <message>
         <source>Head office: offline since %1 · %2 waiting</source>
         <translation>总部：自 %1 起离线 · %2 条等待发送</translation>
     </message>

@@ -258,6 +258,11 @@ _EN: dict[str, str] = {
     "rpt_last_sync": "Last sync",
     "rpt_clock_off": "clock off",
     "hq_report_written": "Store {store}, {date}: report written to {path}",
+    "hq_catalogue_published": "Published recall catalogue {version} ({recalls} recalls, {models} models); counters take it on their next sync.",
+    "hq_catalogue_already": "Recall catalogue {version} was published already; nothing changed.",
+    "hq_catalogue_version_taken": "Another document was published as catalogue version {version}; give the new list a new version.",
+    "sync_catalogue_taken": "Took recall catalogue {version} from head office.",
+    "sync_catalogue_refused": "The catalogue head office published was not taken: {detail}",
     # head office and sync
     "hq_dsn_invalid": "That is not a PostgreSQL connection string ({detail}). Example: postgresql://USER:PASSWORD@HOST:5432/DBNAME",
     "hq_dsn_required": "Give head office's connection string with --dsn or the RETURNS_DESK_HQ_DSN environment variable.",
@@ -537,6 +542,11 @@ _ZH: dict[str, str] = {
     "rpt_last_sync": "最近同步",
     "rpt_clock_off": "时钟偏差",
     "hq_report_written": "门店 {store}，{date}：报表已写入 {path}",
+    "hq_catalogue_published": "已发布召回目录 {version}（{recalls} 项召回，{models} 个型号）；各柜台在下次同步时接收。",
+    "hq_catalogue_already": "召回目录 {version} 已发布过；未做任何更改。",
+    "hq_catalogue_version_taken": "目录版本 {version} 已用于另一份文件；请为新目录使用新的版本号。",
+    "sync_catalogue_taken": "已从总部接收召回目录 {version}。",
+    "sync_catalogue_refused": "未接收总部发布的目录：{detail}",
     # 总部与同步
     "hq_dsn_invalid": "这不是 PostgreSQL 连接字符串（{detail}）。示例：postgresql://用户:密码@主机:5432/数据库",
     "hq_dsn_required": "请用 --dsn 或环境变量 RETURNS_DESK_HQ_DSN 提供总部的连接字符串。",

@@ -9,7 +9,6 @@ applied is refused, never applied again.
 from __future__ import annotations
 
 import hashlib
-import json
 import re
 import secrets
 from collections.abc import Iterator
@@ -168,6 +167,7 @@ def add_store(admin_dsn: str, code: str) -> dict[str, str]:
             conn.execute(sql.SQL("CREATE ROLE {} LOGIN NOINHERIT PASSWORD {}").format(sql.Identifier(role), sql.Literal(password)))
             conn.execute(sql.SQL("GRANT USAGE ON SCHEMA hq TO {}").format(sql.Identifier(role)))
             conn.execute(sql.SQL("GRANT EXECUTE ON FUNCTION hq.ingest(jsonb) TO {}").format(sql.Identifier(role)))
+            conn.execute(sql.SQL("GRANT EXECUTE ON FUNCTION hq.catalogue_newer_than(text) TO {}").format(sql.Identifier(role)))
             conn.execute("INSERT INTO hq.stores (code, role_name) VALUES (%s, %s)", (code, role))
     return {"store": code, "role": role, "dsn": _login_dsn(admin_dsn, role, password)}
 
@@ -212,8 +212,30 @@ def ingest_for(conn: psycopg.Connection, store: str, batch: dict[str, Any]) -> d
     return dict(row[0])
 
 
-def dumps(obj: Any) -> str:
-    return json.dumps(obj, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+# --- catalogues published by head office ------------------------------------------------------
+
+
+def publish_catalogue(admin_dsn: str, version: str, document: str) -> bool:
+    """Publish a validated catalogue. Returns False when exactly this version was published
+    before (nothing changes); another document under a published version is refused."""
+    digest = hashlib.sha256(document.encode("utf-8")).hexdigest()
+    with connect(admin_dsn) as conn:
+        _require_schema(conn)
+        with conn.transaction():
+            row = conn.execute("SELECT sha256 FROM hq.catalogues WHERE version = %s FOR UPDATE", (version,)).fetchone()
+            if row is not None:
+                if row[0] != digest:
+                    raise HeadOfficeError("hq_catalogue_version_taken", version=version)
+                return False
+            conn.execute("INSERT INTO hq.catalogues (version, sha256, document) VALUES (%s, %s, %s)", (version, digest, document))
+    return True
+
+
+def catalogue_newer_than(conn: psycopg.Connection, version: str | None) -> dict[str, Any] | None:
+    """The newest published catalogue newer than ``version`` (as a store role), or None."""
+    with conn.transaction():
+        row = conn.execute("SELECT hq.catalogue_newer_than(%s)", (version,)).fetchone()
+    return dict(row[0]) if row and row[0] else None
 
 
 # --- reading (head office's reports) -----------------------------------------------------------

@@ -94,6 +94,8 @@ class SyncResult:
     offline_since: str | None = None
     clock_skew_seconds: float | None = None
     clock_warning: bool = False
+    catalogue_taken: str | None = None  # the version taken from head office by this sync
+    catalogue_refused: str | None = None  # why a published catalogue was not taken
 
     def as_json(self) -> dict[str, Any]:
         return asdict(self)
@@ -176,6 +178,26 @@ def _batch(desk: Desk, device: str, events: list[dict[str, Any]]) -> dict[str, A
     }
 
 
+def _take_catalogue(desk: Desk, hc: Any, res: SyncResult) -> None:
+    """A catalogue head office published that is newer than this counter's: validated like
+    ``recalls import`` and made active, audited. A bad one is reported, and never stops the sync."""
+    from returns_desk.headoffice import pg
+    from returns_desk.services import catalogue_service
+
+    offer = pg.catalogue_newer_than(hc, desk.catalogue.version)
+    if not offer:
+        return
+    origin = f"head office catalogue {offer.get('version')}"
+    try:
+        cat = catalogue_service.take_published(desk.conn, str(offer["document"]), str(offer["sha256"]), origin=origin)
+    except InputError as exc:
+        res.catalogue_refused = exc.message("en")
+        return
+    if cat is not None:
+        desk.reload_catalogue(cat)
+        res.catalogue_taken = cat.version
+
+
 def _save_state(desk: Desk, device: str, values: dict[str, Any]) -> None:
     with desk.conn.write() as db:
         repo.put_sync_state(db, device, values)
@@ -205,6 +227,7 @@ def sync(desk: Desk, dsn: str | None = None, *, batch_size: int = BATCH_SIZE, lo
                 acked = int(hello["acked_seq"])
                 res.store = hello.get("store")
                 _save_state(desk, device, {"acked_seq": acked, "server_skew_seconds": hello.get("clock_skew_seconds")})
+                _take_catalogue(desk, hc, res)  # before the push, so its audit event goes with it
                 stalled = 0
                 while True:
                     events = repo.events_after(desk.conn, acked, batch_size)
@@ -235,6 +258,7 @@ def sync(desk: Desk, dsn: str | None = None, *, batch_size: int = BATCH_SIZE, lo
     done = status(desk)
     done.store, done.sent, done.accepted, done.duplicates = res.store, res.sent, res.accepted, res.duplicates
     done.quarantined, done.repeated_tickets = res.quarantined, res.repeated_tickets
+    done.catalogue_taken, done.catalogue_refused = res.catalogue_taken, res.catalogue_refused
     if done.state == "not_connected":  # synced with a connection string given for this run only
         done.state = "waiting" if done.waiting else "synced"
     return done

@@ -32,6 +32,7 @@ class SyncStatus(QObject):
 
     def __init__(self, window: QMainWindow, db_path: str, lang: str) -> None:
         super().__init__(window)
+        self.window = window
         self.db_path = db_path
         self.lang = lang
         self.label = QLabel()
@@ -122,9 +123,28 @@ class SyncStatus(QObject):
         self.timer.start(min(PERIOD_MS * (2 ** max(0, self.failures - 1)), MAX_BACKOFF_MS) if error else PERIOD_MS)
         self.label.setText(self.text(state, error))
         self.label.setToolTip(error)
+        if getattr(state, "catalogue_taken", None):
+            self._reload_catalogue(state.catalogue_taken)
         if self.again:
             self.again = False
             self.soon.start()
+
+    def _reload_catalogue(self, version: str) -> None:
+        """Head office published a newer recall list and the sync made it active: look-ups in
+        this window use it from the next keystroke."""
+        from returns_desk.services import catalogue_service
+
+        desk = getattr(self.window, "desk", None)
+        if desk is None:
+            return
+        try:
+            desk.reload_catalogue(catalogue_service.current(desk.conn))
+        except ReturnsDeskError:
+            return
+        refresh = getattr(self.window, "_update_status", None)
+        if refresh is not None:
+            refresh()
+        self.window.statusBar().showMessage(self.tr("Recall catalogue %1 received from head office").replace("%1", version), 15_000)
 
     def text(self, state: Any, error: str) -> str:
         from returns_desk.services.sync_service import age_text
