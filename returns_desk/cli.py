@@ -52,6 +52,18 @@ def _group_by(text: str) -> tuple[str, ...]:
         raise argparse.ArgumentTypeError(str(exc)) from None
 
 
+def _hq_group_by(text: str) -> tuple[str, ...]:
+    from returns_desk.headoffice.pg import HQ_TALLY_KEYS
+
+    keys = tuple(k.strip().lower() for k in text.split(",") if k.strip())
+    for k in keys:
+        if k not in HQ_TALLY_KEYS:
+            raise argparse.ArgumentTypeError(f"unknown group key {k!r} (use {', '.join(HQ_TALLY_KEYS)})")
+    if len(set(keys)) != len(keys):
+        raise argparse.ArgumentTypeError("a group key is given twice")
+    return keys
+
+
 def _market(text: str) -> str:
     value = text.strip().upper()
     if value not in MARKETS:
@@ -194,7 +206,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     hq = sub.add_parser("hq", help="head office (PostgreSQL): migrate, add-store, add-reader, import; connect a counter")
     _common(hq, top=False)
-    hq_sub = hq.add_subparsers(dest="hq_command", metavar="migrate|add-store|add-reader|import|report|publish-catalogue|connect", required=True)
+    hq_sub = hq.add_subparsers(dest="hq_command", metavar="migrate|add-store|add-reader|import|report|export|progress|publish-catalogue|connect", required=True)
     dsn_help = "head office's connection string (default: $RETURNS_DESK_HQ_DSN)"
     hm = hq_sub.add_parser("migrate", help="create or update the head-office schema")
     _common(hm, top=False)
@@ -224,6 +236,25 @@ def build_parser() -> argparse.ArgumentParser:
     hrd.add_argument("--pdf", metavar="FILE", required=True)
     hrd.add_argument("--page-size", choices=("A4", "Letter"), default="A4")
     hrd.add_argument("--dsn", metavar="DSN", help=dsn_help)
+    hx = hq_sub.add_parser("export", help="tally of every store's returns for a date range (CSV or XLSX)")
+    _common(hx, top=False)
+    hx.add_argument("--from", dest="date_from", metavar="DATE", required=True, type=_date)
+    hx.add_argument("--to", dest="date_to", metavar="DATE", required=True, type=_date)
+    hx.add_argument("--group-by", metavar="KEYS", type=_hq_group_by, default=("store", "recall", "remedy"),
+                    help="comma-separated, in column order: store, counter, recall, brand, model, remedy, clerk, day (default: store,recall,remedy)")
+    hx.add_argument("--store", metavar="CODE", help="one store (default: every store)")
+    hx.add_argument("--format", required=True, choices=("csv", "xlsx"))
+    hx.add_argument("--out", metavar="FILE", required=True)
+    hx.add_argument("--dsn", metavar="ADMIN_DSN", help=dsn_help)
+    hg = hq_sub.add_parser("progress", help="one recall's progress across the chain, by store (a regulator's monthly report)")
+    _common(hg, top=False)
+    hg.add_argument("--recall", metavar="ID", required=True)
+    hg.add_argument("--from", dest="date_from", metavar="DATE", type=_date, help="start of the period (default: the first return)")
+    hg.add_argument("--to", dest="date_to", metavar="DATE", type=_date, help="end of the period (default: today)")
+    hg.add_argument("--format", required=True, choices=("pdf", "xlsx"))
+    hg.add_argument("--out", metavar="FILE", required=True)
+    hg.add_argument("--page-size", choices=("A4", "Letter"), default="A4")
+    hg.add_argument("--dsn", metavar="ADMIN_DSN", help=dsn_help)
     hp = hq_sub.add_parser("publish-catalogue", help="publish a recall catalogue; counters take it on their next sync")
     _common(hp, top=False)
     hp.add_argument("file", metavar="FILE")
@@ -618,6 +649,38 @@ def cmd_hq(args: argparse.Namespace, lang: str) -> int:
         return 0
     if args.hq_command == "report":
         return _hq_report(args, dsn, lang)
+    if args.hq_command == "export":
+        from returns_desk.reports.hq_report import chain_tally
+
+        if args.date_from > args.date_to:
+            raise _usage(say("range_invalid", lang, start=args.date_from.isoformat(), end=args.date_to.isoformat()))
+        tally = chain_tally(dsn, args.date_from, args.date_to, args.group_by, by=_actor(args), store=args.store)
+        if args.format == "csv":
+            from returns_desk.export.csv_export import write_tally_csv
+
+            out = write_tally_csv(tally, args.out)
+        else:
+            from returns_desk.export.xlsx_export import write_tally_xlsx
+
+            out = write_tally_xlsx(tally, args.out, lang=lang)
+        print(say("hq_export_written", lang, path=str(out), rows=len(tally.rows)))
+        return 0
+    if args.hq_command == "progress":
+        from returns_desk.export import hq_progress
+        from returns_desk.reports.hq_report import chain_progress
+        from returns_desk.services.clock import business_date, utc_now
+
+        date_to = args.date_to or business_date(utc_now(), "Asia/Shanghai")
+        if args.date_from and args.date_from > date_to:
+            raise _usage(say("range_invalid", lang, start=args.date_from.isoformat(), end=date_to.isoformat()))
+        progress = chain_progress(dsn, args.recall.strip(), args.date_from, date_to, by=_actor(args))
+        if args.format == "xlsx":
+            out = hq_progress.write_progress_xlsx(progress, args.out)
+        else:
+            _warn_fonts(lang)
+            out = hq_progress.write_progress_pdf(progress, args.out, lang=lang, page_size=args.page_size)
+        print(say("hq_progress_written", lang, recall=progress["recall_id"], path=str(out), stores=len(progress["stores"])))
+        return 0
     if args.hq_command == "publish-catalogue":
         from returns_desk.services import catalogue_service
 

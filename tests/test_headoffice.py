@@ -491,3 +491,99 @@ def test_a_damaged_published_catalogue_is_refused_and_sync_goes_on(hq_dsn, tmp_p
     assert desk.catalogue.version == before
     assert hq_rows(hq_dsn, "SELECT count(*) FROM hq.returns")[0][0] == 2
     desk.close()
+
+
+def chain_of_counters(hq_dsn: str, tmp_path: Path) -> dict[str, list[Path]]:
+    """Store S1 with two counters, S2 with one, all synced; returns the files by store."""
+    files: dict[str, list[Path]] = {"S1": [], "S2": []}
+    stores = {code: pg.add_store(hq_dsn, code) for code in files}
+    for code, counter, n, tag in (("S1", "C1", 9, 1), ("S1", "C2", 6, 2), ("S2", "C1", 7, 3)):
+        path = tmp_path / f"{code}-{counter}.db"
+        desk = open_counter(path, code, counter)
+        record_mix(desk, n, tag=tag, void_every=4)
+        record_mix(desk, 2, tag=tag + 10, day="2025-07-02")
+        sync_service.sync(desk, stores[code]["dsn"])
+        desk.close()
+        files[code].append(path)
+    return files
+
+
+def test_hq_export_sums_the_counters_tallies(hq_dsn, tmp_path, capsys):
+    import csv
+    import datetime as dt
+
+    import openpyxl
+
+    from returns_desk.services.desk import Desk
+    from returns_desk.services.returns_service import ReturnsService
+
+    files = chain_of_counters(hq_dsn, tmp_path)
+    out = tmp_path / "chain.csv"
+    assert main(["hq", "export", "--from", DAY, "--to", "2025-07-02", "--group-by", "store,model,remedy", "--format", "csv",
+                 "--out", str(out), "--dsn", hq_dsn]) == 0
+    with open(out, encoding="utf-8-sig", newline="") as fh:
+        got = list(csv.reader(fh))
+    assert got[0] == ["store", "model", "remedy", "count", "amount", "currency"]
+    held = {(r[0], r[1], r[2]): (int(r[3]), r[4]) for r in got[1:]}
+    expected: dict[tuple, list] = {}
+    for store, paths in files.items():
+        for p in paths:
+            with Desk.open(p) as desk:
+                for r in ReturnsService(desk).tally(dt.date(2025, 7, 1), dt.date(2025, 7, 2), ["model", "remedy"]):
+                    slot = expected.setdefault((store, r["model"], r["remedy"]), [0, 0])
+                    slot[0] += r["count"]
+                    slot[1] += r["amount_minor"] or 0
+    assert {k: v[0] for k, v in held.items()} == {k: v[0] for k, v in expected.items()}
+    assert {k: v[1] for k, v in held.items()} == {k: f"{v[1] / 100:.2f}" for k, v in expected.items()}
+    xlsx = tmp_path / "chain.xlsx"
+    assert main(["hq", "export", "--from", DAY, "--to", DAY, "--group-by", "store,counter,day", "--format", "xlsx",
+                 "--out", str(xlsx), "--dsn", hq_dsn, "--store", "S1"]) == 0
+    sheet = openpyxl.load_workbook(xlsx)["Tally"]
+    values = list(sheet.iter_rows(values_only=True))
+    assert values[0][:4] == ("store", "counter", "day", "count")
+    assert [(v[0], v[1], v[3]) for v in values[1:3]] == [("S1", "C1", 9 - 2), ("S1", "C2", 6 - 1)]
+    assert values[1][2] == dt.datetime(2025, 7, 1)
+    with pytest.raises(SystemExit):
+        main(["hq", "export", "--from", DAY, "--to", DAY, "--group-by", "store,colour", "--format", "csv", "--out", str(out)])
+
+
+def test_hq_progress_by_store_for_a_recall(hq_dsn, tmp_path, capsys):
+    import subprocess
+
+    import openpyxl
+
+    files = chain_of_counters(hq_dsn, tmp_path)
+    recall = hq_rows(hq_dsn, "SELECT recall_id FROM hq.returns WHERE model = 'A1257' LIMIT 1")[0][0]
+    xlsx = tmp_path / "progress.xlsx"
+    assert main(["hq", "progress", "--recall", recall, "--from", "2025-07-02", "--to", "2025-07-02", "--format", "xlsx",
+                 "--out", str(xlsx), "--dsn", hq_dsn]) == 0
+    assert "2 stores" in capsys.readouterr().out
+    sheet = list(openpyxl.load_workbook(xlsx)["Recall progress"].iter_rows(values_only=True))
+    head = sheet[0]
+    rows = {r[0]: dict(zip(head, r)) for r in sheet[1:]}
+    assert set(rows) == {"S1", "S2", "*"}
+    import sqlite3
+
+    for store, paths in files.items():
+        cum = {"received": 0, "voided": 0, "pending": 0, "refunded": 0}
+        period = {"received": 0}
+        for p in paths:
+            con = sqlite3.connect(p)
+            q = "SELECT status, confirmation, remedy, business_date FROM returns WHERE recall_id = ?"
+            for status, confirmation, remedy, day in con.execute(q, (recall,)):
+                if status != "active":
+                    cum["voided"] += 1
+                    continue
+                cum["received"] += 1
+                cum["pending"] += confirmation == "pending"
+                cum["refunded"] += remedy == "refund"
+                period["received"] += day == "2025-07-02"
+            con.close()
+        for k, v in cum.items():
+            assert rows[store][f"cumulative_{k}"] == v, (store, k)
+        assert rows[store]["period_received"] == period["received"]
+    assert rows["*"]["cumulative_received"] == rows["S1"]["cumulative_received"] + rows["S2"]["cumulative_received"]
+    pdf = tmp_path / "progress.pdf"
+    assert main(["hq", "progress", "--recall", recall, "--format", "pdf", "--out", str(pdf), "--dsn", hq_dsn, "--lang", "zh_CN"]) == 0
+    text = subprocess.run(["pdftotext", "-layout", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
+    assert "召回进度" in text and "全部门店" in text and "S2" in text

@@ -24,6 +24,7 @@ from psycopg.conninfo import conninfo_to_dict
 from psycopg.types.json import Jsonb
 
 from returns_desk import paths
+from returns_desk.domain.returns import HAZARDOUS
 from returns_desk.headoffice.errors import HeadOfficeError, one_line
 
 MIGRATION_FILE = re.compile(r"^(\d{4})_([a-z0-9_]+)\.sql$")
@@ -298,3 +299,51 @@ def store_zone(conn: psycopg.Connection, store: str) -> tuple[str, str] | None:
         "SELECT time_zone, currency FROM hq.returns WHERE store = %s ORDER BY received_at DESC LIMIT 1", (store,)
     ).fetchone()
     return (str(row[0]), str(row[1])) if row else None
+
+
+#: ``hq export --group-by`` keys and the column each reads (never user text in SQL).
+HQ_TALLY_KEYS = {
+    "store": "store", "counter": "counter", "recall": "recall_id", "brand": "brand", "model": "model",
+    "remedy": "remedy", "clerk": "clerk", "day": "business_date",
+}
+
+
+def tally(conn: psycopg.Connection, date_from: str, date_to: str, group_by: tuple[str, ...], store: str | None = None) -> list[dict[str, Any]]:
+    """Non-voided returns of every store (or one) between two business dates, grouped by the
+    given keys, with count and amount per currency."""
+    unknown = set(group_by) - set(HQ_TALLY_KEYS)
+    if unknown:
+        raise ValueError(f"unknown group keys: {sorted(unknown)}")
+    keys = [sql.SQL("{}::text AS {}").format(sql.Identifier(HQ_TALLY_KEYS[k]), sql.Identifier(k)) for k in group_by]
+    cols = [sql.Identifier(HQ_TALLY_KEYS[k]) for k in group_by] + [sql.Identifier("currency")]
+    where = sql.SQL("status = 'active' AND business_date BETWEEN %s AND %s") + (sql.SQL(" AND store = %s") if store else sql.SQL(""))
+    query = sql.SQL(
+        "SELECT {keys}count(*) AS count, sum(amount_minor) AS amount_minor, currency FROM hq.returns WHERE {where} "
+        "GROUP BY {cols} ORDER BY {cols}"
+    ).format(keys=sql.SQL("").join(k + sql.SQL(", ") for k in keys), where=where, cols=sql.SQL(", ").join(cols))
+    params: list[Any] = [date_from, date_to] + ([store] if store else [])
+    cur = conn.execute(query, params)
+    names = [d.name for d in cur.description or ()]
+    return [{**dict(zip(names, r)), "count": int(r[names.index("count")]), "amount_minor": int(r[names.index("amount_minor")] or 0)} for r in cur]
+
+
+def recall_progress(conn: psycopg.Connection, date_from: str | None, date_to: str, *, store: str | None = None,
+                    recall: str | None = None) -> list[dict[str, Any]]:
+    """Returns per store, recall, remedy, confirmation state, hazard and status between two
+    business dates (``date_from`` None: since the first), for the chain's progress reports."""
+    hazardous = ", ".join("'" + c + "'" for c in sorted(HAZARDOUS))  # fixed words of the domain, not user text
+    query = (f"SELECT store, recall_id, remedy, confirmation, condition IN ({hazardous}) AS hazardous, "
+             "status, count(*) AS n FROM hq.returns WHERE business_date <= %s")
+    params: list[Any] = [date_to]
+    if date_from is not None:
+        query += " AND business_date >= %s"
+        params.append(date_from)
+    if store is not None:
+        query += " AND store = %s"
+        params.append(store)
+    if recall is not None:
+        query += " AND recall_id = %s"
+        params.append(recall)
+    query += " GROUP BY 1, 2, 3, 4, 5, 6 ORDER BY 1, 2, 3, 4, 5, 6"
+    keys = ("store", "recall_id", "remedy", "confirmation", "hazardous", "status", "n")
+    return [dict(zip(keys, r)) for r in conn.execute(query, params)]

@@ -11,7 +11,8 @@ from typing import Any
 from returns_desk import paths
 from returns_desk.domain.catalogue import parse_catalogue
 from returns_desk.headoffice import pg
-from returns_desk.reports.daily import ROW_COLUMNS, Scope, build_daily_report, recall_titles
+from returns_desk.export.tally import Tally, build_tally, merge_progress
+from returns_desk.reports.daily import ROW_COLUMNS, Scope, build_daily_report, progress_table, recall_titles
 from returns_desk.services.clock import utc_now, utc_text
 
 RECALL_ID = ROW_COLUMNS.index("recall_id")
@@ -67,3 +68,69 @@ def by_counter(report: dict[str, Any], arrival: list[dict[str, Any]]) -> list[di
         s["acked_seq"] += int(a["acked_seq"] or 0)
         s["clock_flagged"] = s["clock_flagged"] or bool(a["clock_flagged"])
     return [slots[k] for k in sorted(slots)]
+
+
+def _catalogue():  # type: ignore[no-untyped-def]
+    return parse_catalogue(paths.seed_path().read_text(encoding="utf-8-sig"), track_lines=False)
+
+
+def chain_tally(admin_dsn: str, date_from: dt.date, date_to: dt.date, group_by: tuple[str, ...], *, by: str,
+                store: str | None = None) -> Tally:
+    """``hq export``: non-voided returns of every store (or one) grouped as asked, with the recall
+    progress for the period and cumulative (the XLSX file's second sheet)."""
+    with pg.connect(admin_dsn) as hc:
+        rows = pg.tally(hc, date_from.isoformat(), date_to.isoformat(), group_by, store)
+        period = pg.recall_progress(hc, date_from.isoformat(), date_to.isoformat(), store=store)
+        cumulative = pg.recall_progress(hc, None, date_to.isoformat(), store=store)
+    active = lambda rows: [r for r in rows if r["status"] == "active"]  # noqa: E731
+    progress = merge_progress(progress_table(active(period)), progress_table(active(cumulative)))
+    return build_tally(
+        rows, date_from=date_from, date_to=date_to, group_by=group_by, progress=progress,
+        titles=recall_titles(_catalogue(), [p["recall_id"] for p in progress]), generated_at=utc_text(utc_now()),
+        generated_by=by, store=store or "*",
+    )
+
+
+#: The figures of the chain's recall progress report, per store, for the period and cumulative.
+PROGRESS_FIGURES = ("received", "refunded", "replaced", "vouchered", "confirmed", "rejected", "pending", "hazardous", "voided")
+
+
+def _figures(rows: list[dict[str, Any]]) -> dict[str, dict[str, int]]:
+    out: dict[str, dict[str, int]] = {}
+    for r in rows:
+        f = out.setdefault(r["store"], dict.fromkeys(PROGRESS_FIGURES, 0))
+        n = int(r["n"])
+        if r["status"] != "active":
+            f["voided"] += n
+            continue
+        f["received"] += n
+        f[{"refund": "refunded", "replacement": "replaced", "voucher": "vouchered"}[r["remedy"]]] += n
+        if r["confirmation"] in ("confirmed", "rejected", "pending"):
+            f[r["confirmation"]] += n
+        if r["hazardous"]:
+            f["hazardous"] += n
+    return out
+
+
+def chain_progress(admin_dsn: str, recall: str, date_from: dt.date | None, date_to: dt.date, *, by: str) -> dict[str, Any]:
+    """``hq progress``: one recall across the chain in the shape a regulator's monthly progress
+    report asks for — units taken back at the counters, refunded / replaced / vouchered,
+    confirmed / rejected / pending with the manufacturer, hazardous, voided — for the period and
+    cumulative, by store, with the chain's total."""
+    with pg.connect(admin_dsn) as hc:
+        period = _figures(pg.recall_progress(hc, date_from.isoformat() if date_from else None, date_to.isoformat(), recall=recall))
+        cumulative = _figures(pg.recall_progress(hc, None, date_to.isoformat(), recall=recall))
+    empty = dict.fromkeys(PROGRESS_FIGURES, 0)
+    stores = [{"store": s, "period": period.get(s, dict(empty)), "cumulative": cumulative.get(s, dict(empty))}
+              for s in sorted(set(period) | set(cumulative))]
+    total = {part: {k: sum(s[part][k] for s in stores) for k in PROGRESS_FIGURES} for part in ("period", "cumulative")}
+    cat = _catalogue()
+    titles = recall_titles(cat, [recall])
+    found = next((r for r in cat.recalls if r.id == recall), None)
+    return {
+        "recall_id": recall, "title": titles.get(recall) or {"en": recall, "zh_CN": recall},
+        "authority": {"en": found.text("authority", "en"), "zh_CN": found.text("authority", "zh_CN")} if found else None,
+        "official_number": found.official_number if found else None, "units_affected": found.units if found else None,
+        "date_from": date_from.isoformat() if date_from else None, "date_to": date_to.isoformat(),
+        "stores": stores, "total": total, "generated_at": utc_text(utc_now()), "generated_by": by,
+    }
