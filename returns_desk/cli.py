@@ -650,7 +650,7 @@ def cmd_hq(args: argparse.Namespace, lang: str) -> int:
     if args.hq_command == "report":
         return _hq_report(args, dsn, lang)
     if args.hq_command == "export":
-        from returns_desk.reports.hq_report import chain_tally
+        from returns_desk.export.hq_export import chain_tally
 
         if args.date_from > args.date_to:
             raise _usage(say("range_invalid", lang, start=args.date_from.isoformat(), end=args.date_to.isoformat()))

@@ -347,3 +347,11 @@ def recall_progress(conn: psycopg.Connection, date_from: str | None, date_to: st
     query += " GROUP BY 1, 2, 3, 4, 5, 6 ORDER BY 1, 2, 3, 4, 5, 6"
     keys = ("store", "recall_id", "remedy", "confirmation", "hazardous", "status", "n")
     return [dict(zip(keys, r)) for r in conn.execute(query, params)]
+
+
+def newest_catalogue(conn: psycopg.Connection) -> str | None:
+    """The document of the newest catalogue head office published, if any."""
+    if conn.execute("SELECT to_regclass('hq.catalogues') IS NULL").fetchone()[0]:  # type: ignore[index]
+        return None
+    row = conn.execute('SELECT document FROM hq.catalogues ORDER BY version COLLATE "C" DESC LIMIT 1').fetchone()
+    return str(row[0]) if row else None

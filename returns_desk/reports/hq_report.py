@@ -9,10 +9,9 @@ import datetime as dt
 from typing import Any
 
 from returns_desk import paths
-from returns_desk.domain.catalogue import parse_catalogue
+from returns_desk.domain.catalogue import Catalogue, parse_catalogue
 from returns_desk.headoffice import pg
-from returns_desk.export.tally import Tally, build_tally, merge_progress
-from returns_desk.reports.daily import ROW_COLUMNS, Scope, build_daily_report, progress_table, recall_titles
+from returns_desk.reports.daily import ROW_COLUMNS, Scope, build_daily_report, recall_titles
 from returns_desk.services.clock import utc_now, utc_text
 
 RECALL_ID = ROW_COLUMNS.index("recall_id")
@@ -21,7 +20,7 @@ RECALL_ID = ROW_COLUMNS.index("recall_id")
 def store_daily_report(admin_dsn: str, store: str, day: dt.date, *, by: str) -> dict[str, Any]:
     """The X report of one store and business day across all its counters, as head office holds
     it now. ``arrival`` lists each counter with the last event and return that have arrived."""
-    catalogue = parse_catalogue(paths.seed_path().read_text(encoding="utf-8-sig"), track_lines=False)
+    cat = catalogue(admin_dsn)
     with pg.connect(admin_dsn) as hc:
         rows = pg.store_day_rows(hc, store, day.isoformat(), ROW_COLUMNS)
         cumulative = pg.store_recall_progress(hc, store, day.isoformat())
@@ -35,8 +34,8 @@ def store_daily_report(admin_dsn: str, store: str, day: dt.date, *, by: str) -> 
         kind="X",
         printed_at=utc_text(utc_now()),
         printed_by=by,
-        catalogue_version=catalogue.version,
-        titles=recall_titles(catalogue, ids),
+        catalogue_version=cat.version,
+        titles=recall_titles(cat, ids),
         cumulative=cumulative,
     )
     report["by_counter"] = by_counter(report, arrival)
@@ -70,25 +69,12 @@ def by_counter(report: dict[str, Any], arrival: list[dict[str, Any]]) -> list[di
     return [slots[k] for k in sorted(slots)]
 
 
-def _catalogue():  # type: ignore[no-untyped-def]
-    return parse_catalogue(paths.seed_path().read_text(encoding="utf-8-sig"), track_lines=False)
-
-
-def chain_tally(admin_dsn: str, date_from: dt.date, date_to: dt.date, group_by: tuple[str, ...], *, by: str,
-                store: str | None = None) -> Tally:
-    """``hq export``: non-voided returns of every store (or one) grouped as asked, with the recall
-    progress for the period and cumulative (the XLSX file's second sheet)."""
+def catalogue(admin_dsn: str) -> Catalogue:
+    """The newest catalogue head office published, else the one shipped with this Returns Desk
+    (the recall titles of head office's reports)."""
     with pg.connect(admin_dsn) as hc:
-        rows = pg.tally(hc, date_from.isoformat(), date_to.isoformat(), group_by, store)
-        period = pg.recall_progress(hc, date_from.isoformat(), date_to.isoformat(), store=store)
-        cumulative = pg.recall_progress(hc, None, date_to.isoformat(), store=store)
-    active = lambda rows: [r for r in rows if r["status"] == "active"]  # noqa: E731
-    progress = merge_progress(progress_table(active(period)), progress_table(active(cumulative)))
-    return build_tally(
-        rows, date_from=date_from, date_to=date_to, group_by=group_by, progress=progress,
-        titles=recall_titles(_catalogue(), [p["recall_id"] for p in progress]), generated_at=utc_text(utc_now()),
-        generated_by=by, store=store or "*",
-    )
+        published = pg.newest_catalogue(hc)
+    return parse_catalogue(published or paths.seed_path().read_text(encoding="utf-8-sig"), track_lines=False)
 
 
 #: The figures of the chain's recall progress report, per store, for the period and cumulative.
@@ -124,7 +110,7 @@ def chain_progress(admin_dsn: str, recall: str, date_from: dt.date | None, date_
     stores = [{"store": s, "period": period.get(s, dict(empty)), "cumulative": cumulative.get(s, dict(empty))}
               for s in sorted(set(period) | set(cumulative))]
     total = {part: {k: sum(s[part][k] for s in stores) for k in PROGRESS_FIGURES} for part in ("period", "cumulative")}
-    cat = _catalogue()
+    cat = catalogue(admin_dsn)
     titles = recall_titles(cat, [recall])
     found = next((r for r in cat.recalls if r.id == recall), None)
     return {
