@@ -163,7 +163,7 @@ def test_sync_lands_every_event_once_and_the_returns(hq_dsn, tmp_path):
     svc.set_confirmation(tickets[0], "confirmed", by=Actor("Boss", "manager"))
     svc.void(tickets[1], reason="wrong unit", by="Boss")
     assert sync_service.sync(desk, store["dsn"]).accepted == 2
-    got = dict((t, (c, s)) for t, c, s in hq_rows(hq_dsn, "SELECT ticket, confirmation, status FROM hq.returns"))
+    got = {t: (c, s) for t, c, s in hq_rows(hq_dsn, "SELECT ticket, confirmation, status FROM hq.returns")}
     assert got[tickets[0]] == ("confirmed", "active") and got[tickets[1]][1] == "void"
     desk.close()
 
@@ -301,9 +301,8 @@ def test_store_role_may_only_ingest_for_itself(hq_dsn, tmp_path):
 def test_unknown_role_cannot_ingest(hq_dsn, pg_server, tmp_path):
     reader = pg.add_reader(hq_dsn, None)
     desk = open_counter(tmp_path / "c.db", "S1", "C1")
-    with psycopg.connect(reader["dsn"], autocommit=True) as con:
-        with pytest.raises(psycopg.errors.InsufficientPrivilege):
-            pg.ingest(con, batch_of(desk))
+    with psycopg.connect(reader["dsn"], autocommit=True) as con, pytest.raises(psycopg.errors.InsufficientPrivilege):
+        pg.ingest(con, batch_of(desk))
     desk.close()
 
 

@@ -76,8 +76,8 @@ def progress_html(report: Mapping[str, Any], lang: str = "en") -> str:
     title = t("prog_title", recall=report["recall_id"])
     name = esc(report["title"].get(lang) or report["title"].get("en") or report["recall_id"])
     period = f"{esc(report['date_from'] or t('prog_start'))} – {esc(report['date_to'])}"
-    parts = [f"<h1>{title}</h1>", f"<p>{name}</p>", f'<p class="muted">{t("prog_period", period=period)} · '
-             f'{t("tally_generated", at=esc(report["generated_at"][:16].replace("T", " ")), by=esc(report["generated_by"]))}</p>']
+    generated = t("tally_generated", at=esc(report["generated_at"][:16].replace("T", " ")), by=esc(report["generated_by"]))
+    parts = [f"<h1>{title}</h1>", f"<p>{name}</p>", f'<p class="muted">{t("prog_period", period=period)} · {generated}</p>']
     heads = [t("prog_store")] + [t(f"prog_{k}") for k in PROGRESS_FIGURES]
     for part, key in (("period", "rpt_this_period"), ("cumulative", "rpt_cumulative")):
         parts.append(f"<h2>{t(key)}</h2>")

@@ -82,7 +82,7 @@ def save(db_path: str | os.PathLike[str], dsn: str) -> str:
             if data.pop(_key(db_path), None) is not None:
                 _write_file(data)
             return "keyring"
-        except Exception:  # noqa: BLE001 - a locked or absent keyring daemon: the file
+        except Exception:  # noqa: BLE001, S110 - a locked or absent keyring daemon: the file
             pass
     data = _read_file()
     data[_key(db_path)] = dsn
@@ -97,7 +97,7 @@ def load(db_path: str | os.PathLike[str]) -> str | None:
             found = kr.get_password(SERVICE, _key(db_path))
             if found:
                 return str(found)
-        except Exception:  # noqa: BLE001
+        except Exception:  # noqa: BLE001, S110 - nothing usable there: the file
             pass
     return _read_file().get(_key(db_path))
 
@@ -107,7 +107,7 @@ def forget(db_path: str | os.PathLike[str]) -> None:
     if kr is not None:
         try:
             kr.delete_password(SERVICE, _key(db_path))
-        except Exception:  # noqa: BLE001 - nothing stored there
+        except Exception:  # noqa: BLE001, S110 - nothing stored there
             pass
     data = _read_file()
     if data.pop(_key(db_path), None) is not None:

@@ -48,7 +48,7 @@ def read(path: Path) -> dict[str, Any]:
     if not m:
         raise InputError("sync_file_invalid", field="file", path=str(path), detail="not a Returns Desk sync file")
     if int(m.group(1)) > VERSION:
-        raise InputError("sync_file_invalid", field="file", path=str(path), detail=f"format {m.group(1)} is newer than this version")
+        raise InputError("sync_file_invalid", field="file", path=str(path), detail=f"format {m.group(1).decode()} is newer than this version")
     body = raw[m.end():]
     if len(body) != int(m.group(2)):
         raise InputError("sync_file_invalid", field="file", path=str(path), detail="the file is cut short or has extra bytes")

@@ -11,7 +11,12 @@ from typing import Any
 from returns_desk import paths
 from returns_desk.domain.catalogue import Catalogue, parse_catalogue
 from returns_desk.headoffice import pg
-from returns_desk.reports.daily import ROW_COLUMNS, Scope, build_daily_report, recall_titles
+from returns_desk.reports.daily import (
+    ROW_COLUMNS,
+    Scope,
+    build_daily_report,
+    recall_titles,
+)
 from returns_desk.services.clock import utc_now, utc_text
 
 RECALL_ID = ROW_COLUMNS.index("recall_id")
@@ -107,8 +112,10 @@ def chain_progress(admin_dsn: str, recall: str, date_from: dt.date | None, date_
         period = _figures(pg.recall_progress(hc, date_from.isoformat() if date_from else None, date_to.isoformat(), recall=recall))
         cumulative = _figures(pg.recall_progress(hc, None, date_to.isoformat(), recall=recall))
     empty = dict.fromkeys(PROGRESS_FIGURES, 0)
-    stores = [{"store": s, "period": period.get(s, dict(empty)), "cumulative": cumulative.get(s, dict(empty))}
-              for s in sorted(set(period) | set(cumulative))]
+    stores: list[dict[str, Any]] = [
+        {"store": s, "period": period.get(s, dict(empty)), "cumulative": cumulative.get(s, dict(empty))}
+        for s in sorted(set(period) | set(cumulative))
+    ]
     total = {part: {k: sum(s[part][k] for s in stores) for k in PROGRESS_FIGURES} for part in ("period", "cumulative")}
     cat = catalogue(admin_dsn)
     titles = recall_titles(cat, [recall])

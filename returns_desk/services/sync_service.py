@@ -17,7 +17,7 @@ import sys
 import time
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Self
 
 from returns_desk.domain.errors import InputError, RefusedError
 from returns_desk.domain.integrity import as_recorded
@@ -42,7 +42,7 @@ class SyncLock:
 
     def acquire(self, wait: float = 0.0) -> bool:
         deadline = time.monotonic() + wait
-        fh = open(self.path, "a+b")
+        fh = open(self.path, "a+b")  # noqa: SIM115 - held open while the lock is held
         while True:
             try:
                 if sys.platform == "win32":
@@ -67,7 +67,7 @@ class SyncLock:
             self._fh.close()  # closing drops the lock
             self._fh = None
 
-    def __enter__(self) -> "SyncLock":
+    def __enter__(self) -> Self:
         return self
 
     def __exit__(self, *exc: object) -> None:
@@ -144,7 +144,9 @@ def connect(desk: Desk, dsn: str) -> dict[str, Any]:
     """``hq connect``: check the connection string reaches head office as a store (an empty batch
     through ``hq.ingest`` answers with the store's code and what head office already holds from
     this device), then keep it outside the database. Returns the answer and where it is kept."""
-    from returns_desk.headoffice import pg  # psycopg: loaded only when head office is used
+    from returns_desk.headoffice import (
+        pg,  # psycopg: loaded only when head office is used
+    )
 
     device = repo.device_id(desk.conn)
     with pg.connect(dsn) as hc:
@@ -208,7 +210,9 @@ def sync(desk: Desk, dsn: str | None = None, *, batch_size: int = BATCH_SIZE, lo
     Raises RefusedError('sync_busy') when another sync of this database is running,
     InputError('sync_not_connected') before ``hq connect``, HeadOfficeError when head office cannot be
     reached or refuses (recorded in the state: offline since, last error)."""
-    from returns_desk.headoffice import pg  # psycopg: loaded only when head office is used
+    from returns_desk.headoffice import (
+        pg,  # psycopg: loaded only when head office is used
+    )
 
     dsn = dsn or credentials.load(desk.conn.path)
     if not dsn:
@@ -315,6 +319,6 @@ def age_text(moment: str | None) -> str | None:
     if not moment:
         return None
     try:
-        return dt.datetime.fromisoformat(moment.replace("Z", "+00:00")).astimezone().strftime("%H:%M")
+        return dt.datetime.fromisoformat(moment).astimezone().strftime("%H:%M")
     except ValueError:
         return None

@@ -84,32 +84,34 @@ def test_backfill_against_copy(server, tmp_path):
     # the baseline: COPY of the same rows (events with their payload, returns with theirs) into
     # tables of head office's shape and indexes
     dsn = fresh_head_office(server)
-    batches = []
-    after = 0
-    while chunk := repo.events_after(desk.conn, after, 2000):
-        batches.append(sync_service._batch(desk, repo.device_id(desk.conn), chunk))
-        after = chunk[-1]["id"]
+    device = repo.device_id(desk.conn)
     ev_cols = ["store", "uuid", "device_id", "seq", "at", "actor", "action", "entity", "entity_id", "details", "prev_hash", "hash", "payload"]
     ret_cols = ["store", "uuid", "device_id", *[c for c in repo.RETURN_COLUMNS if c not in ("uuid", "store")], "status", "row_data"]
+
+    def batches():  # type: ignore[no-untyped-def]
+        after = 0
+        while chunk := repo.events_after(desk.conn, after, 2000):
+            yield sync_service._batch(desk, device, chunk)
+            after = chunk[-1]["id"]
+
     with psycopg.connect(dsn, autocommit=True) as con:
         con.execute("CREATE TABLE public.copy_events (LIKE hq.events INCLUDING ALL)")
         con.execute("CREATE TABLE public.copy_returns (LIKE hq.returns INCLUDING ALL)")
-        start = time.perf_counter()
+        start = time.perf_counter()  # read from the counter file and written, as sync does
         with con.transaction():
-            with con.cursor().copy(f"COPY public.copy_events ({', '.join(ev_cols)}) FROM STDIN") as cp:
-                for b in batches:
+            cur_e, cur_r = con.cursor(), con.cursor()
+            for b in batches():
+                with cur_e.copy(f"COPY public.copy_events ({', '.join(ev_cols)}) FROM STDIN") as cp:
                     for e in b["events"]:
                         payload = {k: v for k, v in e.items() if k != "return"}
-                        cp.write_row(["S1", e["uuid"], b["device_id"], e["id"], e["at"], e["actor"], e["action"], e["entity"],
+                        cp.write_row(["S1", e["uuid"], device, e["id"], e["at"], e["actor"], e["action"], e["entity"],
                                       e["entity_id"], e["details"], e["prev_hash"], e["hash"], json.dumps(payload, ensure_ascii=False)])
-            with con.cursor().copy(f"COPY public.copy_returns ({', '.join(ret_cols)}) FROM STDIN") as cp:
-                for b in batches:
+                with cur_r.copy(f"COPY public.copy_returns ({', '.join(ret_cols)}) FROM STDIN") as cp:
                     for e in b["events"]:
                         r = e.get("return")
-                        if r is None:
-                            continue
-                        cp.write_row(["S1", r["uuid"], b["device_id"], *[r[c] for c in repo.RETURN_COLUMNS if c not in ("uuid", "store")],
-                                      "active", json.dumps(r, ensure_ascii=False)])
+                        if r is not None:
+                            cp.write_row(["S1", r["uuid"], device, *[r[c] for c in repo.RETURN_COLUMNS if c not in ("uuid", "store")],
+                                          "active", json.dumps(r, ensure_ascii=False)])
         copy_s = time.perf_counter() - start
         copied = con.execute("SELECT count(*) FROM public.copy_events").fetchone()[0]
     assert copied == events
