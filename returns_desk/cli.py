@@ -262,6 +262,8 @@ def build_parser() -> argparse.ArgumentParser:
     hc = hq_sub.add_parser("connect", help="on a counter: keep the store's connection string (keyring or owner-only file)")
     _common(hc, top=False)
     hc.add_argument("--dsn", metavar="STORE_DSN", required=True)
+    hc.add_argument("--reader", action="store_true",
+                    help="keep a store manager's read-only log-in (hq add-reader) for the window's whole-store report")
     return p
 
 
@@ -631,6 +633,13 @@ def cmd_hq(args: argparse.Namespace, lang: str) -> int:
         from returns_desk.services import sync_service
 
         desk = _open(args)
+        if args.reader:
+            try:
+                kept = sync_service.connect_reader(desk, args.dsn)
+            finally:
+                desk.close()
+            print(say("hq_reader_connected", lang, stores=", ".join(kept["stores"]), kept=kept["kept_in"]))
+            return 0
         try:
             done = sync_service.connect(desk, args.dsn)
             local = desk.settings["store_code"]

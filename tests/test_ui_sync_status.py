@@ -95,3 +95,41 @@ def test_a_catalogue_published_by_head_office_reaches_the_lookups(qtbot, make_wi
     assert "2099.03.03-1" in window.statusBar().currentMessage()
     assert "Catalogue 2099.03.03-1" in window.status_label.text()
     assert window.desk.engine.lookup("A1257", market="CN").catalogue_version == "2099.03.03-1"
+
+
+def test_reports_page_whole_store_from_head_office(qtbot, desk, db_path, hq_dsn, tmp_path, capsys):
+    """A manager's counter with the store manager's read-only log-in (`hq connect --reader`)
+    shows the whole store — its other counters too — from head office on the Reports page."""
+    from returns_desk.cli import main
+    from returns_desk.domain.auth import Actor
+    from returns_desk.services import sync_service
+    from returns_desk.ui.app import make_application
+    from returns_desk.ui.report_page import HQ_SCOPE, ReportPage
+    from tests.hq_support import open_counter
+
+    store = pg.add_store(hq_dsn, "S1")
+    pg.add_store(hq_dsn, "S2")
+    desk.update_settings({"store_code": "S1", "counter": "C1"}, actor="test")
+    record_mix(desk, 3)
+    sync_service.sync(desk, store["dsn"])
+    other = open_counter(tmp_path / "c2.db", "S1", "C2")
+    other_tickets = record_mix(other, 2, tag=2)
+    sync_service.sync(other, store["dsn"])
+    other.close()
+    wrong = pg.add_reader(hq_dsn, "S2")
+    assert main(["hq", "connect", "--reader", "--dsn", wrong["dsn"], "--db", str(db_path)]) == 1
+    assert "does not read store S1" in capsys.readouterr().err
+    reader = pg.add_reader(hq_dsn, "S1")
+    assert main(["hq", "connect", "--reader", "--dsn", reader["dsn"], "--db", str(db_path)]) == 0
+    make_application()
+    page = ReportPage(desk, "en", lambda: Actor("Chen Jing", "manager"))
+    qtbot.addWidget(page)
+    page.date_edit.setText("2025-07-01")
+    page.scope_combo.setCurrentIndex(page.scope_combo.findData(HQ_SCOPE))
+    page.show_report()
+    text = page.view.toPlainText()
+    assert page.error.text() == ""
+    assert "By counter (head office)" in text and all(t in text for t in other_tickets)
+    page.close_day()
+    assert "cannot be closed" in page.error.text()
+    page.shutdown()

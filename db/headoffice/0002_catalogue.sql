@@ -29,5 +29,8 @@ BEGIN
     FOR r IN SELECT role_name FROM hq.stores LOOP
         EXECUTE format('GRANT EXECUTE ON FUNCTION hq.catalogue_newer_than(text) TO %I', r.role_name);
     END LOOP;
+    FOR r IN SELECT role_name FROM hq.readers LOOP  -- recall titles for their reports
+        EXECUTE format('GRANT SELECT ON hq.catalogues TO %I', r.role_name);
+    END LOOP;
 END
 $$;

@@ -809,7 +809,7 @@ The damaged file is kept aside, not overwritten.</source>
     <name>ReportPage</name>
     <message>
         <source>Daily return report</source>
-        <extracomment>Rows of the day&apos;s list shown on screen (all of them go to the preview and the PDF).</extracomment>
+        <extracomment>The scope &quot;whole store (head office)&quot;: every counter of the store, from head office&apos;s data Rows of the day&apos;s list shown on screen (all of them go to the preview and the PDF).</extracomment>
         <translation>每日退货报表</translation>
     </message>
     <message>
@@ -819,6 +819,10 @@ The damaged file is kept aside, not overwritten.</source>
     <message>
         <source>Whole store</source>
         <translation>全店</translation>
+    </message>
+    <message>
+        <source>Whole store (head office)</source>
+        <translation>全店（总部）</translation>
     </message>
     <message>
         <source>Letter (US)</source>
@@ -905,6 +909,10 @@ The damaged file is kept aside, not overwritten.</source>
         <translation>营业日期格式为 YYYY-MM-DD。</translation>
     </message>
     <message>
+        <source>The whole store&apos;s report from head office is for managers.</source>
+        <translation>总部的全店报表仅供经理查看。</translation>
+    </message>
+    <message>
         <source>The list shows the first %1 of %2 returns; print preview and the PDF hold them all.</source>
         <translation>列表仅显示 %2 笔退货中的前 %1 笔；打印预览和 PDF 包含全部记录。</translation>
     </message>
@@ -915,6 +923,10 @@ The damaged file is kept aside, not overwritten.</source>
     <message>
         <source>Saved %1</source>
         <translation>已保存 %1</translation>
+    </message>
+    <message>
+        <source>Head office&apos;s whole-store report cannot be closed from a counter: close each counter&apos;s day.</source>
+        <translation>总部的全店报表不能在柜台日结：请分别为各柜台日结。</translation>
     </message>
     <message>
         <source>Closing %1 freezes its report as a numbered Z report.</source>

@@ -279,6 +279,8 @@ _EN: dict[str, str] = {
     "prog_voided": "Voided",
     "hq_export_written": "Head-office export written to {path} ({rows} rows).",
     "hq_progress_written": "Recall progress of {recall} written to {path} ({stores} stores).",
+    "hq_reader_other_store": "This read-only log-in does not read store {store} (it reads: {stores}). Nothing was kept.",
+    "hq_reader_connected": "Read-only head-office log-in kept in {kept} (stores: {stores}); the Reports page offers the whole store from head office.",
     # head office and sync
     "hq_dsn_invalid": "That is not a PostgreSQL connection string ({detail}). Example: postgresql://USER:PASSWORD@HOST:5432/DBNAME",
     "hq_dsn_required": "Give head office's connection string with --dsn or the RETURNS_DESK_HQ_DSN environment variable.",
@@ -579,6 +581,8 @@ _ZH: dict[str, str] = {
     "prog_voided": "已作废",
     "hq_export_written": "总部导出已写入 {path}（{rows} 行）。",
     "hq_progress_written": "{recall} 的召回进度已写入 {path}（{stores} 家门店）。",
+    "hq_reader_other_store": "此只读登录不能读取门店 {store}（可读取：{stores}）。未保存任何内容。",
+    "hq_reader_connected": "总部只读登录已保存在 {kept}（门店：{stores}）；报表页面可显示总部的全店报表。",
     # 总部与同步
     "hq_dsn_invalid": "这不是 PostgreSQL 连接字符串（{detail}）。示例：postgresql://用户:密码@主机:5432/数据库",
     "hq_dsn_required": "请用 --dsn 或环境变量 RETURNS_DESK_HQ_DSN 提供总部的连接字符串。",

@@ -29,8 +29,13 @@ def credentials_file() -> Path:
     return config_dir() / "hq-credentials.json"
 
 
-def _key(db_path: str | os.PathLike[str]) -> str:
-    return "hq-dsn:" + str(Path(db_path).resolve())
+#: What a counter may keep: the store's log-in (sync) and a store manager's read-only log-in
+#: (the Reports page's "whole store (head office)").
+KINDS = {"store": "hq-dsn:", "reader": "hq-read-dsn:"}
+
+
+def _key(db_path: str | os.PathLike[str], kind: str = "store") -> str:
+    return KINDS[kind] + str(Path(db_path).resolve())
 
 
 def _keyring():  # type: ignore[no-untyped-def]
@@ -72,43 +77,43 @@ def _write_file(data: dict[str, str]) -> None:
     os.replace(part, f)
 
 
-def save(db_path: str | os.PathLike[str], dsn: str) -> str:
+def save(db_path: str | os.PathLike[str], dsn: str, kind: str = "store") -> str:
     """Keep ``dsn`` for this database; returns where ('keyring' or the file's path)."""
     kr = _keyring()
     if kr is not None:
         try:
-            kr.set_password(SERVICE, _key(db_path), dsn)
+            kr.set_password(SERVICE, _key(db_path, kind), dsn)
             data = _read_file()
-            if data.pop(_key(db_path), None) is not None:
+            if data.pop(_key(db_path, kind), None) is not None:
                 _write_file(data)
             return "keyring"
         except Exception:  # noqa: BLE001, S110 - a locked or absent keyring daemon: the file
             pass
     data = _read_file()
-    data[_key(db_path)] = dsn
+    data[_key(db_path, kind)] = dsn
     _write_file(data)
     return str(credentials_file())
 
 
-def load(db_path: str | os.PathLike[str]) -> str | None:
+def load(db_path: str | os.PathLike[str], kind: str = "store") -> str | None:
     kr = _keyring()
     if kr is not None:
         try:
-            found = kr.get_password(SERVICE, _key(db_path))
+            found = kr.get_password(SERVICE, _key(db_path, kind))
             if found:
                 return str(found)
         except Exception:  # noqa: BLE001, S110 - nothing usable there: the file
             pass
-    return _read_file().get(_key(db_path))
+    return _read_file().get(_key(db_path, kind))
 
 
-def forget(db_path: str | os.PathLike[str]) -> None:
+def forget(db_path: str | os.PathLike[str], kind: str = "store") -> None:
     kr = _keyring()
     if kr is not None:
         try:
-            kr.delete_password(SERVICE, _key(db_path))
+            kr.delete_password(SERVICE, _key(db_path, kind))
         except Exception:  # noqa: BLE001, S110 - nothing stored there
             pass
     data = _read_file()
-    if data.pop(_key(db_path), None) is not None:
+    if data.pop(_key(db_path, kind), None) is not None:
         _write_file(data)

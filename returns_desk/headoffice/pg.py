@@ -189,6 +189,8 @@ def add_reader(admin_dsn: str, store: str | None) -> dict[str, str | None]:
             conn.execute(sql.SQL(
                 "GRANT SELECT ON hq.returns, hq.events, hq.devices, hq.quarantine, "
                 "hq.returns_v, hq.sync_progress_v, hq.quarantine_v, hq.events_v TO {}").format(ident))
+            if conn.execute("SELECT to_regclass('hq.catalogues') IS NOT NULL").fetchone()[0]:  # type: ignore[index]
+                conn.execute(sql.SQL("GRANT SELECT ON hq.catalogues TO {}").format(ident))
             conn.execute("INSERT INTO hq.readers (role_name, store) VALUES (%s, %s)", (role, store))
     return {"store": store, "role": role, "dsn": _login_dsn(admin_dsn, role, password)}
 
@@ -355,3 +357,8 @@ def newest_catalogue(conn: psycopg.Connection) -> str | None:
         return None
     row = conn.execute('SELECT document FROM hq.catalogues ORDER BY version COLLATE "C" DESC LIMIT 1').fetchone()
     return str(row[0]) if row else None
+
+
+def readable_stores(conn: psycopg.Connection) -> list[str]:
+    """The stores the connected read-only role may see."""
+    return [str(r[0]) for r in conn.execute("SELECT hq.readable_stores()")]

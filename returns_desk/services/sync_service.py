@@ -156,6 +156,24 @@ def connect(desk: Desk, dsn: str) -> dict[str, Any]:
             "store_matches": answer.get("store") == desk.settings["store_code"]}
 
 
+def connect_reader(desk: Desk, dsn: str) -> dict[str, Any]:
+    """``hq connect --reader``: a store manager's read-only log-in for the Reports page's "whole
+    store (head office)". Checked to read this counter's store, then kept like the store's."""
+    from returns_desk.headoffice import pg
+
+    with pg.connect(dsn) as hc:
+        stores = pg.readable_stores(hc)
+    store = desk.settings["store_code"]
+    if store not in stores:
+        raise HeadOfficeError("hq_reader_other_store", store=store, stores=", ".join(stores) or "-")
+    return {"stores": stores, "kept_in": credentials.save(desk.conn.path, dsn, kind="reader")}
+
+
+def reader_dsn(desk: Desk) -> str | None:
+    """The read-only log-in kept for this counter's database, if any."""
+    return credentials.load(desk.conn.path, kind="reader")
+
+
 def _batch(desk: Desk, device: str, events: list[dict[str, Any]]) -> dict[str, Any]:
     """Events as sent: every column of each audit event; a return's recording event carries the
     return as recorded (head office checks it against the event's fingerprint)."""
