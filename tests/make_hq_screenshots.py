@@ -1,0 +1,120 @@
+"""Screenshots of head office in the window: the status bar in each sync state, and the Reports
+page with "Whole store (head office)". Starts a throwaway PostgreSQL (tests/hq_support.py).
+
+    QT_QPA_PLATFORM=offscreen .venv/bin/python tests/make_hq_screenshots.py [--lang zh_CN] [OUT_DIR]
+
+Files: status-synced, status-waiting, status-offline, status-error, reports-head-office (``-zh``
+with ``--lang zh_CN``).
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("out", nargs="?", default="docs/screenshots")
+    ap.add_argument("--lang", default="en")
+    args = ap.parse_args()
+    out = Path(args.out)
+    out.mkdir(parents=True, exist_ok=True)
+    tmp = Path(tempfile.mkdtemp(prefix="rd-hq-shots-"))
+    os.environ["RETURNS_DESK_HOME"] = str(tmp)
+    os.environ["RETURNS_DESK_KEYRING"] = "0"
+    zh = args.lang.startswith("zh")
+    suffix = "-zh" if zh else ""
+
+    from PySide6.QtWidgets import QApplication
+
+    from returns_desk.domain.auth import Actor
+    from returns_desk.headoffice import credentials, pg
+    from returns_desk.services import sync_service
+    from returns_desk.services.desk import Desk
+    from returns_desk.services.people_service import PeopleService
+    from returns_desk.ui.app import make_application, ui_settings
+    from returns_desk.ui.main_window import MainWindow
+    from returns_desk.ui.report_page import HQ_SCOPE
+    from tests.hq_support import open_counter, record_mix, start_server
+
+    app = make_application(args.lang)
+    servers = start_server()
+    server = next(servers)
+    try:
+        admin = server.admin_dsn(server.create_database())
+        pg.migrate(admin)
+        store = pg.add_store(admin, "S1")
+        reader = pg.add_reader(admin, "S1")
+        db = tmp / "counter.db"
+        desk = Desk.open(db)
+        people = PeopleService(desk)
+        manager = "陈静" if zh else "Chen Jing"
+        people.setup(store="王府井店" if zh else "Wangfujing", counter="C1", market="CN", manager=manager, pin="482913",
+                     language=args.lang, store_code="S1")
+        record_mix(desk, 6)
+        other = open_counter(tmp / "c2.db", "S1", "C2")
+        record_mix(other, 4, tag=2)
+        sync_service.sync(other, store["dsn"])
+        other.close()
+        credentials.save(db, reader["dsn"], kind="reader")
+        window = MainWindow(desk, args.lang, ui_settings(), Actor(manager, "manager"))
+        window.resize(1280, 860)
+        window.show()
+        status = window.sync_status
+
+        def wait_idle() -> None:
+            deadline = time.monotonic() + 30
+            while time.monotonic() < deadline:
+                app.processEvents()
+                if status.state is not None and not status.running:
+                    return
+                time.sleep(0.02)
+
+        def shot(name: str) -> None:
+            app.processEvents()
+            window.statusBar().grab().save(str(out / f"{name}{suffix}.png"))
+
+        credentials.save(db, f"postgresql://nobody:x@127.0.0.1:{server.port}/none")  # wrong log-in: offline
+        status.request()
+        wait_idle()
+        shot("status-offline")
+        credentials.save(db, reader["dsn"])  # a read-only log-in used to push: refused by head office
+        status.request()
+        wait_idle()
+        shot("status-error")
+        credentials.save(db, store["dsn"])
+        status.request()
+        wait_idle()
+        shot("status-synced")
+        record_mix(desk, 3, tag=5)
+        status.running = True  # hold the worker back: the state just after three saves
+        state = sync_service.status(desk)
+        status.label.setText(status.text(state, ""))
+        shot("status-waiting")
+        status.running = False
+        window.tabs.setCurrentIndex(window.REPORT_TAB)
+        page = window.report_page
+        page.date_edit.setText("2025-07-01")
+        page.scope_combo.setCurrentIndex(page.scope_combo.findData(HQ_SCOPE))
+        page.show_report()
+        app.processEvents()
+        window.grab().save(str(out / f"reports-head-office{suffix}.png"))
+        window.close()
+        desk.close()
+    finally:
+        servers.close()
+    QApplication.processEvents()
+    print(f"screenshots written to {out}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
