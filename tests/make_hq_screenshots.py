@@ -100,7 +100,7 @@ def main() -> int:
         status.label.setText(status.text(state, ""))
         shot("status-waiting")
         status.running = False
-        window.tabs.setCurrentIndex(window.REPORT_TAB)
+        window.show_page("reports")
         page = window.report_page
         page.date_edit.setText("2025-07-01")
         page.scope_combo.setCurrentIndex(page.scope_combo.findData(HQ_SCOPE))

@@ -599,18 +599,6 @@
         <translation>Returns Desk 召回退货登记 — %1</translation>
     </message>
     <message>
-        <source>&amp;Counter (F2)</source>
-        <translation>柜台（F2）(&amp;C)</translation>
-    </message>
-    <message>
-        <source>Returns &amp;log (F3)</source>
-        <translation>退货记录（F3）(&amp;L)</translation>
-    </message>
-    <message>
-        <source>&amp;Reports (F6)</source>
-        <translation>报表(&amp;R) (F6)</translation>
-    </message>
-    <message>
         <source>Locked. Sign in to continue.</source>
         <translation>已锁定。请登录后继续。</translation>
     </message>
@@ -639,20 +627,32 @@
         <translation>退出(&amp;Q)</translation>
     </message>
     <message>
-        <source>&amp;View</source>
-        <translation>查看(&amp;V)</translation>
+        <source>Counter (F2)</source>
+        <translation>柜台 (F2)</translation>
     </message>
     <message>
         <source>&amp;Counter</source>
         <translation>柜台(&amp;C)</translation>
     </message>
     <message>
+        <source>Returns log (F3)</source>
+        <translation>退货记录 (F3)</translation>
+    </message>
+    <message>
         <source>Returns &amp;log</source>
         <translation>退货记录(&amp;L)</translation>
     </message>
     <message>
+        <source>Reports (F6)</source>
+        <translation>报表 (F6)</translation>
+    </message>
+    <message>
         <source>&amp;Reports</source>
         <translation>报表(&amp;R)</translation>
+    </message>
+    <message>
+        <source>&amp;Go</source>
+        <translation>前往(&amp;G)</translation>
     </message>
     <message>
         <source>&amp;Help</source>
@@ -755,6 +755,34 @@ Do not close the day. A manager should restore the newest good backup (File → 
         <translation>型号、批次号、生产日期、序列号、产品状况、处理方式、金额</translation>
     </message>
     <message>
+        <source>tick “I have isolated the unit” (Space ticks it too)</source>
+        <translation>勾选“我已按上面的说明隔离此设备”（空格键也可勾选）</translation>
+    </message>
+    <message>
+        <source>↑ / ↓ in Condition</source>
+        <translation>在“状态”中按 ↑ / ↓</translation>
+    </message>
+    <message>
+        <source>choose the condition; the first letter jumps to it</source>
+        <translation>选择设备状态；按首字母可直接跳到该项</translation>
+    </message>
+    <message>
+        <source>on the hot-unit card: record the incident</source>
+        <translation>在发热设备卡片上：记录事件</translation>
+    </message>
+    <message>
+        <source>in the log or an entry: void the return (manager)</source>
+        <translation>在记录列表或单条记录中：作废退货（店长）</translation>
+    </message>
+    <message>
+        <source>lock the window or switch clerk; Enter on the lock screen signs in</source>
+        <translation>锁定窗口或切换店员；在锁定界面按回车登录</translation>
+    </message>
+    <message>
+        <source>this list</source>
+        <translation>本列表</translation>
+    </message>
+    <message>
         <source>Scanner</source>
         <translation>扫码枪</translation>
     </message>
@@ -829,8 +857,8 @@ The damaged file is kept aside, not overwritten.</source>
         <translation>美式信纸 (Letter)</translation>
     </message>
     <message>
-        <source>Business &amp;date</source>
-        <translation>营业日期(&amp;D)</translation>
+        <source>&amp;Business date</source>
+        <translation>营业日期(&amp;B)</translation>
     </message>
     <message>
         <source>Scope</source>
@@ -897,8 +925,8 @@ The damaged file is kept aside, not overwritten.</source>
         <translation>Excel 工作簿 (XLSX)</translation>
     </message>
     <message>
-        <source>Format</source>
-        <translation>格式</translation>
+        <source>F&amp;ormat</source>
+        <translation>格式(&amp;O)</translation>
     </message>
     <message>
         <source>&amp;Export…</source>

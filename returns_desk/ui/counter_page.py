@@ -675,6 +675,10 @@ class CounterPage(QWidget):
             return (actor, reason) if reason else None
         return ApprovalDialog.ask(self.people, self.lang, "override", why, self)
 
+    def focus_start(self) -> None:
+        """Shown with F2: the keyboard is in the model field."""
+        self.model_edit.setFocus()
+
     def set_signed_in(self, actor: Actor) -> None:
         self.clerk_label.setText(self.tr("Signed in: %1").replace("%1", actor.name))
 

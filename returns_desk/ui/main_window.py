@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from PySide6.QtCore import QEvent, QObject, QSettings, Qt, QTimer, Slot
-from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
+from PySide6.QtGui import QAction, QCloseEvent, QGuiApplication, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QApplication,
     QLabel,
@@ -27,10 +27,11 @@ from returns_desk.services.log_service import LogService
 from returns_desk.services.people_service import PeopleService
 from returns_desk.storage.repository import ReturnFilter
 from returns_desk.ui import messages
-from returns_desk.ui.counter_page import CounterPage
+from returns_desk.ui.pages import PAGES
 from returns_desk.ui.people_dialogs import ApprovalDialog, SignInDialog
 
 if TYPE_CHECKING:
+    from returns_desk.ui.counter_page import CounterPage
     from returns_desk.ui.report_page import ReportPage
     from returns_desk.ui.returns_log_page import ReturnsLogPage
 
@@ -62,21 +63,24 @@ class MainWindow(QMainWindow):
         self.restored = False
         self.setWindowTitle(self.tr("Returns Desk — %1").replace("%1", desk.settings["store_name"]))
         # the log's count of a million rows runs on a second connection while the window starts
-        self._first_count = LogService(desk).count_soon(ReturnFilter())
+        self.first_count = LogService(desk).count_soon(ReturnFilter())
         self.tabs = QTabWidget()
-        self.counter = CounterPage(desk, lang, lambda: self.actor)
-        self.tabs.addTab(self.counter, self.tr("&Counter (F2)"))
-        # the log and the reports are built when first shown: start-up builds only the counter
-        self._log_page: ReturnsLogPage | None = None
-        self._report_page: ReportPage | None = None
-        self.tabs.addTab(QWidget(), self.tr("Returns &log (F3)"))
-        self.tabs.addTab(QWidget(), self.tr("&Reports (F6)"))
+        # every page comes from ui.pages.PAGES; only the counter is built at start-up, the others
+        # the first time they are shown
+        self._pages: dict[str, QWidget] = {}
+        for spec in PAGES:
+            self.tabs.addTab(spec.factory(self) if spec.eager else QWidget(), spec.tab_title())
+            if spec.eager:
+                self._pages[spec.key] = self.tabs.widget(self.tabs.count() - 1)
+        self.counter: CounterPage = self._pages["counter"]  # type: ignore[assignment]
         self.lock_page = QWidget()
         lock_layout = QVBoxLayout(self.lock_page)
         lock_label = QLabel(self.tr("Locked. Sign in to continue."))
         lock_label.setObjectName("verdictReason")
         self.unlock_button = QPushButton(self.tr("&Sign in…"))
         self.unlock_button.clicked.connect(self.unlock)
+        for k in (Qt.Key.Key_Return, Qt.Key.Key_Enter):  # Enter signs in, as Space does
+            QShortcut(QKeySequence(k), self.lock_page, activated=self.unlock, context=Qt.ShortcutContext.WidgetWithChildrenShortcut)
         lock_layout.addStretch(1)
         lock_layout.addWidget(lock_label, 0, Qt.AlignmentFlag.AlignHCenter)
         lock_layout.addWidget(self.unlock_button, 0, Qt.AlignmentFlag.AlignHCenter)
@@ -109,6 +113,26 @@ class MainWindow(QMainWindow):
             self.restoreGeometry(geometry)
         else:
             self.resize(1280, 860)
+        self.fit_to_screen()
+
+    def fit_to_screen(self) -> None:
+        """Keep the window inside the screen's available area (a remembered size from a bigger
+        screen, or the default size on a 1366x768 counter screen, would put the status bar and
+        the buttons below the edge)."""
+        screen = self.screen() or QGuiApplication.primaryScreen()
+        if screen is None:
+            return
+        area = screen.availableGeometry()
+        frame_w = max(0, self.frameGeometry().width() - self.geometry().width())
+        frame_h = max(0, self.frameGeometry().height() - self.geometry().height())
+        width = min(self.width(), area.width() - frame_w)
+        height = min(self.height(), area.height() - frame_h)
+        if (width, height) != (self.width(), self.height()):
+            self.resize(width, height)
+        x = min(max(self.x(), area.left()), area.right() - width - frame_w + 1)
+        y = min(max(self.y(), area.top()), area.bottom() - height - frame_h + 1)
+        if (x, y) != (self.x(), self.y()):
+            self.move(x, y)
 
     def _build_menus(self) -> None:
         file_menu = self.menuBar().addMenu(self.tr("&File"))
@@ -128,19 +152,14 @@ class MainWindow(QMainWindow):
         quit_action.triggered.connect(self.close)
         file_menu.addAction(quit_action)
 
-        view = self.menuBar().addMenu(self.tr("&View"))
-        self.counter_action = QAction(self.tr("&Counter"), self)
-        self.counter_action.setShortcuts([QKeySequence("F2"), QKeySequence("Ctrl+1")])
-        self.counter_action.triggered.connect(self.show_counter)
-        self.log_action = QAction(self.tr("Returns &log"), self)
-        self.log_action.setShortcuts([QKeySequence("F3"), QKeySequence("Ctrl+2")])
-        self.log_action.triggered.connect(self.show_log)
-        self.reports_action = QAction(self.tr("&Reports"), self)
-        self.reports_action.setShortcuts([QKeySequence("F6"), QKeySequence("Ctrl+3")])
-        self.reports_action.triggered.connect(lambda: self.tabs.setCurrentWidget(self.report_page))
-        view.addAction(self.counter_action)
-        view.addAction(self.log_action)
-        view.addAction(self.reports_action)
+        view = self.menuBar().addMenu(self.tr("&Go"))  # not &View: Alt+V is Void and Print preview
+        self.page_actions: dict[str, QAction] = {}
+        for spec in PAGES:
+            action = QAction(spec.menu_title(), self)
+            action.setShortcuts([QKeySequence(k) for k in spec.shortcuts])
+            action.triggered.connect(lambda _checked=False, key=spec.key: self.show_page(key))
+            view.addAction(action)
+            self.page_actions[spec.key] = action
 
         help_menu = self.menuBar().addMenu(self.tr("&Help"))
         keys = QAction(self.tr("&Keyboard"), self)
@@ -207,58 +226,64 @@ class MainWindow(QMainWindow):
         self._apply_auto_lock()
         self.show_counter()
 
+    def page(self, key: str) -> QWidget:
+        """The page ``key`` of ui.pages.PAGES, built (and put in its tab) the first time it is asked for."""
+        if key not in self._pages:
+            index = next(i for i, spec in enumerate(PAGES) if spec.key == key)
+            page = PAGES[index].factory(self)
+            self._pages[key] = page
+            text = self.tabs.tabText(index)
+            current = self.tabs.currentIndex()
+            self.tabs.blockSignals(True)
+            old = self.tabs.widget(index)
+            self.tabs.removeTab(index)
+            self.tabs.insertTab(index, page, text)
+            self.tabs.setCurrentIndex(current)
+            self.tabs.blockSignals(False)
+            old.deleteLater()
+        return self._pages[key]
+
+    def built_page(self, key: str) -> QWidget | None:
+        return self._pages.get(key)
+
+    @Slot(str)
+    def show_page(self, key: str) -> None:
+        """F2 / F3 / F6 …: show the page and put the keyboard where its work starts."""
+        page = self.page(key)
+        self.tabs.setCurrentWidget(page)
+        focus = getattr(page, "focus_start", None)
+        if callable(focus):
+            focus()
+
     @Slot()
     def show_counter(self) -> None:
-        self.tabs.setCurrentWidget(self.counter)
-        self.counter.model_edit.setFocus()
+        self.show_page("counter")
 
     @Slot()
     def show_log(self) -> None:
-        self.tabs.setCurrentWidget(self.log_page)
-        self.log_page.table.setFocus()
-
-    LOG_TAB, REPORT_TAB = 1, 2
-
-    def _replace_tab(self, index: int, page: QWidget) -> None:
-        text = self.tabs.tabText(index)
-        current = self.tabs.currentIndex()
-        self.tabs.blockSignals(True)
-        old = self.tabs.widget(index)
-        self.tabs.removeTab(index)
-        self.tabs.insertTab(index, page, text)
-        self.tabs.setCurrentIndex(current)
-        self.tabs.blockSignals(False)
-        old.deleteLater()
+        self.show_page("log")
 
     @property
     def log_page(self) -> ReturnsLogPage:
-        if self._log_page is None:
-            from returns_desk.ui.returns_log_page import ReturnsLogPage
-
-            self._log_page = ReturnsLogPage(self.desk, self.lang, lambda: self.actor, first_count=self._first_count)
-            self._replace_tab(self.LOG_TAB, self._log_page)
-        return self._log_page
+        return self.page("log")  # type: ignore[return-value]
 
     @property
     def report_page(self) -> ReportPage:
-        if self._report_page is None:
-            
-            self._report_page = ReportPage(self.desk, self.lang, lambda: self.actor)
-            self._replace_tab(self.REPORT_TAB, self._report_page)
-        return self._report_page
+        return self.page("reports")  # type: ignore[return-value]
 
     @Slot(str)
     def _on_return_recorded(self, ticket: str) -> None:
-        if self._log_page is not None:
-            self._log_page.refresh()
+        self.first_count = None  # counted before this return: the log, when built, counts again
+        log = self.built_page("log")
+        if log is not None:
+            log.refresh()  # type: ignore[attr-defined]
 
     @Slot(int)
     def _on_tab_changed(self, index: int) -> None:
-        built = {self.LOG_TAB: lambda: self.log_page, self.REPORT_TAB: lambda: self.report_page}
-        if index in built:
-            built[index]()  # the page is built the first time its tab is shown
-        if self.tabs.widget(index) is self.counter:
-            self.counter.model_edit.setFocus()
+        page = self.page(PAGES[index].key)  # a page is built the first time its tab is shown
+        focus = getattr(page, "focus_start", None)
+        if callable(focus):
+            focus()
 
     @Slot(str)
     def on_integrity_checked(self, problem: str) -> None:
@@ -321,6 +346,12 @@ class MainWindow(QMainWindow):
             ("F4", self.tr("use the corrected serial number")), ("Ctrl+S", self.tr("save the return")),
             (self.tr("Enter in Notes"), self.tr("save the return")), ("Ctrl+N", self.tr("clear the form")),
             ("Alt+M / B / D / S / O / R / A", self.tr("model, batch, date, serial, condition, remedy, amount")),
+            ("Alt+I", self.tr("tick “I have isolated the unit” (Space ticks it too)")),
+            (self.tr("↑ / ↓ in Condition"), self.tr("choose the condition; the first letter jumps to it")),
+            ("H", self.tr("on the hot-unit card: record the incident")),
+            ("Alt+V", self.tr("in the log or an entry: void the return (manager)")),
+            ("Ctrl+L", self.tr("lock the window or switch clerk; Enter on the lock screen signs in")),
+            ("F1", self.tr("this list")),
             (self.tr("Scanner"), self.tr("a scan in any other field goes to the model field")),
             (self.tr("Enter in the log"), self.tr("open the selected return")), ("Ctrl+Q", self.tr("quit")),
         ]
@@ -340,8 +371,10 @@ class MainWindow(QMainWindow):
 
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802
         self.sync_status.shutdown()
-        if self._report_page is not None:
-            self._report_page.shutdown()
+        for page in self._pages.values():
+            shutdown = getattr(page, "shutdown", None)
+            if callable(shutdown):
+                shutdown()
         QApplication.instance().removeEventFilter(self._idle_watch)
         self.idle_timer.stop()
         self.ui_settings.setValue("window/geometry", self.saveGeometry())

@@ -84,10 +84,12 @@ class FirstRunDialog(_Form):
                          (self.tr("Manager's name"), self.manager_edit), (self.tr("Manager's PIN (4–12 digits)"), self.pin_edit),
                          (self.tr("PIN again"), self.pin2_edit)):
             self.form.addRow(label, w)
+        self.store_edit.setFocus()
 
     def submit(self) -> None:
         if self.pin_edit.text() != self.pin2_edit.text():
             self.error.setText(self.tr("The two PINs differ."))
+            self.pin2_edit.clear()
             self.pin2_edit.setFocus()
             return
         try:

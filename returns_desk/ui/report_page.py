@@ -102,7 +102,7 @@ class ReportPage(QWidget):
         self.page_combo = QComboBox()
         self.page_combo.addItem("A4", "A4")
         self.page_combo.addItem(self.tr("Letter (US)"), "Letter")
-        date_label = QLabel(self.tr("Business &date"))
+        date_label = QLabel(self.tr("&Business date"))
         date_label.setBuddy(self.date_edit)
         form.addRow(date_label, self.date_edit)
         form.addRow(self.tr("Scope"), self.scope_combo)
@@ -136,7 +136,9 @@ class ReportPage(QWidget):
         self.format_combo = QComboBox()
         for text, value in ((self.tr("Excel workbook (XLSX)"), "xlsx"), ("CSV (UTF-8)", "csv"), ("PDF", "pdf")):
             self.format_combo.addItem(text, value)
-        eform.addRow(self.tr("Format"), self.format_combo)
+        format_label = QLabel(self.tr("F&ormat"))
+        format_label.setBuddy(self.format_combo)
+        eform.addRow(format_label, self.format_combo)
         self.export_button = QPushButton(self.tr("&Export…"))
         self.progress = QProgressBar()
         self.progress.setRange(0, 0)  # busy: the export's length is not known in advance
@@ -327,6 +329,11 @@ class ReportPage(QWidget):
         self.export_button.setEnabled(True)
         self.status.setText("")
         self._fail(text)
+
+    def focus_start(self) -> None:
+        """Shown with F6: the keyboard is in the date field."""
+        self.date_edit.setFocus()
+        self.date_edit.selectAll()
 
     def shutdown(self) -> None:
         if self._thread is not None and self._thread.isRunning():

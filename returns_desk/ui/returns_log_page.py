@@ -155,6 +155,10 @@ class ReturnsLogPage(QWidget):
         self.count_label.setText(self.tr("%n return(s)", "", self.model.rowCount()))
 
     @Slot()
+    def focus_start(self) -> None:
+        """Shown with F3: the keyboard is in the list."""
+        self.table.setFocus()
+
     def refresh(self) -> None:
         self.model.refresh()
         self._update_count()

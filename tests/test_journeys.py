@@ -1,0 +1,228 @@
+"""Whole-app journeys: ``returns-desk`` started with no command on a fresh database, driven by
+the keyboard through every page and dialog a person reaches (tests/journey.py explains how).
+
+Every page of ``ui.pages.PAGES`` must be reached by a journey here (the last test checks it).
+"""
+
+from __future__ import annotations
+
+import sqlite3
+
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QMessageBox
+
+from journey import Journey, Wait, check, dialog_of, focus, gone, key, run_journey, type_text, window_of
+from returns_desk.ui import messages
+
+pytestmark = pytest.mark.gui
+
+K = Qt.Key
+CTRL = Qt.KeyboardModifier.ControlModifier
+ALT = Qt.KeyboardModifier.AltModifier
+MANAGER, MANAGER_PIN = "Chen Jing", "482913"
+CLERK, CLERK_PIN = "Li Na", "1357"
+VALID_SERIAL = "AKFF1Y0E48301745"
+
+REACHED: set[str] = set()  # the pages of ui.pages.PAGES the journeys went through
+
+
+def db_rows(sql: str) -> list[tuple]:
+    from returns_desk import paths
+
+    con = sqlite3.connect(paths.default_db_path())
+    try:
+        return con.execute(sql).fetchall()
+    finally:
+        con.close()
+
+
+def first_run(store: str = "Shop 1", lang_down: int = 0) -> Journey:
+    """The first-run dialog, by keyboard: the store name first, Tab through the form, Enter."""
+    from returns_desk.ui.people_dialogs import FirstRunDialog
+
+    d = yield Wait("the first-run dialog", dialog_of(FirstRunDialog))
+    check(focus() is d.store_edit, "the first-run dialog starts in the store name")
+    yield type_text(store)
+    yield key(K.Key_Tab)  # counter id, C1 as it is
+    yield key(K.Key_Tab)  # market: China is the first
+    yield key(K.Key_Tab)  # language
+    for _ in range(lang_down):
+        yield key(K.Key_Down)
+    yield key(K.Key_Tab)
+    check(focus() is d.manager_edit, "Tab reaches the manager's name")
+    yield type_text(MANAGER)
+    yield key(K.Key_Tab)
+    yield type_text(MANAGER_PIN)
+    yield key(K.Key_Tab)
+    yield type_text("999999")  # a typing mistake: the second PIN differs
+    yield key(K.Key_Return)
+    check(d.isVisible() and d.pin2_edit.text() == "" and focus() is d.pin2_edit, "mismatched PINs clear the second field")
+    yield type_text(MANAGER_PIN)
+    yield key(K.Key_Return)
+    yield Wait("the first-run dialog closes", gone(d))
+
+
+def sign_in(name: str | None, pin: str, *, expect_name: str | None = None) -> Journey:
+    from returns_desk.ui.people_dialogs import SignInDialog
+
+    d = yield Wait("the sign-in dialog", dialog_of(SignInDialog))
+    if expect_name is not None:
+        check(d.name_combo.currentText() == expect_name, f"sign-in offers {expect_name!r}, not {d.name_combo.currentText()!r}")
+    check(focus() is d.pin_edit or focus() is d.name_combo.lineEdit(), "sign-in starts in a field")
+    if name is not None:
+        if focus() is d.pin_edit:
+            yield key(K.Key_Backtab)
+        yield key(K.Key_A, CTRL)
+        yield type_text(name)
+        yield key(K.Key_Tab)
+    check(focus() is d.pin_edit, "the PIN field has the keyboard")
+    yield type_text(pin)
+    yield key(K.Key_Return)
+    yield Wait("signed in", gone(d))
+
+
+def main_window() -> Journey:
+    from returns_desk.ui.main_window import MainWindow
+
+    w = yield Wait("the main window", window_of(MainWindow))
+    REACHED.add("counter")
+    return w
+
+
+def record_a1257(w, *, serial: str = VALID_SERIAL, amount: str | None = "149.00") -> Journey:
+    """A recalled Anker A1257 from the model field to the ticket, by Enter alone."""
+    page = w.counter
+    check(focus() is page.model_edit, "the counter starts in the model field")
+    yield type_text("A1257")
+    yield key(K.Key_Return)
+    check(focus() is page.serial_edit, "Enter after a model that needs its serial goes to the serial")
+    yield type_text(serial)
+    yield key(K.Key_Return)
+    check(focus() is page.condition_combo, "then to the condition")
+    yield key(K.Key_Down)  # intact
+    yield key(K.Key_Return)
+    check(focus() is page.isolated_check, "then to the isolation step")
+    yield key(K.Key_Space)
+    yield key(K.Key_Return)
+    check(focus() is page.remedy_combo, "then to the remedy")
+    yield key(K.Key_Return)
+    check(focus() is page.amount_edit, "then to the amount")
+    if amount is not None:
+        yield key(K.Key_A, CTRL)
+        yield type_text(amount)
+    before = page.ticket_label.text()
+    for _ in range(4):  # proof, receipt, contact, notes
+        yield key(K.Key_Return)
+    check(focus() is page.notes_edit, "Enter leads to Notes")
+    yield key(K.Key_Return)  # Enter in Notes saves
+    yield Wait("the ticket or an error", lambda: page.ticket_label.text() != before or page.error_label.text())
+    check(not page.error_label.text(), f"saved without an error, not {page.error_label.text()!r}")
+    return page.last_entry["ticket"]
+
+
+def test_manager_journey_first_run_to_z_report(qtbot, tmp_path, monkeypatch):
+    from PySide6.QtPrintSupport import QPrintPreviewDialog
+    from returns_desk.ui.entry_dialog import EntryDialog
+    from returns_desk.ui.report_page import ReportPage
+
+    saved = iter([str(tmp_path / "day.pdf"), str(tmp_path / "tally.csv"), str(tmp_path / "tally.xlsx")])
+    monkeypatch.setattr(messages, "ask_save_path", lambda *a: next(saved))  # the platform's file dialog
+    results: dict[str, object] = {}
+
+    def journey() -> Journey:
+        yield from first_run()
+        yield from sign_in(None, MANAGER_PIN, expect_name=MANAGER)
+        w = yield from main_window()
+        check(w.width() <= w.screen().availableGeometry().width() and w.height() <= w.screen().availableGeometry().height(),
+              "the window fits the screen")
+        ticket = yield from record_a1257(w)
+        results["ticket"] = ticket
+        # a customer who is not affected: Romoss batch not listed, nothing saved
+        yield type_text("PAC20-272")
+        yield key(K.Key_Return)
+        check(focus() is w.counter.batch_edit, "a batch-list model asks for the batch first")
+        yield type_text("C14-P5")
+        check(w.counter.verdict_banner.text().startswith("NOT AFFECTED"), "batch C14-P5 is not affected")
+        yield key(K.Key_N, CTRL)
+        second = yield from record_a1257(w, serial="AKFF1Y0E48301746")
+        results["second"] = second
+
+        # the log: newest first, Enter opens it, void it
+        yield key(K.Key_F3)
+        REACHED.add("log")
+        log = w.log_page
+        check(log.model.rowCount() == 2, f"the log shows both returns at once, not {log.model.rowCount()}")
+        check(log.current_ticket() == second, "the newest return is current")
+        yield key(K.Key_Return)
+        entry = yield Wait("the entry", dialog_of(EntryDialog))
+        yield key(K.Key_V, ALT)
+        from PySide6.QtWidgets import QInputDialog
+
+        ask = yield Wait("the void reason", dialog_of(QInputDialog))
+        yield type_text("customer changed mind, unit kept")
+        yield key(K.Key_Return)
+        yield Wait("the reason dialog closes", gone(ask))
+        check("void" in entry.windowTitle().lower() or entry.void_button.isEnabled() is False, "the entry shows it is void")
+        yield key(K.Key_Escape)
+        yield Wait("the entry closes", gone(entry))
+
+        # reports: show, preview, PDF, close the day, export CSV and XLSX
+        yield key(K.Key_F6)
+        REACHED.add("reports")
+        page = w.report_page
+        check(isinstance(page, ReportPage) and focus() is page.date_edit, "F6 opens the reports in the date field")
+        yield key(K.Key_Return)
+        yield Wait("the report on screen", lambda: "A1257" in page.view.toPlainText())
+        yield key(K.Key_V, ALT)
+        preview = yield Wait("the print preview", dialog_of(QPrintPreviewDialog))
+        results["preview_width"] = preview.width()
+        yield key(K.Key_Escape)
+        yield Wait("the preview closes", gone(preview))
+        yield key(K.Key_D, ALT)
+        yield Wait("the PDF", lambda: (tmp_path / "day.pdf").exists())
+        yield key(K.Key_C, ALT)
+        yield Wait("the Z", lambda: "Z No. 1" in page.status.text())
+        yield key(K.Key_O, ALT)  # format: CSV
+        yield key(K.Key_Down)
+        yield key(K.Key_E, ALT)
+        yield Wait("the CSV export", lambda: (tmp_path / "tally.csv").exists() and page.export_button.isEnabled())
+        yield key(K.Key_O, ALT)
+        yield key(K.Key_Up)
+        yield key(K.Key_E, ALT)
+        yield Wait("the XLSX export", lambda: (tmp_path / "tally.xlsx").exists() and page.export_button.isEnabled())
+
+        # lock, and sign in again with Enter alone on the lock screen
+        yield key(K.Key_L, CTRL)
+        check(w.locked, "Ctrl+L locks")
+        yield key(K.Key_Return)
+        yield from sign_in(None, MANAGER_PIN, expect_name=MANAGER)
+        check(not w.locked and focus() is w.counter.model_edit, "signed in again, back at the counter")
+
+        # help lists the keys
+        yield key(K.Key_F1)
+        box = yield Wait("the keyboard help", dialog_of(QMessageBox))
+        for k in ("Ctrl+L", "Alt+I", "Alt+V"):
+            check(k in box.text(), f"F1 lists {k}")
+        yield key(K.Key_Return)
+        yield Wait("help closes", gone(box))
+        yield key(K.Key_Q, CTRL)
+
+    assert run_journey(journey()) == 0
+    assert results["preview_width"] >= 900, "the print preview opens large enough for its toolbar"
+    rows = db_rows("SELECT ticket, model, serial, batch_code, status, isolation_confirmed_at IS NOT NULL FROM returns ORDER BY id")
+    assert [(r[1], r[2], r[3], r[4], r[5]) for r in rows] == [
+        ("A1257", VALID_SERIAL, None, "active", 1), ("A1257", "AKFF1Y0E48301746", None, "void", 1),
+    ]
+    assert db_rows("SELECT z_number FROM day_closures") == [(1,)]
+    assert (tmp_path / "day.pdf").read_bytes().startswith(b"%PDF")
+    assert "A1257" in (tmp_path / "tally.csv").read_text(encoding="utf-8-sig")
+    assert (tmp_path / "tally.xlsx").stat().st_size > 0
+
+
+def test_every_page_has_a_journey():
+    """Runs after the journeys above (file order): a page added to PAGES without one fails here."""
+    from returns_desk.ui.pages import PAGES
+
+    missing = {p.key for p in PAGES} - REACHED
+    assert not missing, f"pages no journey reaches: {sorted(missing)}"
