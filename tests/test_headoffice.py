@@ -586,3 +586,20 @@ def test_hq_progress_by_store_for_a_recall(hq_dsn, tmp_path, capsys):
     assert main(["hq", "progress", "--recall", recall, "--format", "pdf", "--out", str(pdf), "--dsn", hq_dsn, "--lang", "zh_CN"]) == 0
     text = subprocess.run(["pdftotext", "-layout", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
     assert "召回进度" in text and "全部门店" in text and "S2" in text
+
+
+def test_refused_is_an_error_not_offline(hq_dsn, tmp_path):
+    """Reaching head office with a log-in that may not push (a reader's) is an error with the
+    reason, and ends 'offline since'."""
+    desk = open_counter(tmp_path / "c.db", "S1", "C1")
+    pg.add_store(hq_dsn, "S1")
+    with pytest.raises(HeadOfficeError):
+        sync_service.sync(desk, "postgresql://nobody:x@127.0.0.1:1/none")
+    assert sync_service.status(desk).offline_since
+    credentials.save(desk.conn.path, pg.add_reader(hq_dsn, "S1")["dsn"])
+    with pytest.raises(HeadOfficeError) as err:
+        sync_service.sync(desk)
+    assert err.value.key == "hq_refused"
+    state = sync_service.status(desk)
+    assert state.state == "error" and state.offline_since is None and "refused" in state.last_error
+    desk.close()

@@ -272,8 +272,11 @@ def sync(desk: Desk, dsn: str | None = None, *, batch_size: int = BATCH_SIZE, lo
         except HeadOfficeError as exc:
             state = repo.sync_state(desk.conn, device)
             values: dict[str, Any] = {"last_error": json.dumps({"key": exc.key, "args": exc.args_}, ensure_ascii=False)}
-            if exc.key == "hq_unreachable" and not state["offline_since"]:
-                values["offline_since"] = now
+            if exc.key == "hq_unreachable":
+                if not state["offline_since"]:
+                    values["offline_since"] = now
+            else:  # head office answered (and refused): not offline
+                values["offline_since"] = None
             _save_state(desk, device, values)
             raise
         _save_state(desk, device, {"last_success_at": utc_now_text(), "last_error": None, "offline_since": None})

@@ -122,7 +122,7 @@ class SyncStatus(QObject):
         self.failures = self.failures + 1 if error else 0
         self.timer.start(min(PERIOD_MS * (2 ** max(0, self.failures - 1)), MAX_BACKOFF_MS) if error else PERIOD_MS)
         self.label.setText(self.text(state, error))
-        self.label.setToolTip(error)
+        self.label.setToolTip(error or (state.last_error or ""))
         if getattr(state, "catalogue_taken", None):
             self._reload_catalogue(state.catalogue_taken)
         if self.again:
@@ -152,7 +152,9 @@ class SyncStatus(QObject):
         if state.state == "offline":
             out = self.tr("Head office: offline since %1 · %2 waiting").replace("%1", age_text(state.offline_since) or "?").replace("%2", str(state.waiting))
         elif error or state.state == "error":
-            out = self.tr("Head office: sync failed (%1) · %2 waiting").replace("%1", error or (state.last_error or "")).replace("%2", str(state.waiting))
+            why = error or state.last_error or ""
+            why = why if len(why) <= 48 else why[:47] + "…"  # the whole text is the label's tooltip
+            out = self.tr("Head office: sync failed (%1) · %2 waiting").replace("%1", why).replace("%2", str(state.waiting))
         elif state.waiting:
             out = self.tr("Head office: %1 waiting").replace("%1", str(state.waiting))
         else:
