@@ -603,3 +603,20 @@ def test_refused_is_an_error_not_offline(hq_dsn, tmp_path):
     state = sync_service.status(desk)
     assert state.state == "error" and state.offline_since is None and "refused" in state.last_error
     desk.close()
+
+
+def test_counter_clock_off_is_warned_at_the_counter(hq_dsn, tmp_path, capsys, monkeypatch):
+    """The batch says when the counter sent it by its own clock; an hour off is warned by `sync`
+    (and flagged at head office)."""
+    import datetime as dt
+
+    store = pg.add_store(hq_dsn, "S1")
+    db = tmp_path / "c.db"
+    open_counter(db, "S1", "C1").close()
+    credentials.save(db, store["dsn"])
+    slow = (dt.datetime.now(dt.timezone.utc) - dt.timedelta(hours=1)).isoformat().replace("+00:00", "Z")
+    monkeypatch.setattr(sync_service, "utc_now_text", lambda: slow)
+    assert main(["sync", "--db", str(db)]) == 0
+    out = capsys.readouterr().out
+    assert "clock differs from head office's by -36" in out
+    assert hq_rows(hq_dsn, "SELECT clock_flagged FROM hq.devices")[0][0] is True
