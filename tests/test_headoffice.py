@@ -620,3 +620,25 @@ def test_counter_clock_off_is_warned_at_the_counter(hq_dsn, tmp_path, capsys, mo
     out = capsys.readouterr().out
     assert "clock differs from head office's by -36" in out
     assert hq_rows(hq_dsn, "SELECT clock_flagged FROM hq.devices")[0][0] is True
+
+
+def test_a_head_office_at_an_older_schema_still_takes_events(pg_server, tmp_path):
+    """A head office migrated to 0001 only (no published catalogues yet): counters sync all the same."""
+    dsn = pg_server.admin_dsn(pg_server.create_database())
+    only_first = tmp_path / "mig"
+    only_first.mkdir()
+    first = pg.migration_files()[0]
+    (only_first / first.path.name).write_text(first.text, encoding="utf-8")
+    pg.migrate(dsn, only_first)
+    with psycopg.connect(dsn, autocommit=True) as con:
+        role = "rd_old_" + os.urandom(3).hex()
+        con.execute(f"CREATE ROLE {role} LOGIN PASSWORD 'pw-{role}'")
+        con.execute(f"GRANT USAGE ON SCHEMA hq TO {role}")
+        con.execute(f"GRANT EXECUTE ON FUNCTION hq.ingest(jsonb) TO {role}")
+        con.execute("INSERT INTO hq.stores (code, role_name) VALUES ('S1', %s)", (role,))
+    store_dsn = pg_server.dsn(role, f"pw-{role}", dsn.rsplit("/", 1)[1])
+    desk = open_counter(tmp_path / "c.db", "S1", "C1")
+    record_mix(desk, 2)
+    res = sync_service.sync(desk, store_dsn)
+    assert res.state == "synced" and res.catalogue_taken is None
+    desk.close()

@@ -236,8 +236,11 @@ def publish_catalogue(admin_dsn: str, version: str, document: str) -> bool:
 
 def catalogue_newer_than(conn: psycopg.Connection, version: str | None) -> dict[str, Any] | None:
     """The newest published catalogue newer than ``version`` (as a store role), or None."""
-    with conn.transaction():
-        row = conn.execute("SELECT hq.catalogue_newer_than(%s)", (version,)).fetchone()
+    try:
+        with conn.transaction():
+            row = conn.execute("SELECT hq.catalogue_newer_than(%s)", (version,)).fetchone()
+    except psycopg.errors.UndefinedFunction:  # a head office not yet migrated to 0002: nothing to take
+        return None
     return dict(row[0]) if row and row[0] else None
 
 

@@ -26,6 +26,7 @@ from returns_desk.headoffice.errors import HeadOfficeError
 from returns_desk.services.clock import utc_now_text
 from returns_desk.services.desk import Desk
 from returns_desk.storage import repository as repo
+from returns_desk.storage.database import StorageError
 
 BATCH_SIZE = 500
 #: A counter whose clock differs from head office's by more than this is warned (and flagged there).
@@ -42,7 +43,10 @@ class SyncLock:
 
     def acquire(self, wait: float = 0.0) -> bool:
         deadline = time.monotonic() + wait
-        fh = open(self.path, "a+b")  # noqa: SIM115 - held open while the lock is held
+        try:
+            fh = open(self.path, "a+b")  # noqa: SIM115 - held open while the lock is held
+        except OSError as exc:  # a read-only folder: this database cannot keep a sync state either
+            raise StorageError("db_readonly", path=str(self.path), detail=exc.strerror or str(exc)) from None
         while True:
             try:
                 if sys.platform == "win32":
