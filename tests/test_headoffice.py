@@ -614,7 +614,7 @@ def test_counter_clock_off_is_warned_at_the_counter(hq_dsn, tmp_path, capsys, mo
     db = tmp_path / "c.db"
     open_counter(db, "S1", "C1").close()
     credentials.save(db, store["dsn"])
-    slow = (dt.datetime.now(dt.timezone.utc) - dt.timedelta(hours=1)).isoformat().replace("+00:00", "Z")
+    slow = (dt.datetime.now(dt.UTC) - dt.timedelta(hours=1)).isoformat().replace("+00:00", "Z")
     monkeypatch.setattr(sync_service, "utc_now_text", lambda: slow)
     assert main(["sync", "--db", str(db)]) == 0
     out = capsys.readouterr().out
