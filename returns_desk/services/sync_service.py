@@ -148,9 +148,8 @@ def connect(desk: Desk, dsn: str) -> dict[str, Any]:
     """``hq connect``: check the connection string reaches head office as a store (an empty batch
     through ``hq.ingest`` answers with the store's code and what head office already holds from
     this device), then keep it outside the database. Returns the answer and where it is kept."""
-    from returns_desk.headoffice import (
-        pg,  # psycopg: loaded only when head office is used
-    )
+    # psycopg is loaded only when head office is used
+    from returns_desk.headoffice import pg
 
     device = repo.device_id(desk.conn)
     with pg.connect(dsn) as hc:
@@ -232,9 +231,8 @@ def sync(desk: Desk, dsn: str | None = None, *, batch_size: int = BATCH_SIZE, lo
     Raises RefusedError('sync_busy') when another sync of this database is running,
     InputError('sync_not_connected') before ``hq connect``, HeadOfficeError when head office cannot be
     reached or refuses (recorded in the state: offline since, last error)."""
-    from returns_desk.headoffice import (
-        pg,  # psycopg: loaded only when head office is used
-    )
+    # psycopg is loaded only when head office is used
+    from returns_desk.headoffice import pg
 
     dsn = dsn or credentials.load(desk.conn.path)
     if not dsn:
