@@ -17,9 +17,10 @@ from returns_desk import __version__
 from returns_desk.domain.catalogue import MARKETS
 from returns_desk.domain.errors import ReturnsDeskError
 from returns_desk.domain.messages import normalise_lang, say
-from returns_desk.domain.returns import CONDITIONS, ReturnDraft
+from returns_desk.domain.returns import ReturnDraft
 from returns_desk.domain.text import parse_date
-from returns_desk.export.tally import DEFAULT_GROUP_BY, GROUP_KEYS, parse_group_by
+from returns_desk.domain.vocab import ANSWERS, CONDITIONS, DEFAULT_GROUP_BY, EXPORT_FORMATS, GROUP_BY, INTACT, REMEDIES
+from returns_desk.export.tally import parse_group_by
 
 
 def _common(parser: argparse.ArgumentParser, *, top: bool) -> None:
@@ -71,6 +72,16 @@ def _market(text: str) -> str:
     return value
 
 
+def _manager_options(parser: argparse.ArgumentParser, *, pin_is_taken: bool = False) -> None:
+    """``--manager NAME --pin PIN``: the manager who does or approves this (every manager command
+    takes them the same way). ``clerks add`` keeps ``--pin`` for the new account's PIN, so there
+    the manager's PIN is ``--manager-pin`` (accepted by every manager command)."""
+    parser.add_argument("--manager", metavar="NAME", help="the manager who does this")
+    if not pin_is_taken:
+        parser.add_argument("--pin", dest="manager_pin", metavar="PIN", help="that manager's PIN")
+    parser.add_argument("--manager-pin", dest="manager_pin", metavar="PIN", help=argparse.SUPPRESS if not pin_is_taken else "that manager's PIN")
+
+
 def build_parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(
         prog="returns-desk",
@@ -94,12 +105,14 @@ def build_parser() -> argparse.ArgumentParser:
     rec = sub.add_parser("record", help="record a return; prints the ticket once committed")
     _common(rec, top=False)
     rec.add_argument("--model", required=True)
-    rec.add_argument("--remedy", required=True, choices=("refund", "replacement", "voucher"))
+    rec.add_argument("--remedy", required=True, choices=REMEDIES.codes)
     rec.add_argument("--amount", metavar="149.00")
     rec.add_argument("--serial", metavar="SN")
     rec.add_argument("--batch", metavar="CODE")
     rec.add_argument("--made", metavar="DATE", type=_date)
-    rec.add_argument("--condition", choices=CONDITIONS, default="intact")
+    rec.add_argument("--condition", choices=CONDITIONS.codes, default=INTACT)
+    rec.add_argument("--isolated", action="store_true",
+                     help="the unit was isolated as the safety card says (a recalled unit is refused without it)")
     rec.add_argument("--clerk", metavar="NAME")
     rec.add_argument("--receipt", metavar="NO")
     rec.add_argument("--at", metavar="ISO-TIME")
@@ -118,6 +131,7 @@ def build_parser() -> argparse.ArgumentParser:
     ri = rc_sub.add_parser("import", help="validate a catalogue file and make it the active one")
     _common(ri, top=False)
     ri.add_argument("file", metavar="FILE")
+    _manager_options(ri)
 
     rp = sub.add_parser("report", help="the daily return report as PDF (X any time; --close for the numbered Z)")
     _common(rp, top=False)
@@ -128,7 +142,7 @@ def build_parser() -> argparse.ArgumentParser:
     rd.add_argument("--pdf", metavar="FILE", required=True, help="write the report to this PDF file")
     rd.add_argument("--counter", metavar="ID", help="one counter (default: the whole store)")
     rd.add_argument("--close", action="store_true", help="close the day: freeze the report as the next numbered Z")
-    rd.add_argument("--manager", metavar="NAME", help="the manager closing the day (needed with --close)")
+    _manager_options(rd)
     rd.add_argument("--reprint", metavar="N", type=_positive, help="reprint Z number N from its frozen snapshot")
     rd.add_argument("--page-size", choices=("A4", "Letter"), default="A4")
 
@@ -136,13 +150,14 @@ def build_parser() -> argparse.ArgumentParser:
     _common(ex, top=False)
     ex.add_argument("--from", dest="date_from", metavar="DATE", required=True, type=_date)
     ex.add_argument("--to", dest="date_to", metavar="DATE", required=True, type=_date)
-    ex.add_argument("--format", required=True, choices=("csv", "xlsx", "pdf"))
+    ex.add_argument("--format", required=True, choices=EXPORT_FORMATS.codes)
     ex.add_argument("--out", metavar="FILE", required=True)
     ex.add_argument(
         "--group-by", metavar="KEYS", type=_group_by, default=DEFAULT_GROUP_BY,
-        help="comma-separated, in column order: " + ", ".join(GROUP_KEYS) + " (default: model,remedy)",
+        help="comma-separated, in column order: " + ", ".join(GROUP_BY.codes) + " (default: model,remedy)",
     )
     ex.add_argument("--page-size", choices=("A4", "Letter"), default="A4", help="for --format pdf")
+    _manager_options(ex)
 
     bk = sub.add_parser("backup", help="write a consistent copy of the database")
     _common(bk, top=False)
@@ -151,6 +166,7 @@ def build_parser() -> argparse.ArgumentParser:
     rs = sub.add_parser("restore", help="replace the database with a backup (the current file is kept aside)")
     _common(rs, top=False)
     rs.add_argument("file", metavar="FILE")
+    _manager_options(rs)
 
     st = sub.add_parser("setup", help="first run: the store, the counter and the first manager")
     _common(st, top=False)
@@ -167,27 +183,27 @@ def build_parser() -> argparse.ArgumentParser:
     _common(ca, top=False)
     ca.add_argument("name", metavar="NAME")
     ca.add_argument("--role", required=True, choices=("clerk", "manager"))
-    ca.add_argument("--pin", required=True, metavar="PIN")
+    ca.add_argument("--pin", required=True, metavar="PIN", help="the new account's PIN")
+    _manager_options(ca, pin_is_taken=True)
     cl = ck_sub.add_parser("list", help="list clerks")
     _common(cl, top=False)
     cl.add_argument("--json", action="store_true")
     cd = ck_sub.add_parser("disable", help="stop a clerk from signing in (history is kept)")
     _common(cd, top=False)
     cd.add_argument("name", metavar="NAME")
+    _manager_options(cd)
 
     vd = sub.add_parser("void", help="void a return (a manager's PIN approves it)")
     _common(vd, top=False)
     vd.add_argument("ticket", metavar="TICKET")
     vd.add_argument("--reason", required=True, metavar="TEXT")
-    vd.add_argument("--manager", required=True, metavar="NAME")
-    vd.add_argument("--pin", required=True, metavar="PIN")
+    _manager_options(vd)
 
     cf = sub.add_parser("confirm", help="record the manufacturer's answer for a return pending its serial check")
     _common(cf, top=False)
     cf.add_argument("ticket", metavar="TICKET")
-    cf.add_argument("--result", required=True, choices=("confirmed", "rejected"))
-    cf.add_argument("--manager", required=True, metavar="NAME")
-    cf.add_argument("--pin", required=True, metavar="PIN")
+    cf.add_argument("--result", required=True, choices=ANSWERS.codes)
+    _manager_options(cf)
     cf.add_argument("--note", metavar="TEXT")
 
     vf = sub.add_parser("verify", help="check the audit chain; non-zero exit names the first break")
@@ -286,6 +302,28 @@ def _open(args: argparse.Namespace):
     return Desk.open(args.db)
 
 
+#: Manager actions a database that is not set up yet allows (there is no manager to ask).
+BEFORE_SET_UP = frozenset({"restore", "import_catalogue"})
+
+
+def _manager(args: argparse.Namespace, desk: Any, permission: str, lang: str, *, pin_option: str = "--pin") -> Any:
+    """The manager named by ``--manager NAME --pin PIN``, their PIN checked (and audited) like in
+    the window. Before the first set-up there are no people yet: whoever can open the file acts."""
+    from returns_desk.domain.auth import Actor
+    from returns_desk.domain.errors import InputError, RefusedError
+    from returns_desk.services.people_service import PeopleService
+
+    people = PeopleService(desk)
+    if not people.is_set_up():
+        if permission in BEFORE_SET_UP:  # recovering or loading the list on a new installation
+            return Actor(os.environ.get("USER") or os.environ.get("USERNAME") or "cli", "cli")
+        raise RefusedError("no_manager_yet", field="manager")
+    name, pin = (getattr(args, "manager", None) or "").strip(), getattr(args, "manager_pin", None) or ""
+    if not name or not pin:
+        raise InputError("manager_pin_required", field="manager", options=f"--manager NAME {pin_option} PIN")
+    return people.approve(name, pin, permission)
+
+
 def cmd_lookup(args: argparse.Namespace, lang: str) -> int:
     from returns_desk.services import lookup_service
 
@@ -334,6 +372,7 @@ def cmd_record(args: argparse.Namespace, lang: str) -> int:
             notes=args.notes,
             override_reason=args.override,
             at=at,
+            isolation_confirmed=args.isolated,
         )
         entry = ReturnsService(desk).record(draft, actor=actor)
     finally:
@@ -342,6 +381,8 @@ def cmd_record(args: argparse.Namespace, lang: str) -> int:
         _print_json(entry)
     else:
         print(entry["ticket"])
+    for warning in entry.get("warnings", ()):
+        print(say("record_warning", lang, warning=warning.get(lang) or warning["en"]), file=sys.stderr)
     return 0
 
 
@@ -351,44 +392,20 @@ def cmd_recalls(args: argparse.Namespace, lang: str) -> int:
     desk = _open(args)
     try:
         if args.recalls_command == "import":
-            cat, old = catalogue_service.import_catalogue(desk.conn, Path(args.file), actor=os.environ.get("USER") or "cli")
+            manager = _manager(args, desk, "import_catalogue", lang)
+            cat, old = catalogue_service.import_catalogue(desk.conn, Path(args.file), actor=manager.name)
             print(say("import_done", lang, version=cat.version, recalls=len(cat.recalls), models=len(cat.models), old=old or "-"))
             return 0
         info = catalogue_service.active_info(desk.conn)
         cat = desk.catalogue
     finally:
         desk.close()
-    unknown = say("unknown_value", lang)
+    from returns_desk.services import recalls_listing
+
     if args.json:
-        _print_json(
-            {
-                "version": cat.version,
-                "source": info["source"],
-                "loaded_at": info["loaded_at"],
-                "recalls": [
-                    {
-                        "id": r.id,
-                        "title": r.text("title", lang),
-                        "authority": r.text("authority", lang),
-                        "markets": list(r.markets),
-                        "announced_on": r.announced_on,
-                        "units": r.units,
-                        "remedies": list(r.remedies),
-                        "models": [m.model for m in r.models],
-                        "status": r.status,
-                        "confidence": r.confidence,
-                    }
-                    for r in cat.recalls
-                ],
-            }
-        )
+        _print_json(recalls_listing.listing_json(cat, info, lang))
         return 0
-    print(say("recalls_header", lang, version=cat.version, source=info["source"], loaded=info["loaded_at"][:19]))
-    for r in sorted(cat.recalls, key=lambda r: r.announced_on, reverse=True):
-        units = f"{r.units:,}" if r.units is not None else unknown
-        print(f"{r.announced_on:<10}  {'/'.join(r.markets):<6}  {units:>10}  {r.id}")
-        print(f"            {r.text('title', lang)}")
-        print(f"            {', '.join(m.model for m in r.models)}")
+    print("\n".join(recalls_listing.table_lines(cat, info, lang)))
     return 0
 
 
@@ -409,8 +426,8 @@ def cmd_restore(args: argparse.Namespace, lang: str) -> int:
     from returns_desk.services.people_service import PeopleService
 
     desk = _open(args)
-    actor = PeopleService(desk).cli_actor(os.environ.get("USER") or "cli")
     try:
+        actor = _manager(args, desk, "restore", lang)
         fresh, aside = backup_service.restore(desk, Path(args.file), actor=actor)
     except BaseException:
         desk.close()
@@ -438,13 +455,17 @@ def cmd_clerks(args: argparse.Namespace, lang: str) -> int:
     from returns_desk.services.people_service import PeopleService
 
     desk = _open(args)
-    actor = Actor(os.environ.get("USER") or "cli", "cli")
     try:
         people = PeopleService(desk)
+        actor: Actor | None = None
+        if args.clerks_command in ("add", "disable"):
+            actor = _manager(args, desk, "manage_clerks", lang, pin_option="--manager-pin" if args.clerks_command == "add" else "--pin")
         if args.clerks_command == "add":
+            assert actor is not None
             people.add_clerk(actor, args.name, args.role, args.pin)
             print(say("clerk_added", lang, name=args.name.strip(), role=say(f"role_{args.role}", lang)))
         elif args.clerks_command == "disable":
+            assert actor is not None
             people.disable_clerk(actor, args.name)
             print(say("clerk_disabled", lang, name=args.name.strip()))
         else:
@@ -465,7 +486,7 @@ def cmd_void(args: argparse.Namespace, lang: str) -> int:
 
     desk = _open(args)
     try:
-        manager = PeopleService(desk).approve(args.manager, args.pin, "void")
+        manager = _manager(args, desk, "void", lang)
         ReturnsService(desk).void(args.ticket.strip(), reason=args.reason, by=manager)
     finally:
         desk.close()
@@ -479,7 +500,7 @@ def cmd_confirm(args: argparse.Namespace, lang: str) -> int:
 
     desk = _open(args)
     try:
-        manager = PeopleService(desk).approve(args.manager, args.pin, "confirm")
+        manager = _manager(args, desk, "confirm", lang)
         ReturnsService(desk).set_confirmation(args.ticket.strip(), args.result, by=manager, note=args.note)
     finally:
         desk.close()
@@ -516,21 +537,20 @@ def _warn_fonts(lang: str) -> None:
 def cmd_report(args: argparse.Namespace, lang: str) -> int:
     from returns_desk.reports.service import DailyReportService
 
-    if args.close and not (args.manager or "").strip():
-        raise _usage(say("close_manager_required", lang))
     if args.close and args.reprint:
         raise _usage("--close and --reprint cannot be used together")
     desk = _open(args)
     try:
         svc = DailyReportService(desk)
         day = args.date or svc.today()
-        by = _actor(args)
         _warn_fonts(lang)
         if args.close:
-            report = svc.close_day(day, args.counter, manager=args.manager.strip())
-            out = svc.write_pdf(report, args.pdf, lang=lang, by=by, page_size=args.page_size)
+            manager = _manager(args, desk, "close_day", lang)
+            report = svc.close_day(day, args.counter, manager=manager)
+            out = svc.write_pdf(report, args.pdf, lang=lang, by=manager.name, page_size=args.page_size)
             print(say("report_closed", lang, date=day.isoformat(), number=report["z_number"], path=str(out)))
             return 0
+        by = _actor(args)
         if args.reprint:
             report, reprint = svc.reprint(z_number=args.reprint, counter=args.counter), True
         else:
@@ -549,10 +569,11 @@ def cmd_export(args: argparse.Namespace, lang: str) -> int:
         raise _usage(say("range_invalid", lang, start=args.date_from.isoformat(), end=args.date_to.isoformat()))
     desk = _open(args)
     try:
+        manager = _manager(args, desk, "export", lang)
         if args.format == "pdf":
             _warn_fonts(lang)
         out, tally = export_tally(
-            desk, args.date_from, args.date_to, args.format, args.out, group_by=args.group_by, by=_actor(args),
+            desk, args.date_from, args.date_to, args.format, args.out, group_by=args.group_by, by=manager,
             lang=lang, page_size=args.page_size,
         )
     finally:

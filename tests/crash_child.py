@@ -35,7 +35,7 @@ def say(line: str) -> None:
 def draft(rng: random.Random, n: int, tag: str) -> tuple[ReturnDraft, int]:
     remedy = rng.choice(("refund", "voucher", "replacement"))
     amount = 0 if remedy == "replacement" else rng.randint(1, 14900)
-    return ReturnDraft(
+    return ReturnDraft(isolation_confirmed=True, 
         model_input=rng.choice(MODELS), remedy=remedy, clerk=f"clerk {tag}", amount=f"{amount / 100:.2f}",
         serial=f"{tag}{n:010d}"[-16:].rjust(16, "0"), notes=f"run {tag} entry {n} " + "x" * rng.randint(0, 200),
         receipt=f"R-{tag}-{n}", condition=rng.choice(("intact", "swollen", "damaged")), at=DAY,

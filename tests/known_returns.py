@@ -26,7 +26,7 @@ def record_known_returns(returns) -> dict:
     t: dict[str, str] = {}
 
     def rec(label, **kw):
-        t[label] = returns.record(ReturnDraft(**kw))["ticket"]
+        t[label] = returns.record(ReturnDraft(isolation_confirmed=True, **kw))["ticket"]
 
     # day 1
     rec("r1", model_input="A1257", remedy="refund", clerk="Li Na", amount="149.00", serial=sn(1), receipt="R-1001", at=at(DAY1, 10, 5))
@@ -38,7 +38,7 @@ def record_known_returns(returns) -> dict:
     rec("r6", model_input="A1689", remedy="refund", clerk="Zhang Min", amount="199.00", serial=sn(6), at=at(DAY1, 14, 0))
     rec("r7", model_input="A1257", remedy="voucher", clerk="Li Na", amount="149.00", serial=sn(1),
         override_reason="customer returned two units, same serial printed twice", at=at(DAY1, 15, 20))
-    rec("r8", model_input="PAC20-392", batch="M14-Q6", remedy="replacement", clerk="Wang Wei", condition="hot",
+    rec("r8", model_input="PAC20-392", batch="M14-Q6", remedy="replacement", clerk="Wang Wei", condition="burnt",
         notes="unit warm to touch, isolated in bin 2", at=at(DAY1, 16, 45))
     returns.void(t["r6"], reason="entered on the wrong model", by="Manager Zhao")
     # day 2

@@ -55,7 +55,7 @@ def assert_clean_failure(run: Run, code: int, *words: str) -> None:
         assert w in run.err, (w, run)
 
 
-RECORD = ("record", "--model", "A1257", "--remedy", "refund", "--amount", "149.00")
+RECORD = ("record", "--isolated", "--model", "A1257", "--remedy", "refund", "--amount", "149.00")
 
 
 def serial(i: int) -> str:

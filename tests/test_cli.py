@@ -82,7 +82,7 @@ def test_text_output_names_the_verdict(db_path):
 
 
 def test_record_prints_the_ticket_once_committed(db_path):
-    r = run("record", "--model", "A1257", "--remedy", "refund", "--amount", "149.00", "--serial", "AKFF1Y0E48301745",
+    r = run("record", "--isolated", "--model", "A1257", "--remedy", "refund", "--amount", "149.00", "--serial", "AKFF1Y0E48301745",
             "--clerk", "Li", "--receipt", "R-1", "--at", "2025-07-01T10:30:00+08:00", db=db_path)
     assert r.returncode == 0, r.stderr
     ticket = r.stdout.strip()
@@ -92,7 +92,7 @@ def test_record_prints_the_ticket_once_committed(db_path):
 
 
 def test_record_json_prints_the_saved_entry(db_path):
-    r = run("record", "--model", "PAC20-272", "--batch", "c14p6", "--remedy", "replacement", "--condition", "swollen",
+    r = run("record", "--isolated", "--model", "PAC20-272", "--batch", "c14p6", "--remedy", "replacement", "--condition", "swollen",
             "--json", db=db_path)
     assert r.returncode == 0, r.stderr
     entry = json.loads(r.stdout)
@@ -127,7 +127,7 @@ def test_bad_arguments_exit_2_with_a_message_and_no_traceback(db_path, args):
 
 
 def test_duplicate_serial_needs_override(db_path):
-    base = ["record", "--model", "A1257", "--remedy", "refund", "--amount", "149", "--serial", "AKFF1Y0E48301745"]
+    base = ["record", "--isolated", "--model", "A1257", "--remedy", "refund", "--amount", "149", "--serial", "AKFF1Y0E48301745"]
     assert run(*base, db=db_path).returncode == 0
     again = run(*base, db=db_path)
     assert again.returncode == 2 and "already returned" in again.stderr and again.stdout == ""
@@ -158,7 +158,7 @@ def test_locked_database_gives_a_message(tmp_path):
     holder = sqlite3.connect(db, isolation_level=None)
     holder.execute("BEGIN EXCLUSIVE")
     try:
-        r = run("record", "--model", "A1257", "--remedy", "refund", "--amount", "1", "--serial", "AKFF1Y0E48301745", db=db,
+        r = run("record", "--isolated", "--model", "A1257", "--remedy", "refund", "--amount", "1", "--serial", "AKFF1Y0E48301745", db=db,
                 env={"RETURNS_DESK_BUSY_TIMEOUT_MS": "300"})
         assert r.returncode == 1 and "locked" in r.stderr and "Traceback" not in r.stderr and r.stdout == ""
     finally:
@@ -169,7 +169,7 @@ def test_locked_database_gives_a_message(tmp_path):
 def test_recalls_list(db_path):
     r = run("recalls", "list", "--json", db=db_path)
     data = json.loads(r.stdout)
-    assert len(data["recalls"]) == 12 and data["source"] == "seed"
+    assert len(data["recalls"]) == 14 and data["source"] == "seed"
     text = run("recalls", "list", db=db_path).stdout
     assert "CN-SZAMR-ROMOSS-2025-06-16" in text and "491,745" in text
 
@@ -203,7 +203,7 @@ def test_recalls_import_validates_the_whole_file(tmp_path, db_path):
 
 
 def test_backup_writes_a_consistent_copy(tmp_path, db_path):
-    assert run("record", "--model", "A1257", "--remedy", "refund", "--amount", "149", "--serial", "AKFF1Y0E48301745", db=db_path).returncode == 0
+    assert run("record", "--isolated", "--model", "A1257", "--remedy", "refund", "--amount", "149", "--serial", "AKFF1Y0E48301745", db=db_path).returncode == 0
     out = tmp_path / "copy.db"
     r = run("backup", "--out", str(out), db=db_path)
     assert r.returncode == 0 and out.exists()

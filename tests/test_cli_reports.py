@@ -15,6 +15,7 @@ import pytest
 
 EXE = Path(sys.executable).with_name("returns-desk")
 SERIALS = [f"AKFF1Y0E4830{i:04d}" for i in range(10)]
+MGR = ("--manager", "Zhao", "--pin", "482913")
 
 
 def run(*args, env=None):
@@ -35,8 +36,12 @@ def db(db_path):
         ("A1652", "refund", "99.50", SERIALS[3], "Li", "2025-07-01T12:00:00+08:00"),
         ("A1689", "refund", "120.00", SERIALS[4], "Wang", "2025-07-02T09:00:00+08:00"),
     ]
+    assert run("setup", "--store", "Shop 1", "--counter", "C1", "--market", "CN", *MGR, "--db", db_path).returncode == 0
+    for name, role, pin in (("Li", "clerk", "1357"), ("Wang", "clerk", "2468"), ("赵经理", "manager", "975310")):
+        r = run("clerks", "add", name, "--role", role, "--pin", pin, "--manager", "Zhao", "--manager-pin", "482913", "--db", db_path)
+        assert r.returncode == 0, r.stderr
     for model, remedy, amount, serial, clerk, when in rec:
-        r = run("record", "--db", db_path, "--model", model, "--remedy", remedy, "--amount", amount, "--serial", serial, "--clerk", clerk, "--at", when)
+        r = run("record", "--isolated", "--db", db_path, "--model", model, "--remedy", remedy, "--amount", amount, "--serial", serial, "--clerk", clerk, "--at", when)
         assert r.returncode == 0, r.stderr
     raw = sqlite3.connect(db_path)
     raw.execute("UPDATE returns SET status='void', void_reason='test', void_by='M', void_at='2025-07-01T05:00:00.000000Z' WHERE serial = ?", (SERIALS[3],))
@@ -54,14 +59,15 @@ def test_report_daily_x_then_close_then_reprint(db, tmp_path):
     assert "X — interim" in text and "349.00" in text and "99.50" in text  # 149 + 200 active; 99.50 voided
 
     z = tmp_path / "z.pdf"
-    r = run("--db", db, "--lang", "zh_CN", "report", "daily", "--date", "2025-07-01", "--pdf", z, "--close", "--manager", "赵经理")
+    r = run("--db", db, "--lang", "zh_CN", "report", "daily", "--date", "2025-07-01", "--pdf", z, "--close", "--manager", "赵经理", "--pin", "975310")
     assert r.returncode == 0, r.stderr
     assert "Z 第 1 号" in r.stdout
     ztext = pdf_text(z)
     assert "已结账 第 1 号" in ztext and "赵经理" in ztext and "每日退货报表" in ztext
 
     # after the close, a return on the same day goes to 2 July
-    r = run("record", "--db", db, "--model", "A1681", "--remedy", "refund", "--amount", "10", "--serial", SERIALS[5], "--at", "2025-07-01T20:00:00+08:00")
+    r = run("record", "--isolated", "--db", db, "--model", "A1681", "--remedy", "refund", "--amount", "10", "--serial", SERIALS[5], "--clerk", "Li",
+            "--at", "2025-07-01T20:00:00+08:00")
     assert r.returncode == 0 and r.stdout.strip().startswith("S1-C1-20250702-")
 
     again = tmp_path / "again.pdf"
@@ -70,10 +76,29 @@ def test_report_daily_x_then_close_then_reprint(db, tmp_path):
     rtext = pdf_text(again)
     assert "重印" in rtext and "Z 第 1 号" in rtext and "349.00" in rtext and "10.00" not in rtext
 
-    r = run("report", "daily", "--date", "2025-07-01", "--pdf", tmp_path / "z2.pdf", "--close", "--manager", "Zhao", "--db", db)
+    r = run("report", "daily", "--date", "2025-07-01", "--pdf", tmp_path / "z2.pdf", "--close", *MGR, "--db", db)
     assert r.returncode == 2 and "already closed" in r.stderr and "Traceback" not in r.stderr
     actions = [a for (a,) in sqlite3.connect(db).execute("SELECT action FROM audit WHERE action IN ('day_closed', 'report_printed') ORDER BY id")]
     assert actions == ["report_printed", "day_closed", "report_printed", "report_printed"]
+
+
+@pytest.mark.parametrize("who", [
+    ("--manager", "Nobody", "--pin", "482913"),  # not a person
+    ("--manager", "Li", "--pin", "1357"),  # a clerk
+    ("--manager", "Zhao", "--pin", "111111"),  # a wrong PIN
+    ("--manager", "Zhao"),  # no PIN
+    (),  # nobody
+])
+def test_only_a_manager_with_their_pin_closes_the_day_or_exports(db, tmp_path, who):
+    z = tmp_path / "z.pdf"
+    r = run("report", "daily", "--date", "2025-07-01", "--pdf", z, "--close", *who, "--db", db)
+    assert r.returncode == 2 and r.stderr.strip() and "Traceback" not in r.stderr, r.stderr
+    assert not z.exists() and sqlite3.connect(db).execute("SELECT count(*) FROM closures").fetchone()[0] == 0
+    out = tmp_path / "t.csv"
+    r = run("export", "--from", "2025-07-01", "--to", "2025-07-31", "--format", "csv", "--out", out, *who, "--db", db)
+    assert r.returncode == 2 and not out.exists(), r.stderr
+    if not who or len(who) == 2:
+        assert "--manager NAME --pin PIN" in r.stderr
 
 
 def test_report_default_date_is_today_in_the_store_zone(db, tmp_path):
@@ -97,7 +122,7 @@ def test_export_csv_xlsx_pdf(db, tmp_path, group_by, header):
     outs = {}
     for fmt in ("csv", "xlsx", "pdf"):
         out = tmp_path / f"t.{fmt}"
-        r = run("export", "--from", "2025-07-01", "--to", "2025-07-31", "--format", fmt, "--out", out, *extra, "--db", db)
+        r = run("export", "--from", "2025-07-01", "--to", "2025-07-31", "--format", fmt, "--out", out, *extra, *MGR, "--db", db)
         assert r.returncode == 0, r.stderr
         outs[fmt] = out
     rows = list(csv.reader(outs["csv"].read_text(encoding="utf-8-sig").splitlines()))
@@ -140,15 +165,15 @@ def test_storage_and_write_errors_exit_1_with_one_line(db, tmp_path):
     r = run("export", "--from", "2025-07-01", "--to", "2025-07-31", "--format", "xlsx", "--out", tmp_path / "no" / "t.xlsx", "--db", bad)
     assert r.returncode == 1 and "Traceback" not in r.stderr
     for cmd in (["report", "daily", "--pdf", tmp_path / "no" / "x.pdf"],
-                ["export", "--from", "2025-07-01", "--to", "2025-07-31", "--format", "csv", "--out", tmp_path / "no" / "t.csv"]):
+                ["export", "--from", "2025-07-01", "--to", "2025-07-31", "--format", "csv", "--out", tmp_path / "no" / "t.csv", *MGR]):
         r = run(*cmd, "--db", db)
         assert r.returncode == 1, r.stderr
         assert len(r.stderr.strip().splitlines()) == 1 and "Cannot write" in r.stderr and "Traceback" not in r.stderr
 
 
 def test_db_and_lang_before_or_after_the_command(db, tmp_path):
-    a = run("--db", db, "--lang", "zh_CN", "export", "--from", "2025-07-01", "--to", "2025-07-01", "--format", "csv", "--out", tmp_path / "a.csv")
-    b = run("export", "--from", "2025-07-01", "--to", "2025-07-01", "--format", "csv", "--out", tmp_path / "b.csv", "--db", db, "--lang", "zh_CN")
+    a = run("--db", db, "--lang", "zh_CN", "export", "--from", "2025-07-01", "--to", "2025-07-01", "--format", "csv", "--out", tmp_path / "a.csv", *MGR)
+    b = run("export", "--from", "2025-07-01", "--to", "2025-07-01", "--format", "csv", "--out", tmp_path / "b.csv", *MGR, "--db", db, "--lang", "zh_CN")
     assert a.returncode == b.returncode == 0, a.stderr + b.stderr
     assert "导出文件已写入" in a.stdout and "导出文件已写入" in b.stdout
     # CSV column names stay English whatever the language

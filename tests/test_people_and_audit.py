@@ -39,7 +39,7 @@ def people(desk):
 def draft(**kw):
     base = dict(model_input="A1257", remedy="refund", clerk="ignored", amount="149", serial="AKFF1Y0E48301745")
     base.update(kw)
-    return ReturnDraft(**base)
+    return ReturnDraft(isolation_confirmed=True, **base)
 
 
 def test_pin_hash_round_trip_and_constant_time_compare():
@@ -177,7 +177,7 @@ def _tamper(db_path, *sql):
         (["INSERT INTO returns SELECT NULL, 'x-uuid', 'FAKE-1', recorded_at, business_date, time_zone, store, counter, clerk, market, "
           "model_input, model, brand, recall_id, verdict, catalogue_version, confirmation, serial, batch_code, made_on, condition, remedy, "
           "amount_minor, currency, replacement_model, receipt, proof_type, customer_contact, notes, override_reason, override_by, duplicate_of, "
-          "status, void_reason, void_by, void_at, isolation_confirmed_at FROM returns WHERE id = 1"], "added outside"),
+          "status, void_reason, void_by, void_at, isolation_confirmed_at, check_warning FROM returns WHERE id = 1"], "added outside"),
         (["UPDATE returns SET status = 'void', void_reason = 'x', void_by = 'y', void_at = 'z' WHERE id = 2"], "was changed"),
     ],
 )
@@ -228,20 +228,25 @@ def test_daily_backup_runs_once_per_business_day(desk):
 
 
 def test_cli_setup_clerks_void_and_record_attribution(db_path):
-    assert run("record", "--model", "A1257", "--remedy", "refund", "--amount", "10", "--serial", "AKFF1Y0E48301745",
+    assert run("record", "--isolated", "--model", "A1257", "--remedy", "refund", "--amount", "10", "--serial", "AKFF1Y0E48301745",
                "--clerk", "anyone", db=db_path).returncode == 0  # before setup: a free label
     r = run("setup", "--store", "Shop 1", "--counter", "C1", "--market", "CN", "--manager", "Chen", "--pin", "2580", db=db_path)
     assert r.returncode == 0, r.stderr
     assert run("setup", "--store", "x", "--counter", "C1", "--market", "CN", "--manager", "X", "--pin", "2580", db=db_path).returncode == 2
-    assert run("clerks", "add", "Li", "--role", "clerk", "--pin", "1357", db=db_path).returncode == 0
-    assert run("clerks", "add", "Li", "--role", "clerk", "--pin", "1357", db=db_path).returncode == 2
-    assert run("clerks", "add", "Wu", "--role", "boss", "--pin", "1357", db=db_path).returncode == 2
+    chen = ("--manager", "Chen", "--manager-pin", "2580")
+    missing = run("clerks", "add", "Li", "--role", "clerk", "--pin", "1357", db=db_path)
+    assert missing.returncode == 2 and "--manager NAME --manager-pin PIN" in missing.stderr
+    assert run("clerks", "add", "Li", "--role", "clerk", "--pin", "1357", *chen, db=db_path).returncode == 0
+    assert run("clerks", "add", "Li", "--role", "clerk", "--pin", "1357", *chen, db=db_path).returncode == 2
+    assert run("clerks", "add", "Wu", "--role", "boss", "--pin", "1357", *chen, db=db_path).returncode == 2
+    as_clerk_adding = run("clerks", "add", "Wu", "--role", "manager", "--pin", "1357", "--manager", "Li", "--manager-pin", "1357", db=db_path)
+    assert as_clerk_adding.returncode == 2 and "not a manager" in as_clerk_adding.stderr
     listing = json.loads(run("clerks", "list", "--json", db=db_path).stdout)
     assert {c["name"]: c["role"] for c in listing} == {"Chen": "manager", "Li": "clerk"}
-    bad = run("record", "--model", "A1257", "--remedy", "refund", "--amount", "10", "--serial", "AKFF1Y0E48301746",
+    bad = run("record", "--isolated", "--model", "A1257", "--remedy", "refund", "--amount", "10", "--serial", "AKFF1Y0E48301746",
               "--clerk", "Stranger", db=db_path)
     assert bad.returncode == 2 and "Stranger" in bad.stderr
-    ok = run("record", "--model", "A1257", "--remedy", "refund", "--amount", "10", "--serial", "AKFF1Y0E48301746",
+    ok = run("record", "--isolated", "--model", "A1257", "--remedy", "refund", "--amount", "10", "--serial", "AKFF1Y0E48301746",
              "--clerk", "Li", db=db_path)
     ticket = ok.stdout.strip()
     assert ok.returncode == 0
@@ -253,15 +258,42 @@ def test_cli_setup_clerks_void_and_record_attribution(db_path):
     assert done.returncode == 0, done.stderr
     row = sqlite3.connect(db_path).execute("SELECT status, void_by FROM returns WHERE ticket = ?", (ticket,)).fetchone()
     assert row == ("void", "Chen")
-    assert run("clerks", "disable", "Li", db=db_path).returncode == 0
+    assert run("clerks", "disable", "Li", db=db_path).returncode == 2  # no manager named
+    assert run("clerks", "disable", "Li", "--manager", "Chen", "--pin", "2580", db=db_path).returncode == 0
     assert run("verify", db=db_path).returncode == 0
 
 
-def test_cli_restore(db_path, tmp_path):
-    assert run("record", "--model", "A1257", "--remedy", "refund", "--amount", "10", "--serial", "AKFF1Y0E48301745", db=db_path).returncode == 0
+def test_cli_restore_after_set_up_needs_a_manager_and_is_audited(db_path, tmp_path):
+    """Restoring is what a manager does when the window cannot start."""
+    assert run("setup", "--store", "Shop 1", "--counter", "C1", "--market", "CN", "--manager", "Chen", "--pin", "2580", db=db_path).returncode == 0
     copy = tmp_path / "copy.db"
     assert run("backup", "--out", str(copy), db=db_path).returncode == 0
-    assert run("record", "--model", "A1257", "--remedy", "refund", "--amount", "10", "--serial", "AKFF1Y0E48301746", db=db_path).returncode == 0
+    assert run("record", "--isolated", "--model", "A1257", "--remedy", "refund", "--amount", "10", "--serial", "AKFF1Y0E48301746",
+               "--clerk", "Chen", db=db_path).returncode == 0
+    refused = run("restore", str(copy), db=db_path)
+    assert refused.returncode == 2 and "--manager NAME --pin PIN" in refused.stderr
+    wrong = run("restore", str(copy), "--manager", "Chen", "--pin", "0000", db=db_path)
+    assert wrong.returncode == 2
+
+    def query(sql: str) -> tuple:
+        con = sqlite3.connect(db_path)
+        try:
+            return con.execute(sql).fetchone()
+        finally:
+            con.close()
+
+    assert query("SELECT count(*) FROM returns") == (1,)
+    r = run("restore", str(copy), "--manager", "Chen", "--pin", "2580", db=db_path)
+    assert r.returncode == 0, r.stderr
+    assert query("SELECT count(*) FROM returns") == (0,)
+    assert query("SELECT action, actor FROM audit ORDER BY id DESC LIMIT 1") == ("restore", "Chen")
+
+
+def test_cli_restore(db_path, tmp_path):
+    assert run("record", "--isolated", "--model", "A1257", "--remedy", "refund", "--amount", "10", "--serial", "AKFF1Y0E48301745", db=db_path).returncode == 0
+    copy = tmp_path / "copy.db"
+    assert run("backup", "--out", str(copy), db=db_path).returncode == 0
+    assert run("record", "--isolated", "--model", "A1257", "--remedy", "refund", "--amount", "10", "--serial", "AKFF1Y0E48301746", db=db_path).returncode == 0
     r = run("restore", str(copy), db=db_path)
     assert r.returncode == 0, r.stderr
     assert sqlite3.connect(db_path).execute("SELECT count(*) FROM returns").fetchone()[0] == 1
@@ -339,7 +371,7 @@ def test_manufacturer_confirmation_is_recorded_once_and_verify_still_passes(peop
 
 def test_cli_confirm(db_path):
     assert run("setup", "--store", "S", "--counter", "C1", "--market", "CN", "--manager", "Chen", "--pin", "2580", db=db_path).returncode == 0
-    ticket = run("record", "--model", "A1257", "--remedy", "refund", "--amount", "10", "--serial", "AKFF1Y0E48301745",
+    ticket = run("record", "--isolated", "--model", "A1257", "--remedy", "refund", "--amount", "10", "--serial", "AKFF1Y0E48301745",
                  "--clerk", "Chen", db=db_path).stdout.strip()
     r = run("confirm", ticket, "--result", "confirmed", "--manager", "Chen", "--pin", "2580", "--note", "case 1", db=db_path)
     assert r.returncode == 0 and "confirmed" in r.stdout, r.stderr

@@ -35,7 +35,7 @@ from tests.reliability_support import (
 def draft(i: int, **kw) -> ReturnDraft:
     base = dict(model_input="A1257", remedy="refund", clerk="Li", amount="149.00", serial=serial(i), notes="n" * 300)
     base.update(kw)
-    return ReturnDraft(**base)
+    return ReturnDraft(isolation_confirmed=True, **base)
 
 
 @pytest.fixture(scope="module")

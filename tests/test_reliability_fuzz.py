@@ -175,7 +175,7 @@ def _count(desk) -> tuple[int, int, int]:
     model=st.sampled_from(["A1257", "A1642", "PAC20-272", "A1263", "PB2030MI", ""]) | st.text(max_size=30),
     remedy=st.sampled_from(["refund", "replacement", "voucher", "cash", ""]),
     amount=st.none() | AMOUNT_NOISE | st.text(max_size=70) | st.decimals(allow_nan=False, allow_infinity=False).map(str),
-    condition=st.sampled_from(CONDITIONS + ("wet", "")),
+    condition=st.sampled_from(CONDITIONS.codes + ("wet", "")),
     made=st.none() | st.dates(),
     batch=st.none() | st.sampled_from(["C14-P6", "C14-P5", "c14p7"]) | st.text(max_size=10),
     serial=st.none() | st.integers(0, 10**16 - 1).map(lambda n: f"{n:016d}") | st.text(max_size=20),
@@ -183,7 +183,7 @@ def _count(desk) -> tuple[int, int, int]:
 )
 def test_any_draft_is_saved_exactly_or_refused_with_nothing_written(returns, desk, model, remedy, amount, condition, made, batch, serial, override):
     before = _count(desk)
-    draft = ReturnDraft(model_input=model, remedy=remedy, clerk="Fuzz", amount=amount, condition=condition, made=made,
+    draft = ReturnDraft(isolation_confirmed=True, model_input=model, remedy=remedy, clerk="Fuzz", amount=amount, condition=condition, made=made,
                         batch=batch, serial=serial, override_reason=override)
     try:
         entry = returns.record(draft)

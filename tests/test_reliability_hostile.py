@@ -44,7 +44,7 @@ def expected(text: str, field: str) -> str | None:
 
 
 def draft(text: str, field: str, serial: str) -> ReturnDraft:
-    d = ReturnDraft(model_input="A1257", remedy="refund", clerk="Li", amount="260.00", serial=serial,
+    d = ReturnDraft(isolation_confirmed=True, model_input="A1257", remedy="refund", clerk="Li", amount="260.00", serial=serial,
                     override_reason="over the bound: receipt shows a bundle")
     setattr(d, field, text)
     return d
@@ -74,21 +74,22 @@ def test_service_stores_hostile_text_literally_or_refuses_it(desk, returns, fiel
 def test_model_serial_and_batch_keep_what_was_typed_and_the_normalised_key(desk, returns):
     for i, junk in enumerate(["'; --", "🔋", "\u202e", "\x1b[", "<>", "\"\\"]):
         typed = f"{junk} anker A1257 '; DROP TABLE returns;-- {junk}"
-        entry = returns.record(ReturnDraft(model_input=typed, remedy="refund", clerk="Li", amount="149",
+        entry = returns.record(ReturnDraft(isolation_confirmed=True, model_input=typed, remedy="refund", clerk="Li", amount="149",
                                            serial=f"{junk}AKFF1Y0E{i:08d}{junk}"))
         row = desk.conn.read("SELECT model_input, model, serial FROM returns WHERE ticket = ?", (entry["ticket"],))[0]
         assert row["model_input"] == clean_text(typed, "model_input") and row["model"] == "A1257"
         assert row["serial"] == compact(f"{junk}AKFF1Y0E{i:08d}{junk}")
-    with pytest.raises(InputError) as err:  # letters in a serial are part of it: the format check refuses
-        returns.record(ReturnDraft(model_input="A1257", remedy="refund", clerk="Li", amount="149",
-                                   serial="AKFF1Y0E00000001'; DROP TABLE returns;--"))
-    assert err.value.key == "serial_invalid" and "16" in err.value.message("en")
+    # letters in a serial are part of it: A1257's 16-character rule is inferred (low confidence), so
+    # the return is saved with the warning recorded (issue 12), the serial kept as typed, compacted
+    entry = returns.record(ReturnDraft(isolation_confirmed=True, model_input="A1257", remedy="refund", clerk="Li", amount="149",
+                                       serial="AKFF1Y0E00000001'; DROP TABLE returns;--"))
+    assert entry["serial"] == "AKFF1Y0E00000001DROPTABLERETURNS" and "16" in entry["check_warning"]
     batch = "c14-p6 '; DROP TABLE returns;-- 🔋"
     with pytest.raises(Exception) as err:  # a batch with junk is not a listed batch: refused, clear
-        returns.record(ReturnDraft(model_input="PAC20-272", remedy="replacement", clerk="Li", batch=batch))
+        returns.record(ReturnDraft(isolation_confirmed=True, model_input="PAC20-272", remedy="replacement", clerk="Li", batch=batch))
     assert getattr(err.value, "key", None) in ("not_returnable", "needs_identifier")
     with pytest.raises(InputError) as err:
-        returns.record(ReturnDraft(model_input="A1257" + "🔋" * 10_000, remedy="refund", clerk="Li", amount="149"))
+        returns.record(ReturnDraft(isolation_confirmed=True, model_input="A1257" + "🔋" * 10_000, remedy="refund", clerk="Li", amount="149"))
     assert err.value.key == "text_too_long"
 
 
@@ -102,7 +103,7 @@ def test_log_model_and_entry_dialog_show_hostile_text(qtbot, desk, returns):
     shown = [t for t in HOSTILE if len(t) < 100]
     tickets = []
     for i, text in enumerate(shown):
-        e = returns.record(ReturnDraft(model_input="A1257", remedy="refund", clerk=text, amount="149", serial=f"AKFF1Y0E{i:08d}",
+        e = returns.record(ReturnDraft(isolation_confirmed=True, model_input="A1257", remedy="refund", clerk=text, amount="149", serial=f"AKFF1Y0E{i:08d}",
                                        notes=text, receipt=text))
         tickets.append(e["ticket"])
     model = ReturnsTableModel(LogService(desk))
@@ -124,7 +125,7 @@ RECORD_FIELDS = {"--clerk": "clerk", "--receipt": "receipt", "--notes": "notes",
 def test_command_line_records_hostile_text_literally(db_path):
     for n, text in enumerate(HOSTILE):
         for opt, col in RECORD_FIELDS.items():
-            args = ["record", "--model", "A1257", "--remedy", "refund", "--amount", "260", "--serial", f"AKFF1Y{n:04d}{len(col):06d}",
+            args = ["record", "--isolated", "--model", "A1257", "--remedy", "refund", "--amount", "260", "--serial", f"AKFF1Y{n:04d}{len(col):06d}",
                     "--override", "bundle on the receipt", "--json", "--db", db_path, opt, text]
             if "\x00" in text:  # a real command line cannot carry NUL: nothing to test there
                 continue

@@ -16,6 +16,7 @@ import subprocess
 import openpyxl
 import pytest
 
+from returns_desk.domain.auth import Actor
 from returns_desk.domain.errors import InputError, RefusedError
 from returns_desk.domain.messages import missing_translations
 from returns_desk.domain.returns import ReturnDraft
@@ -37,6 +38,8 @@ from tests.known_returns import (
     record_known_returns,
     sn,
 )
+
+MANAGER_T = Actor("t", "manager")
 
 
 def pdf_text(path) -> str:
@@ -75,7 +78,7 @@ def test_daily_report_figures_match_the_known_returns(known, reports):
         (known["r7"], "Li Na", "customer returned two units, same serial printed twice"),
     }
     assert [(e["ticket"], e["duplicate_of"]) for e in rep["duplicates"]] == [(known["r7"], known["r1"])]
-    assert [(e["ticket"], e["condition"]) for e in rep["incidents"]] == [(known["r8"], "hot")]
+    assert [(e["ticket"], e["condition"]) for e in rep["incidents"]] == [(known["r8"], "burnt")]
     # detail and voided lists, in recording order, times in the store's zone
     assert [e["ticket"] for e in rep["entries"]] == [known[k] for k in ("r1", "r2", "r3", "r4", "r5", "r7", "r8")]
     assert rep["entries"][0]["time"] == "10:05"
@@ -206,13 +209,13 @@ def test_letter_and_a4_pages(known, reports, tmp_path):
 
 
 def test_z_reprint_after_later_returns_is_the_same_report(known, desk, returns, reports, tmp_path):
-    z = reports.close_day(DAY1, manager="Manager Zhao")
+    z = reports.close_day(DAY1, manager=Actor("Manager Zhao", "manager"))
     assert z["kind"] == "Z" and z["z_number"] == 1 and z["printed_by"] == "Manager Zhao"
     assert z["totals"] == DAY1_TOTALS
     first_pdf = reports.write_pdf(z, tmp_path / "z.pdf", lang="en", by="Manager Zhao")
 
     # later: a return at 18:00 on the closed day, and a void of one of the day's entries
-    late = returns.record(ReturnDraft(model_input="A1257", remedy="refund", clerk="Li Na", amount="100", serial=sn(50), at=at(DAY1, 18, 0)))
+    late = returns.record(ReturnDraft(isolation_confirmed=True, model_input="A1257", remedy="refund", clerk="Li Na", amount="100", serial=sn(50), at=at(DAY1, 18, 0)))
     returns.void(known["r1"], reason="late correction", by="Manager Zhao")
 
     again = reports.reprint(day=DAY1)
@@ -252,27 +255,29 @@ def test_z_reprint_after_later_returns_is_the_same_report(known, desk, returns, 
 
 
 def test_z_numbers_count_up_and_a_day_closes_once(known, desk, returns, reports):
-    assert reports.close_day(DAY1, manager="Zhao")["z_number"] == 1
+    assert reports.close_day(DAY1, manager=Actor("Zhao", "manager"))["z_number"] == 1
     with pytest.raises(RefusedError) as err:
-        reports.close_day(DAY1, manager="Zhao")
+        reports.close_day(DAY1, manager=Actor("Zhao", "manager"))
     assert err.value.key == "day_already_closed"
     with pytest.raises(RefusedError):  # a counter of a store already closed as a whole
-        reports.close_day(DAY1, "C1", manager="Zhao")
-    assert reports.close_day(DAY2, manager="Zhao")["z_number"] == 2
-    assert reports.close_day(dt.date(2025, 7, 3), "C1", manager="Zhao")["z_number"] == 1  # its own sequence
+        reports.close_day(DAY1, "C1", manager=Actor("Zhao", "manager"))
+    assert reports.close_day(DAY2, manager=Actor("Zhao", "manager"))["z_number"] == 2
+    assert reports.close_day(dt.date(2025, 7, 3), "C1", manager=Actor("Zhao", "manager"))["z_number"] == 1  # its own sequence
     with pytest.raises(InputError) as err:
-        reports.close_day(DAY1 + dt.timedelta(days=3650), manager="Zhao")
+        reports.close_day(DAY1 + dt.timedelta(days=3650), manager=Actor("Zhao", "manager"))
     assert err.value.key == "close_future"
-    with pytest.raises(InputError) as err:
-        reports.close_day(dt.date(2025, 7, 4), manager="  ")
-    assert err.value.key == "close_manager_required"
+    with pytest.raises(TypeError):
+        reports.close_day(dt.date(2025, 7, 4), manager="Zhao")  # type: ignore[arg-type]  # a name alone closes nothing
+    with pytest.raises(RefusedError) as refused:
+        reports.close_day(dt.date(2025, 7, 4), manager=Actor("Li", "clerk"))
+    assert refused.value.key == "manager_required"
     # 1, 2 and 3 July closed: a return at noon on 1 July goes to 4 July
-    e = returns.record(ReturnDraft(model_input="A1257", remedy="refund", clerk="Li", amount="10", serial=sn(77), at=at(DAY1, 12, 0)))
+    e = returns.record(ReturnDraft(isolation_confirmed=True, model_input="A1257", remedy="refund", clerk="Li", amount="10", serial=sn(77), at=at(DAY1, 12, 0)))
     assert e["business_date"] == "2025-07-04"
 
 
 def test_a_closed_day_is_frozen_in_the_database(known, desk, reports, db_path):
-    reports.close_day(DAY1, manager="Zhao")
+    reports.close_day(DAY1, manager=Actor("Zhao", "manager"))
     raw = sqlite3.connect(db_path)
     for sql in ("UPDATE closures SET snapshot = '{}'", "DELETE FROM closures"):
         with pytest.raises(sqlite3.IntegrityError):
@@ -281,12 +286,12 @@ def test_a_closed_day_is_frozen_in_the_database(known, desk, reports, db_path):
 
 
 def test_closing_one_counter_leaves_the_other_open(desk, returns, reports):
-    returns.record(ReturnDraft(model_input="A1257", remedy="refund", clerk="Li", amount="10", serial=sn(1), at=at(DAY1, 9, 0)))
-    reports.close_day(DAY1, "C2", manager="Zhao")  # another counter
-    e = returns.record(ReturnDraft(model_input="A1257", remedy="refund", clerk="Li", amount="10", serial=sn(2), at=at(DAY1, 19, 0)))
+    returns.record(ReturnDraft(isolation_confirmed=True, model_input="A1257", remedy="refund", clerk="Li", amount="10", serial=sn(1), at=at(DAY1, 9, 0)))
+    reports.close_day(DAY1, "C2", manager=Actor("Zhao", "manager"))  # another counter
+    e = returns.record(ReturnDraft(isolation_confirmed=True, model_input="A1257", remedy="refund", clerk="Li", amount="10", serial=sn(2), at=at(DAY1, 19, 0)))
     assert e["business_date"] == "2025-07-01"
-    reports.close_day(DAY1, "C1", manager="Zhao")
-    e = returns.record(ReturnDraft(model_input="A1257", remedy="refund", clerk="Li", amount="10", serial=sn(3), at=at(DAY1, 20, 0)))
+    reports.close_day(DAY1, "C1", manager=Actor("Zhao", "manager"))
+    e = returns.record(ReturnDraft(isolation_confirmed=True, model_input="A1257", remedy="refund", clerk="Li", amount="10", serial=sn(3), at=at(DAY1, 20, 0)))
     assert e["business_date"] == "2025-07-02"
     assert reports.reprint(day=DAY1, counter="C1")["totals"]["returns"] == 2
     assert reports.reprint(day=DAY1, counter="C2")["totals"]["returns"] == 0
@@ -313,10 +318,10 @@ HOSTILE_RECEIPT = '=HYPERLINK("http://evil.example","click")'
 
 
 def test_hostile_text_survives_into_csv_xlsx_and_pdf(desk, returns, reports, tmp_path):
-    e = returns.record(ReturnDraft(model_input="A1257", remedy="refund", clerk=HOSTILE_CLERK, amount="149", serial=sn(1),
-                                   notes=HOSTILE_NOTES, receipt=HOSTILE_RECEIPT, condition="hot", at=at(DAY1, 10, 0)))
-    returns.record(ReturnDraft(model_input="A1257", remedy="voucher", clerk="-1+1", amount="10", serial=sn(2), at=at(DAY1, 11, 0)))
-    returns.record(ReturnDraft(model_input="A1257", remedy="voucher", clerk='@SUM(A1), "quoted"', amount="10", serial=sn(3), at=at(DAY1, 12, 0)))
+    e = returns.record(ReturnDraft(isolation_confirmed=True, model_input="A1257", remedy="refund", clerk=HOSTILE_CLERK, amount="149", serial=sn(1),
+                                   notes=HOSTILE_NOTES, receipt=HOSTILE_RECEIPT, condition="burnt", at=at(DAY1, 10, 0)))
+    returns.record(ReturnDraft(isolation_confirmed=True, model_input="A1257", remedy="voucher", clerk="-1+1", amount="10", serial=sn(2), at=at(DAY1, 11, 0)))
+    returns.record(ReturnDraft(isolation_confirmed=True, model_input="A1257", remedy="voucher", clerk='@SUM(A1), "quoted"', amount="10", serial=sn(3), at=at(DAY1, 12, 0)))
     tally = fetch_tally(desk, DAY1, DAY1, ["clerk"], by=HOSTILE_RECEIPT)
 
     raw = write_tally_csv(tally, tmp_path / "h.csv").read_bytes().decode("utf-8-sig")
@@ -350,11 +355,11 @@ def test_export_writes_atomically_and_audits(known, desk, tmp_path, monkeypatch)
 
     monkeypatch.setattr(csv_export.csv, "writer", broken_writer)
     with pytest.raises(RuntimeError):
-        export_tally(desk, DAY1, DAY2, "csv", out, group_by=["model"], by="t")
+        export_tally(desk, DAY1, DAY2, "csv", out, group_by=["model"], by=MANAGER_T)
     assert out.read_text(encoding="utf-8") == "older complete file"
     assert not list(tmp_path.glob(".t*"))  # no temporary file left behind
     monkeypatch.undo()
-    path, tally = export_tally(desk, DAY1, DAY2, "csv", out, group_by=["model"], by="t")
+    path, tally = export_tally(desk, DAY1, DAY2, "csv", out, group_by=["model"], by=MANAGER_T)
     assert path.read_bytes().startswith(b"\xef\xbb\xbf") and len(tally.rows) == 8
     events = repo.audit_events(desk.conn, "tally_exported")
     assert len(events) == 1 and json.loads(events[0]["details"])["format"] == "csv"
@@ -365,12 +370,12 @@ def test_export_into_a_missing_folder_is_a_write_error(known, desk, tmp_path):
 
     for fmt in ("csv", "xlsx", "pdf"):
         with pytest.raises(WriteError) as err:
-            export_tally(desk, DAY1, DAY2, fmt, tmp_path / "nope" / f"t.{fmt}", group_by=["model"], by="t")
+            export_tally(desk, DAY1, DAY2, fmt, tmp_path / "nope" / f"t.{fmt}", group_by=["model"], by=MANAGER_T)
         assert err.value.exit_code == 1 and "nope" in err.value.message()
 
 
 def test_tally_pdf_holds_the_groups_and_the_progress(known, desk, tmp_path):
-    path, _ = export_tally(desk, DAY1, DAY2, "pdf", tmp_path / "t.pdf", group_by=["remedy"], by="t", lang="zh_CN")
+    path, _ = export_tally(desk, DAY1, DAY2, "pdf", tmp_path / "t.pdf", group_by=["remedy"], by=MANAGER_T, lang="zh_CN")
     text = pdf_text(path)
     assert "退货汇总 2025-07-01 至 2025-07-02" in text and "召回进度" in text
     assert "638.00" not in text  # refunds of both days: 409 + 229 + 189 = 827.00
@@ -454,7 +459,7 @@ def _long_day(n: int, *, hostile: bool = True) -> dict:
             clerk, serial = RTL, "SN\nwith a line break\tand a tab"
         if hostile and i == 7:
             clerk, notes = HOSTILE_CLERK, HOSTILE_NOTES
-        condition = "hot" if hostile and i == 7 else "swollen" if i % 17 == 0 else "intact"
+        condition = "burnt" if hostile and i == 7 else "swollen" if i % 17 == 0 else "intact"
         row = {
             "recorded_at": f"2025-07-01T{1 + i // 60 % 12:02d}:{i % 60:02d}:00.000000Z", "ticket": f"S1-C1-20250701-{i + 1:04d}",
             "counter": "C1", "clerk": clerk, "override_by": "Manager Zhao" if i % 50 == 3 else None,
@@ -492,7 +497,7 @@ def test_a_long_day_prints_every_return_on_numbered_pages(tmp_path, lang):
     text = pdf_text(out)
     # every ticket once in the list (and in the exceptions; voided ones in their own list)
     for e in rep["entries"]:
-        assert text.count(e["ticket"]) == 1 + (e["override_reason"] is not None) + (e["condition"] == "hot"), e["ticket"]
+        assert text.count(e["ticket"]) == 1 + (e["override_reason"] is not None) + (e["condition"] in ("hot", "burnt")), e["ticket"]
     for e in rep["voided"]:
         assert text.count(e["ticket"]) == 1
     assert "150.47" in text and "149.00" in text

@@ -33,6 +33,8 @@ JAPAN_A1263 = "JP-ANKER-A1263-2025-10-21"
 US_2024 = "US-CPSC-ANKER-2024-10-17"
 HUNAN_2024 = "CN-HNAMR-ANKER-2024-09-30"
 XIAOMI = "CN-BJAMR-XIAOMI-2025-08-29"
+GLOBAL_2024 = "GLOBAL-ANKER-2024-09-17"
+XIAOMI_JP = "JP-XIAOMI-PB2030MI"
 
 # NOTES.md section 1 (P1-P3, R1-R7, C1) and recalls.csv: the model list of every recall.
 RECALL_MODELS = {
@@ -48,6 +50,8 @@ RECALL_MODELS = {
     US_2024: {"A1642", "A1647", "A1652"},
     HUNAN_2024: {"A1642", "A1647", "A1652"},
     XIAOMI: {"PB2030MI"},
+    GLOBAL_2024: {"A1642", "A1647", "A1652"},  # NOTES R7: Anker global notice ~2024-09-17
+    XIAOMI_JP: {"PB2030MI"},  # recalls.csv: "CN (also TW, JP notices)"
 }
 
 ANNOUNCED = {
@@ -63,6 +67,8 @@ ANNOUNCED = {
     US_2024: "2024-10-17",
     HUNAN_2024: "2024-09-30",
     XIAOMI: "2025-08-29",
+    GLOBAL_2024: "2024-09-17",  # "about 2024-09-17/18"
+    XIAOMI_JP: "",  # no date in the sources
 }
 
 MARKETS = {
@@ -78,9 +84,12 @@ MARKETS = {
     US_2024: ("US",),
     HUNAN_2024: ("CN",),
     XIAOMI: ("CN",),
+    GLOBAL_2024: ("GLOBAL",),
+    XIAOMI_JP: ("JP",),
 }
 
-STATUS = {rid: "related" for rid in RECALL_MODELS} | {ANKER_CN: "primary", ROMOSS: "primary", A1263_US: "primary", XIAOMI: "context"}
+STATUS = {rid: "related" for rid in RECALL_MODELS} | {
+    ANKER_CN: "primary", ROMOSS: "primary", A1263_US: "primary", XIAOMI: "context", XIAOMI_JP: "context"}
 
 # Units; None where the sources publish no figure.
 UNITS = {
@@ -96,6 +105,8 @@ UNITS = {
     US_2024: 2_100,
     HUNAN_2024: 4_501,
     XIAOMI: 146_891,
+    GLOBAL_2024: None,
+    XIAOMI_JP: None,
 }
 
 # Remedies in the notice's order of preference (NOTES.md sections 2 and 3).
@@ -112,6 +123,8 @@ REMEDIES = {
     US_2024: ("replacement",),
     HUNAN_2024: ("replacement",),
     XIAOMI: ("refund",),
+    GLOBAL_2024: ("replacement",),
+    XIAOMI_JP: (),  # not given in the sources
 }
 
 ANKER_CN_UNITS = {
@@ -158,8 +171,8 @@ def _entry(catalogue, rid, model):
 # --- recalls and their models ---------------------------------------------------------------
 
 
-def test_seed_has_twelve_recalls(catalogue):
-    assert len(catalogue.recalls) == 12
+def test_seed_has_fourteen_recalls(catalogue):
+    assert len(catalogue.recalls) == 14
     assert {r.id for r in catalogue.recalls} == set(RECALL_MODELS)
 
 
@@ -386,6 +399,87 @@ def test_catalogue_descriptions_in_both_languages(catalogue):
     assert CJK.search(catalogue.description["description_zh"])
 
 
+# --- issue 12: coverage added from the references -------------------------------------------
+
+
+def test_catalogue_version_was_bumped_for_the_new_recalls(catalogue):
+    assert catalogue.version > "2025.10.22-1"
+
+
+def test_2024_global_notice_window_and_confidence(catalogue):
+    recall = _recall(catalogue, GLOBAL_2024)
+    for model in ("A1642", "A1647", "A1652"):
+        entry = recall.entry_for(model)
+        assert entry.rule.kind == "made_window"
+        assert entry.rule.windows == ((D("2024-01-03"), D("2024-09-17")),)  # NOTES R7, Anker global notice
+        assert entry.confirmation == "manufacturer"
+        assert "16-character SN" in entry.note and "HowToGeek" in entry.note
+    assert recall.confidence == "medium"
+    assert "HowToGeek" in recall.confidence_note and "single secondary source" in recall.confidence_note
+    assert "https://www.howtogeek.com/anker-recalls-three-power-banks-due-to-fire-risk/" in recall.sources
+    assert recall.currency is None and recall.official_number is None
+
+
+def test_xiaomi_japan_notice_leaves_every_unknown_empty(catalogue):
+    recall = _recall(catalogue, XIAOMI_JP)
+    assert (recall.announced_on, recall.units, recall.official_number, recall.remedies) == ("", None, None, ())
+    assert recall.confidence == "low"
+    assert recall.entry_for("PB2030MI").rule.kind == "manufacturer_check"
+    assert recall.currency == "JPY"
+    assert "Taiwan" in recall.note and "Taiwan" in _recall(catalogue, XIAOMI).note
+
+
+def test_romoss_claim_text_says_a_buyer_checked_and_the_recall_stays_valid(catalogue):
+    recall = _recall(catalogue, ROMOSS)
+    claim = recall.text("claim", "en")
+    assert "buyer" in claim and "checked that the model and batch matched" in claim
+    assert "staff check" not in claim
+    assert "long-term" in claim and "长期有效" in recall.text("claim", "zh_CN")
+    assert "买家" in recall.text("claim", "zh_CN")
+    assert any("aitalo" in s for s in recall.sources)
+
+
+# recalls.csv product_name column (the marketing names; Romoss: "marketing name unknown") and capacity_mah
+PRODUCT_NAMES = {
+    "A1642": {"Anker 334 MagGo Battery (PowerCore 10K)", "Anker 334 MagGo Battery (PowerCore 10000)", "10,000mAh magnetic power bank"},
+    "A1647": {"Anker Power Bank (20,000mAh, 22.5W, Built-In USB-C Cable)", "Anker 335 Power Bank"},
+    "A1652": {"Anker MagGo Power Bank (10,000mAh, 7.5W)", "Anker MagGo Power Bank (10,000mAh, 7.5W, Stand)",
+              "Anker MagGo Power Bank (10000mAh, 7.5W, with stand / Standard)"},
+    "A1680": set(),  # only "Anker Zolo travel power bank (per Notebookcheck; exact marketing name unverified)"
+    "A1681": {"Anker Zolo Power Bank (20K, 30W, Built-In USB-C and Lightning Cable)"},
+    "A1689": {"Anker Zolo Power Bank (20K, 30W, Built-In USB-C Cable)"},
+    "A1257": {"Anker Power Bank (10K, 22.5W)", "Anker Power Bank (10000mAh, 22.5W)"},
+    "A1263": {"Anker PowerCore 10000"},
+    "PAC20-272": set(), "PAC20-392": set(), "PLT20A-152": set(),
+    "PB2030MI": {"Xiaomi 33W Power Bank 20000mAh (Integrated Cable)", "MI牌自带线移动电源20000 33W"},
+}
+CAPACITIES = {"A1642": 10000, "A1647": 20000, "A1652": 10000, "A1680": None, "A1681": 20000, "A1689": 20000, "A1257": 10000,
+              "A1263": 10000, "PAC20-272": 20000, "PAC20-392": 20000, "PLT20A-152": 20000, "PB2030MI": 20000}
+
+
+@pytest.mark.parametrize("model, names", sorted(PRODUCT_NAMES.items()))
+def test_product_names_are_the_sourced_ones(catalogue, model, names):
+    assert set(catalogue.model(model).product_names) == names
+
+
+@pytest.mark.parametrize("model, capacity", sorted(CAPACITIES.items()))
+def test_capacity_of_each_model(catalogue, model, capacity):
+    assert catalogue.model(model).capacity_mah == capacity
+
+
+def test_zolo_travel_is_an_unverified_alias_only(catalogue):
+    a1680 = catalogue.model("A1680")
+    assert a1680.unverified_aliases == ("Anker Zolo Travel",) and a1680.aliases == ()
+    assert all(not m.unverified_aliases for m in catalogue.models if m.model != "A1680")
+
+
+def test_empty_remedies_need_the_unknown_flag():
+    doc = json.loads(SEED_TEXT)
+    doc["recalls"][1]["remedies"] = []
+    with pytest.raises(CatalogueError, match="remedies_unknown"):
+        parse_catalogue(json.dumps(doc, indent=2))
+
+
 # --- the parser rejects a broken copy, naming line and field -------------------------------
 #
 # Each mutation edits one thing in the seed text and says which field the error must name and on
@@ -508,7 +602,7 @@ def _alias_matches_two_models():
 
 
 def _version_invalid():
-    return _replace_after('"version"', '"2025.10.22-1"', '"22 Oct 2025"') + ("version",)
+    return _replace_after('"version"', '"2025.10.22-2"', '"22 Oct 2025"') + ("version",)
 
 
 def _money_with_decimals():

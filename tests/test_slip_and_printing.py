@@ -34,7 +34,7 @@ def pages(path) -> int:
 @pytest.fixture
 def entry(returns, desk):
     desk.update_settings({"store_name": "西单店 <Xidan>"}, actor="test")
-    return returns.record(ReturnDraft(model_input="A1647", remedy="refund", clerk="Li Na", amount="229", serial=SERIAL, condition="swollen"))
+    return returns.record(ReturnDraft(isolation_confirmed=True, model_input="A1647", remedy="refund", clerk="Li Na", amount="229", serial=SERIAL, condition="swollen"))
 
 
 @pytest.mark.parametrize("lang, words", [

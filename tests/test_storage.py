@@ -54,7 +54,7 @@ def _draft(**kw):
 
     base = dict(model_input="A1257", remedy="refund", clerk="Li", amount="149.00", serial="AKFF1Y0E48301745")
     base.update(kw)
-    return ReturnDraft(**base)
+    return ReturnDraft(isolation_confirmed=True, **base)
 
 
 def _seed_copy(tmp_path, version, **changes):

@@ -22,7 +22,7 @@ def record_some(returns, n=450):
     start = dt.datetime(2025, 7, 1, 2, tzinfo=dt.timezone.utc)
     tickets = []
     for i in range(n):
-        e = returns.record(ReturnDraft(
+        e = returns.record(ReturnDraft(isolation_confirmed=True, 
             model_input="A1257" if i % 3 else "PAC20-272", remedy="refund" if i % 2 else "replacement",
             amount="149" if i % 2 else None, serial=f"AKFF1Y0E4{i:07d}" if i % 3 else None,
             batch=None if i % 3 else "C14-P6", clerk="Li" if i % 4 else "Wang", receipt=f"R-{i}",
@@ -119,7 +119,7 @@ def test_void_from_the_log_keeps_the_entry(qtbot, log_page, returns, db_path, mo
 def test_entry_dialog_shows_fields_and_history(qtbot, desk, returns):
     from returns_desk.ui.entry_dialog import EntryDialog
 
-    e = returns.record(ReturnDraft(model_input="A1257", remedy="refund", amount="149", serial="AKFF1Y0E48301745", clerk="Li",
+    e = returns.record(ReturnDraft(isolation_confirmed=True, model_input="A1257", remedy="refund", amount="149", serial="AKFF1Y0E48301745", clerk="Li",
                                    customer_contact="13812345678", notes="'; DROP TABLE returns;-- 🔋"))
     returns.void(e["ticket"], reason="test", by="M")
     dialog = EntryDialog(desk, "en", e["ticket"], lambda: CLERK)
@@ -181,7 +181,7 @@ def test_a_clerk_voids_only_with_a_manager_pin(qtbot, desk, returns, db_path, mo
 
     people = PeopleService(desk)
     people.setup(store="S", counter="C1", market="CN", manager="Chen Jing", pin="482913")
-    e = returns.record(ReturnDraft(model_input="A1257", remedy="refund", amount="149", serial="AKFF1Y0E48301745", clerk="Li"))
+    e = returns.record(ReturnDraft(isolation_confirmed=True, model_input="A1257", remedy="refund", amount="149", serial="AKFF1Y0E48301745", clerk="Li"))
     dialog = EntryDialog(desk, "en", e["ticket"], lambda: CLERK)
     qtbot.addWidget(dialog)
 
@@ -202,7 +202,7 @@ def test_a_clerk_voids_only_with_a_manager_pin(qtbot, desk, returns, db_path, mo
 def test_manager_records_the_manufacturers_answer_from_the_entry(qtbot, desk, returns, db_path, monkeypatch):
     from returns_desk.ui.entry_dialog import EntryDialog
 
-    e = returns.record(ReturnDraft(model_input="A1257", remedy="refund", amount="149", serial="AKFF1Y0E48301745", clerk="Li"))
+    e = returns.record(ReturnDraft(isolation_confirmed=True, model_input="A1257", remedy="refund", amount="149", serial="AKFF1Y0E48301745", clerk="Li"))
     dialog = EntryDialog(desk, "en", e["ticket"], lambda: MANAGER)
     qtbot.addWidget(dialog)
     assert dialog.confirm_button.isVisibleTo(dialog) and dialog.reject_button.isVisibleTo(dialog)

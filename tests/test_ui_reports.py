@@ -27,7 +27,7 @@ def page(qtbot, desk, returns):
     people.setup(store="Shop", counter="C1", market="CN", manager="Chen Jing", pin="482913")
     day = dt.datetime(2025, 7, 1, 2, tzinfo=dt.timezone.utc)
     for i, (remedy, amount) in enumerate((("refund", "149"), ("voucher", "199"), ("replacement", None))):
-        returns.record(ReturnDraft(model_input="A1257", remedy=remedy, amount=amount, serial=f"AKFF1Y0E4830{i:04d}", clerk="Li",
+        returns.record(ReturnDraft(isolation_confirmed=True, model_input="A1257", remedy=remedy, amount=amount, serial=f"AKFF1Y0E4830{i:04d}", clerk="Li",
                                    at=day + dt.timedelta(minutes=i)))
     p = ReportPage(desk, "en", lambda: CLERK)
     qtbot.addWidget(p)

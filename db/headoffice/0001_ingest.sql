@@ -92,6 +92,7 @@ CREATE TABLE hq.returns (
     override_by text,
     duplicate_of text,
     isolation_confirmed_at text,
+    check_warning text,                               -- the warning the clerk saved despite (counter m013)
     status text NOT NULL DEFAULT 'active',
     void_reason text,
     void_by text,
@@ -260,7 +261,10 @@ BEGIN
             WHEN c.ev ->> 'action' = 'return_recorded' AND c.ev ->> 'entity' = 'return'
                  AND (c.ev -> 'return' IS NULL OR jsonb_typeof(c.ev -> 'return') <> 'object'
                       OR c.ev -> 'return' ->> 'uuid' IS DISTINCT FROM c.ev ->> 'entity_id'
-                      OR hq.row_digest(c.ev -> 'return', v_cols) IS DISTINCT FROM c.details ->> 'row_sha256') THEN 'return_mismatch'
+                      OR hq.row_digest(c.ev -> 'return',
+                                       CASE WHEN jsonb_typeof(c.ev -> 'return_columns') = 'array'
+                                            THEN ARRAY(SELECT jsonb_array_elements_text(c.ev -> 'return_columns')) ELSE v_cols END)
+                         IS DISTINCT FROM c.details ->> 'row_sha256') THEN 'return_mismatch'
             WHEN c.ev ->> 'action' = 'return_voided' AND c.ev ->> 'entity' = 'return' AND c.details ? 'void_sha256'
                  AND hq.row_digest(jsonb_build_object('status', 'void', 'void_reason', c.details -> 'reason',
                                                       'void_by', c.ev -> 'actor', 'void_at', c.ev -> 'at'),
@@ -279,7 +283,7 @@ BEGIN
 
     INSERT INTO hq.events (store, uuid, device_id, seq, at, actor, action, entity, entity_id, details, prev_hash, hash, payload)
     SELECT p_store, i.uuid, v_device, i.seq, i.ev ->> 'at', i.ev ->> 'actor', i.ev ->> 'action', i.ev ->> 'entity',
-           i.ev ->> 'entity_id', i.ev ->> 'details', i.ev ->> 'prev_hash', i.ev ->> 'hash', i.ev - 'return'
+           i.ev ->> 'entity_id', i.ev ->> 'details', i.ev ->> 'prev_hash', i.ev ->> 'hash', i.ev - 'return' - 'return_columns'
     FROM unnest(v_new) AS i
     WHERE i.reason IS NULL AND NOT i.known
     ON CONFLICT (store, uuid) DO NOTHING;   -- a restored copy racing the original with the same event

@@ -47,11 +47,22 @@ class CatalogueError(ValueError):
         super().__init__(f"{', '.join(where)}: {message}" if where else message)
 
 
+CONFIDENCES = ("high", "medium", "low")
+
+
 @dataclass(frozen=True)
 class SerialFormat:
     length: int | None = None
     forbidden_letters: str = ""
     source: str | None = None
+    #: ``high`` (official text, or the manufacturer's own statement): a serial outside the rule is
+    #: refused. ``medium``/``low``/None (one secondary source, an inference): the clerk is warned
+    #: and asked to check; the return is saved with the warning recorded.
+    confidence: str | None = None
+
+    @property
+    def strict(self) -> bool:
+        return self.confidence == "high"
 
 
 @dataclass(frozen=True)
@@ -61,6 +72,10 @@ class Model:
     key: str
     brand_zh: str | None = None
     aliases: tuple[str, ...] = ()
+    #: names a single unverified source gives (never used as a model number; never ranked above sourced names)
+    unverified_aliases: tuple[str, ...] = ()
+    #: product names the sources give for this model (often shared by several models)
+    product_names: tuple[str, ...] = ()
     name_en: str | None = None
     name_zh: str | None = None
     capacity_mah: int | None = None
@@ -96,6 +111,13 @@ class RecallModel:
     sold_from: str | None = None
     sold_to: str | None = None
     note: str | None = None
+    #: how refund_max_minor / voucher_max_minor were derived when no source states them directly
+    bound_note: str | None = None
+    bound_note_zh: str | None = None
+
+    def bound_text(self, lang: str = "en") -> str | None:
+        """The bound note in ``lang`` (``en`` or ``zh_CN``), falling back to English."""
+        return (self.bound_note_zh if lang.startswith("zh") else None) or self.bound_note
 
 
 @dataclass(frozen=True)
@@ -103,7 +125,7 @@ class Recall:
     id: str
     status: str
     markets: tuple[str, ...]
-    announced_on: str
+    announced_on: str  # YYYY-MM-DD or YYYY-MM; "" when no source gives the date
     remedies: tuple[str, ...]
     currency: str | None
     models: tuple[RecallModel, ...]
@@ -405,7 +427,10 @@ def _serial_format(value: Any, path: str, line: int | None) -> SerialFormat | No
     forbidden = r.text("forbidden_letters", required=False) or ""
     if not forbidden.isalpha() and forbidden:
         raise r.fail("forbidden_letters", "must be letters only")
-    return SerialFormat(length=length, forbidden_letters=forbidden.upper(), source=r.text("source", required=False))
+    confidence = r.text("confidence", required=False, max_len=20)
+    if confidence is not None and confidence not in CONFIDENCES:
+        raise r.fail("confidence", f"must be one of {', '.join(CONFIDENCES)} (got {confidence!r})")
+    return SerialFormat(length=length, forbidden_letters=forbidden.upper(), source=r.text("source", required=False), confidence=confidence)
 
 
 def model_key(name: str) -> str:
@@ -415,17 +440,28 @@ def model_key(name: str) -> str:
     return "".join(t for t in tokens(name) if t not in BRAND_WORDS)
 
 
+def _names(r: _Reader, key: str) -> list[str]:
+    out = []
+    for value, path, line in r.items(key, required=False):
+        if not isinstance(value, str) or not model_key(value):
+            raise CatalogueError("must be a model name with letters or digits", line=line, field=path)
+        out.append(value)
+    return out
+
+
 def _model(r: _Reader) -> Model:
     name = r.text("model", max_len=64)
     assert name is not None
     key = model_key(name)
     if not key:
         raise r.fail("model", "holds no letters or digits")
-    aliases = []
-    for value, path, line in r.items("aliases", required=False):
-        if not isinstance(value, str) or not model_key(value):
-            raise CatalogueError("must be a model name with letters or digits", line=line, field=path)
-        aliases.append(value)
+    aliases = _names(r, "aliases")
+    unverified = _names(r, "unverified_aliases")
+    product_names = []
+    for value, path, line in r.items("product_names", required=False):
+        if not isinstance(value, str) or not value.strip() or len(value) > 200:
+            raise CatalogueError("must be a product name (text, at most 200 characters)", line=line, field=path)
+        product_names.append(value.strip())
     output = r.get("output_w", (int, float), required=False)
     return Model(
         brand=r.text("brand", max_len=64) or "",
@@ -433,6 +469,8 @@ def _model(r: _Reader) -> Model:
         model=name.strip(),
         key=key,
         aliases=tuple(aliases),
+        unverified_aliases=tuple(unverified),
+        product_names=tuple(product_names),
         name_en=r.text("name_en", required=False),
         name_zh=r.text("name_zh", required=False),
         capacity_mah=r.count("capacity_mah", maximum=1_000_000),
@@ -462,8 +500,8 @@ def _recall(r: _Reader, models: dict[str, Model]) -> Recall:
         if value not in REMEDIES:
             raise CatalogueError(f"must be one of {', '.join(REMEDIES)} (got {value!r})", line=line, field=path)
         remedies.append(value)
-    if not remedies:
-        raise r.fail("remedies", "needs at least one remedy")
+    if not remedies and r.obj.get("remedies_unknown") is not True:
+        raise r.fail("remedies", "needs at least one remedy (or \"remedies_unknown\": true when no source gives one)")
     texts: dict[str, str] = {}
     for name in _TEXT_FIELDS:
         texts[f"{name}_en"] = r.text(f"{name}_en") or ""
@@ -497,6 +535,8 @@ def _recall(r: _Reader, models: dict[str, Model]) -> Recall:
                 sold_from=e.date_text("sold_from", required=False, month_ok=True),
                 sold_to=e.date_text("sold_to", required=False, month_ok=True),
                 note=e.text("note", required=False),
+                bound_note=e.text("bound_note", required=False),
+                bound_note_zh=e.text("bound_note_zh", required=False),
             )
         )
     if not entries:
@@ -510,7 +550,7 @@ def _recall(r: _Reader, models: dict[str, Model]) -> Recall:
         id=rid,
         status=r.choice("status", ("primary", "related", "context")),
         markets=tuple(markets),
-        announced_on=r.date_text("announced_on", month_ok=True) or "",
+        announced_on=r.date_text("announced_on", month_ok=True, required=False) or "",
         remedies=tuple(remedies),
         currency=currency,
         models=tuple(entries),
@@ -519,10 +559,17 @@ def _recall(r: _Reader, models: dict[str, Model]) -> Recall:
         units=r.count("units", maximum=10**10),
         units_note=r.text("units_note", required=False),
         sources=tuple(sources),
-        confidence=r.text("confidence", required=False, max_len=20),
+        confidence=_confidence(r),
         confidence_note=r.text("confidence_note", required=False),
         note=r.text("note", required=False),
     )
+
+
+def _confidence(r: _Reader) -> str | None:
+    value = r.text("confidence", required=False, max_len=20)
+    if value is not None and value not in CONFIDENCES:
+        raise r.fail("confidence", f"must be one of {', '.join(CONFIDENCES)} (got {value!r})")
+    return value
 
 
 def _key_line(obj: Any, key: str, default: int | None) -> int | None:

@@ -8,23 +8,46 @@ dictionary probes. Verdicts, highest first when several recalls match:
                      identifiers given disagree with each other;
 * ``not_affected``   the model is listed here, but the identifiers are outside every scope;
 * ``not_recalled``   no recall in this market lists the model (which never means "safe");
-* ``unknown``        the input holds no model number at all.
+* ``unknown``        the input holds no model number at all. When it describes a product
+                     instead (a product name, a capacity such as ``20000mAh`` or ``2万毫安``, a
+                     brand word with either), the result says so (``described``), needs
+                     ``model_number`` and lists the ``candidates`` it could be, each with its own
+                     verdict in the market. A capacity never yields ``not_recalled``.
 """
 
 from __future__ import annotations
 
 import bisect
 import datetime as dt
+import heapq
 from dataclasses import dataclass, field
 
 from returns_desk.domain.catalogue import GLOBAL, MARKETS, Catalogue, Model, Recall, RecallModel, model_key
+from returns_desk.domain.describe import STOP_WORDS, Description, describe, name_words
 from returns_desk.domain.text import BRAND_WORDS, compact, serial_key, tokens
 
 VERDICTS = ("recalled", "check_required", "not_affected", "not_recalled", "unknown")
 _RANK = {v: len(VERDICTS) - i for i, v in enumerate(VERDICTS)}
-NEEDS_ORDER = ("batch_code", "manufacture_date", "serial")
+NEEDS_ORDER = ("model_number", "batch_code", "manufacture_date", "serial")
 _MAX_SPAN = 6
 _MAX_SUGGESTIONS = 5
+#: Candidates listed for a product description (the counter offers them as one-key choices 1-9).
+MAX_CANDIDATES = 9
+
+
+@dataclass(frozen=True)
+class Candidate:
+    """A model that a product description (name, capacity, brand) could be, with its own verdict
+    in the market. ``matched`` is ``sourced`` (a product name or alias the sources give),
+    ``unverified`` (only an unverified alias matched) or ``spec`` (brand / capacity / output only)."""
+
+    model: Model
+    verdict: str
+    matched: str = "spec"
+
+    @property
+    def display_name(self) -> str:
+        return (self.model.product_names[0] if self.model.product_names else self.model.name_en) or self.model.model
 
 
 @dataclass(frozen=True)
@@ -54,9 +77,15 @@ class LookupResult:
     serial_error: str | None = None  # a message key
     serial_error_args: dict = field(default_factory=dict)
     serial_suggestion: str | None = None
+    #: a serial outside a rule whose source is not high confidence: the clerk is warned and asked
+    #: to check, the serial counts as given and a return is saved with the warning recorded
+    serial_warning: str | None = None  # a message key
+    serial_warning_args: dict = field(default_factory=dict)
     batch: str | None = None
     made: dt.date | None = None
     catalogue_version: str = ""
+    candidates: tuple[Candidate, ...] = ()
+    described: Description | None = None  # set when the input describes a product instead of naming a model
 
     @property
     def top(self) -> RecallMatch | None:
@@ -133,6 +162,31 @@ class LookupEngine:
         for r in catalogue.recalls:
             for e in r.models:
                 self._entries.setdefault(e.model, []).append((r, e))
+        # product descriptions: the distinctive words of each model's names, sourced and unverified
+        self._brand_words: dict[str, str] = {}
+        self._sourced_words: dict[str, set[str]] = {}
+        self._unverified_words: dict[str, set[str]] = {}
+        self._word_models: dict[str, set[str]] = {}
+        self._order = {m.model: i for i, m in enumerate(catalogue.models)}
+        self._model_by_name = {m.model: m for m in catalogue.models}
+        for m in catalogue.models:
+            if m.brand_zh:
+                self._brand_words[m.brand_zh] = m.brand
+            self._brand_words[m.brand.upper()] = m.brand
+            sourced = set().union(*(name_words(n) for n in (*m.product_names, *m.aliases))) - {m.key}
+            unverified = set().union(*(name_words(n) for n in m.unverified_aliases)) - sourced - {m.key}
+            self._sourced_words[m.model] = sourced
+            self._unverified_words[m.model] = unverified
+            for w in sourced | unverified:
+                self._word_models.setdefault(w, set()).add(m.model)
+        # models by (brand, capacity, output), "*" for any, each list in catalogue order: the
+        # candidates of a capacity are found without scanning every model on each keystroke
+        self._spec: dict[tuple[str, object, object], list[Model]] = {}
+        for m in catalogue.models:
+            for b in (m.brand, "*"):
+                for c in (m.capacity_mah, "*"):
+                    for o in (m.output_w, "*"):
+                        self._spec.setdefault((b, c, o), []).append(m)
 
     @staticmethod
     def _deletions(key: str) -> set[str]:
@@ -184,6 +238,9 @@ class LookupEngine:
         base = dict(input=text, market=market, catalogue_version=self.catalogue.version, batch=batch or None, made=made)
         model = self.find_model(text)
         if model is None:
+            described = self._described(text)
+            if described is not None:
+                return self._description_result(described, market, base)
             query = "".join(t for t in tokens(text) if t not in BRAND_WORDS)
             if not any(c.isdigit() for c in query):
                 return LookupResult(verdict="unknown", reason="no_model_number", suggestions=self.suggest(text) if query else (), **base)
@@ -191,8 +248,16 @@ class LookupEngine:
 
         serial_text = serial_key(serial) if serial else None
         serial_error, serial_args, serial_fix = (None, {}, None)
+        warning: str | None = None
+        warning_args: dict = {}
         if serial is not None:
             serial_error, serial_args, serial_fix = check_serial(model, serial)
+            fmt = model.serial_format
+            if serial_error is not None and serial_error != "serial_empty" and fmt is not None and not fmt.strict:
+                # a rule no firmer than its source: warn and ask the clerk to check, never refuse
+                warning = serial_error + "_unconfirmed"
+                warning_args = {**serial_args, "source": fmt.source or "", "confidence": fmt.confidence or ""}
+                serial_error, serial_args = None, {}
         serial_ok = bool(serial_text) and serial_error is None
 
         entries = self._entries.get(model.model, [])
@@ -203,6 +268,8 @@ class LookupEngine:
             serial_error=serial_error,
             serial_error_args=serial_args,
             serial_suggestion=serial_fix,
+            serial_warning=warning,
+            serial_warning_args=warning_args,
         )
         if not here:
             elsewhere = sorted({m for r, _ in entries for m in r.markets if m != GLOBAL})
@@ -232,9 +299,84 @@ class LookupEngine:
             **{k: v for k, v in base.items() if k != "batch"},
         )
 
+    # --- product descriptions ----------------------------------------------------------------
+
+    def _described(self, text: str) -> Description | None:
+        """The description in ``text`` when it names a product or a capacity rather than a model
+        number (a brand word alone is not a description)."""
+        d = describe(text, self._brand_words)
+        words = tuple(w for w in d.words if w in self._word_models and w not in STOP_WORDS)
+        if not words and not d.has_spec:
+            return None
+        return Description(brands=d.brands, capacity_mah=d.capacity_mah, watts=d.watts, words=words)
+
+    def _description_result(self, d: Description, market: str, base: dict) -> LookupResult:
+        return LookupResult(
+            verdict="unknown",
+            needs=("model_number",),
+            reason="described_" + ("name_capacity" if d.words and d.has_spec else "name" if d.words else "capacity"),
+            candidates=self.candidates(d, market),
+            described=d,
+            **base,
+        )
+
+    def candidates(self, d: Description, market: str) -> tuple[Candidate, ...]:
+        """Models the description could be: every model no stated fact rules out (another brand,
+        another known capacity or output, product names without any of the words typed), at most
+        MAX_CANDIDATES. Order: models whose sourced names match (most words first), then models
+        matched on brand / capacity / output alone (exact capacity and output first), then models
+        matched only by an unverified alias: an unverified name never outranks a sourced one."""
+        words = set(d.words)
+        named = [self._model_by_name[n] for w in words for n in self._word_models.get(w, ())]
+        brands = sorted(d.brands) or sorted({m.brand for m in named}) or ["*"]
+        cap, watts = d.capacity_mah, d.watts
+
+        def allowed(m: Model) -> bool:
+            return (
+                (brands == ["*"] or m.brand in brands)
+                and (cap is None or m.capacity_mah is None or m.capacity_mah == cap)
+                and (watts is None or m.output_w is None or m.output_w == watts)
+            )
+
+        def exact(m: Model) -> int:
+            return (cap is not None and m.capacity_mah == cap) + (watts is not None and m.output_w == watts)
+
+        sourced, unverified = [], []
+        for m in dict.fromkeys(named):
+            if allowed(m):
+                hits = (len(words & self._sourced_words[m.model]), len(words & self._unverified_words[m.model]))
+                (sourced if hits[0] else unverified).append(((-hits[0], -hits[1], -exact(m), self._order[m.model]), m))
+        out: list[tuple[Model, str]] = [(m, "sourced") for _, m in sorted(sourced, key=lambda x: x[0])]
+        # brand / capacity / output alone, in tiers of exactness, each tier in catalogue order
+        tiers: dict[int, list[list[Model]]] = {}
+        for c in ((cap, None) if cap is not None else ("*",)):
+            for o in ((watts, None) if watts is not None else ("*",)):
+                level = (c == cap and cap is not None) + (o == watts and watts is not None)
+                tiers.setdefault(level, []).extend(self._spec.get((b, c, o), []) for b in brands)
+        for level in sorted(tiers, reverse=True):
+            for m in heapq.merge(*tiers[level], key=lambda m: self._order[m.model]):
+                if len(out) >= MAX_CANDIDATES:
+                    break
+                if words and (m.product_names or m.aliases or m.unverified_aliases):
+                    continue  # a model with names is a candidate only when one of its names matches
+                out.append((m, "spec"))
+        out += [(m, "unverified") for _, m in sorted(unverified, key=lambda x: x[0])]
+        return tuple(Candidate(model=m, verdict=self.model_verdict(m, market), matched=how) for m, how in out[:MAX_CANDIDATES])
+
+    def model_verdict(self, model: Model, market: str) -> str:
+        """The verdict for the model number alone (no serial, batch or date) in ``market``."""
+        best = "not_recalled"
+        for r, e in self._entries.get(model.model, ()):
+            if r.applies_in(market):
+                verdict = _judge(e, None, None, False)[0]
+                if _RANK[verdict] > _RANK[best]:
+                    best = verdict
+        return best
+
 
 def _neg_date(text: str) -> tuple[int, ...]:
-    return tuple(-int(p) for p in text.split("-"))
+    """Newest first; a recall whose date is unknown ("") sorts last."""
+    return tuple(-int(p) for p in text.split("-")) if text else (1,)
 
 
 def verdict_rank(verdict: str) -> int:

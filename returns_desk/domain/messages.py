@@ -6,6 +6,8 @@ translation files, but shares these texts for verdict reasons so both say the sa
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 LANGS = ("en", "zh_CN")
 
 _EN: dict[str, str] = {
@@ -18,6 +20,18 @@ _EN: dict[str, str] = {
     "need_batch_code": "batch code",
     "need_manufacture_date": "manufacture date",
     "need_serial": "serial number",
+    "need_model_number": "model number",
+    # a product name or capacity typed instead of the model number
+    "described_capacity": "{input!r} is a capacity / rating, not the model number — read the model number on the unit ({where}). {candidates}",
+    "described_name": "{input!r} is a product name, not the model number — read the model number on the unit ({where}). {candidates}",
+    "described_name_capacity": "{input!r} is a product name and capacity, not the model number — read the model number on the unit ({where}). {candidates}",
+    "described_candidates": "It could be: {list}.",
+    "described_no_candidates": "No model in catalogue {version} matches it; that does not mean safe.",
+    "where_Anker": "Anker: on the back or side, A1263 on the bottom, usually under the product name",
+    "where_Romoss": "Romoss: on the product label, e.g. PAC20-272",
+    "where_Xiaomi": "Xiaomi: on the unit's label, e.g. PB2030MI",
+    "where_other": "on the unit's label",
+    "candidate_unverified": "name unverified",
     # lookup reasons
     "no_model_number": "No model number found in what was typed. Type the model number printed on the unit.",
     "model_not_listed": "{input!r} is not on any recall list in catalogue {version}. Not listed does not mean safe: check the number on the unit.",
@@ -40,6 +54,12 @@ _EN: dict[str, str] = {
     "serial_empty": "The serial number is empty.",
     "serial_forbidden_letters": "{model} serial numbers never contain the letter(s) {letters}.",
     "serial_length": "The serial has {length} characters; {model} serial numbers have {expected}.",
+    "serial_length_unconfirmed": "Check the serial on the unit: it has {length} characters, and {model} serials are said to have {expected} ({source}; {confidence} confidence, not confirmed). The return can still be recorded; this warning is saved with it.",
+    "serial_forbidden_letters_unconfirmed": "Check the serial on the unit: {model} serials are said never to contain {letters} ({source}; {confidence} confidence, not confirmed). The return can still be recorded; this warning is saved with it.",
+    "record_warning": "Warning saved with the return: {warning}",
+    "confidence_high": "high",
+    "confidence_medium": "medium",
+    "confidence_low": "low",
     # money and return validation
     "amount_invalid": "Amount {value!r} is not a number of {currency} (for example 149.00).",
     "amount_negative": "The amount cannot be negative.",
@@ -49,10 +69,12 @@ _EN: dict[str, str] = {
     "amount_over_bound": "{amount} is more than the {bound} allowed for a {remedy} of {model}; a manager override with a reason is needed.",
     "remedy_invalid": "Remedy must be one of: refund, replacement, voucher.",
     "remedy_not_allowed": "The recall {recall} allows {allowed}, not {remedy}.",
+    "remedy_unknown": "The sources give no remedy for the recall {recall}, so no return can be recorded against it; refer the customer to the manufacturer.",
     "condition_invalid": "Condition must be one of: intact, swollen, hot, leaking, burnt, damaged.",
     "condition_hot": "A hot or smoking unit stops the return: do not touch it, move people away and follow the store's fire procedure.",
     "model_required": "Enter the model number.",
     "model_not_found": "{input!r} is not a model in catalogue {version}.",
+    "model_described": "{input!r} is a product name or capacity, not the model number: read the model number on the unit (it could be {candidates}).",
     "not_returnable": "{model} is {verdict} in market {market}: there is no recall to record a return against.",
     "needs_identifier": "The verdict is CHECK REQUIRED: enter the {needs} first.",
     "serial_invalid": "Serial {serial}: {error}",
@@ -66,6 +88,34 @@ _EN: dict[str, str] = {
     "ticket_not_found": "There is no return with ticket {ticket}.",
     "already_void": "Ticket {ticket} is already void.",
     "void_reason_required": "A void needs a reason.",
+    # vocabularies (domain.vocab): longer labels, proof, incidents, formats
+    "list_separator": ", ",
+    "cond_long_intact": "Intact (looks normal)",
+    "cond_long_swollen": "Swollen / bulging",
+    "cond_long_hot": "Hot, smoking, hissing or smells burnt",
+    "cond_long_leaking": "Leaking",
+    "cond_long_burnt": "Burn marks / melted",
+    "cond_long_damaged": "Cracked, dented or otherwise damaged",
+    "proof_none": "No proof",
+    "proof_receipt": "Receipt",
+    "proof_order_number": "Order number",
+    "proof_photo": "Photo",
+    "format_xlsx": "Excel workbook (XLSX)",
+    "format_csv": "CSV (UTF-8)",
+    "format_pdf": "PDF",
+    "incident_kind_hazard": "hazardous unit, return stopped",
+    "incident_kind_enquiry": "enquiry, not affected",
+    "incident_action_fire_procedure": "fire procedure followed",
+    "incident_action_left_to_cool": "left to cool in a safe place",
+    "incident_action_customer_kept": "customer kept the unit",
+    "incident_action_customer_told": "customer told",
+    "isolation_required": "Confirm that the unit was isolated as the safety card says (on the command line: --isolated).",
+    "field_not_asked": "{model}'s recall does not ask for the {what}; leave it empty.",
+    "manager_pin_required": "This is a manager's action: give {options} (a manager's name and PIN).",
+    "no_manager_yet": "This database has no manager yet: set it up first ('returns-desk setup').",
+    "incident_recorded": "Incident {ticket} recorded.",
+    "incident_kind_invalid": "The incident kind is hazard or enquiry.",
+    "incident_action_invalid": "What was done must be one of: {allowed}.",
     # command line and database
     "db_missing_folder": "Cannot create the database: folder {folder} does not exist.",
     "db_not_sqlite": "{path} is not a Returns Desk database (damaged or another kind of file). Restore it from a backup.",
@@ -82,6 +132,20 @@ _EN: dict[str, str] = {
     "backup_done": "Backup written to {path}",
     "recorded": "{ticket}",
     "recalls_header": "Catalogue {version} ({source}, loaded {loaded})",
+    "catalogue_source_seed": "seed shipped with the program",
+    "catalogue_source_import": "imported",
+    "standing_primary": "primary",
+    "standing_related": "related",
+    "standing_context": "context",
+    "col_announced": "Announced",
+    "col_standing": "Standing",
+    "col_markets": "Markets",
+    "col_confidence": "Confidence",
+    "col_units": "Units",
+    "col_models": "Models",
+    "col_recall": "Recall",
+    "recalls_authority": "Authority: {authority}",
+    "recalls_bound_note": "Bounds {models}: {note}",
     "unknown_value": "unknown",
     "void_done": "Ticket {ticket} voided.",
     "proof_invalid": "Proof of purchase must be one of: none, receipt, order_number, photo.",
@@ -317,6 +381,33 @@ _EN: dict[str, str] = {
 }
 
 _ZH: dict[str, str] = {
+    "list_separator": "、",
+    "cond_long_intact": "完好（外观正常）",
+    "cond_long_swollen": "鼓包 / 膨胀",
+    "cond_long_hot": "发热、冒烟、嘶嘶响或有焦味",
+    "cond_long_leaking": "漏液",
+    "cond_long_burnt": "有烧痕 / 熔化",
+    "cond_long_damaged": "开裂、凹陷或其他损坏",
+    "proof_none": "无凭证",
+    "proof_receipt": "小票",
+    "proof_order_number": "订单号",
+    "proof_photo": "照片",
+    "format_xlsx": "Excel 工作簿（XLSX）",
+    "format_csv": "CSV 文件（UTF-8）",
+    "format_pdf": "PDF",
+    "incident_kind_hazard": "危险设备，退货中止",
+    "incident_kind_enquiry": "咨询，不在召回范围",
+    "incident_action_fire_procedure": "已按消防程序处理",
+    "incident_action_left_to_cool": "已放在安全处冷却",
+    "incident_action_customer_kept": "顾客带回设备",
+    "incident_action_customer_told": "已告知顾客",
+    "isolation_required": "请确认已按安全卡片隔离设备（命令行：--isolated）。",
+    "field_not_asked": "{model} 的召回不需要{what}，请留空。",
+    "manager_pin_required": "这是店长操作：请提供 {options}（店长姓名和 PIN）。",
+    "no_manager_yet": "此数据库还没有店长：请先完成设置（returns-desk setup）。",
+    "incident_recorded": "已记录事件 {ticket}。",
+    "incident_kind_invalid": "事件类型只能是 hazard（危险）或 enquiry（咨询）。",
+    "incident_action_invalid": "处理方式必须是以下之一：{allowed}。",
     "verdict_recalled": "召回",
     "verdict_check_required": "需进一步核对",
     "verdict_not_affected": "不在召回范围",
@@ -325,6 +416,17 @@ _ZH: dict[str, str] = {
     "need_batch_code": "批次号",
     "need_manufacture_date": "生产日期",
     "need_serial": "序列号",
+    "need_model_number": "型号",
+    "described_capacity": "{input!r} 是容量/功率，不是型号——请查看产品上印的型号（{where}）。{candidates}",
+    "described_name": "{input!r} 是产品名称，不是型号——请查看产品上印的型号（{where}）。{candidates}",
+    "described_name_capacity": "{input!r} 是产品名称和容量，不是型号——请查看产品上印的型号（{where}）。{candidates}",
+    "described_candidates": "可能是：{list}。",
+    "described_no_candidates": "召回目录 {version} 中没有与之相符的型号；这并不代表安全。",
+    "where_Anker": "安克：在机身背面或侧面，A1263在底部，通常在产品名称下方",
+    "where_Romoss": "罗马仕：在产品标签上，如 PAC20-272",
+    "where_Xiaomi": "小米：在产品标签上，如 PB2030MI",
+    "where_other": "在产品标签上",
+    "candidate_unverified": "名称未经核实",
     "no_model_number": "未识别到型号。请输入产品上印的型号。",
     "model_not_listed": "{input!r} 不在召回目录 {version} 的任何召回名单中。不在名单中并不代表安全，请核对产品上的型号。",
     "not_recalled_here": "{model} 在 {market} 市场未被召回（召回目录 {version}）。",
@@ -345,6 +447,12 @@ _ZH: dict[str, str] = {
     "serial_empty": "序列号为空。",
     "serial_forbidden_letters": "{model} 的序列号中不会出现字母 {letters}。",
     "serial_length": "该序列号有 {length} 位，{model} 的序列号应为 {expected} 位。",
+    "serial_length_unconfirmed": "请核对产品上的序列号：该序列号有 {length} 位，而据称 {model} 的序列号为 {expected} 位（{source}；可信度：{confidence}，未经证实）。仍可登记退货，此提醒会随退货记录保存。",
+    "serial_forbidden_letters_unconfirmed": "请核对产品上的序列号：据称 {model} 的序列号不含字母 {letters}（{source}；可信度：{confidence}，未经证实）。仍可登记退货，此提醒会随退货记录保存。",
+    "record_warning": "已随退货记录保存的提醒：{warning}",
+    "confidence_high": "高",
+    "confidence_medium": "中",
+    "confidence_low": "低",
     "amount_invalid": "金额 {value!r} 不是有效的{currency}金额（例如 149.00）。",
     "amount_negative": "金额不能为负数。",
     "amount_precision": "{currency} 金额最多 {digits} 位小数。",
@@ -353,10 +461,12 @@ _ZH: dict[str, str] = {
     "amount_over_bound": "{amount} 超过 {model} {remedy}允许的上限 {bound}，需经理授权并填写原因。",
     "remedy_invalid": "处理方式只能是退款、换货或代金券。",
     "remedy_not_allowed": "召回 {recall} 允许的处理方式为 {allowed}，不包括 {remedy}。",
+    "remedy_unknown": "资料中没有召回 {recall} 的处理方式，因此无法登记退货；请让顾客联系厂家。",
     "condition_invalid": "产品状况只能是完好、鼓包、发热、漏液、烧焦或损坏。",
     "condition_hot": "产品发热或冒烟，必须停止退货：不要触碰，疏散人员，按门店消防程序处理。",
     "model_required": "请输入型号。",
     "model_not_found": "{input!r} 不是召回目录 {version} 中的型号。",
+    "model_described": "{input!r} 是产品名称或容量，不是型号：请查看产品上印的型号（可能是 {candidates}）。",
     "not_returnable": "{model} 在 {market} 市场的判定结果为“{verdict}”，没有可据以登记退货的召回。",
     "needs_identifier": "判定结果为“需进一步核对”：请先输入{needs}。",
     "serial_invalid": "序列号 {serial}：{error}",
@@ -385,6 +495,20 @@ _ZH: dict[str, str] = {
     "backup_done": "备份已写入 {path}",
     "recorded": "{ticket}",
     "recalls_header": "召回目录 {version}（{source}，载入于 {loaded}）",
+    "catalogue_source_seed": "程序自带的初始数据",
+    "catalogue_source_import": "导入",
+    "standing_primary": "主要召回",
+    "standing_related": "相关召回",
+    "standing_context": "参考",
+    "col_announced": "公布日期",
+    "col_standing": "性质",
+    "col_markets": "市场",
+    "col_confidence": "可信度",
+    "col_units": "数量",
+    "col_models": "型号",
+    "col_recall": "召回",
+    "recalls_authority": "发布/批准机构：{authority}",
+    "recalls_bound_note": "金额上限 {models}：{note}",
     "unknown_value": "未知",
     "void_done": "单号 {ticket} 已作废。",
     "proof_invalid": "购买凭证只能是无、小票、订单号或照片。",
@@ -630,9 +754,45 @@ def normalise_lang(lang: str | None) -> str:
     return "en"
 
 
+@dataclass(frozen=True)
+class Phrase:
+    """A message used as an argument of another message (a remedy's word, a verdict, a nested
+    error): it is said in the language of the message that holds it, never filled in English
+    first."""
+
+    key: str
+    args: tuple[tuple[str, object], ...] = ()
+
+    def say(self, lang: str) -> str:
+        return say(self.key, lang, **dict(self.args))
+
+    def __str__(self) -> str:
+        return self.say("en")
+
+
+@dataclass(frozen=True)
+class Phrases:
+    """Several phrases listed with the language's separator (", " or "、")."""
+
+    items: tuple[Phrase | str, ...]
+
+    def say(self, lang: str) -> str:
+        sep = say("list_separator", lang)
+        return sep.join(i.say(lang) if isinstance(i, Phrase) else i for i in self.items)
+
+    def __str__(self) -> str:
+        return self.say("en")
+
+
+def phrase(key: str, /, **args: object) -> Phrase:
+    return Phrase(key, tuple(args.items()))
+
+
 def say(key: str, lang: str = "en", /, **args: object) -> str:
     table = _TABLES.get(normalise_lang(lang), _EN)
     template = table.get(key) or _EN[key]
+    if args:
+        args = {k: v.say(lang) if isinstance(v, (Phrase, Phrases)) else v for k, v in args.items()}
     return template.format(**args)
 
 

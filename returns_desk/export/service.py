@@ -9,14 +9,13 @@ from pathlib import Path
 
 from returns_desk.domain.auth import Actor
 from returns_desk.domain.errors import InputError
+from returns_desk.domain.vocab import EXPORT_FORMATS
 from returns_desk.export.tally import Tally, build_tally, merge_progress
 from returns_desk.reports.daily import progress_table, recall_titles
 from returns_desk.services.clock import utc_now_text
 from returns_desk.services.desk import Desk
 from returns_desk.services.returns_service import ReturnsService
 from returns_desk.storage import repository as repo
-
-FORMATS = ("csv", "xlsx", "pdf")
 
 
 def fetch_tally(desk: Desk, date_from: dt.date, date_to: dt.date, group_by: Sequence[str], *, by: str, with_progress: bool = True) -> Tally:
@@ -71,12 +70,13 @@ def write_tally(desk: Desk, tally: Tally, fmt: str, out: str | os.PathLike[str],
 
 def export_tally(
     desk: Desk, date_from: dt.date, date_to: dt.date, fmt: str, out: str | os.PathLike[str], *,
-    group_by: Sequence[str], by: "str | Actor", lang: str = "en", page_size: str = "A4",
+    group_by: Sequence[str], by: Actor, lang: str = "en", page_size: str = "A4",
 ) -> tuple[Path, Tally]:
-    if isinstance(by, Actor):
-        by.require("export")
-        by = by.name
-    if fmt not in FORMATS:
+    """Write the tally (a manager's action: ``by`` is signed in or approved with a PIN)."""
+    if not isinstance(by, Actor):
+        raise TypeError("export_tally needs the manager as an Actor (signed in or approved with a PIN)")
+    by.require("export")
+    if fmt not in EXPORT_FORMATS:
         raise InputError("format_invalid", field="format")
-    tally = fetch_tally(desk, date_from, date_to, group_by, by=by, with_progress=fmt != "csv")
+    tally = fetch_tally(desk, date_from, date_to, group_by, by=by.name, with_progress=fmt != "csv")
     return write_tally(desk, tally, fmt, out, lang=lang, page_size=page_size), tally

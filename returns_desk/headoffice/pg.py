@@ -251,7 +251,7 @@ HQ_RETURN_COLUMNS = frozenset((
     "store", "uuid", "device_id", "ticket", "recorded_at", "business_date", "time_zone", "counter", "clerk", "market",
     "model_input", "model", "brand", "recall_id", "verdict", "catalogue_version", "confirmation", "serial", "batch_code",
     "made_on", "condition", "remedy", "amount_minor", "currency", "replacement_model", "receipt", "proof_type",
-    "customer_contact", "notes", "override_reason", "override_by", "duplicate_of", "isolation_confirmed_at", "status",
+    "customer_contact", "notes", "override_reason", "override_by", "duplicate_of", "isolation_confirmed_at", "check_warning", "status",
     "void_reason", "void_by", "void_at", "repeated_ticket",
 ))
 

@@ -72,16 +72,15 @@ class DailyReportService:
         """The Z of that day for this counter (or the whole store), if it was closed."""
         return repo.closure(self.desk.conn, self.desk.settings["store_code"], counter or WHOLE_STORE, day.isoformat())
 
-    def close_day(self, day: dt.date, counter: str | None = None, *, manager: "str | Actor") -> dict[str, Any]:
+    def close_day(self, day: dt.date, counter: str | None = None, *, manager: Actor) -> dict[str, Any]:
         """Close the business day: freeze the report as the next numbered Z for this counter
         (or the whole store). Returns recorded afterwards go to the next open business day.
-        Raises InputError (no manager, a day not yet begun) or RefusedError (already closed)."""
-        if isinstance(manager, Actor):
-            manager.require("close_day")
-            manager = manager.name
-        manager = (manager or "").strip()
-        if not manager:
-            raise InputError("close_manager_required", field="manager")
+        ``manager`` is a signed-in or PIN-approved manager (a name alone closes nothing).
+        Raises InputError (a day not yet begun) or RefusedError (not a manager, already closed)."""
+        if not isinstance(manager, Actor):
+            raise TypeError("close_day needs the manager as an Actor (signed in or approved with a PIN)")
+        manager.require("close_day")
+        by = manager.name
         if day > self.today():
             raise InputError("close_future", field="date", date=day.isoformat())
         store = self.desk.settings["store_code"]
@@ -93,12 +92,12 @@ class DailyReportService:
                 if earlier:
                     raise RefusedError("day_already_closed", field="date", date=day.isoformat(), number=earlier["z_number"], scope=self._scope_text(None if k == WHOLE_STORE else k))
             number = repo.next_z_number(db, store, key)
-            report = self._build(db, day, counter, kind="Z", at=at, by=manager, z_number=number)
+            report = self._build(db, day, counter, kind="Z", at=at, by=by, z_number=number)
             text = snapshot_text(report)
             sha = hashlib.sha256(text.encode("utf-8")).hexdigest()
-            repo.insert_closure(db, store=store, counter=key, business_date=day.isoformat(), z_number=number, closed_at=at, closed_by=manager, snapshot=text, sha256=sha)
+            repo.insert_closure(db, store=store, counter=key, business_date=day.isoformat(), z_number=number, closed_at=at, closed_by=by, snapshot=text, sha256=sha)
             repo.audit(
-                db, at=at, actor=manager, action="day_closed", entity="closure", entity_id=f"{store}/{key}/Z{number}",
+                db, at=at, actor=by, action="day_closed", entity="closure", entity_id=f"{store}/{key}/Z{number}",
                 details={"business_date": day.isoformat(), "counter": key, "z_number": number, "returns": report["totals"]["returns"], "sha256": sha},
             )
         return json.loads(text)

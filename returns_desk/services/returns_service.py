@@ -10,21 +10,14 @@ from typing import Any
 from returns_desk.domain.auth import Actor
 from returns_desk.domain.errors import InputError, RefusedError
 from returns_desk.domain.integrity import VOID_FIELDS, row_digest
+from returns_desk.domain.messages import LANGS, has, say
 from returns_desk.domain.money import format_amount
-from returns_desk.domain.returns import ReturnDraft, check_draft, clean_text
+from returns_desk.domain.returns import ENTRY_FIELDS, ReturnDraft, ReturnEntry, check_draft, clean_text
+from returns_desk.domain.vocab import NO_PROOF, PENDING, NOT_REQUIRED, RECEIPT, REPLACEMENT
 from returns_desk.domain.text import compact, serial_key
 from returns_desk.services.clock import business_date, utc_now, utc_text
 from returns_desk.services.desk import Desk
 from returns_desk.storage import repository as repo
-
-ENTRY_FIELDS = (
-    "ticket", "uuid", "recorded_at", "business_date", "time_zone", "store", "counter", "clerk", "market",
-    "model_input", "model", "brand", "recall_id", "verdict", "catalogue_version", "confirmation", "serial",
-    "batch_code", "made_on", "condition", "remedy", "amount_minor", "currency", "replacement_model", "receipt",
-    "proof_type", "customer_contact", "notes", "override_reason", "override_by", "duplicate_of", "status",
-    "void_reason", "void_by", "void_at", "isolation_confirmed_at",
-)
-
 
 def mask_contact(value: str | None) -> str | None:
     """``13812345678`` -> ``138****5678``; ``li@example.com`` -> ``l*@example.com``."""
@@ -45,6 +38,11 @@ def entry_json(row: dict[str, Any], *, reveal_contact: bool = False) -> dict[str
     if not reveal_contact:
         out["customer_contact"] = mask_contact(row.get("customer_contact"))
     return out
+
+
+def _localised(args: dict[str, Any], lang: str) -> dict[str, Any]:
+    confidence = args.get("confidence")
+    return {**args, "confidence": say(f"confidence_{confidence}", lang) if confidence and has(f"confidence_{confidence}") else confidence}
 
 
 def _first_open_day(db: Any, store: str, counter: str, day: dt.date) -> dt.date:
@@ -85,12 +83,13 @@ class ReturnsService:
         draft.model_input, draft.clerk, draft.override_reason = model_input, clerk, override
         checked = check_draft(draft, result, s.currency)
         assert result.model is not None
+        warning_args = dict(result.serial_warning_args)
         texts = {f: clean_text(getattr(draft, f), f) for f in ("receipt", "customer_contact", "notes", "replacement_model")}
-        replacement = texts["replacement_model"] or (checked.match.entry.replacement_model if draft.remedy == "replacement" else None)
+        replacement = texts["replacement_model"] or (checked.match.entry.replacement_model if draft.remedy == REPLACEMENT else None)
         moment = draft.at or utc_now()
         day = business_date(moment, s["time_zone"])
         serial_norm = serial_key(serial) if serial else None
-        proof = draft.proof_type or ("receipt" if texts["receipt"] else "none")
+        proof = draft.proof_type or (RECEIPT if texts["receipt"] else NO_PROOF)
         overrides = []
         if checked.over_bound:
             overrides.append("amount")
@@ -107,50 +106,60 @@ class ReturnsService:
             day = _first_open_day(db, s["store_code"], s["counter"], day)
             seq = repo.next_ticket_number(db, s["store_code"], s["counter"], day.isoformat())
             ticket = f"{s['store_code']}-{s['counter']}-{day.strftime('%Y%m%d')}-{seq:04d}"
-            row = {
-                "uuid": str(uuidlib.uuid4()),
-                "ticket": ticket,
-                "recorded_at": utc_text(moment),
-                "business_date": day.isoformat(),
-                "time_zone": s["time_zone"],
-                "store": s["store_code"],
-                "counter": s["counter"],
-                "clerk": clerk,
-                "market": s.market,
-                "model_input": model_input,
-                "model": result.model.model,
-                "brand": result.model.brand,
-                "recall_id": checked.match.recall.id,
-                "verdict": result.verdict,
-                "catalogue_version": result.catalogue_version,
-                "confirmation": "pending" if checked.match.entry.confirmation == "manufacturer" else "not_required",
-                "serial": serial_norm,
-                "batch_code": checked.match.batch or (compact(batch) if batch else None),
-                "made_on": draft.made.isoformat() if draft.made else None,
-                "condition": draft.condition,
-                "remedy": draft.remedy,
-                "amount_minor": checked.amount_minor,
-                "currency": checked.currency,
-                "replacement_model": replacement,
-                "receipt": texts["receipt"],
-                "proof_type": proof,
-                "customer_contact": texts["customer_contact"],
-                "notes": texts["notes"],
-                "override_reason": override if overrides else None,
-                "override_by": approved_by.name if approved_by else None,
-                "duplicate_of": earlier,
-                "isolation_confirmed_at": utc_text(utc_now()) if draft.isolation_confirmed else None,
-            }
+            entry = ReturnEntry(
+                uuid=str(uuidlib.uuid4()),
+                ticket=ticket,
+                recorded_at=utc_text(moment),
+                business_date=day.isoformat(),
+                time_zone=s["time_zone"],
+                store=s["store_code"],
+                counter=s["counter"],
+                clerk=clerk,
+                market=s.market,
+                model_input=model_input,
+                model=result.model.model,
+                brand=result.model.brand,
+                recall_id=checked.match.recall.id,
+                verdict=result.verdict,
+                catalogue_version=result.catalogue_version,
+                confirmation=PENDING if checked.match.entry.confirmation == "manufacturer" else NOT_REQUIRED,
+                serial=serial_norm,
+                batch_code=checked.match.batch or (compact(batch) if batch else None),
+                made_on=draft.made.isoformat() if draft.made else None,
+                condition=draft.condition,
+                remedy=draft.remedy,
+                amount_minor=checked.amount_minor,
+                currency=checked.currency,
+                replacement_model=replacement,
+                receipt=texts["receipt"],
+                proof_type=proof,
+                customer_contact=texts["customer_contact"],
+                notes=texts["notes"],
+                override_reason=override if overrides else None,
+                override_by=approved_by.name if approved_by else None,
+                duplicate_of=earlier,
+                isolation_confirmed_at=utc_text(utc_now()),  # check_draft refused a return without it
+                check_warning=say(result.serial_warning, "en", **warning_args) if result.serial_warning else None,
+            )
+            row: dict[str, Any] = entry.row()
             row["id"] = repo.insert_return(db, row)
             details = {
                 "ticket": ticket, "remedy": draft.remedy, "amount_minor": checked.amount_minor,
-                "row_sha256": row_digest(row, repo.RETURN_COLUMNS),
+                "row_sha256": row_digest(row, repo.digest_columns(row)),
             }
             if overrides:
                 details.update(overrides=overrides, approved_by=approved_by.name if approved_by else None, reason=override)
+            if result.serial_warning:
+                details["warning"] = result.serial_warning
             repo.audit(db, at=row["recorded_at"], actor=clerk, action="return_recorded", entity="return", entity_id=row["uuid"], details=details)
         row["status"] = "active"
-        return entry_json(row)
+        entry = entry_json(row)
+        if result.serial_warning:
+            # the warning in each language, for the window and the command line to show
+            entry["warnings"] = [
+                {"key": result.serial_warning, **{lang: say(result.serial_warning, lang, **_localised(warning_args, lang)) for lang in LANGS}}
+            ]
+        return entry
 
     def earlier_return(self, model: str, serial: str) -> str | None:
         """The ticket of an active return of this model with this serial, if any."""

@@ -187,7 +187,10 @@ def _batch(desk: Desk, device: str, events: list[dict[str, Any]]) -> dict[str, A
         ev = dict(e)
         row = rows.get(e.get("entity_id") or "") if e.get("action") == "return_recorded" else None
         if row is not None:
-            ev["return"] = as_recorded(row, repo.RETURN_COLUMNS)
+            columns = repo.digest_columns(row)  # the columns its event fingerprinted
+            ev["return"] = as_recorded(row, columns)
+            if columns != repo.RETURN_COLUMNS:
+                ev["return_columns"] = list(columns)
         out.append(ev)
     s = desk.settings
     return {

@@ -56,7 +56,7 @@ def verify(desk: Desk) -> VerifyReport:
             if row["confirmation"] != answer:
                 return _fail(report, "verify_return_changed", {"ticket": row["ticket"]})
             row = {**row, "confirmation": "pending"}  # as it was recorded, before the answer
-        if row_digest(row, repo.RETURN_COLUMNS) != known[1]:
+        if row_digest(row, repo.digest_columns(row)) != known[1]:
             return _fail(report, "verify_return_changed", {"ticket": row["ticket"]})
         void_digest = voided.get(row["uuid"])
         if (row["status"] == "void") != (void_digest is not None):

@@ -365,5 +365,30 @@ def m010_device_and_event_ids(db: Database) -> None:
     )
 
 
+@migrations()
+def m013_check_warning(db: Database) -> None:
+    """A return keeps the warning the clerk was shown and saved it despite (a serial outside a rule
+    whose source is not high confidence). Like every recorded field it never changes afterwards."""
+    from returns_desk.storage.repository import INSERT_COLUMNS, RETURN_COLUMNS
+
+    db.execute("ALTER TABLE returns ADD COLUMN check_warning TEXT")
+    same = " AND ".join(f"NEW.{c} IS OLD.{c}" for c in INSERT_COLUMNS)
+    same_but_confirmation = " AND ".join(f"NEW.{c} IS OLD.{c}" for c in INSERT_COLUMNS if c != "confirmation")
+    assert set(RETURN_COLUMNS) < set(INSERT_COLUMNS)
+    db.execute("DROP TRIGGER returns_change_only_by_void_or_confirmation")
+    db.execute(
+        f"""
+        CREATE TRIGGER returns_change_only_by_void_or_confirmation BEFORE UPDATE ON returns
+        WHEN NOT (
+            (OLD.status = 'active' AND NEW.status = 'void' AND NEW.id IS OLD.id AND {same})
+            OR (OLD.confirmation = 'pending' AND NEW.confirmation IN ('confirmed', 'rejected')
+                AND NEW.status IS OLD.status AND NEW.void_reason IS OLD.void_reason AND NEW.void_by IS OLD.void_by
+                AND NEW.void_at IS OLD.void_at AND NEW.id IS OLD.id AND {same_but_confirmation})
+        )
+        BEGIN SELECT RAISE(ABORT, 'a return can only be voided or confirmed, never changed'); END
+        """
+    )
+
+
 #: Bump with every new migration (tests/test_storage.py checks the two agree).
-SCHEMA_VERSION = 9
+SCHEMA_VERSION = 10

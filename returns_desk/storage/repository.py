@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from returns_desk.domain.integrity import event_hash
+from returns_desk.domain.returns import RECORDED_FIELDS
 from returns_desk.storage.database import Connection
 
 if TYPE_CHECKING:  # the handle is Connection.db: sqlite-utils is loaded only when its table API is used
@@ -146,20 +147,25 @@ def next_ticket_number(db: Database, store: str, counter: str, business_date: st
     return int(row[0])
 
 
-RETURN_COLUMNS = (
-    "uuid", "ticket", "recorded_at", "business_date", "time_zone", "store", "counter", "clerk", "market",
-    "model_input", "model", "brand", "recall_id", "verdict", "catalogue_version", "confirmation", "serial",
-    "batch_code", "made_on", "condition", "remedy", "amount_minor", "currency", "replacement_model", "receipt",
-    "proof_type", "customer_contact", "notes", "override_reason", "override_by", "duplicate_of",
-    "isolation_confirmed_at",
-)
+#: Recorded with a return since migration m013: the warning the clerk was shown and saved it despite.
+WARNING_COLUMNS = ("check_warning",)
+#: Every column written when a return is recorded: the fields of domain.returns.ReturnEntry.
+INSERT_COLUMNS = RECORDED_FIELDS
+#: The same without the warning: the pre-m013 columns the earlier migrations' triggers were built from.
+RETURN_COLUMNS = tuple(c for c in INSERT_COLUMNS if c not in WARNING_COLUMNS)
 
 
-_INSERT_RETURN = f"INSERT INTO returns ({', '.join(RETURN_COLUMNS)}) VALUES ({', '.join('?' for _ in RETURN_COLUMNS)})"
+def digest_columns(row: dict[str, Any]) -> tuple[str, ...]:
+    """The columns fingerprinted for a return: the warning only when there is one, so that every
+    return recorded before m013 (none has a warning) keeps the digest it was recorded with."""
+    return INSERT_COLUMNS if row.get("check_warning") is not None else RETURN_COLUMNS
+
+
+_INSERT_RETURN = f"INSERT INTO returns ({', '.join(INSERT_COLUMNS)}) VALUES ({', '.join('?' for _ in INSERT_COLUMNS)})"
 
 
 def insert_return(db: Database, row: dict[str, Any]) -> int:
-    cur = db.execute(_INSERT_RETURN, tuple(row.get(c) for c in RETURN_COLUMNS))
+    cur = db.execute(_INSERT_RETURN, tuple(row.get(c) for c in INSERT_COLUMNS))
     return int(cur.lastrowid or 0)
 
 
@@ -175,7 +181,7 @@ def insert_returns_batch(db: Database, rows: Iterable[dict[str, Any]]) -> None:
 
 def insert_return_tuples(db: Database, columns: Sequence[str], rows: Iterable[tuple]) -> None:
     """The fastest batch path: rows as tuples in ``columns`` order (names checked against the schema)."""
-    allowed = set(RETURN_COLUMNS) | {"status", "void_reason", "void_by", "void_at"}
+    allowed = set(INSERT_COLUMNS) | {"status", "void_reason", "void_by", "void_at"}
     unknown = set(columns) - allowed
     if unknown:
         raise ValueError(f"unknown return columns: {sorted(unknown)}")
@@ -356,7 +362,7 @@ def returns_for_day(
 
 
 #: Every column of ``returns`` a reader may ask for by name.
-REPORTABLE_COLUMNS = frozenset(("id",) + RETURN_COLUMNS + ("status", "void_reason", "void_by", "void_at"))
+REPORTABLE_COLUMNS = frozenset(("id",) + INSERT_COLUMNS + ("status", "void_reason", "void_by", "void_at"))
 
 
 def recall_progress(

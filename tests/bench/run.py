@@ -300,7 +300,7 @@ def bench_save(ctx: Context) -> list[Result]:
     cols = repo.RETURN_COLUMNS
     insert = f"INSERT INTO returns ({', '.join(cols)}) VALUES ({', '.join('?' for _ in cols)})"
     run_tag = f"{time.time_ns():x}"
-    template = service.record(ReturnDraft(model_input="A1257", remedy="refund", clerk="Bench", amount="149.00",
+    template = service.record(ReturnDraft(isolation_confirmed=True, model_input="A1257", remedy="refund", clerk="Bench", amount="149.00",
                                           serial=f"AKBENCH{run_tag[-9:]}".upper()[:16].ljust(16, "0"), receipt="R-bench"))
     row = {c: template.get(c) for c in cols}
     app_ms, raw_ms = [], []
@@ -322,7 +322,7 @@ def bench_save(ctx: Context) -> list[Result]:
             raw_ms.append((time.perf_counter() - t0) * 1000)
         for i in range(b0, b0 + block):
             # the application: validation, lookup, duplicate check, ticket, insert, audit, durable commit
-            draft = ReturnDraft(model_input="A1257", remedy="refund", clerk="Bench", amount="149.00",
+            draft = ReturnDraft(isolation_confirmed=True, model_input="A1257", remedy="refund", clerk="Bench", amount="149.00",
                                 serial=f"AK{run_tag[-8:]}{i:06d}".upper(), receipt=f"R-{i}")
             t0 = time.perf_counter()
             service.record(draft)
@@ -359,7 +359,7 @@ def _save_cpu_cost(cols, insert: str, row: dict) -> tuple[float, float]:
     app_best = raw_best = float("inf")
     k = 0
     for _ in range(10):
-        drafts = [ReturnDraft(model_input="A1257", remedy="refund", clerk="Bench", amount="149.00",
+        drafts = [ReturnDraft(isolation_confirmed=True, model_input="A1257", remedy="refund", clerk="Bench", amount="149.00",
                               serial=f"AK{k + i:014d}", receipt=f"R-{i}") for i in range(200)]
         values = [tuple({**row, "uuid": str(uuidlib.uuid4()), "ticket": f"T-{k + i}"}[c] for c in cols) for i in range(200)]
         k += 200
