@@ -158,14 +158,17 @@ def record_mix(desk, n: int, *, tag: int = 0, day: str = DAY, void_every: int = 
         serial = f"AKFF1Y0E{tag % 1000:03d}{i:05d}"
         kind = i % 4
         if kind == 0:
-            d = ReturnDraft(model_input="A1257", remedy="refund", clerk="Li Na", amount="149.00", serial=serial, at=at)
+            d = ReturnDraft(model_input="A1257", remedy="refund", clerk="Li Na", amount="149.00", serial=serial, at=at,
+                            isolation_confirmed=True)
         elif kind == 1:
-            d = ReturnDraft(model_input="PAC20-272", batch="C14-P6", remedy="replacement", clerk="Wang Wei", at=at)
+            d = ReturnDraft(model_input="PAC20-272", batch="C14-P6", remedy="replacement", clerk="Wang Wei", at=at,
+                            isolation_confirmed=True)
         elif kind == 2:
             d = ReturnDraft(model_input="A1652", remedy="voucher", clerk="Zhang Min", amount="199.00", serial=serial, at=at,
-                            notes='说 "hot"\ttab')
+                            notes='说 "hot"\ttab', isolation_confirmed=True)
         else:
-            d = ReturnDraft(model_input="A1647", remedy="refund", clerk="Li Na", amount="229.00", serial=serial, condition="swollen", at=at)
+            d = ReturnDraft(model_input="A1647", remedy="refund", clerk="Li Na", amount="229.00", serial=serial, condition="swollen", at=at,
+                            isolation_confirmed=True)
         t = svc.record(d)["ticket"]
         tickets.append(t)
         if void_every and i % void_every == void_every - 1:

@@ -642,3 +642,19 @@ def test_a_head_office_at_an_older_schema_still_takes_events(pg_server, tmp_path
     res = sync_service.sync(desk, store_dsn)
     assert res.state == "synced" and res.catalogue_taken is None
     desk.close()
+
+
+def test_a_return_saved_with_a_check_warning_lands_with_it(hq_dsn, tmp_path):
+    """A return whose fingerprint covers its check warning (counter m013) checks at head office."""
+    from returns_desk.domain.returns import ReturnDraft
+    from returns_desk.services.returns_service import ReturnsService
+
+    store = pg.add_store(hq_dsn, "S1")
+    desk = open_counter(tmp_path / "c.db", "S1", "C1")
+    entry = ReturnsService(desk).record(ReturnDraft(isolation_confirmed=True, model_input="A1257", remedy="refund", clerk="Li",
+                                                    amount="149", serial="AKFF1Y0E48"))
+    assert entry["check_warning"]
+    res = sync_service.sync(desk, store["dsn"])
+    assert not res.quarantined and res.waiting == 0
+    assert hq_rows(hq_dsn, "SELECT check_warning FROM hq.returns")[0][0] == entry["check_warning"]
+    desk.close()
