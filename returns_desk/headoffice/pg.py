@@ -189,8 +189,9 @@ def add_reader(admin_dsn: str, store: str | None) -> dict[str, str | None]:
             conn.execute(sql.SQL(
                 "GRANT SELECT ON hq.returns, hq.events, hq.devices, hq.quarantine, "
                 "hq.returns_v, hq.sync_progress_v, hq.quarantine_v, hq.events_v TO {}").format(ident))
-            if conn.execute("SELECT to_regclass('hq.catalogues') IS NOT NULL").fetchone()[0]:  # type: ignore[index]
-                conn.execute(sql.SQL("GRANT SELECT ON hq.catalogues TO {}").format(ident))
+            for later in ("hq.catalogues", "hq.return_counts"):  # tables of later migrations
+                if conn.execute("SELECT to_regclass(%s) IS NOT NULL", (later,)).fetchone()[0]:  # type: ignore[index]
+                    conn.execute(sql.SQL("GRANT SELECT ON {} TO {}").format(sql.SQL(later), ident))
             conn.execute("INSERT INTO hq.readers (role_name, store) VALUES (%s, %s)", (role, store))
     return {"store": store, "role": role, "dsn": _login_dsn(admin_dsn, role, password)}
 
@@ -273,8 +274,8 @@ def store_day_rows(conn: psycopg.Connection, store: str, business_date: str, col
 def store_recall_progress(conn: psycopg.Connection, store: str, date_to: str) -> list[dict[str, Any]]:
     """Non-voided returns per recall, remedy and confirmation state up to a business date."""
     cur = conn.execute(
-        "SELECT recall_id, remedy, confirmation, count(*) AS n FROM hq.returns WHERE store = %s AND business_date <= %s "
-        "AND status = 'active' GROUP BY recall_id, remedy, confirmation ORDER BY 1, 2, 3",
+        "SELECT recall_id, remedy, confirmation, sum(n) AS n FROM hq.return_counts WHERE store = %s AND business_date <= %s "
+        "GROUP BY recall_id, remedy, confirmation HAVING sum(n) > 0 ORDER BY 1, 2, 3",
         (store, date_to),
     )
     return [{"recall_id": r[0], "remedy": r[1], "confirmation": r[2], "n": int(r[3])} for r in cur]
@@ -301,7 +302,7 @@ def store_counters(conn: psycopg.Connection, store: str) -> list[dict[str, Any]]
 def store_zone(conn: psycopg.Connection, store: str) -> tuple[str, str] | None:
     """(time zone, currency) of the store's latest return, if any has arrived."""
     row = conn.execute(
-        "SELECT time_zone, currency FROM hq.returns WHERE store = %s ORDER BY received_at DESC LIMIT 1", (store,)
+        "SELECT time_zone, currency FROM hq.returns WHERE store = %s ORDER BY business_date DESC, recorded_at DESC LIMIT 1", (store,)
     ).fetchone()
     return (str(row[0]), str(row[1])) if row else None
 
@@ -354,11 +355,16 @@ def recall_progress(conn: psycopg.Connection, date_from: str | None, date_to: st
     return [dict(zip(keys, r)) for r in conn.execute(query, params)]
 
 
-def newest_catalogue(conn: psycopg.Connection) -> str | None:
-    """The document of the newest catalogue head office published, if any."""
+def newest_catalogue_sha(conn: psycopg.Connection) -> str | None:
+    """The checksum of the newest catalogue head office published, if any."""
     if conn.execute("SELECT to_regclass('hq.catalogues') IS NULL").fetchone()[0]:  # type: ignore[index]
         return None
-    row = conn.execute('SELECT document FROM hq.catalogues ORDER BY version COLLATE "C" DESC LIMIT 1').fetchone()
+    row = conn.execute('SELECT sha256 FROM hq.catalogues ORDER BY version COLLATE "C" DESC LIMIT 1').fetchone()
+    return str(row[0]) if row else None
+
+
+def catalogue_document(conn: psycopg.Connection, sha256: str) -> str | None:
+    row = conn.execute("SELECT document FROM hq.catalogues WHERE sha256 = %s LIMIT 1", (sha256,)).fetchone()
     return str(row[0]) if row else None
 
 

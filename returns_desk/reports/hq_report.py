@@ -22,15 +22,21 @@ from returns_desk.services.clock import utc_now, utc_text
 RECALL_ID = ROW_COLUMNS.index("recall_id")
 
 
-def store_daily_report(admin_dsn: str, store: str, day: dt.date, *, by: str) -> dict[str, Any]:
+def store_daily_report(dsn: str, store: str, day: dt.date, *, by: str) -> dict[str, Any]:
     """The X report of one store and business day across all its counters, as head office holds
-    it now. ``arrival`` lists each counter with the last event and return that have arrived."""
-    cat = catalogue(admin_dsn)
-    with pg.connect(admin_dsn) as hc:
-        rows = pg.store_day_rows(hc, store, day.isoformat(), ROW_COLUMNS)
-        cumulative = pg.store_recall_progress(hc, store, day.isoformat())
-        zone = pg.store_zone(hc, store) or ("Asia/Shanghai", "CNY")
-        arrival = pg.store_counters(hc, store)
+    it now (``dsn``: head office's administrator or a reader of that store). ``by_counter`` has a
+    line per counter with the last return and sync that have arrived from it."""
+    with pg.connect(dsn) as hc:
+        return store_daily_report_on(hc, store, day, by=by)
+
+
+def store_daily_report_on(hc: Any, store: str, day: dt.date, *, by: str) -> dict[str, Any]:
+    """:func:`store_daily_report` on an open head-office connection."""
+    cat = catalogue_on(hc)
+    rows = pg.store_day_rows(hc, store, day.isoformat(), ROW_COLUMNS)
+    cumulative = pg.store_recall_progress(hc, store, day.isoformat())
+    zone = pg.store_zone(hc, store) or ("Asia/Shanghai", "CNY")
+    arrival = pg.store_counters(hc, store)
     ids = {r[RECALL_ID] for r in rows} | {r["recall_id"] for r in cumulative}
     report = build_daily_report(
         rows,
@@ -74,12 +80,23 @@ def by_counter(report: dict[str, Any], arrival: list[dict[str, Any]]) -> list[di
     return [slots[k] for k in sorted(slots)]
 
 
-def catalogue(admin_dsn: str) -> Catalogue:
+_PARSED: dict[str, Catalogue] = {}  # by the document's checksum: parsed once per process
+
+
+def catalogue_on(hc: Any) -> Catalogue:
     """The newest catalogue head office published, else the one shipped with this Returns Desk
     (the recall titles of head office's reports)."""
-    with pg.connect(admin_dsn) as hc:
-        published = pg.newest_catalogue(hc)
-    return parse_catalogue(published or paths.seed_path().read_text(encoding="utf-8-sig"), track_lines=False)
+    sha = pg.newest_catalogue_sha(hc)
+    key = sha or "shipped"
+    if key not in _PARSED:
+        text = pg.catalogue_document(hc, sha) if sha else None
+        _PARSED[key] = parse_catalogue(text or paths.seed_path().read_text(encoding="utf-8-sig"), track_lines=False)
+    return _PARSED[key]
+
+
+def catalogue(dsn: str) -> Catalogue:
+    with pg.connect(dsn) as hc:
+        return catalogue_on(hc)
 
 
 #: The figures of the chain's recall progress report, per store, for the period and cumulative.
