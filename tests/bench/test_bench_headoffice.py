@@ -175,3 +175,77 @@ def test_fifty_counters_at_once(server, tmp_path):
     print(f"\n{counters} counters x {per_counter:,} returns at once: {events:,} events in {wall:.1f} s "
           f"({events / wall:,.0f} events/s); batch of 500: median {statistics.median(lat) * 1000:.0f} ms, "
           f"p99 {p99 * 1000:.0f} ms ({len(lat)} batches)")
+
+
+REPORT_ROWS = int(os.environ.get("RETURNS_DESK_BENCH_HQ_REPORT_ROWS", "10000000"))
+REPORT_STORES = 10
+
+
+def test_store_report_over_many_returns(server):
+    """The store's daily report data at head office (``store_daily_report_on``: the day's rows,
+    the cumulative progress, the counters' arrival, the report built) over ``REPORT_ROWS`` returns
+    of 10 stores (about 2,700 per store and day, as the counter benchmark's busiest days), beside a
+    plain indexed SELECT of that store-day's rows on the same connection, taking turns. Target: 3x."""
+    import datetime as dt
+
+    from returns_desk.reports.daily import ROW_COLUMNS
+    from returns_desk.reports.hq_report import store_daily_report_on
+
+    dsn = fresh_head_office(server)
+    per_day = 2700 * REPORT_STORES
+    start = time.perf_counter()
+    with psycopg.connect(dsn, autocommit=True) as con:
+        for i in range(REPORT_STORES):
+            con.execute("INSERT INTO hq.stores (code, role_name) VALUES (%s, %s)", (f"S{i}", f"bench_{uuid.uuid4().hex[:8]}"))
+            for c in range(4):
+                con.execute("INSERT INTO hq.devices (store, device_id, counter, acked_seq) VALUES (%s, %s, %s, 1)",
+                            (f"S{i}", str(uuid.UUID(int=i * 16 + c)), f"C{c}"))
+        chunk = 1_000_000
+        for lo in range(0, REPORT_ROWS, chunk):
+            hi = min(REPORT_ROWS, lo + chunk)
+            con.execute(f"""
+                INSERT INTO hq.returns (store, uuid, device_id, ticket, recorded_at, business_date, time_zone, counter, clerk, market,
+                    model_input, model, brand, recall_id, verdict, catalogue_version, confirmation, serial, condition, remedy,
+                    amount_minor, currency, status, void_reason, void_by, void_at, row_data)
+                SELECT 'S' || (i % {REPORT_STORES}), gen_random_uuid(), ('00000000-0000-0000-0000-' || lpad(to_hex((i % {REPORT_STORES}) * 16 + (i / {REPORT_STORES}) % 4), 12, '0'))::uuid,
+                       'S' || (i % {REPORT_STORES}) || '-C' || ((i / {REPORT_STORES}) % 4) || '-' || i,
+                       to_char(timestamp '2024-07-01 01:00' + ((i / {per_day}) || ' days')::interval + ((i % {per_day}) * 1.2 || ' seconds')::interval,
+                               'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
+                       date '2024-07-01' + (i / {per_day}), 'Asia/Shanghai', 'C' || ((i / {REPORT_STORES}) % 4), 'Clerk ' || (i % 20), 'CN',
+                       m.model, m.model, m.brand, m.recall, 'recalled', '2025.10.22-1',
+                       CASE WHEN m.brand = 'Anker' THEN (ARRAY['pending', 'confirmed', 'rejected'])[1 + i % 3] ELSE 'not_required' END,
+                       'AKFF1Y0E' || lpad((i % 100000000)::text, 8, '0'), (ARRAY['intact', 'intact', 'intact', 'swollen'])[1 + i % 4],
+                       (ARRAY['refund', 'refund', 'replacement', 'voucher'])[1 + i % 4], 14900 + (i % 7) * 1000, 'CNY',
+                       CASE WHEN i % 97 = 0 THEN 'void' ELSE 'active' END,
+                       CASE WHEN i % 97 = 0 THEN 'entered twice' END, CASE WHEN i % 97 = 0 THEN 'Boss' END, NULL, '{{}}'::jsonb
+                FROM generate_series({lo}, {hi - 1}) AS i
+                CROSS JOIN LATERAL (SELECT * FROM (VALUES
+                    (0, 'A1257', 'Anker', 'CN-SAMR-ANKER-2025-06-20'), (1, 'A1647', 'Anker', 'CN-SAMR-ANKER-2025-06-20'),
+                    (2, 'PAC20-272', 'Romoss', 'CN-SZAMR-ROMOSS-2025-06-16'), (3, 'A1652', 'Anker', 'CN-SAMR-ANKER-2025-06-20'))
+                    AS v (k, model, brand, recall) WHERE v.k = i % 4) AS m
+            """)
+        con.execute("VACUUM ANALYZE hq.returns")
+        con.execute("VACUUM ANALYZE hq.return_counts")
+    built = time.perf_counter() - start
+    days = REPORT_ROWS // per_day
+    day = dt.date(2024, 7, 1) + dt.timedelta(days=days // 2)
+    store = "S3"
+    cols = ", ".join(ROW_COLUMNS)
+    figure, baseline = [], []
+    with psycopg.connect(dsn, autocommit=True) as con:
+        report = store_daily_report_on(con, store, day, by="bench")  # warm-up
+        rows = con.execute(f"SELECT {cols} FROM hq.returns WHERE store = %s AND business_date = %s ORDER BY recorded_at",
+                           (store, day)).fetchall()
+        assert len(report["entries"]) + len(report["voided"]) == len(rows) > 2000
+        for _ in range(7):
+            t0 = time.perf_counter()
+            con.execute(f"SELECT {cols} FROM hq.returns WHERE store = %s AND business_date = %s ORDER BY recorded_at",
+                        (store, day)).fetchall()
+            baseline.append(time.perf_counter() - t0)
+            t0 = time.perf_counter()
+            store_daily_report_on(con, store, day, by="bench")
+            figure.append(time.perf_counter() - t0)
+    f, b = statistics.median(figure), statistics.median(baseline)
+    print(f"\nstore report data over {REPORT_ROWS:,} returns ({len(rows):,} that store-day; built in {built:.0f} s): "
+          f"{f * 1000:.1f} ms; plain indexed SELECT of the store-day's rows {b * 1000:.1f} ms; ratio {f / b:.2f}x "
+          f"(target <= 3x) {'met' if f / b <= 3 else 'MISSED'}")
