@@ -220,6 +220,98 @@ def test_manager_journey_first_run_to_z_report(qtbot, tmp_path, monkeypatch):
     assert (tmp_path / "tally.xlsx").stat().st_size > 0
 
 
+def set_up_by_command_line() -> None:
+    """A store set up from the command line, with a clerk added by the manager (PIN checked)."""
+    from returns_desk import cli
+
+    assert cli.main(["setup", "--store", "Shop 1", "--counter", "C1", "--market", "CN", "--manager", MANAGER, "--pin", MANAGER_PIN]) == 0
+    assert cli.main(["clerks", "add", CLERK, "--role", "clerk", "--pin", CLERK_PIN, "--manager", MANAGER, "--manager-pin", MANAGER_PIN]) == 0
+
+
+def test_clerk_journey_with_interrupted_flows(qtbot):
+    """A clerk's day as it really goes: a customer who is not affected, then another model typed
+    over it; a Romoss replacement then an Anker refund; a hot unit; a clerk switch mid-form."""
+    set_up_by_command_line()
+    seen: dict[str, object] = {}
+
+    def journey() -> Journey:
+        yield from sign_in(CLERK, CLERK_PIN)
+        w = yield from main_window()
+        page = w.counter
+        # 1. not affected: Romoss batch C14-P5; the customer is told, the enquiry logged with F8
+        yield type_text("PAC20-272")
+        yield key(K.Key_Return)
+        yield type_text("C14-P5")
+        check(page.verdict_banner.text().startswith("NOT AFFECTED"), page.verdict_banner.text())
+        check(page.enquiry_button.isVisible(), "a not-affected verdict offers to log the enquiry")
+        yield key(K.Key_F8)
+        check(page.model_edit.text() == "" and "enquiry" in page.incident_note.text(),
+              f"the enquiry is logged and the form is clear ({page.error_label.text()!r}, {page.incident_note.text()!r})")
+        # the same customer again, then A1257 typed over the Romoss model: its batch must not follow
+        yield type_text("PAC20-272")
+        yield key(K.Key_Return)
+        yield type_text("C14-P5")
+        yield key(K.Key_M, ALT)
+        yield key(K.Key_A, CTRL)
+        seen["abandoned"] = yield from record_a1257(w, serial="AKFF1Y0E48301750")
+        # 2. a Romoss replacement, then an Anker: the remedy and amount start from Anker's recall
+        yield type_text("PAC20-272")
+        yield key(K.Key_Return)
+        yield type_text("C14-P6")
+        yield key(K.Key_Return)
+        check(focus() is page.condition_combo, "a listed batch with no date needed goes straight to the condition")
+        yield key(K.Key_Down)
+        yield key(K.Key_Return)
+        yield key(K.Key_Space)
+        yield key(K.Key_Return)
+        check(page.remedy_combo.currentData() == "replacement", f"Romoss starts from replacement, not {page.remedy_combo.currentData()}")
+        yield key(K.Key_S, CTRL)
+        yield Wait("the Romoss ticket", lambda: page.last_entry is not None and page.last_entry["model"] == "PAC20-272")
+        yield type_text("A1257")
+        check(page.remedy_combo.currentData() == "refund" and page.amount_edit.text() == "",
+              f"A1257 starts from refund with no amount, not {page.remedy_combo.currentData()} {page.amount_edit.text()!r}")
+        yield key(K.Key_N, CTRL)
+        # 3. a hot unit: the return stops; F9 records the incident
+        yield type_text("A1257")
+        yield key(K.Key_Return)
+        yield type_text("AKFF1Y0E48301751")
+        yield key(K.Key_Return)
+        for _ in range(3):  # intact, swollen, hot
+            yield key(K.Key_Down)
+        check(page.incident_row.isVisible() and not page.save_button.isEnabled(), "the hot card stops the return")
+        yield key(K.Key_S, CTRL)
+        check("hot" in page.error_label.text().lower() or not page.error_label.text(), page.error_label.text())
+        yield key(K.Key_F9)
+        check(page.model_edit.text() == "" and page.incident_note.text(),
+              f"the incident is recorded and the form cleared ({page.error_label.text()!r} {page.model_edit.text()!r})")
+        # 4. a clerk switch with a half-filled form: the next clerk starts on an empty form
+        yield type_text("A1642")
+        yield key(K.Key_Return)
+        yield type_text("AKFF1Y0E4830")
+        yield key(K.Key_L, CTRL)
+        yield key(K.Key_Return)
+        yield from sign_in(MANAGER, MANAGER_PIN, expect_name=CLERK)
+        check(page.model_edit.text() == "" and page.serial_edit.text() == "", "the earlier clerk's form is gone")
+        check(MANAGER in page.clerk_label.text(), "the counter names the clerk now signed in")
+        # the day's report shows the stopped return and the enquiry
+        yield key(K.Key_F6)
+        yield key(K.Key_Return)
+        report = w.report_page
+        yield Wait("the report", lambda: "Returns stopped" in report.view.toPlainText())
+        text = report.view.toPlainText()
+        check("Enquiries (not affected, customer told): 1" in text and "fire procedure followed" in text, text[-800:])
+        yield key(K.Key_Q, CTRL)
+
+    assert run_journey(journey()) == 0
+    rows = db_rows("SELECT model, batch_code, serial, remedy, clerk FROM returns ORDER BY id")
+    assert rows[0] == ("A1257", None, "AKFF1Y0E48301750", "refund", CLERK)  # no Romoss batch on an Anker unit
+    assert rows[1][:2] == ("PAC20-272", "C14-P6") and rows[1][3] == "replacement"
+    assert len(rows) == 2
+    incidents = db_rows("SELECT kind, action, model, condition, clerk FROM incidents ORDER BY id")
+    assert incidents == [("enquiry", "customer_told", "PAC20-272", None, CLERK), ("hazard", "fire_procedure", "A1257", "hot", CLERK)]
+    assert [a for (a,) in db_rows("SELECT action FROM audit WHERE action = 'incident_recorded'")] == ["incident_recorded"] * 2
+
+
 def test_every_page_has_a_journey():
     """Runs after the journeys above (file order): a page added to PAGES without one fails here."""
     from returns_desk.ui.pages import PAGES

@@ -43,6 +43,14 @@
         <translation>您要找的是不是（按 ↓ 再按回车）：</translation>
     </message>
     <message>
+        <source>Customer told — log the enquiry (F8)</source>
+        <translation>已告知顾客 — 记录咨询 (F8)</translation>
+    </message>
+    <message>
+        <source>Not affected: record that the customer asked and was told (F8)</source>
+        <translation>不在召回范围：记录顾客来询问并已告知 (F8)</translation>
+    </message>
+    <message>
         <source>Identify the unit</source>
         <translation>核对产品信息</translation>
     </message>
@@ -83,36 +91,20 @@
         <translation>— 请先查看产品，再选择 —</translation>
     </message>
     <message>
-        <source>Intact (looks normal)</source>
-        <translation>完好（外观正常）</translation>
-    </message>
-    <message>
-        <source>Swollen / bulging</source>
-        <translation>鼓包 / 膨胀</translation>
-    </message>
-    <message>
-        <source>Hot, smoking, hissing or smells burnt</source>
-        <translation>发热、冒烟、有嘶嘶声或有焦味</translation>
-    </message>
-    <message>
-        <source>Leaking</source>
-        <translation>漏液</translation>
-    </message>
-    <message>
-        <source>Burn marks / melted</source>
-        <translation>有烧痕 / 熔化</translation>
-    </message>
-    <message>
-        <source>Cracked, dented or otherwise damaged</source>
-        <translation>开裂、凹陷或其他损坏</translation>
-    </message>
-    <message>
         <source>C&amp;ondition</source>
         <translation>产品状况(&amp;O)</translation>
     </message>
     <message>
         <source>I have &amp;isolated the unit as shown above</source>
         <translation>我已按上述要求隔离该产品(&amp;I)</translation>
+    </message>
+    <message>
+        <source>Record the hazard incident (F9)</source>
+        <translation>记录危险事件 (F9)</translation>
+    </message>
+    <message>
+        <source>What was done:</source>
+        <translation>采取的措施：</translation>
     </message>
     <message>
         <source>&amp;Remedy</source>
@@ -129,22 +121,6 @@
     <message>
         <source>Re&amp;placement model</source>
         <translation>换货型号(&amp;P)</translation>
-    </message>
-    <message>
-        <source>No proof</source>
-        <translation>无凭证</translation>
-    </message>
-    <message>
-        <source>Receipt</source>
-        <translation>小票</translation>
-    </message>
-    <message>
-        <source>Order number</source>
-        <translation>订单号</translation>
-    </message>
-    <message>
-        <source>Photo</source>
-        <translation>照片</translation>
     </message>
     <message>
         <source>receipt or order number (optional)</source>
@@ -185,6 +161,10 @@
     <message>
         <source>Type or scan a model number</source>
         <translation>请输入或扫描型号</translation>
+    </message>
+    <message>
+        <source>It could be (Alt+1…9, or ↓ then Enter):</source>
+        <translation>可能是以下型号（Alt+1…9，或按 ↓ 再按回车）：</translation>
     </message>
     <message>
         <source>Use %1 (F4)</source>
@@ -248,18 +228,6 @@
         <translation>低</translation>
     </message>
     <message>
-        <source>refund</source>
-        <translation>退款</translation>
-    </message>
-    <message>
-        <source>replacement</source>
-        <translation>换货</translation>
-    </message>
-    <message>
-        <source>voucher</source>
-        <translation>代金券</translation>
-    </message>
-    <message>
         <source>Serial already returned on ticket %1: a manager override is needed.</source>
         <translation>该序列号已在单号 %1 退过货，需经理授权。</translation>
     </message>
@@ -294,14 +262,6 @@
     <message>
         <source>Choose the condition of the unit first (battery safety).</source>
         <translation>请先选择产品状况（电池安全）。</translation>
-    </message>
-    <message>
-        <source>A hot or smoking unit stops the return. Follow the emergency card.</source>
-        <translation>产品发热或冒烟，退货中止。请按应急提示处理。</translation>
-    </message>
-    <message>
-        <source>Confirm that the unit is isolated as the card says.</source>
-        <translation>请确认已按提示隔离产品。</translation>
     </message>
     <message>
         <source>Ticket %1
@@ -769,6 +729,14 @@ Do not close the day. A manager should restore the newest good backup (File → 
     <message>
         <source>on the hot-unit card: record the incident</source>
         <translation>在发热设备卡片上：记录事件</translation>
+    </message>
+    <message>
+        <source>not affected: log the enquiry (customer told)</source>
+        <translation>不在召回范围：记录咨询（已告知顾客）</translation>
+    </message>
+    <message>
+        <source>a product name or capacity was typed: take that candidate model</source>
+        <translation>输入的是产品名称或容量：选择对应的候选型号</translation>
     </message>
     <message>
         <source>in the log or an entry: void the return (manager)</source>

@@ -61,6 +61,11 @@ def format_amount(minor: int, currency: str) -> str:
 _ZH_SIGNS = {"CNY": "¥", "USD": "US$", "CAD": "CA$", "AUD": "AU$", "JPY": "JP¥"}
 
 
+def currency_sign(currency: str, lang: str = "en") -> str:
+    """How the language shows the currency beside an amount field: ``¥`` in Chinese, ``CNY`` in English."""
+    return _ZH_SIGNS.get(currency, currency) if lang.startswith("zh") else currency
+
+
 def format_money(minor: int, currency: str, lang: str = "en") -> str:
     """An amount for people to read, in the language's form: Chinese puts the sign first and
     groups thousands (``¥1,490.00``); English keeps the counter's form (``1490.00 CNY``)."""

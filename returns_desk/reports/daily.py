@@ -18,12 +18,12 @@ from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from returns_desk.domain.catalogue import Catalogue
-from returns_desk.domain.returns import HAZARDOUS
+from returns_desk.domain.vocab import HAZARD, HAZARDOUS, INCIDENT_CONDITIONS, PENDING, REFUND, REMEDIES, REPLACEMENT, VOUCHER
 
 REPORT_FORMAT = 1
-#: Conditions reported as incidents (a hot or burnt unit is a fire risk at the counter).
-INCIDENT_CONDITIONS = ("hot", "burnt")
-REMEDY_ORDER = ("refund", "replacement", "voucher")
+REMEDY_ORDER = REMEDIES.codes
+#: The figures of a recall's progress: units received, by remedy, and pending the manufacturer.
+PROGRESS_FIGURES = ("received", *REMEDIES.codes, PENDING)
 
 
 @dataclass(frozen=True)
@@ -69,11 +69,11 @@ def progress_table(rows: Iterable[Mapping[str, Any]]) -> dict[str, dict[str, int
     out: dict[str, dict[str, int]] = {}
     for r in rows:
         n = int(r.get("n", 1))
-        slot = out.setdefault(r["recall_id"], {"received": 0, "refund": 0, "replacement": 0, "voucher": 0, "pending": 0})
+        slot = out.setdefault(r["recall_id"], dict.fromkeys(PROGRESS_FIGURES, 0))
         slot["received"] += n
         slot[r["remedy"]] += n
-        if r["confirmation"] == "pending":
-            slot["pending"] += n
+        if r["confirmation"] == PENDING:
+            slot[PENDING] += n
     return out
 
 
@@ -143,7 +143,7 @@ class _Clock:
 
 
 def _new_slot() -> dict[str, int]:
-    return {"received": 0, "refund": 0, "replacement": 0, "voucher": 0, "pending": 0}
+    return dict.fromkeys(PROGRESS_FIGURES, 0)
 
 
 def _count_into(groups: dict[tuple, list[int]], key: tuple, minor: int) -> None:
@@ -168,6 +168,7 @@ def build_daily_report(
     titles: Mapping[str, Mapping[str, str]],
     cumulative: Iterable[Mapping[str, Any]] = (),
     z_number: int | None = None,
+    counter_work: Iterable[Mapping[str, Any]] = (),
 ) -> dict[str, Any]:
     """The report for one business day. ``rows`` are all of the day's returns (active and void)
     in recording order, as tuples of :data:`ROW_COLUMNS`; ``cumulative`` are grouped rows (see
@@ -214,8 +215,8 @@ def build_daily_report(
             "void_by": void_by, "void_at": void_at,
         }
         (entries if status == "active" else voided).append(e)
-        key = (status, recall_id, model, brand, remedy, confirmation == "pending", condition in hazard_conditions, currency,
-               replacement_model if remedy == "replacement" else None, version)
+        key = (status, recall_id, model, brand, remedy, confirmation == PENDING, condition in hazard_conditions, currency,
+               replacement_model if remedy == REPLACEMENT else None, version)
         _count_into(by_kind, key, minor)
         _count_into(by_person, (clerk, counter, status, remedy, currency, bool(override_reason)), minor)
         if override_reason:
@@ -224,6 +225,15 @@ def build_daily_report(
             duplicates.append(e)
         if condition in incident_conditions:
             incidents.append(e)
+    # the counter's incidents (hazardous units that stopped a return) and enquiries (not affected)
+    stopped: list[dict[str, Any]] = []
+    enquiries = 0
+    for w in counter_work:
+        if w["kind"] == HAZARD:
+            stopped.append({"time": clock(w["recorded_at"]), "clerk": w["clerk"], "counter": w["counter"], "model_input": w["model_input"],
+                            "model": w["model"], "condition": w["condition"], "action": w["action"], "notes": w["notes"]})
+        else:
+            enquiries += 1
     recall_ids = {k[1] for k in by_kind}
     versions = {k[9] for k in by_kind if k[9]}
     counters = {k[1] for k in by_person}
@@ -233,7 +243,7 @@ def build_daily_report(
     amount: dict[str, int] = {}
     void_value: dict[str, int] = {}
     replacement_models: dict[str, int] = {}
-    counts = {"refund": 0, "replacement": 0, "voucher": 0}
+    counts = dict.fromkeys(REMEDIES.codes, 0)
     pending = hazardous = 0
     by_recall: dict[tuple[str, str], dict[str, Any]] = {}
     progress_day: dict[str, dict[str, int]] = {}
@@ -244,9 +254,9 @@ def build_daily_report(
             continue
         counts[remedy] += n
         amount[currency] = amount.get(currency, 0) + minor
-        if remedy == "refund":
+        if remedy == REFUND:
             refunds[currency] = refunds.get(currency, 0) + minor
-        elif remedy == "voucher":
+        elif remedy == VOUCHER:
             vouchers[currency] = vouchers.get(currency, 0) + minor
         else:
             rkey = replacement_model or ""
@@ -257,11 +267,11 @@ def build_daily_report(
         if slot is None:
             slot = by_recall[(recall_id, model)] = {
                 "recall_id": recall_id, "brand": brand, "model": model, "units": 0,
-                "refund": 0, "replacement": 0, "voucher": 0, "pending": 0, "hazardous": 0, "value": {},
+                **dict.fromkeys(REMEDIES.codes, 0), PENDING: 0, "hazardous": 0, "value": {},
             }
         slot["units"] += n
         slot[remedy] += n
-        slot["pending"] += n * is_pending
+        slot[PENDING] += n * is_pending
         slot["hazardous"] += n * is_hazard
         slot["value"][currency] = slot["value"].get(currency, 0) + minor
         prog = progress_day.get(recall_id)
@@ -269,7 +279,7 @@ def build_daily_report(
             prog = progress_day[recall_id] = _new_slot()
         prog["received"] += n
         prog[remedy] += n
-        prog["pending"] += n * is_pending
+        prog[PENDING] += n * is_pending
 
     by_clerk: dict[str, dict[str, Any]] = {}
     for (clerk, _, status, remedy, currency, overridden), (n, minor) in by_person.items():
@@ -282,17 +292,17 @@ def build_daily_report(
         slot["returns"] += n
         slot["units"] += n
         slot["overrides"] += n * overridden
-        if remedy == "refund":
+        if remedy == REFUND:
             slot["refund_value"][currency] = slot["refund_value"].get(currency, 0) + minor
 
     totals = {
         "returns": len(entries),
         "units": len(entries),  # one unit per return entry
-        "refunds": counts["refund"],
+        "refunds": counts[REFUND],
         "refund_value": refunds,
-        "replacements": counts["replacement"],
+        "replacements": counts[REPLACEMENT],
         "replacement_models": dict(sorted(replacement_models.items())),
-        "vouchers": counts["voucher"],
+        "vouchers": counts[VOUCHER],
         "voucher_value": vouchers,
         "value": amount,
         "pending": pending,
@@ -343,6 +353,8 @@ def build_daily_report(
         "overrides": overrides,
         "duplicates": duplicates,
         "incidents": incidents,
+        "stopped": stopped,
+        "enquiries": enquiries,
         "entries": entries,
         "voided": voided,
         "progress": progress,

@@ -14,7 +14,8 @@ from typing import Any
 
 from returns_desk.domain.messages import normalise_lang, say
 from returns_desk.domain.money import format_amount
-from returns_desk.reports.daily import local_text
+from returns_desk.domain.vocab import INCIDENT_ACTIONS, INTACT, PENDING, REMEDIES
+from returns_desk.reports.daily import PROGRESS_FIGURES, local_text
 
 #: Marks the reprint banner so that a reprint differs from the first print only inside it.
 REPRINT_START = "<!--reprint-->"
@@ -134,7 +135,7 @@ def progress_section(progress: Sequence[Mapping[str, Any]], titles: Mapping[str,
     t = _T(lang)
     if not progress:
         return f"<h2>{t('rpt_progress')}</h2><p>{t('rpt_none')}</p>"
-    keys = ("received", "refund", "replacement", "voucher", "pending")
+    keys = PROGRESS_FIGURES
     heads = [t("rpt_recall"), ""] + [t(k) for k in ("rpt_received", "rpt_refunded", "rpt_replaced", "rpt_vouchered", "rpt_pending")]
     out = ['<table class="grid small" border="1" cellspacing="0" cellpadding="2" width="100%"><thead><tr>']
     for i, h in enumerate(heads):
@@ -194,7 +195,7 @@ def detail_table(report: Mapping[str, Any], lang: str = "en") -> TextTable:
     rows: list[tuple[str, ...]] = []
     hazard: set[int] = set()
     for n, e in enumerate(report["entries"]):
-        if e["condition"] != "intact":
+        if e["condition"] != INTACT:
             hazard.add(n)
         amount = format_amount(e["amount_minor"], e["currency"])
         rows.append((
@@ -288,7 +289,7 @@ def _daily_sections(
         [t("rpt_t_replacements") + (f'<br/><span class="muted">{repl}</span>' if repl else ""), str(tot["replacements"]), ""],
         [t("rpt_t_vouchers"), str(tot["vouchers"]), money(tot["voucher_value"], cur)],
         [t("rpt_t_value"), str(tot["refunds"] + tot["vouchers"]), money(tot["value"], cur)],
-        [t("rpt_t_pending"), str(tot["pending"]), ""],
+        [t("rpt_t_pending"), str(tot[PENDING]), ""],
         [t("rpt_t_hazardous"), str(tot["hazardous"]), ""],
         [t("rpt_t_voided"), str(tot["voided"]), money(tot["voided_value"], cur)],
     ]
@@ -316,8 +317,8 @@ def _daily_sections(
             [
                 f"<b>{codes[r['recall_id']]}</b> {esc(r['recall_id'])}<br/><span class=\"muted\">{title_of(r['recall_id'])}</span>",
                 f"{esc(r['brand'])} {esc(r['model'])}",
-                str(r["units"]), str(r["refund"]), str(r["replacement"]), str(r["voucher"]),
-                str(r["pending"]), str(r["hazardous"]), money(r["value"], cur),
+                str(r["units"]), *(str(r[k]) for k in REMEDIES.codes),
+                str(r[PENDING]), str(r["hazardous"]), money(r["value"], cur),
             ]
             for r in report["by_recall"]
         ]
@@ -353,8 +354,16 @@ def _daily_sections(
     if report["incidents"]:
         rows = [[esc(e["time"]), esc(e["ticket"]), esc(e["clerk"]), esc(e["model"]), esc(e["serial"]), f'<span class="hazard">{t.cond(e["condition"])}</span>', esc(e["notes"])] for e in report["incidents"]]
         parts.append(table([t("rpt_time"), t("rpt_ticket"), t("rpt_clerk"), t("rpt_model"), t("rpt_serial"), t("rpt_condition"), t("rpt_notes")], rows, small=True, nowrap=(0, 1, 3, 4)))
-    else:
+    stopped = report.get("stopped") or []
+    if stopped:
+        parts.append(f"<p><b>{t('rpt_stopped_title')}</b></p>")
+        rows = [[esc(e["time"]), esc(e["clerk"]), esc(e["model"] or e["model_input"]), f'<span class="hazard">{t.cond(e["condition"])}</span>',
+                 esc(INCIDENT_ACTIONS.word(e["action"], lang)), esc(e["notes"])] for e in stopped]
+        parts.append(table([t("rpt_time"), t("rpt_clerk"), t("rpt_model"), t("rpt_condition"), t("rpt_action"), t("rpt_notes")], rows, small=True, nowrap=(0, 2)))
+    if not report["incidents"] and not stopped:
         parts.append(f"<p>{t('rpt_none')}</p>")
+    if report.get("enquiries"):
+        parts.append(f"<p>{esc(say('rpt_enquiries', lang, n=report['enquiries']))}</p>")
 
     # 5. recall programme progress
     parts.append(progress_section(report["progress"], titles, lang))

@@ -49,8 +49,10 @@ class DailyReportService:
         rows = repo.returns_for_day(src, day.isoformat(), scope.store_code, scope.counter, columns=ROW_COLUMNS)
         cumulative = repo.recall_progress(src, None, day.isoformat(), store=scope.store_code, counter=scope.counter)
         ids = {r[RECALL_ID] for r in rows} | {r["recall_id"] for r in cumulative}
+        counter_work = repo.incidents_for_day(src, scope.store_code, day.isoformat(), scope.counter)
         return build_daily_report(
             rows,
+            counter_work=counter_work,
             business_date=day.isoformat(),
             scope=scope,
             kind=kind,
@@ -160,7 +162,10 @@ def slip_html(desk: Desk, entry: dict[str, Any], *, lang: str = "en") -> str:
 
     recall = desk.catalogue.recall(entry["recall_id"])
     title = recall.text("title", lang) if recall else entry["recall_id"]
-    return render_slip_html(entry, store_name=desk.settings["store_name"], recall_title=title, lang=lang, time_zone=desk.settings["time_zone"])
+    model = desk.catalogue.model(entry["model"])
+    brand = model.brand_zh if model is not None and model.brand_zh and lang.startswith("zh") else None
+    return render_slip_html(entry, store_name=desk.settings["store_name"], recall_title=title, lang=lang, time_zone=desk.settings["time_zone"],
+                            brand_name=brand)
 
 
 def write_slip_pdf(desk: Desk, entry: dict[str, Any], path: str | Path, *, page_size: str = "receipt80", lang: str = "en") -> Path:

@@ -40,7 +40,8 @@ def _rows(pairs: list[tuple[str, str]]) -> str:
 
 
 def render_slip_html(
-    entry: Mapping[str, Any], *, store_name: str, recall_title: str, lang: str = "en", time_zone: str | None = None
+    entry: Mapping[str, Any], *, store_name: str, recall_title: str, lang: str = "en", time_zone: str | None = None,
+    brand_name: str | None = None,
 ) -> str:
     """The customer's copy: what was returned, under which recall, what they got, the safety
     notice and a signature line."""
@@ -51,7 +52,7 @@ def render_slip_html(
 
     zone = time_zone or entry.get("time_zone") or "UTC"
     when = local_text(entry["recorded_at"], zone)[:16]
-    brand = entry.get("brand") or ""
+    brand = brand_name or entry.get("brand") or ""  # the brand as the customer knows it (安克 in Chinese)
     amount = "" if entry["remedy"] == "replacement" and not entry["amount_minor"] else f"{format_amount(entry['amount_minor'], entry['currency'])} {esc(entry['currency'])}"
     body = [
         f"<h1>{t('slip_title')}</h1>",

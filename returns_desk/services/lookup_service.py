@@ -65,7 +65,8 @@ def serial_warning_text(result: LookupResult, lang: str = "en") -> str:
     return say(result.serial_warning, lang, **args)
 
 
-def _model_brand(model: Model, lang: str) -> str:
+def brand_name(model: Model, lang: str) -> str:
+    """The brand as the clerk knows it in the display language (安克 for Anker in Chinese)."""
     return model.brand_zh if lang.startswith("zh") and model.brand_zh else model.brand
 
 
@@ -74,7 +75,7 @@ def candidate_label(c: Candidate, lang: str = "en") -> str:
     zh = lang.startswith("zh")
     extra = ("；" if zh else "; ") + say("candidate_unverified", lang) if c.matched == "unverified" else ""
     inner = say("verdict_" + c.verdict, lang) + extra
-    return f"{_model_brand(c.model, lang)} {c.model.model}" + (f"（{inner}）" if zh else f" ({inner})")
+    return f"{brand_name(c.model, lang)} {c.model.model}" + (f"（{inner}）" if zh else f" ({inner})")
 
 
 def _described_text(result: LookupResult, lang: str) -> str:
@@ -95,7 +96,7 @@ def candidate_json(c: Candidate, lang: str = "en") -> dict[str, Any]:
     return {
         "model": m.model,
         "brand": m.brand,
-        "brand_local": _model_brand(m, lang),
+        "brand_local": brand_name(m, lang),
         "name": (m.name_zh if lang.startswith("zh") and m.name_zh else c.display_name),
         "capacity_mah": m.capacity_mah,
         "verdict": c.verdict,

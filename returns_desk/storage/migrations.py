@@ -390,5 +390,39 @@ def m013_check_warning(db: Database) -> None:
     )
 
 
-#: Bump with every new migration (tests/test_storage.py checks the two agree).
-SCHEMA_VERSION = 10
+@migrations()
+def m014_incidents(db: Database) -> None:
+    """Counter work that is not a return: a hazardous unit that stopped a return (an incident) and
+    a customer told their unit is not affected (an enquiry). Kept like the audit trail: never
+    changed, never removed."""
+    db.executescript(
+        """
+        CREATE TABLE incidents (
+            id INTEGER PRIMARY KEY,
+            uuid TEXT NOT NULL UNIQUE,
+            recorded_at TEXT NOT NULL,
+            business_date TEXT NOT NULL,
+            time_zone TEXT NOT NULL,
+            store TEXT NOT NULL,
+            counter TEXT NOT NULL,
+            clerk TEXT NOT NULL,
+            kind TEXT NOT NULL,
+            action TEXT NOT NULL,
+            model_input TEXT,
+            model TEXT,
+            verdict TEXT,
+            condition TEXT,
+            notes TEXT
+        ) STRICT;
+        CREATE INDEX incidents_by_store_day ON incidents(store, business_date, id);
+        CREATE TRIGGER incidents_append_only_update BEFORE UPDATE ON incidents
+        BEGIN SELECT RAISE(ABORT, 'incidents are append-only'); END;
+        CREATE TRIGGER incidents_append_only_delete BEFORE DELETE ON incidents
+        BEGIN SELECT RAISE(ABORT, 'incidents are append-only'); END;
+        """
+    )
+
+
+#: Bump with every new migration (tests/test_storage.py checks the two agree). Steps run in the
+#: order they are written here; their names are only ids (m013 came before m014 … by branch).
+SCHEMA_VERSION = 11

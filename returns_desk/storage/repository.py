@@ -431,3 +431,37 @@ def closures(src: Connection | Database, store: str) -> list[dict[str, Any]]:
         "SELECT id, store, counter, business_date, z_number, closed_at, closed_by, sha256 FROM closures WHERE store = ? ORDER BY id",
         (store,),
     )
+
+
+# --- incidents and enquiries ---------------------------------------------------------------
+
+INCIDENT_COLUMNS = (
+    "uuid", "recorded_at", "business_date", "time_zone", "store", "counter", "clerk", "kind", "action",
+    "model_input", "model", "verdict", "condition", "notes",
+)
+
+
+def insert_incident(db: Database, row: dict[str, Any]) -> int:
+    cur = db.execute(
+        f"INSERT INTO incidents ({', '.join(INCIDENT_COLUMNS)}) VALUES ({', '.join('?' for _ in INCIDENT_COLUMNS)})",
+        tuple(row.get(c) for c in INCIDENT_COLUMNS),
+    )
+    return int(cur.lastrowid or 0)
+
+
+def incidents_for_day(conn: Connection | Database, store: str, business_date: str, counter: str | None = None) -> list[dict[str, Any]]:
+    sql = "SELECT * FROM incidents WHERE store = ? AND business_date = ?"
+    args: list[Any] = [store, business_date]
+    if counter:
+        sql += " AND counter = ?"
+        args.append(counter)
+    sql += " ORDER BY id"
+    if isinstance(conn, Connection):
+        return conn.read(sql, tuple(args))
+    cur = conn.execute(sql, args)
+    names = [d[0] for d in cur.description]
+    return [dict(zip(names, r, strict=True)) for r in cur.fetchall()]
+
+
+def recent_incidents(conn: Connection, limit: int = 200) -> list[dict[str, Any]]:
+    return conn.read("SELECT * FROM incidents ORDER BY id DESC LIMIT ?", (limit,))

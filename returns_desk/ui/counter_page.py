@@ -34,8 +34,9 @@ from returns_desk.domain.auth import Actor
 from returns_desk.domain.errors import RefusedError, ReturnsDeskError
 from returns_desk.domain.lookup import LookupResult
 from returns_desk.domain.messages import say
-from returns_desk.domain.money import format_amount, format_money
-from returns_desk.domain.returns import ReturnDraft, amount_bound, default_amount
+from returns_desk.domain.money import currency_sign, format_amount, format_money
+from returns_desk.domain.returns import ReturnDraft, amount_bound, default_amount, fields_used
+from returns_desk.domain.vocab import CONDITIONS, ENQUIRY, HAZARD, INCIDENT_ACTIONS, INCIDENT_KINDS, PROOF_TYPES, RECEIPT, REMEDIES, REPLACEMENT, STOP_CONDITIONS
 from returns_desk.domain.text import parse_date
 from returns_desk.services import lookup_service
 from returns_desk.services.desk import Desk
@@ -52,8 +53,6 @@ VERDICT_ICONS = {
     "not_recalled": QStyle.StandardPixmap.SP_MessageBoxInformation,
     "unknown": QStyle.StandardPixmap.SP_MessageBoxQuestion,
 }
-CONDITIONS = ("intact", "swollen", "hot", "leaking", "burnt", "damaged")
-PROOFS = ("none", "receipt", "order_number", "photo")
 
 
 def _set_prop(widget: QWidget, name: str, value: object) -> None:
@@ -66,6 +65,7 @@ class CounterPage(QWidget):
     """Signals: return_recorded(ticket) after a return is committed."""
 
     return_recorded = Signal(str)
+    incident_recorded = Signal(str)
 
     def __init__(self, desk: Desk, lang: str, actor: Callable[[], Actor], parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -76,6 +76,8 @@ class CounterPage(QWidget):
         self.people = PeopleService(desk)
         self.result: LookupResult | None = None
         self._amount_touched = False
+        self._model_key: str | None = None  # the model the form was last filled for
+        self._fresh_remedy = True
         self._recall_shown = ""
         self._build()
         self._wire()
@@ -127,6 +129,8 @@ class CounterPage(QWidget):
         root.addWidget(self.reason_label)
 
         self.suggest_label = QLabel(self.tr("Did you mean (↓ then Enter):"))
+        self.enquiry_button = QPushButton(self.tr("Customer told — log the enquiry (F8)"))
+        self.enquiry_button.setToolTip(self.tr("Not affected: record that the customer asked and was told (F8)"))
         self.suggest_list = QListWidget()
         self.suggest_list.setFlow(QListWidget.Flow.LeftToRight)
         self.suggest_list.setMaximumHeight(44)
@@ -134,6 +138,12 @@ class CounterPage(QWidget):
         sug_row.addWidget(self.suggest_label)
         sug_row.addWidget(self.suggest_list, 1)
         root.addLayout(sug_row)
+        enquiry_row = QHBoxLayout()
+        self.incident_note = QLabel()
+        self.incident_note.setObjectName("incidentNote")
+        enquiry_row.addWidget(self.incident_note, 1)
+        enquiry_row.addWidget(self.enquiry_button)
+        root.addLayout(enquiry_row)
 
         body = QHBoxLayout()
         root.addLayout(body, 1)
@@ -171,16 +181,8 @@ class CounterPage(QWidget):
         form = QFormLayout(self.return_box)
         self.condition_combo = QComboBox()
         self.condition_combo.addItem(self.tr("— look at the unit and choose —"), None)
-        labels = {
-            "intact": self.tr("Intact (looks normal)"),
-            "swollen": self.tr("Swollen / bulging"),
-            "hot": self.tr("Hot, smoking, hissing or smells burnt"),
-            "leaking": self.tr("Leaking"),
-            "burnt": self.tr("Burn marks / melted"),
-            "damaged": self.tr("Cracked, dented or otherwise damaged"),
-        }
         for c in CONDITIONS:
-            self.condition_combo.addItem(labels[c], c)
+            self.condition_combo.addItem(CONDITIONS.label(c, self.lang), c)
         self.condition_label = QLabel(self.tr("C&ondition"))
         self.condition_label.setBuddy(self.condition_combo)
         form.addRow(self.condition_label, self.condition_combo)
@@ -191,6 +193,21 @@ class CounterPage(QWidget):
         form.addRow(self.safety_card)
         self.isolated_check = QCheckBox(self.tr("I have &isolated the unit as shown above"))
         form.addRow(self.isolated_check)
+        # a hot unit stops the return: the incident is recorded instead (F9)
+        self.incident_row = QWidget()
+        incident_layout = QHBoxLayout(self.incident_row)
+        incident_layout.setContentsMargins(0, 0, 0, 0)
+        self.incident_action_combo = QComboBox()
+        for a in INCIDENT_ACTIONS:
+            self.incident_action_combo.addItem(INCIDENT_ACTIONS.word(a, self.lang), a)
+        self.incident_button = QPushButton(self.tr("Record the hazard incident (F9)"))
+        self.incident_button.setObjectName("incidentButton")
+        incident_label = QLabel(self.tr("What was done:"))
+        incident_label.setBuddy(self.incident_action_combo)
+        incident_layout.addWidget(incident_label)
+        incident_layout.addWidget(self.incident_action_combo, 1)
+        incident_layout.addWidget(self.incident_button)
+        form.addRow(self.incident_row)
 
         self.remedy_combo = QComboBox()
         self.remedy_label = QLabel(self.tr("&Remedy"))
@@ -212,9 +229,8 @@ class CounterPage(QWidget):
         form.addRow(self.replacement_label, self.replacement_edit)
         proof_row = QHBoxLayout()
         self.proof_combo = QComboBox()
-        proof_labels = {"none": self.tr("No proof"), "receipt": self.tr("Receipt"), "order_number": self.tr("Order number"), "photo": self.tr("Photo")}
-        for p in PROOFS:
-            self.proof_combo.addItem(proof_labels[p], p)
+        for p in PROOF_TYPES:
+            self.proof_combo.addItem(PROOF_TYPES.word(p, self.lang), p)
         self.receipt_edit = QLineEdit()
         self.receipt_edit.setPlaceholderText(self.tr("receipt or order number (optional)"))
         self.receipt_edit.setMaxLength(100)
@@ -281,8 +297,18 @@ class CounterPage(QWidget):
         self.made_edit.textChanged.connect(self._on_identifiers_changed)
         self.serial_edit.textChanged.connect(self._on_identifiers_changed)
         self.model_edit.returnPressed.connect(self._on_model_entered)
-        for edit in (self.batch_edit, self.made_edit, self.serial_edit, self.amount_edit, self.replacement_edit, self.receipt_edit, self.contact_edit):
+        for edit in (self.batch_edit, self.made_edit, self.serial_edit):
+            edit.returnPressed.connect(self._focus_next_needed)  # the next identifier the rule needs, then the condition
+        for edit in (self.amount_edit, self.replacement_edit, self.receipt_edit, self.contact_edit):
             edit.returnPressed.connect(self.focusNextChild)
+        self.incident_button.clicked.connect(self.record_hazard_incident)
+        self.enquiry_button.clicked.connect(self.record_enquiry)
+        # shortcuts of their own: these buttons come and go with the verdict, and a mnemonic of a
+        # button that was hidden when the window was shown does not reach it
+        QShortcut(QKeySequence("F9"), self, activated=self.record_hazard_incident)
+        QShortcut(QKeySequence("F8"), self, activated=self.record_enquiry)
+        for n in range(1, 10):  # Alt+1 … Alt+9: take that candidate model
+            QShortcut(QKeySequence(f"Alt+{n}"), self, activated=lambda n=n: self.choose_candidate(n))
         self.notes_edit.returnPressed.connect(self.save)
         self.save_button.clicked.connect(self.save)
         self.suggest_list.itemActivated.connect(self._on_suggestion_chosen)
@@ -321,12 +347,36 @@ class CounterPage(QWidget):
         serial = self.serial_edit.text().strip() or None
         batch = self.batch_edit.text().strip() or None
         self.result = self.desk.engine.lookup(text, market=self.desk.settings.market, serial=serial, batch=batch, made=self._made())
+        model = self.result.model.model if self.result.model else None
+        if model is not None and model != self._model_key:
+            self._model_key = model
+            if self._new_model(self.result):
+                return  # identifiers of the earlier model were cleared: that looked up again
         self._show_result(self.result)
+
+    def _new_model(self, r: LookupResult) -> bool:
+        """Another model was typed or scanned: what was typed for the earlier one does not carry
+        over. Identifiers its recall does not ask for are cleared (not only hidden), and the
+        remedy and amount start again from this recall's defaults."""
+        self._fresh_remedy = True
+        self._amount_touched = False
+        used = fields_used(r)
+        stale = [edit for key, edit in (("batch_code", self.batch_edit), ("manufacture_date", self.made_edit), ("serial", self.serial_edit))
+                 if key not in used and edit.text()]
+        self.replacement_edit.clear()
+        if not stale:
+            return False
+        for edit in stale:
+            edit.blockSignals(True)
+            edit.clear()
+            edit.blockSignals(False)
+        self._on_identifiers_changed()
+        return True
 
     def _show_result(self, r: LookupResult) -> None:
         typed = bool(r.input.strip())
         label = say(f"verdict_{r.verdict}", self.lang)
-        who = f"{r.model.brand} {r.model.model}" if r.model else ""
+        who = f"{lookup_service.brand_name(r.model, self.lang)} {r.model.model}" if r.model else ""
         self.verdict_banner.setText(f"{label}   {who}" if typed else self.tr("Type or scan a model number"))
         _set_prop(self.verdict_banner, "verdict", r.verdict if typed else "unknown")
         icon = self.style().standardIcon(VERDICT_ICONS[r.verdict] if typed else QStyle.StandardPixmap.SP_FileDialogInfoView)
@@ -339,11 +389,21 @@ class CounterPage(QWidget):
             self.reason_label.setText(self.reason_label.text() + "\n" + say("date_invalid", self.lang, value=made_text[:20]))
 
         self.suggest_list.clear()
-        for s in r.suggestions:
-            QListWidgetItem(s, self.suggest_list)
-        show_sug = bool(r.suggestions) and r.model is None
+        candidates = list(r.candidates)[:9] if r.model is None else []
+        if candidates:
+            self.suggest_label.setText(self.tr("It could be (Alt+1…9, or ↓ then Enter):"))
+            for n, c in enumerate(candidates, 1):
+                item = QListWidgetItem(f"{n}  {lookup_service.candidate_label(c, self.lang)}", self.suggest_list)
+                item.setData(Qt.ItemDataRole.UserRole, c.model.model)
+        else:
+            self.suggest_label.setText(self.tr("Did you mean (↓ then Enter):"))
+            for s in r.suggestions:
+                QListWidgetItem(s, self.suggest_list).setData(Qt.ItemDataRole.UserRole, s)
+        show_sug = bool(candidates or r.suggestions) and r.model is None
         self.suggest_label.setVisible(show_sug)
         self.suggest_list.setVisible(show_sug)
+        enquiry = typed and r.model is not None and r.verdict in ("not_affected", "not_recalled")
+        self.enquiry_button.setVisible(enquiry and not self.desk.conn.readonly)
 
         used = self._fields_used(r)
         needs = set(r.needs)
@@ -379,18 +439,7 @@ class CounterPage(QWidget):
 
     @staticmethod
     def _fields_used(r: LookupResult) -> set[str]:
-        used: set[str] = set()
-        for m in r.matches:
-            kind = m.entry.rule.kind
-            if kind == "manufacturer_check" or m.entry.confirmation == "manufacturer":
-                used.add("serial")
-            if kind == "made_window" or (kind == "batch_list" and m.entry.rule.windows):
-                used.add("manufacture_date")
-            if kind == "batch_list":
-                used.add("batch_code")
-        if r.model is not None and r.model.serial_format is not None and r.matches:
-            used.add("serial")
-        return used
+        return fields_used(r)
 
     def _recall_html(self, r: LookupResult) -> str:
         if not r.matches:
@@ -433,20 +482,21 @@ class CounterPage(QWidget):
         return {"high": self.tr("high"), "medium": self.tr("medium"), "low": self.tr("low")}.get(confidence, confidence)
 
     def _remedy_word(self, remedy: str) -> str:
-        return {"refund": self.tr("refund"), "replacement": self.tr("replacement"), "voucher": self.tr("voucher")}[remedy]
+        return REMEDIES.word(remedy, self.lang)
 
     def _fill_remedies(self, r: LookupResult) -> None:
+        """The remedies this recall allows; a new model starts from its recall's first one."""
         assert r.top is not None
         allowed = list(r.top.recall.remedies)
         current = [self.remedy_combo.itemData(i) for i in range(self.remedy_combo.count())]
-        if current != allowed:
-            keep = self.remedy_combo.currentData()
+        if current != allowed or self._fresh_remedy:
+            keep = None if self._fresh_remedy else self.remedy_combo.currentData()
+            self._fresh_remedy = False
             self.remedy_combo.blockSignals(True)
             self.remedy_combo.clear()
             for x in allowed:
                 self.remedy_combo.addItem(self._remedy_word(x), x)
-            if keep in allowed:
-                self.remedy_combo.setCurrentIndex(allowed.index(keep))
+            self.remedy_combo.setCurrentIndex(allowed.index(keep) if keep in allowed else 0)
             self.remedy_combo.blockSignals(False)
         self._on_remedy_changed()
 
@@ -479,9 +529,14 @@ class CounterPage(QWidget):
 
     @Slot(QListWidgetItem)
     def _on_suggestion_chosen(self, item: QListWidgetItem) -> None:
-        self.model_edit.setText(item.text())
+        self.model_edit.setText(item.data(Qt.ItemDataRole.UserRole) or item.text())
         self.model_edit.setFocus()
         self._focus_next_needed()
+
+    def choose_candidate(self, n: int) -> None:
+        """Alt+N: the N-th model a product name or capacity could be (read from the unit's label)."""
+        if self.suggest_list.isVisible() and 0 < n <= self.suggest_list.count():
+            self._on_suggestion_chosen(self.suggest_list.item(n - 1))
 
     @Slot()
     def accept_serial_fix(self) -> None:
@@ -539,9 +594,10 @@ class CounterPage(QWidget):
         self.safety_card.setText(text)
         _set_prop(self.safety_card, "level", level)
         self.isolated_check.setVisible(isolation)
-        stop = condition == "hot"
-        for w in (self.remedy_combo, self.amount_edit, self.replacement_edit, self.proof_combo, self.receipt_edit, self.contact_edit, self.notes_edit):
+        stop = condition in STOP_CONDITIONS
+        for w in (self.remedy_combo, self.amount_edit, self.replacement_edit, self.proof_combo, self.receipt_edit, self.contact_edit):
             w.setEnabled(not stop)
+        self.incident_row.setVisible(stop)
         returnable = self.result is not None and self.result.verdict == "recalled"
         self.save_button.setEnabled(returnable and not stop and not self.desk.conn.readonly)
 
@@ -553,7 +609,7 @@ class CounterPage(QWidget):
             return
         e = r.top.entry
         currency = self.desk.settings.currency
-        is_replacement = remedy == "replacement"
+        is_replacement = remedy == REPLACEMENT
         self.replacement_label.setVisible(is_replacement)
         self.replacement_edit.setVisible(is_replacement)
         if is_replacement and not self.replacement_edit.text():
@@ -561,7 +617,8 @@ class CounterPage(QWidget):
         bound = amount_bound(e, remedy)
         self.bound_label.setText(
             self.tr("max %1").replace("%1", format_money(bound, currency, self.lang)) if bound is not None
-            else (currency if is_replacement else self.tr("%1 · no published limit").replace("%1", currency))
+            else (currency_sign(currency, self.lang) if is_replacement
+                  else self.tr("%1 · no published limit").replace("%1", currency_sign(currency, self.lang)))
         )
         if not self._amount_touched:
             prefill = default_amount(r.top.recall, e, remedy)
@@ -573,8 +630,8 @@ class CounterPage(QWidget):
 
     @Slot(str)
     def _on_receipt_edited(self, text: str) -> None:
-        if text.strip() and self.proof_combo.currentData() == "none":
-            self.proof_combo.setCurrentIndex(PROOFS.index("receipt"))
+        if text.strip() and self.proof_combo.currentData() == PROOF_TYPES.codes[0]:
+            self.proof_combo.setCurrentIndex(PROOF_TYPES.index(RECEIPT))
 
     # --- saving ---------------------------------------------------------------------------
 
@@ -590,7 +647,7 @@ class CounterPage(QWidget):
             condition=self.condition_combo.currentData() or "",
             receipt=self.receipt_edit.text() or None,
             proof_type=self.proof_combo.currentData(),
-            replacement_model=self.replacement_edit.text() or None if self.remedy_combo.currentData() == "replacement" else None,
+            replacement_model=self.replacement_edit.text() or None if self.remedy_combo.currentData() == REPLACEMENT else None,
             customer_contact=self.contact_edit.text() or None,
             notes=self.notes_edit.text() or None,
             override_reason=override,
@@ -615,12 +672,6 @@ class CounterPage(QWidget):
         condition = self.condition_combo.currentData()
         if condition is None:
             self._fail(self.tr("Choose the condition of the unit first (battery safety)."), self.condition_combo)
-            return
-        if condition == "hot":
-            self._fail(self.tr("A hot or smoking unit stops the return. Follow the emergency card."), self.condition_combo)
-            return
-        if not self.isolated_check.isChecked():
-            self._fail(self.tr("Confirm that the unit is isolated as the card says."), self.isolated_check)
             return
         actor = self.actor()
         override: str | None = None
@@ -679,6 +730,35 @@ class CounterPage(QWidget):
         """Shown with F2: the keyboard is in the model field."""
         self.model_edit.setFocus()
 
+    # --- incidents and enquiries -----------------------------------------------------------
+
+    @Slot()
+    def record_hazard_incident(self) -> None:
+        """F9 on the hot-unit card: the stopped return is recorded as an incident."""
+        if self.incident_row.isVisible():
+            self._record_incident(HAZARD, self.incident_action_combo.currentData())
+
+    @Slot()
+    def record_enquiry(self) -> None:
+        """F8 on a not-affected or not-recalled verdict: the customer was told; log it."""
+        if self.enquiry_button.isVisible():
+            self._record_incident(ENQUIRY, "customer_told")
+
+    def _record_incident(self, kind: str, action: str) -> None:
+        from returns_desk.services.incident_service import IncidentService
+
+        try:
+            incident = IncidentService(self.desk).record(
+                kind=kind, action=action, model_input=self.model_edit.text(), condition=self.condition_combo.currentData(),
+                notes=self.notes_edit.text() or None, actor=self.actor(),
+            )
+        except ReturnsDeskError as exc:
+            self._fail(exc.message(self.lang), self._field_widget(exc.field))
+            return
+        self.clear_form(keep_ticket=True)
+        self.incident_note.setText(say("incident_recorded", self.lang, what=INCIDENT_KINDS.word(kind, self.lang), time=incident["local_time"]))
+        self.incident_recorded.emit(incident["uuid"])
+
     def set_signed_in(self, actor: Actor) -> None:
         self.clerk_label.setText(self.tr("Signed in: %1").replace("%1", actor.name))
 
@@ -686,7 +766,7 @@ class CounterPage(QWidget):
         return {
             "model": self.model_edit, "serial": self.serial_edit, "batch_code": self.batch_edit, "batch": self.batch_edit,
             "manufacture_date": self.made_edit, "amount": self.amount_edit, "remedy": self.remedy_combo,
-            "condition": self.condition_combo, "notes": self.notes_edit,
+            "condition": self.condition_combo, "notes": self.notes_edit, "isolation": self.isolated_check,
             "receipt": self.receipt_edit, "customer_contact": self.contact_edit, "replacement_model": self.replacement_edit,
         }.get(field or "")
 
@@ -696,9 +776,13 @@ class CounterPage(QWidget):
             edit.clear()
         self.condition_combo.setCurrentIndex(0)
         self.proof_combo.setCurrentIndex(0)
+        self.incident_action_combo.setCurrentIndex(0)
         self.isolated_check.setChecked(False)
         self._amount_touched = False
+        self._model_key = None
+        self._fresh_remedy = True
         self.error_label.setText("")
+        self.incident_note.setText("")
         if not keep_ticket:
             self.ticket_label.setText("")
             self.last_entry = None

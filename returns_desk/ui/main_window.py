@@ -99,6 +99,7 @@ class MainWindow(QMainWindow):
         self.counter.set_signed_in(actor)
         self.counter.return_recorded.connect(self._on_return_recorded)
         self.counter.return_recorded.connect(self._update_status)
+        self.counter.incident_recorded.connect(self._on_return_recorded)
         self.tabs.currentChanged.connect(self._on_tab_changed)
         self._build_menus()
         self._build_status()
@@ -218,6 +219,8 @@ class MainWindow(QMainWindow):
         self.signed_in(actor)
 
     def signed_in(self, actor: Actor) -> None:
+        if actor.name != self.actor.name:
+            self.counter.clear_form()  # a half-filled form is the earlier clerk's, never the new one's
         self.actor = actor
         self.counter.set_signed_in(actor)
         self.stack.setCurrentWidget(self.tabs)
@@ -348,7 +351,9 @@ class MainWindow(QMainWindow):
             ("Alt+M / B / D / S / O / R / A", self.tr("model, batch, date, serial, condition, remedy, amount")),
             ("Alt+I", self.tr("tick “I have isolated the unit” (Space ticks it too)")),
             (self.tr("↑ / ↓ in Condition"), self.tr("choose the condition; the first letter jumps to it")),
-            ("H", self.tr("on the hot-unit card: record the incident")),
+            ("F9", self.tr("on the hot-unit card: record the incident")),
+            ("F8", self.tr("not affected: log the enquiry (customer told)")),
+            ("Alt+1…9", self.tr("a product name or capacity was typed: take that candidate model")),
             ("Alt+V", self.tr("in the log or an entry: void the return (manager)")),
             ("Ctrl+L", self.tr("lock the window or switch clerk; Enter on the lock screen signs in")),
             ("F1", self.tr("this list")),

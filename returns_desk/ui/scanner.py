@@ -18,6 +18,9 @@ from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import QApplication, QComboBox, QLineEdit, QWidget
 
 
+_MODIFIERS = frozenset({Qt.Key.Key_Shift, Qt.Key.Key_Control, Qt.Key.Key_Alt, Qt.Key.Key_Meta, Qt.Key.Key_CapsLock, Qt.Key.Key_AltGr})
+
+
 def strip_affixes(text: str, prefix: str, suffix: str) -> str:
     if prefix and text.startswith(prefix):
         text = text[len(prefix) :]
@@ -92,6 +95,8 @@ class ScanCatcher(QObject):
                 return True  # the Enter belongs to the scan, not to the field
             self._reset()
             return False
+        if key_event.key() in _MODIFIERS:
+            return False  # Shift for a capital letter is part of a scan, not a break in it
         text = key_event.text()
         if not text or not text.isprintable():
             self._reset()
