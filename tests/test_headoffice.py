@@ -289,6 +289,7 @@ def test_store_role_may_only_ingest_for_itself(hq_dsn, tmp_path):
     assert {r[0] for r in hq_rows(hq_dsn, "SELECT DISTINCT store FROM hq.events")} == {"S1"}
     assert {r[0] for r in hq_rows(hq_dsn, "SELECT DISTINCT store FROM hq.returns")} == {"S1"}
     tables = ["hq.stores", "hq.readers", "hq.devices", "hq.events", "hq.returns", "hq.quarantine", "hq.schema_migrations", "hq.catalogues",
+              "hq.return_counts", "hq.incidents",
               "hq.returns_v", "hq.events_v", "hq.sync_progress_v", "hq.quarantine_v"]
     attempts = [f"SELECT * FROM {t}" for t in tables]
     attempts += [f"DELETE FROM {t}" for t in tables]
@@ -322,7 +323,7 @@ def test_store_manager_reads_only_their_store(hq_dsn, tmp_path):
     manager = pg.add_reader(hq_dsn, "S1")
     chain = pg.add_reader(hq_dsn, None)
     with psycopg.connect(manager["dsn"], autocommit=True) as con:
-        for view in ("hq.returns_v", "hq.events_v", "hq.sync_progress_v", "hq.returns", "hq.events", "hq.devices"):
+        for view in ("hq.returns_v", "hq.events_v", "hq.sync_progress_v", "hq.returns", "hq.events", "hq.devices", "hq.return_counts"):
             assert {r[0] for r in con.execute(f"SELECT DISTINCT store FROM {view}")} == {"S1"}, view
         assert con.execute("SELECT count(*) FROM hq.returns_v").fetchone()[0] == 3
         for q in ("UPDATE hq.returns SET amount_minor = 0", "DELETE FROM hq.events", "SELECT * FROM hq.stores"):

@@ -105,6 +105,15 @@ def test_three_counters_record_and_sync_at_once(hq_dsn, tmp_path):
     assert not errors, errors
     desks = [Desk.open(p) for p in paths]
     try:
+        # counter work that is not a return: a hot unit's stopped return, an enquiry
+        from returns_desk.domain.auth import Actor
+        from returns_desk.services.incident_service import IncidentService
+
+        at = dt.datetime.fromisoformat(DAY + "T15:00:00+08:00")
+        IncidentService(desks[0]).record(kind="hazard", action="fire_procedure", model_input="A1257", condition="hot",
+                                         notes="smoke from the port", actor=Actor("Li Na", "clerk"), at=at)
+        IncidentService(desks[1]).record(kind="enquiry", action="customer_told", model_input="PAC20-272", condition=None,
+                                         notes=None, actor=Actor("Wang Wei", "clerk"), at=at)
         for d in desks:
             assert sync_service.sync(d, store["dsn"]).state == "synced"
         assert_held_exactly_once(hq_dsn, "S1", desks)
@@ -121,6 +130,9 @@ def test_three_counters_record_and_sync_at_once(hq_dsn, tmp_path):
                 parts = [g[figure] for r in own for g in r["by_recall"] if (g["recall_id"], g["model"]) == key]
                 assert hq_recall[key][figure] == summed(parts), (key, figure)
         assert sorted(e["ticket"] for e in hq["entries"]) == sorted(e["ticket"] for r in own for e in r["entries"])
+        assert hq["enquiries"] == sum(r["enquiries"] for r in own) == 1
+        assert [(s["counter"], s["notes"]) for s in hq["stopped"]] == [(s["counter"], s["notes"]) for r in own for s in r["stopped"]]
+        assert len(hq["stopped"]) == 1
         assert [(c["counter"], c["returns"], c["voided"]) for c in hq["by_counter"]] == [
             (r["counters"][0], r["totals"]["returns"], r["totals"]["voided"]) for r in own]
         assert all(c["latest_return_at"] and c["last_seen"] for c in hq["by_counter"])

@@ -189,7 +189,7 @@ def add_reader(admin_dsn: str, store: str | None) -> dict[str, str | None]:
             conn.execute(sql.SQL(
                 "GRANT SELECT ON hq.returns, hq.events, hq.devices, hq.quarantine, "
                 "hq.returns_v, hq.sync_progress_v, hq.quarantine_v, hq.events_v TO {}").format(ident))
-            for later in ("hq.catalogues", "hq.return_counts"):  # tables of later migrations
+            for later in ("hq.catalogues", "hq.return_counts", "hq.incidents"):  # tables of later migrations
                 if conn.execute("SELECT to_regclass(%s) IS NOT NULL", (later,)).fetchone()[0]:  # type: ignore[index]
                     conn.execute(sql.SQL("GRANT SELECT ON {} TO {}").format(sql.SQL(later), ident))
             conn.execute("INSERT INTO hq.readers (role_name, store) VALUES (%s, %s)", (role, store))
@@ -371,3 +371,13 @@ def catalogue_document(conn: psycopg.Connection, sha256: str) -> str | None:
 def readable_stores(conn: psycopg.Connection) -> list[str]:
     """The stores the connected read-only role may see."""
     return [str(r[0]) for r in conn.execute("SELECT hq.readable_stores()")]
+
+
+def store_day_incidents(conn: psycopg.Connection, store: str, business_date: str) -> list[dict[str, Any]]:
+    """The counters' incidents and enquiries of one store and business day (none before 0004)."""
+    if conn.execute("SELECT to_regclass('hq.incidents') IS NULL").fetchone()[0]:  # type: ignore[index]
+        return []
+    keys = ("recorded_at", "counter", "clerk", "kind", "action", "model_input", "model", "verdict", "condition", "notes")
+    cur = conn.execute(f"SELECT {', '.join(keys)} FROM hq.incidents WHERE store = %s AND business_date = %s "
+                       "ORDER BY recorded_at, counter", (store, business_date))
+    return [dict(zip(keys, r)) for r in cur]

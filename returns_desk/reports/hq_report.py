@@ -37,9 +37,11 @@ def store_daily_report_on(hc: Any, store: str, day: dt.date, *, by: str) -> dict
     cumulative = pg.store_recall_progress(hc, store, day.isoformat())
     zone = pg.store_zone(hc, store) or ("Asia/Shanghai", "CNY")
     arrival = pg.store_counters(hc, store)
+    counter_work = pg.store_day_incidents(hc, store, day.isoformat())
     ids = {r[RECALL_ID] for r in rows} | {r["recall_id"] for r in cumulative}
     report = build_daily_report(
         rows,
+        counter_work=counter_work,
         business_date=day.isoformat(),
         scope=Scope(store_code=store, store_name=store, counter=None, time_zone=zone[0], currency=zone[1]),
         kind="X",

@@ -182,9 +182,14 @@ def _batch(desk: Desk, device: str, events: list[dict[str, Any]]) -> dict[str, A
     return as recorded (head office checks it against the event's fingerprint)."""
     recorded = [e["entity_id"] for e in events if e.get("action") == "return_recorded" and e.get("entity") == "return" and e.get("entity_id")]
     rows = repo.returns_by_uuid(desk.conn, recorded) if recorded else {}
+    stopped = [e["entity_id"] for e in events if e.get("action") == "incident_recorded" and e.get("entity") == "incident" and e.get("entity_id")]
+    incidents = repo.incidents_by_uuid(desk.conn, stopped) if stopped else {}
     out = []
     for e in events:
         ev = dict(e)
+        incident = incidents.get(e.get("entity_id") or "") if e.get("action") == "incident_recorded" else None
+        if incident is not None:  # counter work that is not a return rides with its event
+            ev["incident"] = {k: v for k, v in incident.items() if k != "id"}
         row = rows.get(e.get("entity_id") or "") if e.get("action") == "return_recorded" else None
         if row is not None:
             columns = repo.digest_columns(row)  # the columns its event fingerprinted

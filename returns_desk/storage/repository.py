@@ -116,6 +116,16 @@ def returns_by_uuid(src: Connection | Database, uuids: Sequence[str]) -> dict[st
     return out
 
 
+def incidents_by_uuid(src: Connection | Database, uuids: Sequence[str]) -> dict[str, dict[str, Any]]:
+    out: dict[str, dict[str, Any]] = {}
+    for i in range(0, len(uuids), 500):
+        part = list(uuids[i : i + 500])
+        marks = ", ".join("?" for _ in part)
+        for r in _rows(src, f"SELECT * FROM incidents WHERE uuid IN ({marks})", part):
+            out[r["uuid"]] = r
+    return out
+
+
 SYNC_STATE_FIELDS = ("acked_seq", "last_attempt_at", "last_success_at", "last_error", "offline_since", "server_skew_seconds")
 
 
