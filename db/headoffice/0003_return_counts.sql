@@ -1,4 +1,4 @@
--- Running counts per store, day, counter, recall, remedy and confirmation state of the returns not
+-- Running counts per store, day, recall, remedy and confirmation state of the returns not
 -- voided, kept by statement-level triggers on hq.returns (as the counter's m005 keeps its own), so
 -- a report's "cumulative since the start" reads a few thousand rows instead of every return the
 -- store ever took back.
@@ -6,29 +6,28 @@
 CREATE TABLE hq.return_counts (
     store text NOT NULL,
     business_date date NOT NULL,
-    counter text NOT NULL,
     recall_id text NOT NULL,
     remedy text NOT NULL,
     confirmation text NOT NULL,
     n bigint NOT NULL,
-    PRIMARY KEY (store, business_date, counter, recall_id, remedy, confirmation)
+    PRIMARY KEY (store, business_date, recall_id, remedy, confirmation)
 );
 REVOKE ALL ON hq.return_counts FROM PUBLIC;
 
 INSERT INTO hq.return_counts
-SELECT store, business_date, counter, recall_id, remedy, confirmation, count(*)
+SELECT store, business_date, recall_id, remedy, confirmation, count(*)
 FROM hq.returns WHERE status = 'active'
-GROUP BY store, business_date, counter, recall_id, remedy, confirmation;
+GROUP BY store, business_date, recall_id, remedy, confirmation;
 
 CREATE FUNCTION hq.return_counts_added() RETURNS trigger LANGUAGE plpgsql
 SET search_path = pg_catalog, pg_temp
 AS $$
 BEGIN
     INSERT INTO hq.return_counts AS c
-    SELECT store, business_date, counter, recall_id, remedy, confirmation, count(*)
+    SELECT store, business_date, recall_id, remedy, confirmation, count(*)
     FROM added WHERE status = 'active'
-    GROUP BY store, business_date, counter, recall_id, remedy, confirmation
-    ON CONFLICT (store, business_date, counter, recall_id, remedy, confirmation) DO UPDATE SET n = c.n + excluded.n;
+    GROUP BY store, business_date, recall_id, remedy, confirmation
+    ON CONFLICT (store, business_date, recall_id, remedy, confirmation) DO UPDATE SET n = c.n + excluded.n;
     RETURN NULL;
 END
 $$;
@@ -39,15 +38,15 @@ SET search_path = pg_catalog, pg_temp
 AS $$
 BEGIN
     WITH delta AS (
-        SELECT store, business_date, counter, recall_id, remedy, confirmation, -1 AS d FROM before_rows WHERE status = 'active'
+        SELECT store, business_date, recall_id, remedy, confirmation, -1 AS d FROM before_rows WHERE status = 'active'
         UNION ALL
-        SELECT store, business_date, counter, recall_id, remedy, confirmation, 1 FROM after_rows WHERE status = 'active'
+        SELECT store, business_date, recall_id, remedy, confirmation, 1 FROM after_rows WHERE status = 'active'
     )
     INSERT INTO hq.return_counts AS c
-    SELECT store, business_date, counter, recall_id, remedy, confirmation, sum(d)
-    FROM delta GROUP BY store, business_date, counter, recall_id, remedy, confirmation
+    SELECT store, business_date, recall_id, remedy, confirmation, sum(d)
+    FROM delta GROUP BY store, business_date, recall_id, remedy, confirmation
     HAVING sum(d) <> 0
-    ON CONFLICT (store, business_date, counter, recall_id, remedy, confirmation) DO UPDATE SET n = c.n + excluded.n;
+    ON CONFLICT (store, business_date, recall_id, remedy, confirmation) DO UPDATE SET n = c.n + excluded.n;
     RETURN NULL;
 END
 $$;
