@@ -423,7 +423,6 @@ def cmd_backup(args: argparse.Namespace, lang: str) -> int:
 
 def cmd_restore(args: argparse.Namespace, lang: str) -> int:
     from returns_desk.services import backup_service
-    from returns_desk.services.people_service import PeopleService
 
     desk = _open(args)
     try:
@@ -481,7 +480,6 @@ def cmd_clerks(args: argparse.Namespace, lang: str) -> int:
 
 
 def cmd_void(args: argparse.Namespace, lang: str) -> int:
-    from returns_desk.services.people_service import PeopleService
     from returns_desk.services.returns_service import ReturnsService
 
     desk = _open(args)
@@ -495,7 +493,6 @@ def cmd_void(args: argparse.Namespace, lang: str) -> int:
 
 
 def cmd_confirm(args: argparse.Namespace, lang: str) -> int:
-    from returns_desk.services.people_service import PeopleService
     from returns_desk.services.returns_service import ReturnsService
 
     desk = _open(args)
@@ -519,7 +516,7 @@ def cmd_verify(args: argparse.Namespace, lang: str) -> int:
     if report.ok:
         print(say("verify_ok", lang, events=report.events, returns=report.returns))
         return 0
-    print(f"returns-desk: {say(report.problem, lang, **report.args)}", file=sys.stderr)
+    print(f"returns-desk: {say(report.problem or 'verify_chain_broken', lang, **report.args)}", file=sys.stderr)
     return 1
 
 

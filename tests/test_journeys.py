@@ -6,6 +6,7 @@ Every page of ``ui.pages.PAGES`` must be reached by a journey here (the last tes
 
 from __future__ import annotations
 
+import re
 import sqlite3
 
 import pytest
@@ -13,6 +14,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QMessageBox
 
 from journey import Journey, Wait, check, dialog_of, focus, gone, key, run_journey, type_text, window_of
+from returns_desk.domain.messages import say
 from returns_desk.ui import messages
 
 pytestmark = pytest.mark.gui
@@ -37,7 +39,7 @@ def db_rows(sql: str) -> list[tuple]:
         con.close()
 
 
-def first_run(store: str = "Shop 1", lang_down: int = 0) -> Journey:
+def first_run(store: str = "Shop 1", *, chinese: bool = False) -> Journey:
     """The first-run dialog, by keyboard: the store name first, Tab through the form, Enter."""
     from returns_desk.ui.people_dialogs import FirstRunDialog
 
@@ -46,9 +48,9 @@ def first_run(store: str = "Shop 1", lang_down: int = 0) -> Journey:
     yield type_text(store)
     yield key(K.Key_Tab)  # counter id, C1 as it is
     yield key(K.Key_Tab)  # market: China is the first
-    yield key(K.Key_Tab)  # language
-    for _ in range(lang_down):
-        yield key(K.Key_Down)
+    yield key(K.Key_Tab)  # language: 简体中文 first, English second (the system's language is chosen)
+    if chinese:
+        yield key(K.Key_Up)
     yield key(K.Key_Tab)
     check(focus() is d.manager_edit, "Tab reaches the manager's name")
     yield type_text(MANAGER)
@@ -310,6 +312,101 @@ def test_clerk_journey_with_interrupted_flows(qtbot):
     incidents = db_rows("SELECT kind, action, model, condition, clerk FROM incidents ORDER BY id")
     assert incidents == [("enquiry", "customer_told", "PAC20-272", None, CLERK), ("hazard", "fire_procedure", "A1257", "hot", CLERK)]
     assert [a for (a,) in db_rows("SELECT action FROM audit WHERE action = 'incident_recorded'")] == ["incident_recorded"] * 2
+
+
+#: Codes that must never reach a Chinese clerk as English words.
+CODE_WORDS = re.compile(r"\b(refund|replacement|voucher|intact|swollen|hot|leaking|burnt|damaged|pending|not_required|"
+                        r"recalled|check_required|not_affected|not_recalled|unknown|batch code|serial number|manufacture date|cli)\b", re.I)
+
+
+def shown_texts(w) -> str:
+    from PySide6.QtWidgets import QAbstractButton, QLabel
+
+    parts = [x.text() for x in w.findChildren(QLabel) if x.isVisible()]
+    parts += [x.text() for x in w.findChildren(QAbstractButton) if x.isVisible()]
+    return "\n".join(parts)
+
+
+def test_chinese_journey_says_everything_in_chinese(qtbot):
+    """A Chinese store from the first start: the clerk types brand names in Chinese, and nothing
+    shown — verdicts, reasons, refusals, the ticket — carries an English code word."""
+    seen: list[str] = []
+
+    def journey() -> Journey:
+        yield from first_run(store="王府井店", chinese=True)
+        yield from sign_in(None, MANAGER_PIN, expect_name=MANAGER)
+        w = yield from main_window()
+        page = w.counter
+        yield type_text("安克Ａ１２５７")
+        check(page.verdict_banner.text().startswith("召回") and "安克 A1257" in page.verdict_banner.text(), page.verdict_banner.text())
+        yield key(K.Key_Return)
+        yield type_text(VALID_SERIAL)
+        yield key(K.Key_S, CTRL)  # too early: the condition is not chosen
+        check(page.error_label.text(), "saving before the safety step is refused")
+        seen.append(shown_texts(w))
+        yield key(K.Key_Down)
+        yield key(K.Key_Return)
+        yield key(K.Key_Return)  # the isolation step not ticked
+        yield key(K.Key_S, CTRL)
+        check("隔离" in page.error_label.text(), page.error_label.text())
+        seen.append(shown_texts(w))
+        yield key(K.Key_I, ALT)  # the mnemonic ticks the box
+        yield Wait("Alt+I ticks the isolation step", page.isolated_check.isChecked)
+        yield key(K.Key_S, CTRL)  # no amount for a refund
+        check(page.error_label.text(), "a refund without an amount is refused")
+        seen.append(shown_texts(w))
+        check("¥" in page.bound_label.text() or "¥" in page.error_label.text(), page.bound_label.text())
+        yield key(K.Key_A, ALT)
+        yield type_text("１４９")
+        yield key(K.Key_S, CTRL)
+        yield Wait("the ticket", lambda: page.last_entry is not None)
+        check("退款" in page.ticket_label.text() and "¥149.00" in page.ticket_label.text(), page.ticket_label.text())
+        seen.append(shown_texts(w))
+        # a capacity is not a model number: candidates, never NOT RECALLED
+        yield type_text("罗马仕 2万毫安")
+        check(page.verdict_banner.text().startswith(say("verdict_unknown", "zh_CN")), page.verdict_banner.text())
+        check(page.suggest_list.isVisible() and page.suggest_list.count() >= 1, "the candidates are offered")
+        seen.append(shown_texts(w))
+        yield key(K.Key_1, ALT)
+        check(page.model_edit.text() != "罗马仕 2万毫安", "Alt+1 takes the first candidate")
+        seen.append(shown_texts(w))
+        yield key(K.Key_Q, CTRL)
+
+    assert run_journey(journey()) == 0
+    for text in seen:
+        words = [m.group(0) for m in CODE_WORDS.finditer(text) if m.group(0) not in ("A1257",)]
+        assert not words, f"English code words shown to a Chinese clerk: {words}\n{text}"
+
+
+def test_refusals_in_chinese_carry_no_english_code_word(desk):
+    """Every refusal a return can meet, said in Chinese: the words inside are Chinese too."""
+    from returns_desk.domain.errors import ReturnsDeskError
+    from returns_desk.domain.returns import ReturnDraft
+    from returns_desk.services.returns_service import ReturnsService
+
+    service = ReturnsService(desk)
+    drafts = [
+        dict(model_input="A1257", remedy="refund", serial=VALID_SERIAL),  # amount required
+        dict(model_input="PAC20-272", remedy="voucher", batch="C14-P6"),  # remedy not allowed
+        dict(model_input="A1263", remedy="refund", amount="10"),  # not returnable in CN
+        dict(model_input="PAC20-272", remedy="replacement"),  # needs the batch code
+        dict(model_input="A1257", remedy="refund", amount="10", serial=VALID_SERIAL, batch="C14-P6"),  # not asked
+        dict(model_input="A1257", remedy="refund", amount="10", serial=VALID_SERIAL, condition="hot"),
+        dict(model_input="A1257", remedy="refund", amount="10", serial=VALID_SERIAL, isolated=False),
+        dict(model_input="A1257", remedy="refund", amount="99999", serial=VALID_SERIAL),
+    ]
+    said = []
+    for d in drafts:
+        isolated = d.pop("isolated", True)
+        try:
+            service.record(ReturnDraft(clerk="李娜", isolation_confirmed=isolated, **d))
+        except ReturnsDeskError as exc:
+            said.append(exc.message("zh_CN"))
+        else:
+            said.append("")
+    assert all(said), said
+    for text in said:
+        assert re.search(r"[\u4e00-\u9fff]", text) and not CODE_WORDS.search(text), text
 
 
 def test_every_page_has_a_journey():

@@ -82,7 +82,6 @@ def test_two_processes_recording_at_once_lose_nothing(tmp_path):
 
 @pytest.mark.gui
 def test_two_windows_on_one_file_save_alternately_and_see_each_other(qtbot, tmp_path):
-    from PySide6.QtWidgets import QApplication
 
     from returns_desk.ui.app import make_application, ui_settings
     from returns_desk.ui.main_window import MainWindow

@@ -14,7 +14,6 @@ from pathlib import Path
 import pytest
 
 from returns_desk.domain.errors import InputError
-from returns_desk.domain.messages import say
 from returns_desk.domain.returns import ReturnDraft
 from returns_desk.services.desk import Desk
 from returns_desk.services.returns_service import ReturnsService
@@ -295,7 +294,6 @@ def test_full_disk_gives_db_full_and_keeps_every_entry_before(tmp_path):
 def test_full_disk_through_the_window_keeps_the_form(qtbot, tmp_path):
     from returns_desk.ui.app import make_application, ui_settings
     from returns_desk.ui.main_window import MainWindow
-    from PySide6.QtWidgets import QApplication
 
     make_application()
     desk = Desk.open(tmp_path / "wfull.db")

@@ -382,7 +382,7 @@ def test_random_command_lines_through_the_real_entry_point(tmp_path):
     (tmp_path / "catalogue.json").write_text(SEED_TEXT, encoding="utf-8")
     rng = random.Random(8)
     words = [b"A1257", b"PAC20-272", b"\xff\xfe", "罗马仕".encode(), b"'; DROP TABLE returns;--", b"--json", b"-1", b"1e3", b""]
-    for i in range(24):
+    for _ in range(24):
         args = [rng.choice([b"lookup", b"record", b"recalls", b"backup", b"--bogus"])]
         for _ in range(rng.randint(0, 6)):
             args.append(rng.choice([b"--model", b"--remedy", b"--amount", b"--serial", b"--at", b"--market", b"--json", b"--made"]))

@@ -248,9 +248,9 @@ def _loads_with_lines(text: str) -> Any:
             if closed:
                 return out, pos
 
-    decoder.parse_object = parse_object  # type: ignore[assignment]
-    decoder.parse_array = parse_array  # type: ignore[assignment]
-    decoder.scan_once = json.scanner.py_make_scanner(decoder)
+    decoder.parse_object = parse_object  # type: ignore[attr-defined]
+    decoder.parse_array = parse_array  # type: ignore[attr-defined]
+    decoder.scan_once = json.scanner.py_make_scanner(decoder)  # type: ignore[attr-defined]
     try:
         value, end = decoder.raw_decode(text, _skip_ws(text, 0))
     except json.JSONDecodeError as exc:
@@ -515,7 +515,7 @@ def _recall(r: _Reader, models: dict[str, Model]) -> Recall:
     seen = set()
     for value, path, line in r.items("models"):
         e = _Reader(value, path, line)
-        name = e.text("model", max_len=64)
+        name = e.text("model", max_len=64) or ""
         if name not in models:
             raise e.fail("model", f"{name!r} is not in the catalogue's models list")
         if name in seen:
@@ -607,14 +607,14 @@ def parse_catalogue(text: str, *, track_lines: bool = True) -> Catalogue:
     models: dict[str, Model] = {}
     keys: dict[str, str] = {}
     for value, path, line in doc.items("models"):
-        m = _model(_Reader(value, path, line))
-        if m.model in models:
-            raise CatalogueError(f"model {m.model!r} is listed twice", line=_key_line(value, "model", line), field=f"{path}.model")
-        for k in (m.key, *(model_key(a) for a in m.aliases)):
-            if k in keys and keys[k] != m.model:
-                raise CatalogueError(f"{k!r} would match both {keys[k]} and {m.model}", line=line, field=path)
-            keys[k] = m.model
-        models[m.model] = m
+        mod = _model(_Reader(value, path, line))
+        if mod.model in models:
+            raise CatalogueError(f"model {mod.model!r} is listed twice", line=_key_line(value, "model", line), field=f"{path}.model")
+        for k in (mod.key, *(model_key(a) for a in mod.aliases)):
+            if k in keys and keys[k] != mod.model:
+                raise CatalogueError(f"{k!r} would match both {keys[k]} and {mod.model}", line=line, field=path)
+            keys[k] = mod.model
+        models[mod.model] = mod
     if not models:
         raise doc.fail("models", "needs at least one model")
     recalls: list[Recall] = []

@@ -95,10 +95,10 @@ def describe(text: str, brand_words: dict[str, str] | None = None) -> Descriptio
             capacity = mah
             s = s[: m.start()] + " " * (m.end() - m.start()) + s[m.end():]
     watts: float | None = None
-    m = _WATTS.search(s)
-    if m:
-        watts = float(m.group(1))
-        s = s[: m.start()] + " " + s[m.end():]
+    w = _WATTS.search(s)
+    if w:
+        watts = float(w.group(1))
+        s = s[: w.start()] + " " + s[w.end():]
     words = []
     for tok in _TOKEN.findall(s):
         if tok in forms and forms[tok] and tok.isascii():

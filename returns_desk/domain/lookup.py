@@ -18,6 +18,7 @@ dictionary probes. Verdicts, highest first when several recalls match:
 from __future__ import annotations
 
 import bisect
+from typing import Any
 import datetime as dt
 import heapq
 from dataclasses import dataclass, field
@@ -235,7 +236,7 @@ class LookupEngine:
         # a blank identifier (spaces, a full-width space from an input method) was not given
         batch = batch if batch and compact(batch) else None
         serial = serial if serial and serial_key(serial) else None
-        base = dict(input=text, market=market, catalogue_version=self.catalogue.version, batch=batch or None, made=made)
+        base: dict[str, Any] = dict(input=text, market=market, catalogue_version=self.catalogue.version, batch=batch or None, made=made)
         model = self.find_model(text)
         if model is None:
             described = self._described(text)
@@ -247,9 +248,11 @@ class LookupEngine:
             return LookupResult(verdict="not_recalled", reason="model_not_listed", suggestions=self.suggest(text), **base)
 
         serial_text = serial_key(serial) if serial else None
-        serial_error, serial_args, serial_fix = (None, {}, None)
+        serial_error: str | None = None
+        serial_args: dict[str, Any] = {}
+        serial_fix: str | None = None
         warning: str | None = None
-        warning_args: dict = {}
+        warning_args: dict[str, Any] = {}
         if serial is not None:
             serial_error, serial_args, serial_fix = check_serial(model, serial)
             fmt = model.serial_format
@@ -262,7 +265,7 @@ class LookupEngine:
 
         entries = self._entries.get(model.model, [])
         here = [(r, e) for r, e in entries if r.applies_in(market)]
-        extra = dict(
+        extra: dict[str, Any] = dict(
             model=model,
             serial=serial_text or None,
             serial_error=serial_error,
@@ -288,11 +291,11 @@ class LookupEngine:
             )
         )
         top = matches[0]
-        needs = {n for m in matches if m.verdict == top.verdict for n in m.needs}
+        needed = {n for m in matches if m.verdict == top.verdict for n in m.needs}
         return LookupResult(
             verdict=top.verdict,
             matches=tuple(matches),
-            needs=tuple(n for n in NEEDS_ORDER if n in needs),
+            needs=tuple(n for n in NEEDS_ORDER if n in needed),
             reason=top.reason,
             batch=top.batch or batch or None,
             **{k: v for k, v in extra.items()},
@@ -341,7 +344,8 @@ class LookupEngine:
         def exact(m: Model) -> int:
             return (cap is not None and m.capacity_mah == cap) + (watts is not None and m.output_w == watts)
 
-        sourced, unverified = [], []
+        sourced: list[tuple[tuple[int, int, int, int], Model]] = []
+        unverified: list[tuple[tuple[int, int, int, int], Model]] = []
         for m in dict.fromkeys(named):
             if allowed(m):
                 hits = (len(words & self._sourced_words[m.model]), len(words & self._unverified_words[m.model]))

@@ -35,11 +35,11 @@ from PySide6.QtGui import (
 )
 
 from returns_desk.domain.messages import say
+from returns_desk.domain.vocab import CJK_FAMILIES  # one list for the window and the PDFs
 from returns_desk.reports.html import DailyPrint, TextTable
 
 log = logging.getLogger(__name__)
 
-CJK_FAMILIES = ("Noto Sans CJK SC", "WenQuanYi Micro Hei", "Microsoft YaHei", "PingFang SC")
 LATIN_FAMILIES = ("DejaVu Sans", "Segoe UI", "Helvetica Neue", "Arial", "Liberation Sans")
 #: Page sizes by name: A4 and Letter for managers, A6 and an 80 mm receipt roll for slips.
 PAGE_SIZES = ("A4", "Letter", "A6", "receipt80")
@@ -294,8 +294,8 @@ def make_preview_dialog(parent: Any, html: str, page_size: str = "A4", *, lang: 
     doc = make_document(html, lang=lang, page_size=page_size)
     doc.setParent(dialog)
     dialog.paintRequested.connect(lambda p: paint_document(doc, p, footer=None if page_size == "receipt80" else _title_of(html)))
-    dialog._returns_desk_document = doc  # keep the document alive with the dialog
-    dialog._returns_desk_printer = printer
+    dialog._returns_desk_document = doc  # type: ignore[attr-defined]  # keep the document alive with the dialog
+    dialog._returns_desk_printer = printer  # type: ignore[attr-defined]
     return dialog
 
 
@@ -616,5 +616,5 @@ def make_daily_preview_dialog(parent: Any, daily: DailyPrint, page_size: str = "
     dialog = QPrintPreviewDialog(printer, parent)
     dialog.setWindowTitle(daily.title)
     dialog.paintRequested.connect(lambda p: paint_daily(daily, p, footer=daily.title, page_size=page_size))
-    dialog._returns_desk_printer = printer
+    dialog._returns_desk_printer = printer  # type: ignore[attr-defined]
     return dialog

@@ -86,7 +86,7 @@ def _activate(conn: Connection, cat: Catalogue, text: str, *, source: str, actor
     with conn.write() as db:
         if expect is not False:
             current = repo.active_catalogue(conn)
-            if (current and current["id"]) != (expect and expect["id"]):
+            if (current["id"] if current else None) != (expect["id"] if isinstance(expect, dict) else None):
                 return False
         repo.activate_catalogue(db, version=cat.version, source=source, loaded_at=now, sha256=_sha(text), document=text)
         repo.audit(

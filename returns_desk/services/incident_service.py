@@ -41,7 +41,7 @@ class IncidentService:
         s = self.desk.settings
         result = self.desk.engine.lookup(typed, market=s.market) if typed else None
         moment = at or utc_now()
-        row = {
+        row: dict[str, Any] = {
             "uuid": str(uuidlib.uuid4()),
             "recorded_at": utc_text(moment),
             "business_date": business_date(moment, s["time_zone"]).isoformat(),

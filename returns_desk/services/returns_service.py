@@ -153,13 +153,13 @@ class ReturnsService:
                 details["warning"] = result.serial_warning
             repo.audit(db, at=row["recorded_at"], actor=clerk, action="return_recorded", entity="return", entity_id=row["uuid"], details=details)
         row["status"] = "active"
-        entry = entry_json(row)
+        shown = entry_json(row)
         if result.serial_warning:
             # the warning in each language, for the window and the command line to show
-            entry["warnings"] = [
+            shown["warnings"] = [
                 {"key": result.serial_warning, **{lang: say(result.serial_warning, lang, **_localised(warning_args, lang)) for lang in LANGS}}
             ]
-        return entry
+        return shown
 
     def earlier_return(self, model: str, serial: str) -> str | None:
         """The ticket of an active return of this model with this serial, if any."""

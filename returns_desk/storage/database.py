@@ -246,15 +246,15 @@ class Connection:
                 raise StorageError("db_damaged", path=self.path, detail=detail[:200])
 
     def _migrate(self) -> None:
-        if self._up_to_date or not migrations.pending(self.db.database):
+        if self._up_to_date or not migrations.pending(self.db.database):  # type: ignore[attr-defined]
             return
         if self.readonly:
             raise StorageError("db_readonly", path=self.path, detail="this version must update the file first")
         # two counters opening a new file at once: the write lock is taken first and the pending
         # list read again under it, so exactly one of them migrates
         with self.write() as db:
-            if migrations.pending(db.database):
-                migrations.apply(db.database)
+            if migrations.pending(db.database):  # type: ignore[attr-defined]
+                migrations.apply(db.database)  # type: ignore[attr-defined]
                 db.conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
 
     @contextlib.contextmanager
@@ -287,11 +287,11 @@ class Connection:
                     conn.execute("ROLLBACK")
                 raise translate_sqlite_error(exc, self.path) from None
 
-    def read(self, sql: str, params: tuple | dict = ()) -> list[sqlite3.Row]:
+    def read(self, sql: str, params: tuple | dict = ()) -> list[dict[str, Any]]:
         try:
             cur = self.db.conn.execute(sql, params)
             cols = [d[0] for d in cur.description or ()]
-            return [dict(zip(cols, row)) for row in cur.fetchall()]  # type: ignore[misc]
+            return [dict(zip(cols, row)) for row in cur.fetchall()]
         except sqlite3.Error as exc:
             raise translate_sqlite_error(exc, self.path) from None
         except UnicodeDecodeError as exc:  # we only ever write UTF-8: anything else is damage

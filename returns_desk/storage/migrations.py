@@ -184,7 +184,7 @@ def m003_people_and_audit_chain(db: Database) -> None:
     )
     prev = None
     for row in db.execute("SELECT id, at, actor, action, entity, entity_id, details FROM audit ORDER BY id").fetchall():
-        h = event_hash(*row, prev)
+        h = event_hash(*row, prev)  # type: ignore[call-arg]
         db.execute("UPDATE audit SET prev_hash = ?, hash = ? WHERE id = ?", (prev, h, row[0]))
         prev = h
     db.executescript(

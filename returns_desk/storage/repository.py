@@ -34,7 +34,7 @@ def settings(conn: Connection) -> dict[str, str]:
 
 
 def put_settings(db: Database, values: dict[str, str]) -> None:
-    db["settings"].upsert_all([{"key": k, "value": v} for k, v in values.items()], pk="key")
+    db.table("settings").upsert_all([{"key": k, "value": v} for k, v in values.items()], pk="key")
 
 
 # --- catalogue -----------------------------------------------------------------------------

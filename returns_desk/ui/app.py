@@ -15,9 +15,7 @@ from returns_desk.domain.errors import ReturnsDeskError
 from returns_desk.domain.messages import normalise_lang
 from returns_desk.ui.i18n import set_language
 
-#: CJK families in order of preference. Noto must be asked for by its SC name, or Qt picks the
-#: Japanese glyph variant.
-CJK_FAMILIES = ("Noto Sans CJK SC", "Source Han Sans SC", "WenQuanYi Micro Hei", "Microsoft YaHei", "PingFang SC")
+from returns_desk.domain.vocab import CJK_FAMILIES  # one list for the window and the PDFs
 
 
 def cjk_family() -> str | None:
@@ -45,9 +43,8 @@ def app_icon() -> QIcon:
 def make_application(lang: str | None = None) -> QApplication:
     """The QApplication with its name, icon, fonts and style. With ``lang``, the translators for
     that language are installed too (:func:`returns_desk.ui.i18n.set_language`)."""
-    app = QApplication.instance()
-    if app is None:
-        app = QApplication(sys.argv[:1])
+    existing = QApplication.instance()
+    app = existing if isinstance(existing, QApplication) else QApplication(sys.argv[:1])
     app.setApplicationName(APP_NAME)
     app.setOrganizationName("returns-desk")
     app.setWindowIcon(app_icon())
@@ -62,7 +59,7 @@ def make_application(lang: str | None = None) -> QApplication:
         app.setStyleSheet(qss.read_text(encoding="utf-8"))
     if lang:
         set_language(lang)
-    return app  # type: ignore[return-value]
+    return app
 
 
 def window_language(lang: str | None, desk_language: str = "") -> str:

@@ -7,9 +7,10 @@ in ``domain`` and ``services``.
 from __future__ import annotations
 
 import html
+from functools import partial
 
 from PySide6.QtCore import Qt, Signal, Slot
-from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtGui import QKeySequence
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -43,6 +44,7 @@ from returns_desk.services.desk import Desk
 from returns_desk.services.people_service import PeopleService
 from returns_desk.services.returns_service import ReturnsService
 from returns_desk.ui import messages
+from returns_desk.ui.keys import shortcut
 from returns_desk.ui.people_dialogs import ApprovalDialog
 from returns_desk.ui.scanner import ScanCatcher, strip_affixes
 
@@ -91,6 +93,9 @@ class CounterPage(QWidget):
 
     def _build(self) -> None:
         root = QVBoxLayout(self)
+        # tight enough that the whole page fits a 1366x768 screen with a title bar and a task bar
+        root.setContentsMargins(8, 6, 8, 4)
+        root.setSpacing(5)
         self.readonly_banner = QLabel(self.tr(
             "READ-ONLY DATABASE: look-ups work, but no return can be saved. The file or its folder cannot be "
             "written (%1). Tell the manager; close Returns Desk and fix the permissions or the disk.").replace("%1", self.desk.conn.path))
@@ -115,7 +120,7 @@ class CounterPage(QWidget):
 
         banner_row = QHBoxLayout()
         self.verdict_icon = QLabel()
-        self.verdict_icon.setFixedSize(56, 56)
+        self.verdict_icon.setFixedSize(52, 52)
         self.verdict_banner = QLabel()
         self.verdict_banner.setObjectName("verdictBanner")
         self.verdict_banner.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Preferred)
@@ -153,6 +158,7 @@ class CounterPage(QWidget):
         # identifiers the rule needs
         self.ident_box = QGroupBox(self.tr("Identify the unit"))
         ident = QFormLayout(self.ident_box)
+        ident.setVerticalSpacing(4)
         self.batch_edit = QLineEdit()
         self.batch_edit.setPlaceholderText(self.tr("as printed on the label, e.g. C14-P6"))
         self.made_edit = QLineEdit()
@@ -179,6 +185,9 @@ class CounterPage(QWidget):
         # battery safety, then the return itself
         self.return_box = QGroupBox(self.tr("Take the unit safely, then record the return"))
         form = QFormLayout(self.return_box)
+        self.return_form = form
+        form.setVerticalSpacing(4)
+        form.setContentsMargins(8, 6, 8, 6)
         self.condition_combo = QComboBox()
         self.condition_combo.addItem(self.tr("— look at the unit and choose —"), None)
         for c in CONDITIONS:
@@ -285,11 +294,11 @@ class CounterPage(QWidget):
         self.last_entry: dict | None = None
 
         # tab order follows the clerk's path through the form
-        chain = [self.model_edit, self.suggest_list, self.batch_edit, self.made_edit, self.serial_edit, self.serial_fix_button,
+        chain: list[QWidget] = [self.model_edit, self.suggest_list, self.batch_edit, self.made_edit, self.serial_edit, self.serial_fix_button,
                  self.condition_combo, self.isolated_check, self.remedy_combo, self.amount_edit, self.replacement_edit,
                  self.proof_combo, self.receipt_edit, self.contact_edit, self.notes_edit, self.save_button]
-        for a, b in zip(chain, chain[1:]):
-            QWidget.setTabOrder(a, b)
+        for before, after in zip(chain, chain[1:]):
+            QWidget.setTabOrder(before, after)
 
     def _wire(self) -> None:
         self.model_edit.textChanged.connect(self._on_identifiers_changed)
@@ -305,10 +314,10 @@ class CounterPage(QWidget):
         self.enquiry_button.clicked.connect(self.record_enquiry)
         # shortcuts of their own: these buttons come and go with the verdict, and a mnemonic of a
         # button that was hidden when the window was shown does not reach it
-        QShortcut(QKeySequence("F9"), self, activated=self.record_hazard_incident)
-        QShortcut(QKeySequence("F8"), self, activated=self.record_enquiry)
+        shortcut(QKeySequence("F9"), self, self.record_hazard_incident)
+        shortcut(QKeySequence("F8"), self, self.record_enquiry)
         for n in range(1, 10):  # Alt+1 … Alt+9: take that candidate model
-            QShortcut(QKeySequence(f"Alt+{n}"), self, activated=lambda n=n: self.choose_candidate(n))
+            shortcut(QKeySequence(f"Alt+{n}"), self, partial(self.choose_candidate, n))
         self.notes_edit.returnPressed.connect(self.save)
         self.save_button.clicked.connect(self.save)
         self.suggest_list.itemActivated.connect(self._on_suggestion_chosen)
@@ -318,17 +327,17 @@ class CounterPage(QWidget):
         self.remedy_combo.currentIndexChanged.connect(self._on_remedy_changed)
         self.amount_edit.textEdited.connect(self._on_amount_edited)
         self.receipt_edit.textEdited.connect(self._on_receipt_edited)
-        QShortcut(QKeySequence("Ctrl+S"), self, activated=self.save)
-        QShortcut(QKeySequence("Ctrl+P"), self, activated=self.print_slip)
+        shortcut(QKeySequence("Ctrl+S"), self, self.save)
+        shortcut(QKeySequence("Ctrl+P"), self, self.print_slip)
         self.slip_button.clicked.connect(self.print_slip)
         self.label_button.clicked.connect(self.print_bag_label)
-        QShortcut(QKeySequence("F4"), self, activated=self.accept_serial_fix)
-        QShortcut(QKeySequence("Ctrl+N"), self, activated=self.clear_form)
-        QShortcut(QKeySequence(Qt.Key.Key_Down), self.model_edit, activated=self._focus_suggestions, context=Qt.ShortcutContext.WidgetShortcut)
+        shortcut(QKeySequence("F4"), self, self.accept_serial_fix)
+        shortcut(QKeySequence("Ctrl+N"), self, self.clear_form)
+        shortcut(QKeySequence(Qt.Key.Key_Down), self.model_edit, self._focus_suggestions, context=Qt.ShortcutContext.WidgetShortcut)
         # Enter moves on from lists and the check box too, so the whole form runs on Enter
         for w in (self.condition_combo, self.isolated_check, self.remedy_combo, self.proof_combo):
             for key in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
-                QShortcut(QKeySequence(key), w, activated=self.focusNextChild, context=Qt.ShortcutContext.WidgetShortcut)
+                shortcut(QKeySequence(key), w, self.focusNextChild, context=Qt.ShortcutContext.WidgetShortcut)
 
     # --- lookup as you type ---------------------------------------------------------------
 
@@ -597,9 +606,25 @@ class CounterPage(QWidget):
         stop = condition in STOP_CONDITIONS
         for w in (self.remedy_combo, self.amount_edit, self.replacement_edit, self.proof_combo, self.receipt_edit, self.contact_edit):
             w.setEnabled(not stop)
+        # a hot unit: no return to fill in, only the emergency card and what was done
+        for w in (self.remedy_combo, self.amount_edit, self.proof_combo, self.contact_edit):
+            self.return_form.setRowVisible(self._row_of(w), not stop)
+        if stop:
+            self.return_form.setRowVisible(self.replacement_edit, False)
         self.incident_row.setVisible(stop)
         returnable = self.result is not None and self.result.verdict == "recalled"
         self.save_button.setEnabled(returnable and not stop and not self.desk.conn.readonly)
+
+    def _row_of(self, w: QWidget) -> int:
+        """The form row holding ``w`` (directly or inside a row's layout)."""
+        for row in range(self.return_form.rowCount()):
+            item = self.return_form.itemAt(row, QFormLayout.ItemRole.FieldRole)
+            if item is None:
+                continue
+            layout = item.layout()
+            if item.widget() is w or (layout is not None and layout.indexOf(w) >= 0):
+                return row
+        return -1
 
     @Slot()
     def _on_remedy_changed(self) -> None:
@@ -610,8 +635,7 @@ class CounterPage(QWidget):
         e = r.top.entry
         currency = self.desk.settings.currency
         is_replacement = remedy == REPLACEMENT
-        self.replacement_label.setVisible(is_replacement)
-        self.replacement_edit.setVisible(is_replacement)
+        self.return_form.setRowVisible(self.replacement_edit, is_replacement)
         if is_replacement and not self.replacement_edit.text():
             self.replacement_edit.setText(e.replacement_model or "")
         bound = amount_bound(e, remedy)

@@ -3,19 +3,22 @@
 from __future__ import annotations
 
 from PySide6.QtCore import QEvent, QObject, QSettings, Qt, QTimer, Slot
-from PySide6.QtGui import QAction, QCloseEvent, QGuiApplication, QKeySequence, QShortcut
+from PySide6.QtGui import QAction, QCloseEvent, QGuiApplication, QKeySequence
 from PySide6.QtWidgets import (
     QApplication,
+    QFrame,
     QLabel,
     QMainWindow,
     QMessageBox,
     QPushButton,
+    QScrollArea,
     QStackedWidget,
     QTabWidget,
     QVBoxLayout,
     QWidget,
 )
 
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -27,6 +30,7 @@ from returns_desk.services.log_service import LogService
 from returns_desk.services.people_service import PeopleService
 from returns_desk.storage.repository import ReturnFilter
 from returns_desk.ui import messages
+from returns_desk.ui.keys import shortcut
 from returns_desk.ui.pages import PAGES
 from returns_desk.ui.people_dialogs import ApprovalDialog, SignInDialog
 
@@ -34,6 +38,12 @@ if TYPE_CHECKING:
     from returns_desk.ui.counter_page import CounterPage
     from returns_desk.ui.report_page import ReportPage
     from returns_desk.ui.returns_log_page import ReturnsLogPage
+
+
+def _app() -> QApplication:
+    app = QApplication.instance()
+    assert isinstance(app, QApplication)
+    return app
 
 
 class _IdleWatch(QObject):
@@ -63,15 +73,16 @@ class MainWindow(QMainWindow):
         self.restored = False
         self.setWindowTitle(self.tr("Returns Desk — %1").replace("%1", desk.settings["store_name"]))
         # the log's count of a million rows runs on a second connection while the window starts
-        self.first_count = LogService(desk).count_soon(ReturnFilter())
+        self.first_count: Callable[[], int] | None = LogService(desk).count_soon(ReturnFilter())
         self.tabs = QTabWidget()
         # every page comes from ui.pages.PAGES; only the counter is built at start-up, the others
         # the first time they are shown
         self._pages: dict[str, QWidget] = {}
         for spec in PAGES:
-            self.tabs.addTab(spec.factory(self) if spec.eager else QWidget(), spec.tab_title())
+            page = spec.factory(self) if spec.eager else QWidget()
+            self.tabs.addTab(page, spec.tab_title())
             if spec.eager:
-                self._pages[spec.key] = self.tabs.widget(self.tabs.count() - 1)
+                self._pages[spec.key] = page
         self.counter: CounterPage = self._pages["counter"]  # type: ignore[assignment]
         self.lock_page = QWidget()
         lock_layout = QVBoxLayout(self.lock_page)
@@ -80,7 +91,7 @@ class MainWindow(QMainWindow):
         self.unlock_button = QPushButton(self.tr("&Sign in…"))
         self.unlock_button.clicked.connect(self.unlock)
         for k in (Qt.Key.Key_Return, Qt.Key.Key_Enter):  # Enter signs in, as Space does
-            QShortcut(QKeySequence(k), self.lock_page, activated=self.unlock, context=Qt.ShortcutContext.WidgetWithChildrenShortcut)
+            shortcut(QKeySequence(k), self.lock_page, self.unlock, context=Qt.ShortcutContext.WidgetWithChildrenShortcut)
         lock_layout.addStretch(1)
         lock_layout.addWidget(lock_label, 0, Qt.AlignmentFlag.AlignHCenter)
         lock_layout.addWidget(self.unlock_button, 0, Qt.AlignmentFlag.AlignHCenter)
@@ -88,13 +99,18 @@ class MainWindow(QMainWindow):
         self.stack = QStackedWidget()
         self.stack.addWidget(self.tabs)
         self.stack.addWidget(self.lock_page)
-        self.setCentralWidget(self.stack)
+        # on a screen smaller than the pages need (1024x768) the pages scroll rather than being cut
+        self.page_scroll = QScrollArea()
+        self.page_scroll.setWidget(self.stack)
+        self.page_scroll.setWidgetResizable(True)
+        self.page_scroll.setFrameShape(QFrame.Shape.NoFrame)
+        self.setCentralWidget(self.page_scroll)
         self.idle_timer = QTimer(self)
         self.idle_timer.setSingleShot(True)
         self.idle_timer.timeout.connect(self.lock)
         self._idle_watch = _IdleWatch(self.idle_timer)
         # application-wide, so installed after the first frame rather than on the start-up path
-        QTimer.singleShot(0, lambda: QApplication.instance().installEventFilter(self._idle_watch))
+        QTimer.singleShot(0, lambda: _app().installEventFilter(self._idle_watch))
         self._apply_auto_lock()
         self.counter.set_signed_in(actor)
         self.counter.return_recorded.connect(self._on_return_recorded)
@@ -243,7 +259,8 @@ class MainWindow(QMainWindow):
             self.tabs.insertTab(index, page, text)
             self.tabs.setCurrentIndex(current)
             self.tabs.blockSignals(False)
-            old.deleteLater()
+            if old is not None:
+                old.deleteLater()
         return self._pages[key]
 
     def built_page(self, key: str) -> QWidget | None:
@@ -380,7 +397,7 @@ class MainWindow(QMainWindow):
             shutdown = getattr(page, "shutdown", None)
             if callable(shutdown):
                 shutdown()
-        QApplication.instance().removeEventFilter(self._idle_watch)
+        _app().removeEventFilter(self._idle_watch)
         self.idle_timer.stop()
         self.ui_settings.setValue("window/geometry", self.saveGeometry())
         self.ui_settings.sync()

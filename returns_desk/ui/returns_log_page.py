@@ -19,7 +19,6 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from collections.abc import Callable
 
 from returns_desk.domain.auth import Actor
 from returns_desk.domain.text import parse_date

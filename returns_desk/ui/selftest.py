@@ -30,7 +30,6 @@ def run(lang: str = "zh_CN", out: Callable[[str], None] = print) -> int:
     step = "start"
     try:
         step = "database"
-        from returns_desk.domain.auth import Actor
         from returns_desk.domain.returns import ReturnDraft
         from returns_desk.services.desk import Desk
         from returns_desk.services.people_service import PeopleService

@@ -148,7 +148,7 @@ def test_daily_report_data_and_pdf(big, tmp_path):
     lines.append(_line("  of which building the report from the rows", wall, cpu, best))
     for lang in ("en", "zh_CN"):
         out = tmp_path / f"day-{lang}.pdf"
-        wall, cpu, best, _ = _timed(lambda: render_daily_pdf(daily_print(rep, lang), out, "A4"), n=5)
+        wall, cpu, best, _ = _timed(lambda lang=lang, out=out: render_daily_pdf(daily_print(rep, lang), out, "A4"), n=5)
         info = subprocess.run(["pdfinfo", str(out)], capture_output=True, text=True).stdout
         pages = next((ln.split()[-1] for ln in info.splitlines() if ln.startswith("Pages:")), "?")
         lines.append(_line(f"PDF, {lang}, A4, {pages} pages", wall, cpu, best, 1, unit="s"))
