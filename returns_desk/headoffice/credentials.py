@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import os
+from typing import Any
 import stat
 from pathlib import Path
 
@@ -38,7 +39,7 @@ def _key(db_path: str | os.PathLike[str], kind: str = "store") -> str:
     return KINDS[kind] + str(Path(db_path).resolve())
 
 
-def _keyring():  # type: ignore[no-untyped-def]
+def _keyring() -> Any:
     """The keyring module when a real backend is there (not the 'fail' one), else None.
     ``RETURNS_DESK_KEYRING=0`` turns it off (the tests: never touch a developer's keyring)."""
     if os.environ.get("RETURNS_DESK_KEYRING", "1") == "0":

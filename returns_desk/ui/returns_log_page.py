@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Literal
 
 from PySide6.QtCore import QModelIndex, Qt, QTimer, Signal, Slot
-from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtGui import QKeySequence
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -26,6 +27,7 @@ from returns_desk.services.desk import Desk
 from returns_desk.services.log_service import LogService
 from returns_desk.services.returns_service import ReturnsService
 from returns_desk.storage.repository import ReturnFilter
+from returns_desk.ui.keys import shortcut
 from returns_desk.ui.returns_table_model import ReturnsTableModel
 
 
@@ -114,10 +116,10 @@ class ReturnsLogPage(QWidget):
         self.table.activated.connect(self._on_activated)
         self.open_button.clicked.connect(self.open_current)
         self.void_button.clicked.connect(self.void_current)
-        QShortcut(QKeySequence(Qt.Key.Key_Return), self.table, activated=self.open_current, context=Qt.ShortcutContext.WidgetShortcut)
+        shortcut(QKeySequence(Qt.Key.Key_Return), self.table, self.open_current, Qt.ShortcutContext.WidgetShortcut)
         self._update_count()
 
-    def _date(self, edit: QLineEdit) -> str | None | bool:
+    def _date(self, edit: QLineEdit) -> str | Literal[False] | None:
         text = edit.text().strip()
         if not text:
             return None
