@@ -1,5 +1,7 @@
-"""Screenshots of head office in the window: the status bar in each sync state, and the Reports
-page with "Whole store (head office)". Starts a throwaway PostgreSQL (tests/hq_support.py).
+"""Screenshots of head office in the window: the window with its status bar in each sync state,
+and the Reports page with "Whole store (head office)". Starts a throwaway PostgreSQL
+(tests/hq_support.py). ``tests/make_screenshots.py`` takes them with the README's other pictures;
+alone:
 
     QT_QPA_PLATFORM=offscreen .venv/bin/python tests/make_hq_screenshots.py [--lang zh_CN] [OUT_DIR]
 
@@ -20,17 +22,13 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 
-def main() -> int:
-    ap = argparse.ArgumentParser()
-    ap.add_argument("out", nargs="?", default="docs/screenshots")
-    ap.add_argument("--lang", default="en")
-    args = ap.parse_args()
-    out = Path(args.out)
-    out.mkdir(parents=True, exist_ok=True)
+def take_head_office(out: Path, lang: str) -> list[Path]:
+    """Take the head-office pictures into ``out`` (a QApplication in ``lang`` must exist): a
+    PostgreSQL of its own, a counter connected to it, the window in each sync state."""
     tmp = Path(tempfile.mkdtemp(prefix="rd-hq-shots-"))
     os.environ["RETURNS_DESK_HOME"] = str(tmp)
     os.environ["RETURNS_DESK_KEYRING"] = "0"
-    zh = args.lang.startswith("zh")
+    zh = lang.startswith("zh")
     suffix = "-zh" if zh else ""
 
     from PySide6.QtWidgets import QApplication
@@ -40,12 +38,14 @@ def main() -> int:
     from returns_desk.services import sync_service
     from returns_desk.services.desk import Desk
     from returns_desk.services.people_service import PeopleService
-    from returns_desk.ui.app import make_application, ui_settings
+    from returns_desk.ui.app import ui_settings
     from returns_desk.ui.main_window import MainWindow
     from returns_desk.ui.report_page import HQ_SCOPE
     from tests.hq_support import open_counter, record_mix, start_server
 
-    app = make_application(args.lang)
+    app = QApplication.instance()
+    assert app is not None
+    taken: list[Path] = []
     servers = start_server()
     server = next(servers)
     try:
@@ -58,15 +58,16 @@ def main() -> int:
         people = PeopleService(desk)
         manager = "陈静" if zh else "Chen Jing"
         people.setup(store="王府井店" if zh else "Wangfujing", counter="C1", market="CN", manager=manager, pin="482913",
-                     language=args.lang, store_code="S1")
+                     language=lang, store_code="S1")
         record_mix(desk, 6)
         other = open_counter(tmp / "c2.db", "S1", "C2")
         record_mix(other, 4, tag=2)
         sync_service.sync(other, store["dsn"])
         other.close()
         credentials.save(db, reader["dsn"], kind="reader")
-        window = MainWindow(desk, args.lang, ui_settings(), Actor(manager, "manager"))
-        window.resize(1280, 860)
+        window = MainWindow(desk, lang, ui_settings(), Actor(manager, "manager"))
+        window.resize(1366, 768)
+        window.fit_to_screen()
         window.show()
         status = window.sync_status
 
@@ -79,10 +80,14 @@ def main() -> int:
                 time.sleep(0.02)
 
         def shot(name: str) -> None:
-            app.processEvents()
-            window.statusBar().grab().save(str(out / f"{name}{suffix}.png"))
+            for _ in range(5):
+                app.processEvents()
+                time.sleep(0.03)
+            path = out / f"{name}{suffix}.png"
+            window.grab().save(str(path))
+            taken.append(path)
 
-        credentials.save(db, f"postgresql://nobody:x@127.0.0.1:{server.port}/none")  # wrong log-in: offline
+        credentials.save(db, f"postgresql://nobody:x@127.0.0.1:{server.port}/none")  # a wrong log-in: offline
         status.request()
         wait_idle()
         shot("status-offline")
@@ -96,8 +101,7 @@ def main() -> int:
         shot("status-synced")
         record_mix(desk, 3, tag=5)
         status.running = True  # hold the worker back: the state just after three saves
-        state = sync_service.status(desk)
-        status.label.setText(status.text(state, ""))
+        status.label.setText(status.text(sync_service.status(desk), ""))
         shot("status-waiting")
         status.running = False
         window.show_page("reports")
@@ -105,14 +109,27 @@ def main() -> int:
         page.date_edit.setText("2025-07-01")
         page.scope_combo.setCurrentIndex(page.scope_combo.findData(HQ_SCOPE))
         page.show_report()
-        app.processEvents()
-        window.grab().save(str(out / f"reports-head-office{suffix}.png"))
+        shot("reports-head-office")
+        status.shutdown()
         window.close()
         desk.close()
     finally:
         servers.close()
-    QApplication.processEvents()
-    print(f"screenshots written to {out}")
+    return taken
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("out", nargs="?", default="docs/screenshots")
+    ap.add_argument("--lang", default="en")
+    args = ap.parse_args()
+    out = Path(args.out)
+    out.mkdir(parents=True, exist_ok=True)
+    from returns_desk.ui.app import make_application
+
+    make_application(args.lang)
+    for path in take_head_office(out, args.lang):
+        print(path)
     return 0
 
 
