@@ -316,7 +316,7 @@ def _manager(args: argparse.Namespace, desk: Any, permission: str, lang: str, *,
     people = PeopleService(desk)
     if not people.is_set_up():
         if permission in BEFORE_SET_UP:  # recovering or loading the list on a new installation
-            return Actor(os.environ.get("USER") or os.environ.get("USERNAME") or "cli", "cli")
+            return Actor(_actor(args, lang), "cli")
         raise RefusedError("no_manager_yet", field="manager")
     name, pin = (getattr(args, "manager", None) or "").strip(), getattr(args, "manager_pin", None) or ""
     if not name or not pin:
@@ -356,7 +356,7 @@ def cmd_record(args: argparse.Namespace, lang: str) -> int:
         from returns_desk.services.people_service import PeopleService
 
         people = PeopleService(desk)
-        actor = people.cli_actor(args.clerk or (None if people.is_set_up() else os.environ.get("USER") or os.environ.get("USERNAME")))
+        actor = people.cli_actor(args.clerk or (None if people.is_set_up() else _actor(args, lang)))
         draft = ReturnDraft(
             model_input=args.model,
             remedy=args.remedy,
@@ -414,7 +414,7 @@ def cmd_backup(args: argparse.Namespace, lang: str) -> int:
 
     desk = _open(args)
     try:
-        out = backup_service.backup(desk, Path(args.out) if args.out else None, actor=os.environ.get("USER") or "cli")
+        out = backup_service.backup(desk, Path(args.out) if args.out else None, actor=_actor(args, lang))
     finally:
         desk.close()
     print(say("backup_done", lang, path=str(out)))
@@ -520,8 +520,25 @@ def cmd_verify(args: argparse.Namespace, lang: str) -> int:
     return 1
 
 
-def _actor(args: argparse.Namespace) -> str:
-    return getattr(args, "manager", None) or os.environ.get("USER") or os.environ.get("USERNAME") or "cli"
+def _login_name() -> str | None:
+    """The name of the account running the command: LOGNAME, USER, LNAME or USERNAME, else the
+    system's account database (a service or a container often sets none of the variables)."""
+    import getpass
+
+    try:
+        return getpass.getuser().strip() or None
+    except (OSError, KeyError, ImportError):
+        return None
+
+
+def _actor(args: argparse.Namespace, lang: str = "en") -> str:
+    """Who runs the command, as reports and the audit trail name them: ``--manager NAME`` where
+    the command has it, else the account's name. Never the program's name: with neither, the
+    command stops and asks for ``--manager``."""
+    name = (getattr(args, "manager", None) or "").strip() or _login_name()
+    if not name:
+        raise _usage(say("who_required", lang))
+    return name
 
 
 def _warn_fonts(lang: str) -> None:
@@ -547,7 +564,7 @@ def cmd_report(args: argparse.Namespace, lang: str) -> int:
             out = svc.write_pdf(report, args.pdf, lang=lang, by=manager.name, page_size=args.page_size)
             print(say("report_closed", lang, date=day.isoformat(), number=report["z_number"], path=str(out)))
             return 0
-        by = _actor(args)
+        by = _actor(args, lang)
         if args.reprint:
             report, reprint = svc.reprint(z_number=args.reprint, counter=args.counter), True
         else:

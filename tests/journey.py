@@ -142,10 +142,15 @@ def run_journey(journey: Journey, argv: Iterable[str] = ()) -> int:
     from returns_desk.ui.app import make_application
 
     make_application()
+    from returns_desk.ui.i18n import set_language
+
     driver = Driver(journey)
     driver.start()
-    code = cli.main(list(argv))
-    driver.finish()
+    try:
+        code = cli.main(list(argv))
+    finally:
+        driver.finish()
+        set_language("en")  # the process goes on with other tests: the journey's language ends with it
     if driver.error is not None:
         raise JourneyFailed(f"{driver.error}\n--- journey trace ---\n{driver.trace}\n--- steps ---\n" + "\n".join(driver.log[-15:]))
     if not driver.done:

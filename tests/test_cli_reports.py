@@ -131,7 +131,7 @@ def test_export_csv_xlsx_pdf(db, tmp_path, group_by, header):
     assert sum(int(r[n]) for r in rows[1:]) == 3
     assert sum(int(r[n + 1].replace(".", "")) for r in rows[1:]) == 14900 + 20000 + 12000
     xrows = list(openpyxl.load_workbook(outs["xlsx"])["Tally"].iter_rows(values_only=True))
-    assert list(xrows[0]) == header and len(xrows) == len(rows) + 1  # + totals row
+    assert list(xrows[0]) == [h.capitalize() for h in header] and len(xrows) == len(rows) + 1  # in words; + totals row
     assert xrows[-1][n] == 3 and round(xrows[-1][n + 1] * 100) == 46900
     assert "469.00" in pdf_text(outs["pdf"])
 

@@ -125,7 +125,7 @@ def test_report_csv_and_xlsx_agree_with_each_other_and_the_known_totals(known, d
     wb = openpyxl.load_workbook(xlsx_path)
     ws = wb["Tally"]
     values = list(ws.iter_rows(values_only=True))
-    assert list(values[0]) == ["model", "remedy", "count", "amount", "currency"]
+    assert list(values[0]) == ["Model", "Remedy", "Count", "Amount", "Currency"]  # for people; the CSV's names are for scripts
     assert ws.freeze_panes == "A2"
     body, total = values[1:-1], values[-1]
     assert {(r[0], r[1]): (r[2], round(r[3] * 100)) for r in body} == BOTH_DAYS_BY_MODEL_REMEDY
@@ -153,11 +153,11 @@ def test_xlsx_day_column_holds_real_dates_and_the_progress_sheet(known, desk, tm
     tally = fetch_tally(desk, DAY1, DAY2, ["day", "clerk"], by="test")
     wb = openpyxl.load_workbook(write_tally_xlsx(tally, tmp_path / "d.xlsx"))
     rows = list(wb["Tally"].iter_rows(values_only=True))
-    assert rows[0] == ("day", "clerk", "count", "amount", "currency")
+    assert rows[0] == ("Day", "Clerk", "Count", "Amount", "Currency")
     assert isinstance(rows[1][0], dt.datetime) and rows[1][0].date() == DAY1
     assert {r[1] for r in rows[1:-1]} == set(CLERKS)
     prog = list(wb["Recall progress"].iter_rows(values_only=True))
-    assert prog[0][:3] == ("recall_id", "title", "period_received")
+    assert prog[0][:3] == ("Recall", "Recall title", "Received (this period)")
     anker = next(r for r in prog if r[0] == "CN-SAMR-ANKER-2025-06-20")
     # Anker CN: r1 r2 r4 r5 r7 on day 1, r9 r11 on day 2 (r6 voided)
     assert anker[2:7] == (7, 4, 0, 3, 7)

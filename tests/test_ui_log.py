@@ -128,7 +128,7 @@ def test_entry_dialog_shows_fields_and_history(qtbot, desk, returns):
     assert "138****5678" in texts and "13812345678" not in texts  # masked
     assert "'; DROP TABLE returns;-- 🔋" in texts
     assert dialog.history.rowCount() == 2
-    assert [dialog.history.item(r, 2).text() for r in range(2)] == ["return_recorded", "return_voided"]
+    assert [dialog.history.item(r, 2).text() for r in range(2)] == ["Return recorded: refund, 149.00 CNY.", "Return voided. Reason: test."]
     assert not dialog.void_button.isEnabled()
 
 
@@ -211,4 +211,4 @@ def test_manager_records_the_manufacturers_answer_from_the_entry(qtbot, desk, re
         dialog.confirm_button.click()
     assert sqlite3.connect(db_path).execute("SELECT confirmation FROM returns").fetchone() == ("confirmed",)
     assert not dialog.confirm_button.isVisibleTo(dialog)
-    assert dialog.history.item(dialog.history.rowCount() - 1, 2).text() == "confirmation_set"
+    assert dialog.history.item(dialog.history.rowCount() - 1, 2).text() == "Manufacturer's answer recorded: confirmed. Note: Anker case 778."

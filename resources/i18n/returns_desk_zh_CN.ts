@@ -297,12 +297,8 @@
         <translation>操作人</translation>
     </message>
     <message>
-        <source>What</source>
-        <translation>操作</translation>
-    </message>
-    <message>
-        <source>Details</source>
-        <translation>详情</translation>
+        <source>What happened</source>
+        <translation>经过</translation>
     </message>
     <message>
         <source>History</source>
@@ -319,6 +315,14 @@
     <message>
         <source>Manufacturer &amp;rejected…</source>
         <translation>厂家不予确认(&amp;R)…</translation>
+    </message>
+    <message>
+        <source>Reprint s&amp;lip…</source>
+        <translation>补打凭条(&amp;L)…</translation>
+    </message>
+    <message>
+        <source>Reprint &amp;bag label…</source>
+        <translation>补打封袋标签(&amp;B)…</translation>
     </message>
     <message>
         <source>No such return.</source>
@@ -469,6 +473,10 @@
         <translation>照片</translation>
     </message>
     <message>
+        <source>Reprint</source>
+        <translation>补打</translation>
+    </message>
+    <message>
         <source>Why is %1 void? (the entry stays, marked void)</source>
         <translation>作废 %1 的原因？（记录会保留，并标为已作废）</translation>
     </message>
@@ -548,8 +556,8 @@
         <translation>再次输入 PIN</translation>
     </message>
     <message>
-        <source>The two PINs differ.</source>
-        <translation>两次输入的 PIN 不一致。</translation>
+        <source>The two PINs differ. Type the PIN again.</source>
+        <translation>两次输入的 PIN 不一致，请重新输入。</translation>
     </message>
 </context>
 <context>
@@ -743,6 +751,14 @@ Do not close the day. A manager should restore the newest good backup (File → 
         <translation>在记录列表或单条记录中：作废退货（店长）</translation>
     </message>
     <message>
+        <source>in an entry: reprint the slip / the bag label (marked as a reprint)</source>
+        <translation>在单条记录中：补打凭条 / 袋标（标明为补打）</translation>
+    </message>
+    <message>
+        <source>in the log: the filters (from, to, clerk, model, remedy, status, search); Tab leaves the list</source>
+        <translation>在退货记录中：筛选条件（起始、截止、店员、型号、处理方式、状态、搜索）；Tab 键离开列表</translation>
+    </message>
+    <message>
         <source>lock the window or switch clerk; Enter on the lock screen signs in</source>
         <translation>锁定窗口或切换店员；在锁定界面按回车登录</translation>
     </message>
@@ -794,7 +810,6 @@ Do not close the day. A manager should restore the newest good backup (File → 
 
 Restore the newest good backup, %2?
 The damaged file is kept aside, not overwritten.</source>
-        <extracomment>CJK families in order of preference. Noto must be asked for by its SC name, or Qt picks the Japanese glyph variant.</extracomment>
         <translation>%1
 
 是否从最新的完好备份 %2 恢复？
@@ -980,18 +995,6 @@ The damaged file is kept aside, not overwritten.</source>
         <translation>全部处理方式</translation>
     </message>
     <message>
-        <source>refund</source>
-        <translation>退款</translation>
-    </message>
-    <message>
-        <source>replacement</source>
-        <translation>换货</translation>
-    </message>
-    <message>
-        <source>voucher</source>
-        <translation>代金券</translation>
-    </message>
-    <message>
         <source>any status</source>
         <translation>全部状态</translation>
     </message>
@@ -1008,8 +1011,64 @@ The damaged file is kept aside, not overwritten.</source>
         <translation>搜索单号、序列号、小票号、备注</translation>
     </message>
     <message>
+        <source>From &amp;date</source>
+        <translation>起始日期(&amp;D)</translation>
+    </message>
+    <message>
+        <source>&amp;To</source>
+        <translation>截止日期(&amp;T)</translation>
+    </message>
+    <message>
+        <source>Cl&amp;erk</source>
+        <translation>店员(&amp;E)</translation>
+    </message>
+    <message>
+        <source>&amp;Model</source>
+        <translation>型号(&amp;M)</translation>
+    </message>
+    <message>
+        <source>Remed&amp;y</source>
+        <translation>处理方式(&amp;Y)</translation>
+    </message>
+    <message>
+        <source>Stat&amp;us</source>
+        <translation>状态(&amp;U)</translation>
+    </message>
+    <message>
         <source>&amp;Search</source>
         <translation>搜索(&amp;S)</translation>
+    </message>
+    <message>
+        <source>&amp;Incidents and enquiries at the counter (newest first)</source>
+        <translation>柜台事件和咨询（最新在前）(&amp;I)</translation>
+    </message>
+    <message>
+        <source>Time</source>
+        <translation>时间</translation>
+    </message>
+    <message>
+        <source>Kind</source>
+        <translation>类型</translation>
+    </message>
+    <message>
+        <source>Clerk</source>
+        <translation>店员</translation>
+    </message>
+    <message>
+        <source>Model as typed</source>
+        <translation>输入的型号</translation>
+    </message>
+    <message>
+        <source>Condition</source>
+        <translation>状况</translation>
+    </message>
+    <message>
+        <source>What was done</source>
+        <translation>采取的措施</translation>
+    </message>
+    <message>
+        <source>Notes</source>
+        <translation>备注</translation>
     </message>
     <message>
         <source>&amp;Open entry (Enter)</source>
@@ -1083,42 +1142,6 @@ The damaged file is kept aside, not overwritten.</source>
     <message>
         <source>active</source>
         <translation>有效</translation>
-    </message>
-    <message>
-        <source>refund</source>
-        <translation>退款</translation>
-    </message>
-    <message>
-        <source>replacement</source>
-        <translation>换货</translation>
-    </message>
-    <message>
-        <source>voucher</source>
-        <translation>代金券</translation>
-    </message>
-    <message>
-        <source>intact</source>
-        <translation>完好</translation>
-    </message>
-    <message>
-        <source>swollen</source>
-        <translation>鼓包</translation>
-    </message>
-    <message>
-        <source>hot</source>
-        <translation>发热</translation>
-    </message>
-    <message>
-        <source>leaking</source>
-        <translation>漏液</translation>
-    </message>
-    <message>
-        <source>burnt</source>
-        <translation>烧焦</translation>
-    </message>
-    <message>
-        <source>damaged</source>
-        <translation>损坏</translation>
     </message>
 </context>
 <context>

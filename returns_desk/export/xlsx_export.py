@@ -1,6 +1,9 @@
 """Tally as XLSX (XlsxWriter): the same columns in the same order as the CSV, real numbers,
 real dates for ``day``, the header row frozen and a totals row last; a second sheet holds the
-recall programme progress. Text is always written as text, never as a formula or link."""
+recall programme progress. Text is always written as text, never as a formula or link.
+
+Unlike the CSV (English column names: a contract with scripts), the workbook is for people:
+headers, sheet names, remedies and the totals label are in the chosen language."""
 
 from __future__ import annotations
 
@@ -11,21 +14,45 @@ from pathlib import Path
 import xlsxwriter
 import xlsxwriter.exceptions
 
+from returns_desk.domain.messages import normalise_lang, say
 from returns_desk.domain.money import DIGITS
+from returns_desk.export.tally import PROGRESS_COLUMNS, VALUE_COLUMNS, Tally
 from returns_desk.reports.files import atomic_path
-from returns_desk.export.tally import PROGRESS_COLUMNS, Tally
 
+#: The sheets' names in English (``say("tally_sheet", lang)`` in other languages).
 SHEET_TALLY = "Tally"
 SHEET_PROGRESS = "Recall progress"
+_FIGURES = ("rpt_received", "rpt_refunded", "rpt_replaced", "rpt_vouchered", "rpt_pending")
+
+
+def tally_headers(tally: Tally, lang: str) -> list[str]:
+    """The tally sheet's header row in ``lang``: the group keys, then count, amount, currency."""
+    return [say(f"tally_{k}", lang) for k in (*tally.group_by, *VALUE_COLUMNS)]
+
+
+def progress_headers(lang: str) -> list[str]:
+    """The progress sheet's header row in ``lang`` (the columns of PROGRESS_COLUMNS)."""
+    spans = [say(k, lang).lower() for k in ("rpt_this_period", "rpt_cumulative")]  # "Received (this period)"
+    heads = [say("tally_recall", lang), say("tally_recall_title", lang)]
+    pattern = "{}（{}）" if lang == "zh_CN" else "{} ({})"
+    heads += [pattern.format(say(f, lang), span) for span in spans for f in _FIGURES]
+    assert len(heads) == len(PROGRESS_COLUMNS)
+    return heads
+
+
+def _width(text: str) -> int:
+    """Columns a text needs: CJK characters are twice as wide."""
+    return sum(2 if ord(c) >= 0x2E80 else 1 for c in text)
 
 
 def write_tally_xlsx(tally: Tally, path: str | os.PathLike[str], *, lang: str = "en") -> Path:
+    lang = normalise_lang(lang)
     with atomic_path(path) as tmp:
         wb = xlsxwriter.Workbook(str(tmp), {"strings_to_formulas": False, "strings_to_urls": False, "strings_to_numbers": False})
         try:
             wb.set_properties(
                 {
-                    "title": f"Return tally {tally.date_from.isoformat()} to {tally.date_to.isoformat()}",
+                    "title": say("tally_title", lang, start=tally.date_from.isoformat(), end=tally.date_to.isoformat()),
                     "subject": f"store {tally.store}; grouped by {', '.join(tally.group_by) or 'nothing'}",
                     "author": tally.generated_by,
                     "comments": f"Generated {tally.generated_at} by Returns Desk; non-voided returns by business date",
@@ -37,13 +64,13 @@ def write_tally_xlsx(tally: Tally, path: str | os.PathLike[str], *, lang: str = 
             money_fmt = {d: wb.add_format({"num_format": "0" if d == 0 else "0." + "0" * d}) for d in set(DIGITS.values())}
             money_total = {d: wb.add_format({"num_format": "0" if d == 0 else "0." + "0" * d, "bold": True, "top": 2}) for d in set(DIGITS.values())}
 
-            ws = wb.add_worksheet(SHEET_TALLY)
-            header = tally.header()
+            ws = wb.add_worksheet(say("tally_sheet", lang))
+            header = tally_headers(tally, lang)
             for c, name in enumerate(header):
                 ws.write_string(0, c, name, bold)
             ws.freeze_panes(1, 0)
             n_keys = len(tally.group_by)
-            widths = [len(h) for h in header]
+            widths = [_width(h) for h in header]
             row_i = 0
             for row_i, r in enumerate(tally.rows, start=1):
                 for c, key in enumerate(tally.group_by):
@@ -53,8 +80,10 @@ def write_tally_xlsx(tally: Tally, path: str | os.PathLike[str], *, lang: str = 
                         widths[c] = max(widths[c], 10)
                     else:
                         text = "" if value is None else str(value)
+                        if key == "remedy" and text:
+                            text = say(f"remedy_{text}", lang)
                         ws.write_string(row_i, c, text)
-                        widths[c] = min(60, max(widths[c], len(text)))
+                        widths[c] = min(60, max(widths[c], _width(text)))
                 digits = DIGITS.get(r["currency"], 2)
                 ws.write_number(row_i, n_keys, r["count"])
                 ws.write_number(row_i, n_keys + 1, (r["amount_minor"] or 0) / 10**digits, money_fmt[digits])
@@ -65,15 +94,15 @@ def write_tally_xlsx(tally: Tally, path: str | os.PathLike[str], *, lang: str = 
                 for c in range(n_keys):
                     ws.write_blank(row_i, c, None, total_fmt)
                 if n_keys:
-                    ws.write_string(row_i, 0, "Total", total_fmt)
+                    ws.write_string(row_i, 0, say("tally_total", lang), total_fmt)
                 ws.write_number(row_i, n_keys, t["count"], total_fmt)
                 ws.write_number(row_i, n_keys + 1, t["amount_minor"] / 10**digits, money_total[digits])
                 ws.write_string(row_i, n_keys + 2, t["currency"], total_fmt)
             for c, w in enumerate(widths):
                 ws.set_column(c, c, max(8, w + 2))
 
-            wp = wb.add_worksheet(SHEET_PROGRESS)
-            for c, name in enumerate(PROGRESS_COLUMNS):
+            wp = wb.add_worksheet(say("tally_sheet_progress", lang))
+            for c, name in enumerate(progress_headers(lang)):
                 wp.write_string(0, c, name, bold)
             wp.freeze_panes(1, 0)
             for i, prow in enumerate(tally.progress_table(lang), start=1):
@@ -83,7 +112,7 @@ def write_tally_xlsx(tally: Tally, path: str | os.PathLike[str], *, lang: str = 
                     wp.write_number(i, c, v)
             wp.set_column(0, 0, 32)
             wp.set_column(1, 1, 44)
-            wp.set_column(2, len(PROGRESS_COLUMNS) - 1, 12)
+            wp.set_column(2, len(PROGRESS_COLUMNS) - 1, 16)
         finally:
             try:
                 wb.close()

@@ -340,7 +340,7 @@ def _daily_sections(
     # 4. exceptions
     parts.append(f"<h2>{t('rpt_exceptions')}</h2><h3>{t('rpt_overrides_title')}</h3>")
     if report["overrides"]:
-        rows = [[esc(e["time"]), esc(e["ticket"]), esc(e["clerk"]), esc(e["approver"]), esc(e["override_reason"]), "" if e["status"] == "active" else t("rpt_voids")] for e in report["overrides"]]
+        rows = [[esc(e["time"]), esc(e["ticket"]), esc(e["clerk"]), esc(e["approver"]), esc(e["override_reason"]), t("rpt_status_void" if e["status"] == "void" else "rpt_status_active")] for e in report["overrides"]]
         parts.append(table([t("rpt_time"), t("rpt_ticket"), t("rpt_clerk"), t("rpt_approver"), t("rpt_reason"), t("rpt_status")], rows, small=True, nowrap=(0, 1)))
     else:
         parts.append(f"<p>{t('rpt_none')}</p>")

@@ -12,7 +12,7 @@ import os
 import re
 import sys
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from collections.abc import Callable, Sequence
 
@@ -37,6 +37,11 @@ from PySide6.QtGui import (
 from returns_desk.domain.messages import say
 from returns_desk.domain.vocab import CJK_FAMILIES  # one list for the window and the PDFs
 from returns_desk.reports.html import DailyPrint, TextTable
+
+if TYPE_CHECKING:
+    from PySide6.QtGui import QAction
+    from PySide6.QtPrintSupport import QPrintPreviewDialog
+    from PySide6.QtWidgets import QToolBar
 
 log = logging.getLogger(__name__)
 
@@ -289,13 +294,55 @@ def make_preview_dialog(parent: Any, html: str, page_size: str = "A4", *, lang: 
 
     printer = QPrinter(QPrinter.PrinterMode.HighResolution)
     _setup(printer, page_size, _receipt_height_mm(html, lang) if page_size == "receipt80" else None)
-    dialog = QPrintPreviewDialog(printer, parent)
-    dialog.setWindowTitle(_title_of(html))
+    dialog = _preview_dialog(QPrintPreviewDialog(printer, parent), _title_of(html))
     doc = make_document(html, lang=lang, page_size=page_size)
     doc.setParent(dialog)
     dialog.paintRequested.connect(lambda p: paint_document(doc, p, footer=None if page_size == "receipt80" else _title_of(html)))
     dialog._returns_desk_document = doc  # type: ignore[attr-defined]  # keep the document alive with the dialog
     dialog._returns_desk_printer = printer  # type: ignore[attr-defined]
+    return dialog
+
+
+#: The preview's smallest comfortable size; it never opens larger than the screen's free area.
+PREVIEW_MIN_SIZE = (900, 640)
+
+
+def _toolbar(dialog: QPrintPreviewDialog) -> QToolBar:
+    from PySide6.QtWidgets import QToolBar
+
+    bar = dialog.findChild(QToolBar)
+    assert bar is not None, "QPrintPreviewDialog has a toolbar"
+    return bar
+
+
+def print_action(dialog: QPrintPreviewDialog) -> QAction:
+    """The Print action of a QPrintPreviewDialog's toolbar (found by Qt's own, translated, text;
+    it is the toolbar's last action otherwise)."""
+    from PySide6.QtCore import QCoreApplication
+
+    actions = [a for a in _toolbar(dialog).actions() if not a.isSeparator()]
+    qt_own = QCoreApplication.translate  # Qt's own string, translated by Qt's catalogue (not ours)
+    name = qt_own("QPrintPreviewDialog", "Print")
+    return next((a for a in actions if a.text() == name), actions[-1])
+
+
+def _preview_dialog(dialog: QPrintPreviewDialog, title: str) -> QPrintPreviewDialog:
+    """Title it; open it wide enough for its whole toolbar (the Print button is last and went
+    behind the overflow at Qt's 689 px) and tall enough to read a page, within the screen; and
+    make Ctrl+P, Enter and keypad Enter print, as the Print button does."""
+    from PySide6.QtGui import QKeySequence, QShortcut
+
+    dialog.setWindowTitle(title)
+    width = max(PREVIEW_MIN_SIZE[0], _toolbar(dialog).sizeHint().width() + 40)
+    height = PREVIEW_MIN_SIZE[1]
+    screen = (dialog.parentWidget() or dialog).screen()
+    if screen is not None:
+        free = screen.availableGeometry()
+        width, height = min(width, free.width()), min(max(height, int(free.height() * 0.85)), free.height())
+    dialog.resize(width, height)
+    action = print_action(dialog)
+    for keys in ("Ctrl+P", "Return", "Enter"):
+        QShortcut(QKeySequence(keys), dialog, action.trigger)  # window-wide in the dialog: as given
     return dialog
 
 
@@ -613,8 +660,7 @@ def make_daily_preview_dialog(parent: Any, daily: DailyPrint, page_size: str = "
 
     printer = QPrinter(QPrinter.PrinterMode.HighResolution)
     _setup(printer, page_size)
-    dialog = QPrintPreviewDialog(printer, parent)
-    dialog.setWindowTitle(daily.title)
+    dialog = _preview_dialog(QPrintPreviewDialog(printer, parent), daily.title)
     dialog.paintRequested.connect(lambda p: paint_daily(daily, p, footer=daily.title, page_size=page_size))
     dialog._returns_desk_printer = printer  # type: ignore[attr-defined]
     return dialog

@@ -156,8 +156,9 @@ class DailyReportService:
 # --- customer slip and bag label ---------------------------------------------------------------
 
 
-def slip_html(desk: Desk, entry: dict[str, Any], *, lang: str = "en") -> str:
-    """The customer's return slip for a saved entry (as ``ReturnsService.record`` returns it)."""
+def slip_html(desk: Desk, entry: dict[str, Any], *, lang: str = "en", reprint: dict[str, str] | None = None) -> str:
+    """The customer's return slip for a saved entry (as ``ReturnsService.record`` returns it);
+    ``reprint`` (``at``, ``by``) marks a copy printed again."""
     from returns_desk.reports.slip import render_slip_html
 
     recall = desk.catalogue.recall(entry["recall_id"])
@@ -165,7 +166,7 @@ def slip_html(desk: Desk, entry: dict[str, Any], *, lang: str = "en") -> str:
     model = desk.catalogue.model(entry["model"])
     brand = model.brand_zh if model is not None and model.brand_zh and lang.startswith("zh") else None
     return render_slip_html(entry, store_name=desk.settings["store_name"], recall_title=title, lang=lang, time_zone=desk.settings["time_zone"],
-                            brand_name=brand)
+                            brand_name=brand, reprint=reprint)
 
 
 def write_slip_pdf(desk: Desk, entry: dict[str, Any], path: str | Path, *, page_size: str = "receipt80", lang: str = "en") -> Path:

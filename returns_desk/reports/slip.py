@@ -39,12 +39,21 @@ def _rows(pairs: list[tuple[str, str]]) -> str:
     return f'<table cellspacing="0" cellpadding="1" width="100%">{cells}</table>'
 
 
+def _reprint_mark(reprint: Mapping[str, str] | None, lang: str, zone: str) -> str:
+    """The line that tells a reprint from the original: when and by whom it was printed again."""
+    if reprint is None:
+        return ""
+    text = say("slip_reprint", lang, at=local_text(reprint["at"], zone)[:16], by=reprint["by"])
+    return f'<p class="warn">{esc(text)}</p>'
+
+
 def render_slip_html(
     entry: Mapping[str, Any], *, store_name: str, recall_title: str, lang: str = "en", time_zone: str | None = None,
-    brand_name: str | None = None,
+    brand_name: str | None = None, reprint: Mapping[str, str] | None = None,
 ) -> str:
     """The customer's copy: what was returned, under which recall, what they got, the safety
-    notice and a signature line."""
+    notice and a signature line. ``reprint`` (``at`` as UTC text, ``by``) marks a copy printed
+    again later."""
     lang = normalise_lang(lang)
 
     def t(key: str, **args: object) -> str:
@@ -56,6 +65,7 @@ def render_slip_html(
     amount = "" if entry["remedy"] == "replacement" and not entry["amount_minor"] else f"{format_amount(entry['amount_minor'], entry['currency'])} {esc(entry['currency'])}"
     body = [
         f"<h1>{t('slip_title')}</h1>",
+        _reprint_mark(reprint, lang, zone),
         _rows(
             [
                 (t("slip_store"), esc(store_name)),
@@ -81,9 +91,10 @@ def render_slip_html(
     return _doc(f"{t('slip_title')} {esc(entry['ticket'])}", "".join(body), lang)
 
 
-def render_bag_label_html(entry: Mapping[str, Any], *, lang: str = "en") -> str:
+def render_bag_label_html(entry: Mapping[str, Any], *, lang: str = "en", reprint: Mapping[str, str] | None = None,
+                          time_zone: str | None = None) -> str:
     """The label on the bag holding the returned unit: never to be sold again, and for a unit
-    that is not intact, the UN3480 damaged/defective marking."""
+    that is not intact, the UN3480 damaged/defective marking. ``reprint`` as for the slip."""
     lang = normalise_lang(lang)
 
     def t(key: str, **args: object) -> str:
@@ -94,6 +105,7 @@ def render_bag_label_html(entry: Mapping[str, Any], *, lang: str = "en") -> str:
         f'<p class="warn">{t("label_recalled")}</p>',
         f'<p class="warn">{esc(say("label_recalled", "en"))}</p>' if english else "",
         f'<p class="big">{esc(entry["ticket"])}</p>',
+        _reprint_mark(reprint, lang, time_zone or entry.get("time_zone") or "UTC"),
         _rows(
             [
                 (t("slip_model"), f"{esc(entry.get('brand') or '')} {esc(entry['model'])}"),

@@ -209,6 +209,19 @@ class ReturnsService:
         assert row is not None
         return entry_json(row)
 
+    REPRINTABLE = ("slip", "bag_label")
+
+    def record_reprint(self, ticket: str, document: str, *, by: Actor) -> None:
+        """Audit a reprint of a return's slip or bag label (the caller printed it, marked REPRINT)."""
+        if document not in self.REPRINTABLE:
+            raise InputError("format_invalid", field="document")
+        with self.desk.conn.write() as db:
+            row = repo.return_by_ticket(db, ticket)
+            if row is None:
+                raise InputError("ticket_not_found", field="ticket", ticket=ticket)
+            repo.audit(db, at=utc_text(utc_now()), actor=by.name, action="return_reprinted", entity="return", entity_id=row["uuid"],
+                       details={"ticket": ticket, "document": document})
+
     def get(self, ticket: str) -> dict[str, Any] | None:
         row = repo.return_by_ticket(self.desk.conn, ticket)
         return entry_json(row) if row else None

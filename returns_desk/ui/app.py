@@ -154,14 +154,14 @@ def run_window(db: str | None = None, lang: str | None = None) -> int:
         language = window_language(lang, desk.settings["language"])
         set_language(language)
         people = PeopleService(desk)
-        who = ""
+        manager = ""
         if not people.is_set_up():
-            if not FirstRunDialog.run(people, language):
+            manager = FirstRunDialog.run(people, language) or ""
+            if not manager:
                 return 0
             language = window_language(lang, desk.settings["language"])
             set_language(language)
-            who = people.list_clerks()[0]["name"]  # the manager who just set up signs in first
-        actor = SignInDialog.ask(people, language, who=who)
+        actor = SignInDialog.ask(people, language, who=manager)  # the manager who just set up signs in first
         if actor is None:
             return 0
         window = MainWindow(desk, language, ui_settings(), actor)

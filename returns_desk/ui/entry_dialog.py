@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import json
 
 from PySide6.QtCore import Qt, Signal, Slot
 from PySide6.QtWidgets import (
@@ -22,6 +21,7 @@ from collections.abc import Callable
 
 from returns_desk.domain.auth import Actor
 from returns_desk.domain.errors import ReturnsDeskError
+from returns_desk.domain.history import event_sentence
 from returns_desk.domain.messages import has, say
 from returns_desk.domain.money import format_money
 from returns_desk.services.clock import zone
@@ -44,12 +44,16 @@ class EntryDialog(QDialog):
         self.actor = actor
         self.returns = ReturnsService(desk)
         self.setWindowTitle(self.tr("Return %1").replace("%1", ticket))
-        self.resize(720, 640)
+        self.resize(780, 720)
         layout = QVBoxLayout(self)
         self.form = QFormLayout()
         layout.addLayout(self.form)
-        self.history = QTableWidget(0, 4)
-        self.history.setHorizontalHeaderLabels([self.tr("When"), self.tr("Who"), self.tr("What"), self.tr("Details")])
+        self.history = QTableWidget(0, 3)
+        self.history.setHorizontalHeaderLabels([self.tr("When"), self.tr("Who"), self.tr("What happened")])
+        self.history.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
+        self.history.setWordWrap(True)
+        self.history.verticalHeader().hide()
+        self.history.setMinimumHeight(150)  # three or four events without scrolling
         self.history.horizontalHeader().setStretchLastSection(True)
         layout.addWidget(QLabel(self.tr("History")))
         layout.addWidget(self.history, 1)
@@ -64,6 +68,12 @@ class EntryDialog(QDialog):
             buttons.addButton(button, QDialogButtonBox.ButtonRole.ActionRole)
         self.confirm_button.clicked.connect(lambda: self.set_confirmation("confirmed"))
         self.reject_button.clicked.connect(lambda: self.set_confirmation("rejected"))
+        self.slip_button = QPushButton(self.tr("Reprint s&lip…"))
+        self.label_button = QPushButton(self.tr("Reprint &bag label…"))
+        for button in (self.slip_button, self.label_button):
+            buttons.addButton(button, QDialogButtonBox.ButtonRole.ActionRole)
+        self.slip_button.clicked.connect(lambda: self.reprint("slip"))
+        self.label_button.clicked.connect(lambda: self.reprint("bag_label"))
         layout.addWidget(buttons)
         self.load()
 
@@ -79,7 +89,8 @@ class EntryDialog(QDialog):
             self.form.removeRow(0)
         if entry is None:
             self.form.addRow(QLabel(self.tr("No such return.")))
-            self.void_button.setEnabled(False)
+            for button in (self.void_button, self.slip_button, self.label_button):
+                button.setEnabled(False)
             return
         labels = [
             ("ticket", self.tr("Ticket")), ("status", self.tr("Status")), ("recorded_at", self.tr("Time")),
@@ -114,9 +125,12 @@ class EntryDialog(QDialog):
         events = LogService(self.desk).history(entry["uuid"])
         self.history.setRowCount(len(events))
         for i, e in enumerate(events):
-            for j, value in enumerate((self._local(e["at"]), e["actor"], e["action"], json.dumps(e["details"], ensure_ascii=False))):
+            what = event_sentence(e["action"], e["details"], currency=entry["currency"], lang=self.lang)
+            for j, value in enumerate((self._local(e["at"]), e["actor"], what)):
                 self.history.setItem(i, j, QTableWidgetItem(value))
-        self.history.resizeColumnsToContents()
+        self.history.resizeColumnToContents(0)
+        self.history.resizeColumnToContents(1)
+        self.history.resizeRowsToContents()
 
     def _word(self, key: str, code: str) -> str:
         """Coded values (status, verdict, condition, remedy, ...) in the window's language."""
@@ -129,6 +143,33 @@ class EntryDialog(QDialog):
         if prefix and has(prefix + code):
             return say(prefix + code, self.lang)
         return code
+
+    def reprint(self, document: str) -> None:
+        """Print the customer's slip (80 mm roll) or the bag label (A6) again, marked REPRINT
+        with when and by whom; printing it (not just previewing) is an audit event."""
+        from returns_desk.reports.printing import make_preview_dialog
+        from returns_desk.reports.service import slip_html
+        from returns_desk.reports.slip import render_bag_label_html
+        from returns_desk.services.clock import utc_now, utc_text
+
+        entry = self.returns.get(self.ticket)
+        if entry is None:
+            return
+        actor = self.actor()
+        marker = {"at": utc_text(utc_now()), "by": actor.name}
+        zone_name = self.desk.settings["time_zone"]
+        if document == "slip":
+            html, size = slip_html(self.desk, entry, lang=self.lang, reprint=marker), "receipt80"
+        else:
+            html, size = render_bag_label_html(entry, lang=self.lang, reprint=marker, time_zone=zone_name), "A6"
+        if not make_preview_dialog(self, html, size, lang=self.lang).exec():
+            return  # closed without printing
+        try:
+            self.returns.record_reprint(self.ticket, document, by=actor)
+        except ReturnsDeskError as exc:
+            messages.error(self, self.tr("Reprint"), exc.message(self.lang))
+            return
+        self.load()
 
     @Slot()
     def void(self) -> None:

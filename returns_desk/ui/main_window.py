@@ -372,6 +372,8 @@ class MainWindow(QMainWindow):
             ("F8", self.tr("not affected: log the enquiry (customer told)")),
             ("Alt+1…9", self.tr("a product name or capacity was typed: take that candidate model")),
             ("Alt+V", self.tr("in the log or an entry: void the return (manager)")),
+            ("Alt+L / Alt+B", self.tr("in an entry: reprint the slip / the bag label (marked as a reprint)")),
+            ("Alt+D / T / E / M / Y / U / S", self.tr("in the log: the filters (from, to, clerk, model, remedy, status, search); Tab leaves the list")),
             ("Ctrl+L", self.tr("lock the window or switch clerk; Enter on the lock screen signs in")),
             ("F1", self.tr("this list")),
             (self.tr("Scanner"), self.tr("a scan in any other field goes to the model field")),

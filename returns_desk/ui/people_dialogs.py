@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from itertools import pairwise
+
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QComboBox,
@@ -48,6 +50,42 @@ class _Form(QDialog):
         self.buttons.accepted.connect(self.submit)
         self.buttons.rejected.connect(self.reject)
         layout.addWidget(self.buttons)
+        self._error_field: QWidget | None = None  # the field the message is about
+
+    def fields(self) -> list[QWidget]:
+        """The form's input widgets, in order (Tab walks them, then the buttons)."""
+        items = (self.form.itemAt(row, QFormLayout.ItemRole.FieldRole) for row in range(self.form.rowCount()))
+        return [w for w in (item.widget() if item is not None else None for item in items) if w is not None]
+
+    def finish_form(self, first: QWidget) -> None:
+        """After the rows are added: Tab walks the fields then the buttons, ``first`` has the
+        focus when the dialog opens (typing works at once), and a message about a field goes
+        as soon as that field is edited."""
+        chain = [*self.fields(), *self.buttons.buttons()]
+        for a, b in pairwise(chain):
+            QWidget.setTabOrder(a, b)
+        for w in self.fields():
+            if isinstance(w, QLineEdit):
+                w.textEdited.connect(lambda _text, w=w: self._edited(w))
+            elif isinstance(w, QComboBox):
+                w.currentIndexChanged.connect(lambda _i, w=w: self._edited(w))
+                if w.isEditable():
+                    w.editTextChanged.connect(lambda _text, w=w: self._edited(w))
+        first.setFocus()
+
+    def show_error(self, text: str, field: QWidget | None) -> None:
+        """The message under the form; the field at fault takes the focus, its text selected."""
+        self.error.setText(text)
+        self._error_field = field
+        if field is not None:
+            field.setFocus()
+            if isinstance(field, QLineEdit):
+                field.selectAll()
+
+    def _edited(self, widget: QWidget) -> None:
+        if self._error_field is widget:
+            self.error.setText("")
+            self._error_field = None
 
     def submit(self) -> None:  # pragma: no cover - overridden
         self.accept()
@@ -84,25 +122,31 @@ class FirstRunDialog(_Form):
                          (self.tr("Manager's name"), self.manager_edit), (self.tr("Manager's PIN (4–12 digits)"), self.pin_edit),
                          (self.tr("PIN again"), self.pin2_edit)):
             self.form.addRow(label, w)
-        self.store_edit.setFocus()
+        self.manager_name = ""
+        self.finish_form(self.store_edit)
 
     def submit(self) -> None:
         if self.pin_edit.text() != self.pin2_edit.text():
-            self.error.setText(self.tr("The two PINs differ."))
-            self.pin2_edit.clear()
-            self.pin2_edit.setFocus()
+            self.pin2_edit.clear()  # typed again from the start
+            self.show_error(self.tr("The two PINs differ. Type the PIN again."), self.pin2_edit)
             return
         try:
             self.people.setup(store=self.store_edit.text(), counter=self.counter_edit.text(), market=self.market_combo.currentData(),
                               manager=self.manager_edit.text(), pin=self.pin_edit.text(), language=self.language_combo.currentData())
         except ReturnsDeskError as exc:
-            self.error.setText(exc.message(self.lang))
+            fields = {"store": self.store_edit, "counter": self.counter_edit, "market": self.market_combo,
+                      "name": self.manager_edit, "pin": self.pin_edit}
+            self.show_error(exc.message(self.lang), fields.get(exc.field or ""))
             return
+        managers = [c["name"] for c in self.people.list_clerks() if c["role"] == "manager"]
+        self.manager_name = managers[0] if managers else self.manager_edit.text().strip()  # as stored
         self.accept()
 
     @classmethod
-    def run(cls, people: PeopleService, lang: str, parent: QWidget | None = None) -> bool:
-        return cls(people, lang, parent).exec() == QDialog.DialogCode.Accepted
+    def run(cls, people: PeopleService, lang: str, parent: QWidget | None = None) -> str | None:
+        """The name of the manager who set up (sign-in offers it), or None when cancelled."""
+        dialog = cls(people, lang, parent)
+        return dialog.manager_name if dialog.exec() == QDialog.DialogCode.Accepted else None
 
 
 class SignInDialog(_Form):
@@ -120,15 +164,14 @@ class SignInDialog(_Form):
         self.pin_edit = _pin_edit()
         self.form.addRow(self.tr("Name"), self.name_combo)
         self.form.addRow(self.tr("PIN"), self.pin_edit)
-        self.pin_edit.setFocus()
+        self.finish_form(self.pin_edit if who else (self.name_combo.lineEdit() or self.name_combo))
 
     def submit(self) -> None:
         try:
             self.actor = self.people.authenticate(self.name_combo.currentText(), self.pin_edit.text())
         except ReturnsDeskError as exc:
-            self.error.setText(exc.message(self.lang))
             self.pin_edit.clear()
-            self.pin_edit.setFocus()
+            self.show_error(exc.message(self.lang), self.pin_edit)
             return
         self.accept()
 
@@ -161,19 +204,18 @@ class ApprovalDialog(_Form):
         self.form.addRow(self.tr("Manager's PIN"), self.pin_edit)
         if need_reason:
             self.form.addRow(self.tr("Reason"), self.reason_edit)
-        self.pin_edit.setFocus()
+        self.finish_form(self.pin_edit)
 
     def submit(self) -> None:
         reason = self.reason_edit.text().strip()
         if self.need_reason and not reason:
-            self.error.setText(self.tr("Give the reason."))
-            self.reason_edit.setFocus()
+            self.show_error(self.tr("Give the reason."), self.reason_edit)
             return
         try:
             approver = self.people.approve(self.manager_combo.currentText(), self.pin_edit.text(), self.permission)
         except ReturnsDeskError as exc:
-            self.error.setText(exc.message(self.lang))
             self.pin_edit.clear()
+            self.show_error(exc.message(self.lang), self.pin_edit)
             return
         self.result_value = (approver, reason)
         self.accept()

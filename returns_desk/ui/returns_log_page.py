@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable
-from typing import Literal
+from itertools import pairwise
 
 from PySide6.QtCore import QModelIndex, Qt, QTimer, Signal, Slot
-from PySide6.QtGui import QKeySequence
+from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -16,13 +17,15 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QPushButton,
     QTableView,
+    QTableWidget,
+    QTableWidgetItem,
     QVBoxLayout,
     QWidget,
 )
 
-
 from returns_desk.domain.auth import Actor
 from returns_desk.domain.text import parse_date
+from returns_desk.domain.vocab import CONDITIONS, INCIDENT_ACTIONS, INCIDENT_KINDS, REMEDIES
 from returns_desk.services.desk import Desk
 from returns_desk.services.log_service import LogService
 from returns_desk.services.returns_service import ReturnsService
@@ -58,22 +61,27 @@ class ReturnsLogPage(QWidget):
         self.model_edit = QLineEdit()
         self.model_edit.setPlaceholderText(self.tr("model"))
         self.remedy_combo = QComboBox()
-        for text, value in ((self.tr("any remedy"), None), (self.tr("refund"), "refund"), (self.tr("replacement"), "replacement"), (self.tr("voucher"), "voucher")):
-            self.remedy_combo.addItem(text, value)
+        self.remedy_combo.addItem(self.tr("any remedy"), None)
+        for code in REMEDIES:
+            self.remedy_combo.addItem(REMEDIES.word(code, lang), code)
         self.status_combo = QComboBox()
         for text, value in ((self.tr("any status"), None), (self.tr("active"), "active"), (self.tr("void"), "void")):
             self.status_combo.addItem(text, value)
         self.search_edit = QLineEdit()
         self.search_edit.setPlaceholderText(self.tr("search ticket, serial, receipt, notes"))
-        search_label = QLabel(self.tr("&Search"))
-        search_label.setBuddy(self.search_edit)
+        # every filter has a visible label with its Alt key (placeholders vanish once typed into)
+        labelled = (
+            (self.tr("From &date"), self.from_edit), (self.tr("&To"), self.to_edit), (self.tr("Cl&erk"), self.clerk_edit),
+            (self.tr("&Model"), self.model_edit), (self.tr("Remed&y"), self.remedy_combo), (self.tr("Stat&us"), self.status_combo),
+            (self.tr("&Search"), self.search_edit),
+        )
         for w in (self.from_edit, self.to_edit, self.clerk_edit, self.model_edit):
             w.setMaximumWidth(150)
-            bar.addWidget(w)
-        bar.addWidget(self.remedy_combo)
-        bar.addWidget(self.status_combo)
-        bar.addWidget(search_label)
-        bar.addWidget(self.search_edit, 1)
+        for text, field in labelled:
+            label = QLabel(text)
+            label.setBuddy(field)
+            bar.addWidget(label)
+            bar.addWidget(field, 1 if field is self.search_edit else 0)
         layout.addLayout(bar)
 
         self.model = ReturnsTableModel(self.log, self, lang=lang, first_count=first_count)
@@ -82,6 +90,7 @@ class ReturnsLogPage(QWidget):
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table.setTabKeyNavigation(False)  # Tab leaves the table (the arrows move in it)
         self.table.verticalHeader().setDefaultSectionSize(26)
         self.table.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
         self.table.verticalHeader().hide()
@@ -91,6 +100,23 @@ class ReturnsLogPage(QWidget):
             self.table.setColumnWidth(col, width)
         header.setStretchLastSection(True)
         layout.addWidget(self.table, 1)
+
+        # the counter's other work: hazardous units that stopped a return, and enquiries
+        self.incidents_label = QLabel(self.tr("&Incidents and enquiries at the counter (newest first)"))
+        self.incidents_table = QTableWidget(0, 7)
+        self.incidents_label.setBuddy(self.incidents_table)
+        self.incidents_table.setHorizontalHeaderLabels([
+            self.tr("Time"), self.tr("Kind"), self.tr("Clerk"), self.tr("Model as typed"), self.tr("Condition"),
+            self.tr("What was done"), self.tr("Notes"),
+        ])
+        self.incidents_table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.incidents_table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.incidents_table.setTabKeyNavigation(False)
+        self.incidents_table.verticalHeader().hide()
+        self.incidents_table.horizontalHeader().setStretchLastSection(True)
+        self.incidents_table.setMaximumHeight(150)
+        layout.addWidget(self.incidents_label)
+        layout.addWidget(self.incidents_table)
 
         bottom = QHBoxLayout()
         self.count_label = QLabel()
@@ -103,6 +129,10 @@ class ReturnsLogPage(QWidget):
         bottom.addWidget(self.open_button)
         bottom.addWidget(self.void_button)
         layout.addLayout(bottom)
+        # Tab from the table goes to the filters, then the buttons; Shift+Tab comes back
+        chain = [self.table, *(w for _, w in labelled), self.incidents_table, self.open_button, self.void_button]
+        for a, b in pairwise(chain):
+            QWidget.setTabOrder(a, b)
 
         self._debounce = QTimer(self)
         self._debounce.setSingleShot(True)
@@ -116,10 +146,10 @@ class ReturnsLogPage(QWidget):
         self.table.activated.connect(self._on_activated)
         self.open_button.clicked.connect(self.open_current)
         self.void_button.clicked.connect(self.void_current)
-        shortcut(QKeySequence(Qt.Key.Key_Return), self.table, self.open_current, Qt.ShortcutContext.WidgetShortcut)
+        shortcut(Qt.Key.Key_Return, self.table, self.open_current, Qt.ShortcutContext.WidgetShortcut)
         self._update_count()
 
-    def _date(self, edit: QLineEdit) -> str | Literal[False] | None:
+    def _date(self, edit: QLineEdit) -> str | None | bool:
         text = edit.text().strip()
         if not text:
             return None
@@ -136,7 +166,7 @@ class ReturnsLogPage(QWidget):
             return
         self.filter_error.setText("")
         flt = ReturnFilter(
-            date_from=start or None, date_to=end or None,
+            date_from=start if isinstance(start, str) else None, date_to=end if isinstance(end, str) else None,
             clerk=self.clerk_edit.text().strip() or None,
             model=self._canonical_model(self.model_edit.text()),
             remedy=self.remedy_combo.currentData(), status=self.status_combo.currentData(),
@@ -144,6 +174,7 @@ class ReturnsLogPage(QWidget):
         )
         if flt != self.model.filter:
             self.model.set_filter(flt)
+            self.select_newest()
         self._update_count()
 
     def _canonical_model(self, text: str) -> str | None:
@@ -160,9 +191,43 @@ class ReturnsLogPage(QWidget):
         """Shown with F3: the keyboard is in the list."""
         self.table.setFocus()
 
+    @Slot()
     def refresh(self) -> None:
         self.model.refresh()
         self._update_count()
+        self.refresh_incidents()
+
+    def refresh_incidents(self, limit: int = 200) -> None:
+        from returns_desk.services.clock import zone
+        from returns_desk.services.incident_service import IncidentService
+
+        rows = IncidentService(self.desk).recent(limit)
+        here = zone(self.desk.settings["time_zone"])
+        self.incidents_table.setRowCount(len(rows))
+        for r, row in enumerate(rows):
+            when = dt.datetime.fromisoformat(row["recorded_at"].replace("Z", "+00:00")).astimezone(here).strftime("%Y-%m-%d %H:%M")
+            cells = (when, INCIDENT_KINDS.word(row["kind"], self.lang), row["clerk"], row["model_input"] or "",
+                     CONDITIONS.word(row["condition"], self.lang) if row["condition"] else "",
+                     INCIDENT_ACTIONS.word(row["action"], self.lang), row["notes"] or "")
+            for c, text in enumerate(cells):
+                self.incidents_table.setItem(r, c, QTableWidgetItem(text))
+        self.incidents_table.resizeColumnsToContents()
+
+    def showEvent(self, event: QShowEvent) -> None:  # noqa: N802
+        """Current every time it is shown: returns saved at this counter (before the page was
+        built too), or by another counter or the command line on the same file, since it was
+        last on screen. A count is one query (a million rows: milliseconds)."""
+        super().showEvent(event)
+        if not event.spontaneous():
+            self.refresh()
+            self.select_newest()
+
+    def select_newest(self) -> None:
+        """The newest row current and highlighted: Enter opens it, Down goes to the one before."""
+        if self.model.rowCount():
+            self.table.setCurrentIndex(self.model.index(0, 0))
+            self.table.selectRow(0)
+            self.table.scrollToTop()
 
     def current_ticket(self) -> str | None:
         index = self.table.currentIndex()
@@ -173,7 +238,8 @@ class ReturnsLogPage(QWidget):
         self.open_current()
 
     def _entry_dialog(self, ticket: str):
-        from returns_desk.ui.entry_dialog import EntryDialog  # only when an entry is opened: not at start-up
+        # only when an entry is opened: not at start-up
+        from returns_desk.ui.entry_dialog import EntryDialog
 
         dialog = EntryDialog(self.desk, self.lang, ticket, self.actor, self)
         dialog.entry_voided.connect(self._on_voided)

@@ -21,6 +21,7 @@ from PySide6.QtGui import QFont
 from returns_desk.domain.money import format_money
 from returns_desk.services.clock import zone
 from returns_desk.services.log_service import LogService
+from returns_desk.domain.vocab import CONDITIONS, REMEDIES
 from returns_desk.storage.repository import ReturnFilter
 
 PAGE = 200
@@ -53,11 +54,7 @@ class ReturnsTableModel(QAbstractTableModel):
             self.tr("Time"), self.tr("Ticket"), self.tr("Clerk"), self.tr("Model"), self.tr("Recall"),
             self.tr("Serial / batch"), self.tr("Condition"), self.tr("Remedy"), self.tr("Amount"), self.tr("Status"),
         )
-        self._words = {
-            "refund": self.tr("refund"), "replacement": self.tr("replacement"), "voucher": self.tr("voucher"),
-            "intact": self.tr("intact"), "swollen": self.tr("swollen"), "hot": self.tr("hot"),
-            "leaking": self.tr("leaking"), "burnt": self.tr("burnt"), "damaged": self.tr("damaged"),
-        }
+        self._words = {code: vocab.word(code, lang) for vocab in (REMEDIES, CONDITIONS) for code in vocab}
         self._void_font = QFont()
         self._void_font.setStrikeOut(True)
         self._amount_alignment = int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
