@@ -756,7 +756,7 @@ Do not close the day. A manager should restore the newest good backup (File → 
     </message>
     <message>
         <source>in the log: the filters (from, to, clerk, model, remedy, status, search); Tab leaves the list</source>
-        <translation>在退货记录中：筛选条件（起始、截止、店员、型号、处理方式、状态、搜索）；Tab 键离开列表</translation>
+        <translation>在退货记录中：筛选条件（起始、截止、店员、型号、处理方式、状态、搜索）；按 Tab 键离开列表</translation>
     </message>
     <message>
         <source>lock the window or switch clerk; Enter on the lock screen signs in</source>
@@ -820,7 +820,7 @@ The damaged file is kept aside, not overwritten.</source>
     <name>ReportPage</name>
     <message>
         <source>Daily return report</source>
-        <extracomment>The scope &quot;whole store (head office)&quot;: every counter of the store, from head office&apos;s data Rows of the day&apos;s list shown on screen (all of them go to the preview and the PDF).</extracomment>
+        <extracomment>Rows of the day&apos;s list shown on screen (all of them go to the preview and the PDF).</extracomment>
         <translation>每日退货报表</translation>
     </message>
     <message>

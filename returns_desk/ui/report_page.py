@@ -37,7 +37,7 @@ from returns_desk.ui import messages
 from returns_desk.ui.people_dialogs import ApprovalDialog
 
 GROUP_KEYS = ("day", "clerk", "brand", "model", "remedy")
-#: The scope "whole store (head office)": every counter of the store, from head office's data
+# The scope "whole store (head office)": every counter of the store, from head office's data
 HQ_SCOPE = "@head-office"
 #: Rows of the day's list shown on screen (all of them go to the preview and the PDF).
 SCREEN_ROWS = 300
