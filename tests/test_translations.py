@@ -81,7 +81,7 @@ def people(desk):
 
 #: English words that may stay in a Chinese window: the product's name, key names, and the data
 #: (store, clerk and brand names). Codes in capitals (CN, CNY, YYYY-MM-DD, serials) are not words.
-ALLOWED = {"Excel", "Letter", "Returns", "Desk", "Ctrl", "Enter", "Alt", "Shop", "Chen", "Jing", "Anker"}
+ALLOWED = {"Excel", "Letter", "Returns", "Desk", "Ctrl", "Enter", "Alt", "Tab", "Shop", "Chen", "Jing", "Anker"}
 
 
 def visible_texts(window) -> list[str]:
