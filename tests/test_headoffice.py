@@ -546,7 +546,7 @@ def test_hq_export_sums_the_counters_tallies(hq_dsn, tmp_path, capsys):
                  "--out", str(xlsx), "--dsn", hq_dsn, "--store", "S1"]) == 0
     sheet = openpyxl.load_workbook(xlsx)["Tally"]
     values = list(sheet.iter_rows(values_only=True))
-    assert values[0][:4] == ("store", "counter", "day", "count")
+    assert values[0][:4] == ("Store", "Counter", "Day", "Count")  # the counter's XLSX writer: headers in the language
     assert [(v[0], v[1], v[3]) for v in values[1:3]] == [("S1", "C1", 9 - 2), ("S1", "C2", 6 - 1)]
     assert values[1][2] == dt.datetime(2025, 7, 1)
     with pytest.raises(SystemExit):
