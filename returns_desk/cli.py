@@ -178,7 +178,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     ck = sub.add_parser("clerks", help="add, list or disable clerks and managers")
     _common(ck, top=False)
-    ck_sub = ck.add_subparsers(dest="clerks_command", metavar="add|list|disable", required=True)
+    ck_sub = ck.add_subparsers(dest="clerks_command", metavar="add|list|disable|training", required=True)
     ca = ck_sub.add_parser("add", help="add a clerk or manager with a PIN")
     _common(ca, top=False)
     ca.add_argument("name", metavar="NAME")
@@ -192,6 +192,11 @@ def build_parser() -> argparse.ArgumentParser:
     _common(cd, top=False)
     cd.add_argument("name", metavar="NAME")
     _manager_options(cd)
+    ctr = ck_sub.add_parser("training", help="record a clerk's battery-handling training date (shown on manifests)")
+    _common(ctr, top=False)
+    ctr.add_argument("name", metavar="NAME")
+    ctr.add_argument("--on", dest="day", required=True, metavar="YYYY-MM-DD", type=_date)
+    _manager_options(ctr)
 
     vd = sub.add_parser("void", help="void a return (a manager's PIN approves it)")
     _common(vd, top=False)
@@ -205,6 +210,69 @@ def build_parser() -> argparse.ArgumentParser:
     cf.add_argument("--result", required=True, choices=ANSWERS.codes)
     _manager_options(cf)
     cf.add_argument("--note", metavar="TEXT")
+
+    ct = sub.add_parser("containers", help="quarantine containers: open, add units, seal, hand over, list")
+    _common(ct, top=False)
+    ct_sub = ct.add_subparsers(dest="containers_command", metavar="open|add|seal|handover|list|manifest|label", required=True)
+    co = ct_sub.add_parser("open", help="open a quarantine container (manager); prints its id on the last line")
+    _common(co, top=False)
+    co.add_argument("--type", dest="kind", required=True, choices=("intact", "damaged"))
+    co.add_argument("--location", required=True, metavar="TEXT")
+    co.add_argument("--limit-units", metavar="N", type=_positive)
+    co.add_argument("--limit-wh", metavar="WH", type=_positive, help="estimated Wh the container (its kit) may hold")
+    _manager_options(co)
+    cad = ct_sub.add_parser("add", help="put units into a container by their tickets (all or none)")
+    _common(cad, top=False)
+    cad.add_argument("container", metavar="CONTAINER")
+    cad.add_argument("tickets", metavar="TICKET", nargs="+")
+    cad.add_argument("--clerk", metavar="NAME")
+    cs = ct_sub.add_parser("seal", help="seal a container: it takes nothing more (manager)")
+    _common(cs, top=False)
+    cs.add_argument("container", metavar="CONTAINER")
+    _manager_options(cs)
+    ch = ct_sub.add_parser("handover", help="hand a sealed container to a carrier or recycler and write the manifest (manager)")
+    _common(ch, top=False)
+    ch.add_argument("container", metavar="CONTAINER")
+    ch.add_argument("--to", required=True, metavar="NAME")
+    ch.add_argument("--reference", required=True, metavar="REF")
+    ch.add_argument("--packed-by", required=True, metavar="NAME")
+    ch.add_argument("--manifest", required=True, metavar="FILE.pdf")
+    _manager_options(ch)
+    cli_ = ct_sub.add_parser("list", help="containers with count, estimated Wh, age and alerts")
+    _common(cli_, top=False)
+    cli_.add_argument("--json", action="store_true")
+    cm = ct_sub.add_parser("manifest", help="reprint the hand-over manifest of a container (marked REPRINT)")
+    _common(cm, top=False)
+    cm.add_argument("container", metavar="CONTAINER")
+    cm.add_argument("--out", required=True, metavar="FILE.pdf")
+    _manager_options(cm)
+    cla = ct_sub.add_parser("label", help="the container's label as a PDF (A6)")
+    _common(cla, top=False)
+    cla.add_argument("container", metavar="CONTAINER")
+    cla.add_argument("--pdf", required=True, metavar="FILE")
+
+    cu = sub.add_parser("custody", help="reconciliation of custody: recorded, in a container, sealed, handed over")
+    _common(cu, top=False)
+    cu_sub = cu.add_subparsers(dest="custody_command", metavar="report", required=True)
+    cur = cu_sub.add_parser("report", help="by recall, with every discrepancy")
+    _common(cur, top=False)
+    cur.add_argument("--json", action="store_true")
+
+    cl = sub.add_parser("claims", help="the manufacturer's reconciliation: export pending serials, import the answers")
+    _common(cl, top=False)
+    cl_sub = cl.add_subparsers(dest="claims_command", metavar="export|import", required=True)
+    cle = cl_sub.add_parser("export", help="the pending serials of a recall for the manufacturer")
+    _common(cle, top=False)
+    cle.add_argument("--recall", required=True, metavar="ID")
+    cle.add_argument("--format", required=True, choices=("csv", "xlsx"))
+    cle.add_argument("--out", required=True, metavar="FILE")
+    _manager_options(cle)
+    cli_imp = cl_sub.add_parser("import", help="preview the manufacturer's answers (CSV or XLSX); --apply records the matched ones")
+    _common(cli_imp, top=False)
+    cli_imp.add_argument("file", metavar="FILE")
+    cli_imp.add_argument("--apply", action="store_true", help="apply the matched answers in one transaction (manager)")
+    _manager_options(cli_imp)
+    cli_imp.add_argument("--json", action="store_true")
 
     vf = sub.add_parser("verify", help="check the audit chain; non-zero exit names the first break")
     _common(vf, top=False)
@@ -457,7 +525,7 @@ def cmd_clerks(args: argparse.Namespace, lang: str) -> int:
     try:
         people = PeopleService(desk)
         actor: Actor | None = None
-        if args.clerks_command in ("add", "disable"):
+        if args.clerks_command in ("add", "disable", "training"):
             actor = _manager(args, desk, "manage_clerks", lang, pin_option="--manager-pin" if args.clerks_command == "add" else "--pin")
         if args.clerks_command == "add":
             assert actor is not None
@@ -467,6 +535,12 @@ def cmd_clerks(args: argparse.Namespace, lang: str) -> int:
             assert actor is not None
             people.disable_clerk(actor, args.name)
             print(say("clerk_disabled", lang, name=args.name.strip()))
+        elif args.clerks_command == "training":
+            from returns_desk.services.custody_service import CustodyService
+
+            assert actor is not None
+            CustodyService(desk).set_training(args.name, args.day, by=actor)
+            print(say("training_done", lang, name=args.name.strip(), date=args.day.isoformat()))
         else:
             rows = people.list_clerks()
             if args.json:
@@ -786,6 +860,114 @@ def _hq_report(args: argparse.Namespace, dsn: str, lang: str) -> int:
     except OSError as exc:
         raise WriteError("write_failed", path=str(args.pdf), detail=exc.strerror or str(exc)) from None
     print(say("hq_report_written", lang, store=args.store, date=report["business_date"], path=str(out)))
+
+
+def cmd_containers(args: argparse.Namespace, lang: str) -> int:
+    from returns_desk.reports.custody import containers_text
+    from returns_desk.services.custody_service import CustodyService
+    from returns_desk.services.people_service import PeopleService
+
+    command = args.containers_command
+    if command in ("handover", "manifest"):
+        out = Path(args.manifest if command == "handover" else args.out)
+        if out.suffix.lower() != ".pdf":
+            raise _usage(say("manifest_path_required", lang))
+    desk = _open(args)
+    try:
+        svc = CustodyService(desk)
+        people = PeopleService(desk)
+        if command == "list":
+            rows = svc.containers()
+            if args.json:
+                _print_json(rows)
+            else:
+                print(containers_text(rows, lang))
+            return 0
+        if command == "label":
+            from returns_desk.reports.service import write_container_label_pdf
+
+            path = write_container_label_pdf(desk, svc.container(args.container), args.pdf, lang=lang)
+            print(say("report_written", lang, path=str(path)))
+            return 0
+        if command == "add":
+            actor = people.cli_actor(args.clerk or (None if people.is_set_up() else os.environ.get("USER") or os.environ.get("USERNAME")))
+            c = svc.add_many(args.container, args.tickets, by=actor)
+            for t in args.tickets:
+                print(say("container_unit_added", lang, ticket=t.strip(), container=c["code"], count=c["count"]))
+            return 0
+        manager = _manager(args, desk, "custody", lang)
+        if command == "open":
+            c = svc.open_container(args.kind, args.location, limit_units=args.limit_units, limit_wh=args.limit_wh, by=manager)
+            print(say("container_opened", lang, container=c["code"], type=say(f"container_type_{c['type']}", lang), location=c["location"]))
+            print(c["code"])
+        elif command == "seal":
+            c = svc.seal(args.container, by=manager)
+            print(say("container_sealed_done", lang, container=c["code"], count=c["count"]))
+        elif command == "handover":
+            from returns_desk.reports.service import write_manifest_pdf
+
+            _warn_fonts(lang)
+            c = svc.hand_over(args.container, to=args.to, reference=args.reference, packed_by=args.packed_by, by=manager,
+                              write_manifest=lambda m: write_manifest_pdf(m, args.manifest, lang=lang))
+            print(say("container_handed_over_done", lang, container=c["code"], to=c["handed_to"], reference=c["handover_reference"], path=args.manifest))
+        else:
+            from returns_desk.reports.service import write_manifest_pdf
+
+            svc.reprint_manifest(args.container, by=manager, write_manifest=lambda m: write_manifest_pdf(m, args.out, lang=lang))
+            print(say("report_written", lang, path=args.out))
+    finally:
+        desk.close()
+    return 0
+
+
+def cmd_custody(args: argparse.Namespace, lang: str) -> int:
+    from returns_desk.domain.custody import alert_text
+    from returns_desk.reports.custody import report_text
+    from returns_desk.services.custody_service import CustodyService
+
+    desk = _open(args)
+    try:
+        report = CustodyService(desk).report()
+    finally:
+        desk.close()
+    if args.json:
+        report["alerts"] = [{"kind": a.kind, "message": alert_text(a, lang), **a.args} for a in report["alerts"]]
+        _print_json(report)
+    else:
+        print(report_text(report, lang))
+    return 0
+
+
+def cmd_claims(args: argparse.Namespace, lang: str) -> int:
+    import hashlib
+
+    from returns_desk.export import claims as files
+    from returns_desk.services.claims_service import ClaimsService
+
+    desk = _open(args)
+    try:
+        svc = ClaimsService(desk)
+        if args.claims_command == "export":
+            rows = svc.pending(args.recall, by=_manager(args, desk, "export", lang).name)
+            out = files.write_claims(rows, args.out, args.format)
+            print(say("claims_exported", lang, rows=len(rows), recall=args.recall.strip(), path=str(out)))
+            return 0
+        answers = files.read_answers(args.file)
+        if args.apply:
+            manager = _manager(args, desk, "confirm", lang)
+            digest = hashlib.sha256(Path(args.file).read_bytes()).hexdigest()
+            preview = svc.apply(answers, by=manager, file_sha256=digest, source=Path(args.file).name)
+        else:
+            preview = svc.preview(answers)
+    finally:
+        desk.close()
+    c = preview.counts
+    if args.json:
+        _print_json({"rows": preview.rows, **c, "applied": len(preview.matched) if args.apply else 0})
+    else:
+        print(say("claims_preview", lang, path=args.file, rows=preview.rows, matched=c["matched"], answered=c["already_answered"],
+                  unknown=c["unknown"], conflicting=c["conflicting"], duplicates=c["duplicate"], invalid=c["invalid"]))
+        print(say("claims_applied", lang, applied=len(preview.matched)) if args.apply else say("claims_preview_only", lang))
     return 0
 
 
@@ -800,7 +982,8 @@ def _usage(message: str) -> _UsageError:
 COMMANDS = {
     "lookup": cmd_lookup, "record": cmd_record, "recalls": cmd_recalls, "report": cmd_report, "export": cmd_export,
     "backup": cmd_backup, "restore": cmd_restore, "setup": cmd_setup, "clerks": cmd_clerks, "void": cmd_void,
-    "verify": cmd_verify, "confirm": cmd_confirm, "sync": cmd_sync, "hq": cmd_hq,
+    "verify": cmd_verify, "confirm": cmd_confirm, "containers": cmd_containers, "custody": cmd_custody,
+    "claims": cmd_claims, "sync": cmd_sync, "hq": cmd_hq,
 }
 
 

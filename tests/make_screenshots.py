@@ -117,6 +117,10 @@ def main() -> int:
 
     for path in take_head_office(out, args.lang):
         print(path)
+    # the Custody page, a hand-over manifest and a bag label (issue 14), from a store of their own
+    from make_custody_screenshots import take
+
+    take(out, args.lang)
     return 0
 
 

@@ -130,7 +130,7 @@ def test_manager_journey_first_run_to_z_report(qtbot, tmp_path, monkeypatch):
     from returns_desk.ui.entry_dialog import EntryDialog
     from returns_desk.ui.report_page import ReportPage
 
-    saved = iter([str(tmp_path / "day.pdf"), str(tmp_path / "tally.csv"), str(tmp_path / "tally.xlsx")])
+    saved = iter([str(tmp_path / "day.pdf"), str(tmp_path / "tally.csv"), str(tmp_path / "tally.xlsx"), str(tmp_path / "manifest.pdf")])
     monkeypatch.setattr(messages, "ask_save_path", lambda *a: next(saved))  # the platform's file dialog
     results: dict[str, object] = {}
 
@@ -197,6 +197,48 @@ def test_manager_journey_first_run_to_z_report(qtbot, tmp_path, monkeypatch):
         yield key(K.Key_E, ALT)
         yield Wait("the XLSX export", lambda: (tmp_path / "tally.xlsx").exists() and page.export_button.isEnabled())
 
+        # custody: open a container, scan the bag label of the return in (the voided one is refused), seal, hand over
+        from returns_desk.ui.custody_page import HandOverDialog, OpenContainerDialog
+
+        yield key(K.Key_F7)
+        REACHED.add("custody")
+        custody = w.page("custody")
+        check(focus() is custody.ticket_edit, "F7 opens custody in the ticket field, ready for a scan")
+        yield key(K.Key_O, ALT)
+        opener = yield Wait("the open-container dialog", dialog_of(OpenContainerDialog))
+        check(focus() is opener.type_combo, "the dialog starts in the container type")
+        yield key(K.Key_Tab)
+        check(focus() is opener.location_edit, "Tab reaches the location")
+        yield type_text("Back room, bin 1")
+        yield key(K.Key_Return)
+        yield Wait("the dialog closes", gone(opener))
+        yield Wait("the new container, selected", lambda: custody.table.rowCount() == 1 and custody.selected_code())
+        check(focus() is custody.ticket_edit, "back in the ticket field")
+        yield type_text(ticket)
+        yield key(K.Key_Return)
+        yield Wait("the unit in the container", lambda: custody.units.rowCount() == 1)
+        yield type_text(second)
+        yield key(K.Key_Return)
+        yield Wait("the voided entry refused", lambda: "void" in custody.message_label.text())
+        yield key(K.Key_E, ALT)
+        sure = yield Wait("seal: are you sure", dialog_of(QMessageBox))
+        yield key(K.Key_Return)
+        yield Wait("the question closes", gone(sure))
+        yield Wait("sealed", custody.handover_button.isEnabled)
+        check(focus() is custody.handover_button, "after sealing, the hand-over is next")
+        yield key(K.Key_V, ALT)
+        handover = yield Wait("the hand-over dialog", dialog_of(HandOverDialog))
+        check(focus() is handover.to_edit, "the hand-over starts with who takes it")
+        yield type_text("Call2Recycle")
+        yield key(K.Key_Tab)
+        yield type_text("DDR-2025-0042")
+        yield key(K.Key_Tab)
+        check(handover.packed_combo.currentText() == MANAGER, "packed by: the store's people are offered")
+        yield key(K.Key_Return)
+        yield Wait("the hand-over dialog closes", gone(handover))
+        yield Wait("the manifest", lambda: (tmp_path / "manifest.pdf").exists() and "manifest" in custody.message_label.text())
+        results["manifest"] = tmp_path / "manifest.pdf"
+
         # lock, and sign in again with Enter alone on the lock screen
         yield key(K.Key_L, CTRL)
         check(w.locked, "Ctrl+L locks")
@@ -223,6 +265,9 @@ def test_manager_journey_first_run_to_z_report(qtbot, tmp_path, monkeypatch):
     assert (tmp_path / "day.pdf").read_bytes().startswith(b"%PDF")
     assert "A1257" in (tmp_path / "tally.csv").read_text(encoding="utf-8-sig")
     assert (tmp_path / "tally.xlsx").stat().st_size > 0
+    assert db_rows("SELECT count(*), min(c.handed_to), min(c.handover_reference) FROM container_units u JOIN containers c ON c.id = u.container_id") \
+        == [(1, "Call2Recycle", "DDR-2025-0042")]
+    assert (tmp_path / "manifest.pdf").read_bytes().startswith(b"%PDF")
 
 
 def set_up_by_command_line() -> None:

@@ -436,6 +436,7 @@ def test_report_rows_from_mappings_give_the_same_report(known, desk, reports):
         printed_by="m", catalogue_version=rep["catalogue_version"], titles=rep["recalls"],
         cumulative=repo.recall_progress(desk.conn, None, "2025-07-01", store="S1"),
     )
+    rep.pop("custody")  # added by the service from the custody tables (issue 14), not from the rows
     assert snapshot_text(again) == snapshot_text(rep)
 
 

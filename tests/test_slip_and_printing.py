@@ -10,7 +10,7 @@ import pytest
 from returns_desk.domain.returns import ReturnDraft
 from returns_desk.reports import printing
 from returns_desk.reports.service import slip_html, write_bag_label_pdf, write_slip_pdf
-from returns_desk.reports.slip import render_bag_label_html
+from returns_desk.reports.slip import bag_label
 
 SERIAL = "AKFF1Y0E48301745"
 
@@ -56,14 +56,15 @@ def test_slip_holds_the_return_and_the_safety_notice(desk, entry, tmp_path, lang
     assert [round(v / 72 * 25.4) for v in page_size_pts(a6)] == [105, 148]
 
 
-def test_bag_label_marks_damaged_units_un3480(entry, tmp_path):
-    text = " ".join(pdf_text(write_bag_label_pdf(entry, tmp_path / "label.pdf")).split())
+def test_bag_label_marks_damaged_units_un3480(desk, entry, tmp_path):
+    text = " ".join(pdf_text(write_bag_label_pdf(desk, entry, tmp_path / "label.pdf")).split())
     assert "RECALLED — DO NOT SELL" in text and entry["ticket"] in text and SERIAL in text
-    assert "UN3480 lithium ion batteries — damaged/ defective" in text or "UN3480 lithium ion batteries — damaged/defective" in text
+    assert "Damaged/defective lithium ion battery" in text and "UN3480" in text
     intact = dict(entry, condition="intact")
-    assert "UN3480" not in render_bag_label_html(intact)
-    zh = render_bag_label_html(entry, lang="zh_CN")
-    assert "禁止销售" in zh and "RECALLED — DO NOT SELL" in zh and "UN3480 锂离子电池" in zh
+    assert not bag_label(intact).hazard
+    zh = bag_label(entry, lang="zh_CN")
+    assert zh.band == ("召回产品 — 禁止销售", "RECALLED — DO NOT SELL")
+    assert zh.hazard == ("Damaged/defective lithium ion battery", "损坏/缺陷锂离子电池", "UN3480")
 
 
 def test_render_pdf_refuses_unknown_sizes_and_unwritable_places(tmp_path):

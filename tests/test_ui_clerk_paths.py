@@ -445,14 +445,14 @@ def test_reprint_the_slip_and_the_bag_label_from_the_log(qtbot, window, desk, tm
 
 
 def test_a_reprint_is_marked_in_chinese_too():
-    from returns_desk.reports.slip import render_bag_label_html, render_slip_html
+    from returns_desk.reports.slip import bag_label, render_slip_html
 
     entry = {"ticket": "S1-C1-20250701-0001", "recorded_at": "2025-07-01T02:00:00Z", "brand": "Anker", "model": "A1257",
              "serial": "AKFF1Y0E48301745", "batch_code": None, "recall_id": "cn-samr-2025-anker", "remedy": "refund",
              "amount_minor": 14900, "currency": "CNY", "clerk": "Li Na", "condition": "intact", "replacement_model": None}
     marker = {"at": "2025-07-02T03:04:00Z", "by": "陈静"}
     for render in (lambda **k: render_slip_html(entry, store_name="S", recall_title="T", time_zone="Asia/Shanghai", **k),
-                   lambda **k: render_bag_label_html(entry, **k)):
+                   lambda **k: bag_label(entry, time_zone="Asia/Shanghai", **k).mark):
         assert "补打" not in render(lang="zh_CN") and "REPRINT" not in render(lang="en")
         assert "补打" in render(lang="zh_CN", reprint=marker) and "陈静" in render(lang="zh_CN", reprint=marker)
         assert "REPRINT" in render(lang="en", reprint=marker)

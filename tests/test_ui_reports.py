@@ -117,3 +117,38 @@ def test_a_long_day_shows_the_first_rows_on_screen(page, monkeypatch):
     page.show_report()
     assert "first 2 of 3" in page.status.text()
     assert "348.00" in page.view.toPlainText()  # the totals still count every return
+
+
+def test_claims_export_and_import_from_the_reports_page(page, monkeypatch, tmp_path, desk):
+    """The manufacturer's answers on the Reports page: export the pending serials, the
+    manufacturer fills in the result, import shows the preview and a manager's PIN applies it."""
+    from returns_desk.ui.people_dialogs import ApprovalDialog
+
+    box = page.claims_box
+    box.recall_combo.setCurrentIndex(box.recall_combo.findData("CN-SAMR-ANKER-2025-06-20"))
+    box.format_combo.setCurrentIndex(box.format_combo.findData("csv"))
+    out = tmp_path / "claims.csv"
+    monkeypatch.setattr(messages, "ask_save_path", lambda *a, **k: str(out))
+    box.export_button.click()
+    assert "3 pending units" in box.status.text()
+    with open(out, encoding="utf-8-sig", newline="") as fh:
+        rows = list(csv.reader(fh))
+    rows[1][7], rows[2][7], rows[2][8] = "confirmed", "rejected", "AN-88"
+    with open(out, "w", encoding="utf-8-sig", newline="") as fh:
+        csv.writer(fh).writerows(rows)
+
+    monkeypatch.setattr(messages, "ask_open_path", lambda *a, **k: str(out))
+    monkeypatch.setattr(messages, "confirm", lambda *a, **k: True)
+
+    def fake_exec(self):
+        self.manager_combo.setCurrentText("Chen Jing")
+        self.pin_edit.setText("482913")
+        self.submit()
+        return self.result()
+
+    monkeypatch.setattr(ApprovalDialog, "exec", fake_exec)
+    box.import_button.click()
+    assert "matched 2" in box.status.text() and "unreadable 1" in box.status.text()  # the row left blank
+    assert "2 answers applied" in box.status.text()
+    got = sorted(r["confirmation"] for r in desk.conn.read("SELECT confirmation FROM returns"))
+    assert got == ["confirmed", "pending", "rejected"]

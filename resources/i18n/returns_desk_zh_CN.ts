@@ -25,6 +25,65 @@
     </message>
 </context>
 <context>
+    <name>ClaimsBox</name>
+    <message>
+        <source>Manufacturer&apos;s answers</source>
+        <translation>厂商核查答复</translation>
+    </message>
+    <message>
+        <source>Excel workbook (XLSX)</source>
+        <translation>Excel 工作簿（XLSX）</translation>
+    </message>
+    <message>
+        <source>Recall</source>
+        <translation>召回</translation>
+    </message>
+    <message>
+        <source>Format</source>
+        <translation>格式</translation>
+    </message>
+    <message>
+        <source>E&amp;xport pending serials…</source>
+        <translation>导出待确认序列号(&amp;X)…</translation>
+    </message>
+    <message>
+        <source>&amp;Import answers…</source>
+        <translation>导入答复(&amp;I)…</translation>
+    </message>
+    <message>
+        <source>Export pending serials</source>
+        <translation>导出待确认序列号</translation>
+    </message>
+    <message>
+        <source>Excel workbook (*.xlsx)</source>
+        <translation>Excel 工作簿 (*.xlsx)</translation>
+    </message>
+    <message>
+        <source>CSV (*.csv)</source>
+        <translation>CSV 文件 (*.csv)</translation>
+    </message>
+    <message>
+        <source>Import the manufacturer&apos;s answers</source>
+        <translation>导入厂商答复</translation>
+    </message>
+    <message>
+        <source>Answer files (*.xlsx *.csv)</source>
+        <translation>答复文件 (*.xlsx *.csv)</translation>
+    </message>
+    <message>
+        <source>Import answers</source>
+        <translation>导入答复</translation>
+    </message>
+    <message>
+        <source>Apply the matched answers now?</source>
+        <translation>现在写入可匹配的答复吗？</translation>
+    </message>
+    <message>
+        <source>Applying the manufacturer&apos;s answers needs a manager.</source>
+        <translation>写入厂商答复需要店长批准。</translation>
+    </message>
+</context>
+<context>
     <name>CounterPage</name>
     <message>
         <source>READ-ONLY DATABASE: look-ups work, but no return can be saved. The file or its folder cannot be written (%1). Tell the manager; close Returns Desk and fix the permissions or the disk.</source>
@@ -280,6 +339,183 @@
     <message>
         <source>Signed in: %1</source>
         <translation>当前店员：%1</translation>
+    </message>
+</context>
+<context>
+    <name>CustodyPage</name>
+    <message>
+        <source>Container</source>
+        <translation>容器</translation>
+    </message>
+    <message>
+        <source>Type</source>
+        <translation>类型</translation>
+    </message>
+    <message>
+        <source>State</source>
+        <translation>状态</translation>
+    </message>
+    <message>
+        <source>Units</source>
+        <translation>件数</translation>
+    </message>
+    <message>
+        <source>Estimated Wh</source>
+        <translation>估计瓦时</translation>
+    </message>
+    <message>
+        <source>Age (days)</source>
+        <translation>已存放（天）</translation>
+    </message>
+    <message>
+        <source>Location</source>
+        <translation>位置</translation>
+    </message>
+    <message>
+        <source>Con&amp;tainers</source>
+        <translation>容器(&amp;T)</translation>
+    </message>
+    <message>
+        <source>&amp;Open container…</source>
+        <translation>开启容器(&amp;O)…</translation>
+    </message>
+    <message>
+        <source>S&amp;eal</source>
+        <translation>封存(&amp;E)</translation>
+    </message>
+    <message>
+        <source>Hand o&amp;ver…</source>
+        <translation>移交(&amp;V)…</translation>
+    </message>
+    <message>
+        <source>Container la&amp;bel…</source>
+        <translation>容器标签(&amp;B)…</translation>
+    </message>
+    <message>
+        <source>Scan a bag label or type the ticket, then Enter</source>
+        <translation>扫描袋标签或输入单号，然后按回车</translation>
+    </message>
+    <message>
+        <source>T&amp;icket</source>
+        <translation>单号(&amp;I)</translation>
+    </message>
+    <message>
+        <source>&amp;Add</source>
+        <translation>放入(&amp;A)</translation>
+    </message>
+    <message>
+        <source>Ticket</source>
+        <translation>单号</translation>
+    </message>
+    <message>
+        <source>Model</source>
+        <translation>型号</translation>
+    </message>
+    <message>
+        <source>Serial / batch</source>
+        <translation>序列号/批次</translation>
+    </message>
+    <message>
+        <source>Condition</source>
+        <translation>状况</translation>
+    </message>
+    <message>
+        <source>recall-intact</source>
+        <translation>召回（完好）</translation>
+    </message>
+    <message>
+        <source>damaged/defective</source>
+        <translation>损坏/缺陷</translation>
+    </message>
+    <message>
+        <source>open</source>
+        <translation>存放中</translation>
+    </message>
+    <message>
+        <source>sealed</source>
+        <translation>已封存</translation>
+    </message>
+    <message>
+        <source>handed over</source>
+        <translation>已移交</translation>
+    </message>
+    <message>
+        <source>unknown</source>
+        <translation>未知</translation>
+    </message>
+    <message>
+        <source> (+%1 unknown)</source>
+        <translation>（另有 %1 件未知）</translation>
+    </message>
+    <message>
+        <source>
+… and %1 more (custody report)</source>
+        <translation>
+…… 另有 %1 条（见保管报告）</translation>
+    </message>
+    <message>
+        <source>No container selected</source>
+        <translation>未选择容器</translation>
+    </message>
+    <message>
+        <source>%1 · %2 · %3 units</source>
+        <translation>%1 · %2 · %3 件</translation>
+    </message>
+    <message>
+        <source>Open or select a container first.</source>
+        <translation>请先开启或选择一个容器。</translation>
+    </message>
+    <message>
+        <source>%1 is in %2 (%3 units).</source>
+        <translation>%1 已放入 %2（共 %3 件）。</translation>
+    </message>
+    <message>
+        <source>Opening a quarantine container needs a manager.</source>
+        <translation>开启隔离容器需要店长批准。</translation>
+    </message>
+    <message>
+        <source>Open a quarantine container</source>
+        <translation>开启隔离容器</translation>
+    </message>
+    <message>
+        <source>Container %1 opened. Scan bag labels to put units in.</source>
+        <translation>容器 %1 已开启。扫描袋标签即可放入产品。</translation>
+    </message>
+    <message>
+        <source>Seal</source>
+        <translation>封存</translation>
+    </message>
+    <message>
+        <source>Seal %1? It will take no more units.</source>
+        <translation>封存 %1？封存后不能再放入产品。</translation>
+    </message>
+    <message>
+        <source>Sealing %1 needs a manager.</source>
+        <translation>封存 %1 需要店长批准。</translation>
+    </message>
+    <message>
+        <source>%1 sealed.</source>
+        <translation>%1 已封存。</translation>
+    </message>
+    <message>
+        <source>Save the hand-over manifest</source>
+        <translation>保存移交清单</translation>
+    </message>
+    <message>
+        <source>PDF (*.pdf)</source>
+        <translation>PDF 文件 (*.pdf)</translation>
+    </message>
+    <message>
+        <source>Handing over %1 needs a manager.</source>
+        <translation>移交 %1 需要店长批准。</translation>
+    </message>
+    <message>
+        <source>Hand over</source>
+        <translation>移交</translation>
+    </message>
+    <message>
+        <source>%1 handed over; manifest saved to %2</source>
+        <translation>%1 已移交；移交清单已保存到 %2</translation>
     </message>
 </context>
 <context>
@@ -561,6 +797,33 @@
     </message>
 </context>
 <context>
+    <name>HandOverDialog</name>
+    <message>
+        <source>Hand over %1</source>
+        <translation>移交 %1</translation>
+    </message>
+    <message>
+        <source>Ground transport only. Pack as the manufacturer&apos;s recall instructions or the recycler&apos;s kit require.</source>
+        <translation>仅限陆运。请按厂商召回说明或回收商包装套件的要求包装。</translation>
+    </message>
+    <message>
+        <source>&amp;Carrier or recycler</source>
+        <translation>承运商或回收商(&amp;C)</translation>
+    </message>
+    <message>
+        <source>Their &amp;reference</source>
+        <translation>对方单号(&amp;R)</translation>
+    </message>
+    <message>
+        <source>&amp;Packed by</source>
+        <translation>包装人(&amp;P)</translation>
+    </message>
+    <message>
+        <source>Fill in every field.</source>
+        <translation>请填写所有字段。</translation>
+    </message>
+</context>
+<context>
     <name>MainWindow</name>
     <message>
         <source>Returns Desk — %1</source>
@@ -573,6 +836,10 @@
     <message>
         <source>&amp;Sign in…</source>
         <translation>登录(&amp;S)…</translation>
+    </message>
+    <message>
+        <source>C&amp;ustody</source>
+        <translation>保管(&amp;U)</translation>
     </message>
     <message>
         <source>&amp;File</source>
@@ -617,6 +884,10 @@
     <message>
         <source>&amp;Reports</source>
         <translation>报表(&amp;R)</translation>
+    </message>
+    <message>
+        <source>Custody (F7)</source>
+        <translation>保管 (F7)</translation>
     </message>
     <message>
         <source>&amp;Go</source>
@@ -689,6 +960,10 @@ Do not close the day. A manager should restore the newest good backup (File → 
     <message>
         <source>Reports</source>
         <translation>报表</translation>
+    </message>
+    <message>
+        <source>Custody: containers; a bag label scanned on another page opens its return</source>
+        <translation>保管：隔离容器；在其他页面扫描袋标签即打开该退货记录</translation>
     </message>
     <message>
         <source>print the customer&apos;s return slip for the last return</source>
@@ -801,6 +1076,49 @@ Do not close the day. A manager should restore the newest good backup (File → 
     <message>
         <source>Returns Desk</source>
         <translation>Returns Desk 召回退货登记</translation>
+    </message>
+</context>
+<context>
+    <name>OpenContainerDialog</name>
+    <message>
+        <source>Open a quarantine container</source>
+        <translation>开启隔离容器</translation>
+    </message>
+    <message>
+        <source>A damaged, swollen, leaking or burnt unit may only go into a damaged/defective container.</source>
+        <translation>损坏、鼓包、漏液或烧焦的产品只能放入损坏/缺陷容器。</translation>
+    </message>
+    <message>
+        <source>Recall-intact</source>
+        <translation>召回（完好）</translation>
+    </message>
+    <message>
+        <source>Damaged/defective (DDR kit)</source>
+        <translation>损坏/缺陷（DDR 包装套件）</translation>
+    </message>
+    <message>
+        <source>no limit</source>
+        <translation>不限</translation>
+    </message>
+    <message>
+        <source>&amp;Type</source>
+        <translation>类型(&amp;T)</translation>
+    </message>
+    <message>
+        <source>&amp;Location</source>
+        <translation>位置(&amp;L)</translation>
+    </message>
+    <message>
+        <source>&amp;Unit limit</source>
+        <translation>件数上限(&amp;U)</translation>
+    </message>
+    <message>
+        <source>&amp;Energy limit (estimated)</source>
+        <translation>能量上限（估计）(&amp;E)</translation>
+    </message>
+    <message>
+        <source>Where is the container kept?</source>
+        <translation>容器存放在哪里？</translation>
     </message>
 </context>
 <context>

@@ -14,7 +14,7 @@ from returns_desk.domain.errors import InputError, RefusedError
 ROLES = ("clerk", "manager")
 #: What only a manager may do. A clerk may look up and record.
 MANAGER_PERMISSIONS = frozenset(
-    {"void", "override", "confirm", "close_day", "export", "import_catalogue", "manage_clerks", "settings", "restore"}
+    {"void", "override", "confirm", "close_day", "export", "import_catalogue", "manage_clerks", "settings", "restore", "custody"}
 )
 MAX_FAILED = 5
 LOCK_MINUTES = 5

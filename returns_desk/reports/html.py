@@ -368,6 +368,22 @@ def _daily_sections(
     # 5. recall programme progress
     parts.append(progress_section(report["progress"], titles, lang))
 
+    # 5b. custody of the units (store-wide; not in reports frozen before it existed)
+    custody = report.get("custody")
+    if custody:
+        d = custody["discrepancies"]
+        rows = [
+            [t("rpt_c_taken_in"), str(custody["taken_in"])],
+            [t("rpt_c_open"), f"{custody['open_containers']} / {custody['units_in_open']}"],
+            [t("rpt_c_handed_over"), str(len(custody["handed_over"]))],
+            *[[t(f"cust_{k}"), str(d[k])] for k in ("not_contained", "void_in_container", "wrong_type", "missing_units")],
+        ]
+        parts.append(f"<h2>{t('rpt_custody')}</h2>")
+        parts.append(table(["", t("rpt_count")], rows, numeric=(1,), widths=[75, 25]))
+        if custody["handed_over"]:
+            ho = [[esc(c["code"]), esc(c["handed_to"]), esc(c["handover_reference"]), str(c["handover_count"])] for c in custody["handed_over"]]
+            parts.append(table([t("man_container"), t("man_to"), t("man_reference"), t("man_count")], ho, numeric=(3,), small=True))
+
     # 6. detail
     before = "".join(parts)
     parts = []

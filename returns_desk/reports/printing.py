@@ -37,6 +37,7 @@ from PySide6.QtGui import (
 from returns_desk.domain.messages import say
 from returns_desk.domain.vocab import CJK_FAMILIES  # one list for the window and the PDFs
 from returns_desk.reports.html import DailyPrint, TextTable
+from returns_desk.reports.slip import Label
 
 if TYPE_CHECKING:
     from PySide6.QtGui import QAction
@@ -662,5 +663,140 @@ def make_daily_preview_dialog(parent: Any, daily: DailyPrint, page_size: str = "
     _setup(printer, page_size)
     dialog = _preview_dialog(QPrintPreviewDialog(printer, parent), daily.title)
     dialog.paintRequested.connect(lambda p: paint_daily(daily, p, footer=daily.title, page_size=page_size))
+    dialog._returns_desk_printer = printer  # type: ignore[attr-defined]
+    return dialog
+
+
+# --- labels: drawn to fill the page, with a barcode the counter's scanner reads ----------------
+
+
+def paint_label(label: Label, device: QPagedPaintDevice) -> None:
+    """Draw ``label`` over the whole printable area of one page: the warning band across the top,
+    the facts, the hazard box at the foot, and the barcode taking the height that is left (bars
+    a whole number of device pixels wide, with quiet zones, so every module prints the same)."""
+    dpi = _device_dpi(device)
+    rect = device.pageLayout().paintRectPixels(dpi)
+    width, height = float(rect.width()), float(rect.height())
+    pt = dpi / 72.0
+    gap = 3.0 * pt
+    painter = QPainter()
+    if not painter.begin(device):
+        raise OSError("cannot paint on the output (is the file or printer writable?)")
+    try:
+        y = 0.0
+        # the warning band: white on black, each line as large as the width allows
+        band_fonts = [_fit_font(label.lang, line, width * 0.94, 22.0, device, bold=True) for line in label.band]
+        band_h = sum(QFontMetricsF(f, device).height() for f in band_fonts) + 2 * gap
+        painter.fillRect(QRectF(0, 0, width, band_h), QColor("black"))
+        painter.setPen(QColor("white"))
+        line_y = gap
+        for line, font in zip(label.band, band_fonts):
+            h = QFontMetricsF(font, device).height()
+            painter.setFont(font)
+            painter.drawText(QRectF(0, line_y, width, h), int(Qt.AlignmentFlag.AlignCenter), line)
+            line_y += h
+        y = band_h + gap
+        if label.mark:  # a reprint says so at once, under the band
+            mark_font = _fit_font(label.lang, label.mark, width * 0.94, 12.0, device, bold=True)
+            mark_h = QFontMetricsF(mark_font, device).height()
+            painter.setPen(QColor("black"))
+            painter.setFont(mark_font)
+            painter.drawText(QRectF(0, y, width, mark_h), int(Qt.AlignmentFlag.AlignCenter), label.mark)
+            y += mark_h + gap
+
+        # the facts and the hazard box, measured first: the barcode gets the rest of the page
+        key_font = report_font(label.lang, 10.0)
+        key_font.setBold(True)
+        value_font = report_font(label.lang, 12.0)
+        key_w = max((QFontMetricsF(key_font, device).horizontalAdvance(k) for k, _ in label.rows), default=0.0) + 2 * gap
+        wrap = int(Qt.TextFlag.TextWordWrap)
+        rows = []
+        for key, value in label.rows:
+            box = QFontMetricsF(value_font, device).boundingRect(QRectF(0, 0, width - key_w, 1e6), wrap, value)
+            rows.append((key, value, max(box.height(), QFontMetricsF(key_font, device).height())))
+        rows_h = sum(h for *_, h in rows) + gap * max(0, len(rows) - 1) * 0.5
+        hazard_fonts = [_fit_font(label.lang, line, width * 0.9, 16.0, device, bold=True) for line in label.hazard]
+        hazard_h = (sum(QFontMetricsF(f, device).height() for f in hazard_fonts) + 3 * gap) if label.hazard else 0.0
+        code_font = _fit_font("en", label.code, width * 0.9, 20.0, device, bold=True)
+        code_h = QFontMetricsF(code_font, device).height()
+        note_font = report_font(label.lang, 7.0)
+        note_h = QFontMetricsF(note_font, device).height() if label.note else 0.0
+
+        left = height - y - rows_h - hazard_h - code_h - note_h - 4 * gap
+        bar_h = max(12.0 * pt, min(left, 40.0 / 25.4 * dpi))
+        spare = max(0.0, left - bar_h) / 2.0
+        y += spare
+        modules = len(label.bars) + 20  # ten modules of quiet zone each side
+        module = max(1, int(width // modules))
+        x = (width - module * len(label.bars)) / 2.0
+        bars = []
+        start = None
+        for i, bit in enumerate(label.bars + "0"):
+            if bit == "1" and start is None:
+                start = i
+            elif bit != "1" and start is not None:
+                bars.append(QRectF(x + start * module, y, (i - start) * module, bar_h))
+                start = None
+        for bar in bars:
+            painter.fillRect(bar, QColor("black"))
+        y += bar_h
+        painter.setPen(QColor("black"))
+        painter.setFont(code_font)
+        painter.drawText(QRectF(0, y, width, code_h), int(Qt.AlignmentFlag.AlignCenter), label.code)
+        y += code_h
+        if label.note:
+            painter.setFont(note_font)
+            painter.setPen(QColor("#444444"))
+            painter.drawText(QRectF(0, y, width, note_h), int(Qt.AlignmentFlag.AlignCenter), label.note)
+            y += note_h
+        y = height - hazard_h - rows_h - gap  # the facts sit on the hazard box (or the foot of the page)
+        painter.setPen(QColor("black"))
+        for key, value, h in rows:
+            painter.setFont(key_font)
+            painter.drawText(QRectF(0, y, key_w, h), int(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop), key)
+            painter.setFont(value_font)
+            painter.drawText(QRectF(key_w, y, width - key_w, h), wrap | int(Qt.AlignmentFlag.AlignTop), value)
+            y += h + gap * 0.5
+        if label.hazard:
+            top = height - hazard_h
+            painter.setPen(QPen(QColor("black"), 2.0 * pt))
+            painter.drawRect(QRectF(pt, top + pt, width - 2 * pt, hazard_h - 2 * pt))
+            line_y = top + 1.5 * gap
+            for line, font in zip(label.hazard, hazard_fonts):
+                h = QFontMetricsF(font, device).height()
+                painter.setFont(font)
+                painter.drawText(QRectF(0, line_y, width, h), int(Qt.AlignmentFlag.AlignCenter), line)
+                line_y += h
+    finally:
+        painter.end()
+
+
+def _fit_font(lang: str, text: str, room: float, largest: float, device: QPagedPaintDevice, *, bold: bool = False) -> QFont:
+    """The largest font (at most ``largest`` points, at least 6) in which ``text`` fits ``room``."""
+    font = report_font(lang, largest)
+    font.setBold(bold)
+    wide = QFontMetricsF(font, device).horizontalAdvance(text)
+    if wide > room:
+        font.setPointSizeF(max(6.0, largest * room / wide))
+    return font
+
+
+def render_label_pdf(label: Label, path: str | os.PathLike[str], page_size: str = "A6") -> Path:
+    """A label as a one-page PDF filled by :func:`paint_label` (written like :func:`render_pdf`)."""
+    _check_size(page_size)
+    ensure_app()
+    return _write_pdf(path, page_size, label.title, lambda writer: paint_label(label, writer))
+
+
+def make_label_preview_dialog(parent: Any, label: Label, page_size: str = "A6") -> Any:
+    """A QPrintPreviewDialog of a label (not yet shown), drawn as the PDF is."""
+    _check_size(page_size)
+    ensure_app()
+    from PySide6.QtPrintSupport import QPrintPreviewDialog, QPrinter
+
+    printer = QPrinter(QPrinter.PrinterMode.HighResolution)
+    _setup(printer, page_size)
+    dialog = _preview_dialog(QPrintPreviewDialog(printer, parent), label.title)
+    dialog.paintRequested.connect(lambda p: paint_label(label, p))
     dialog._returns_desk_printer = printer  # type: ignore[attr-defined]
     return dialog

@@ -50,7 +50,7 @@ class DailyReportService:
         cumulative = repo.recall_progress(src, None, day.isoformat(), store=scope.store_code, counter=scope.counter)
         ids = {r[RECALL_ID] for r in rows} | {r["recall_id"] for r in cumulative}
         counter_work = repo.incidents_for_day(src, scope.store_code, day.isoformat(), scope.counter)
-        return build_daily_report(
+        report: dict[str, Any] = build_daily_report(
             rows,
             counter_work=counter_work,
             business_date=day.isoformat(),
@@ -63,6 +63,17 @@ class DailyReportService:
             cumulative=cumulative,
             z_number=z_number,
         )
+        report["custody"] = self._custody(src, day)
+        return report
+
+    def _custody(self, src: Any, day: dt.date) -> dict[str, Any]:
+        """The custody section (issue 14): the business day's bounds in UTC, store-wide figures."""
+        from returns_desk.services.clock import zone
+        from returns_desk.services.custody_service import CustodyService
+
+        tz = zone(self.desk.settings["time_zone"])
+        start = dt.datetime.combine(day, dt.time(0), tzinfo=tz)
+        return CustodyService(self.desk).day_summary(src, utc_text(start), utc_text(start + dt.timedelta(days=1)))
 
     # --- reports -------------------------------------------------------------------------
 
@@ -176,8 +187,33 @@ def write_slip_pdf(desk: Desk, entry: dict[str, Any], path: str | Path, *, page_
     return render_pdf(slip_html(desk, entry, lang=lang), path, page_size, lang=lang)
 
 
-def write_bag_label_pdf(entry: dict[str, Any], path: str | Path, *, page_size: str = "A6", lang: str = "en") -> Path:
-    from returns_desk.reports.printing import render_pdf
-    from returns_desk.reports.slip import render_bag_label_html
+def bag_label(desk: Desk, entry: dict[str, Any], *, lang: str = "en", reprint: dict[str, str] | None = None) -> Any:
+    """The bag label of a saved entry (:class:`returns_desk.reports.slip.Label`), with the recall's
+    title; ``reprint`` (``at``, ``by``) marks a label printed again."""
+    from returns_desk.reports.slip import bag_label as make
 
-    return render_pdf(render_bag_label_html(entry, lang=lang), path, page_size, lang=lang, page_numbers=False)
+    recall = desk.catalogue.recall(entry["recall_id"])
+    return make(entry, recall_title=recall.text("title", lang) if recall else "", lang=lang, reprint=reprint,
+                time_zone=desk.settings["time_zone"])
+
+
+def write_bag_label_pdf(desk: Desk, entry: dict[str, Any], path: str | Path, *, page_size: str = "A6", lang: str = "en") -> Path:
+    """The bag label as a one-page PDF that fills the page (A6 by default)."""
+    from returns_desk.reports.printing import render_label_pdf
+
+    return render_label_pdf(bag_label(desk, entry, lang=lang), path, page_size)
+
+
+def write_manifest_pdf(manifest: dict[str, Any], path: str | Path, *, lang: str = "en") -> Path:
+    """The hand-over manifest (:meth:`CustodyService.manifest`) as an A4 PDF."""
+    from returns_desk.reports.custody import manifest_html
+    from returns_desk.reports.printing import render_pdf
+
+    return render_pdf(manifest_html(manifest, lang), path, "A4", lang=lang)
+
+
+def write_container_label_pdf(desk: Desk, container: dict[str, Any], path: str | Path, *, lang: str = "en") -> Path:
+    from returns_desk.reports.custody import container_label
+    from returns_desk.reports.printing import render_label_pdf
+
+    return render_label_pdf(container_label(container, time_zone=desk.settings["time_zone"], lang=lang), path, "A6")

@@ -8,6 +8,7 @@ recall; never household trash, curbside recycling or store battery boxes; don't 
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import dataclass
 from typing import Any
 
 from returns_desk.domain.messages import normalise_lang, say
@@ -39,12 +40,16 @@ def _rows(pairs: list[tuple[str, str]]) -> str:
     return f'<table cellspacing="0" cellpadding="1" width="100%">{cells}</table>'
 
 
-def _reprint_mark(reprint: Mapping[str, str] | None, lang: str, zone: str) -> str:
+def _reprint_text(reprint: Mapping[str, str] | None, lang: str, zone: str) -> str:
     """The line that tells a reprint from the original: when and by whom it was printed again."""
     if reprint is None:
         return ""
-    text = say("slip_reprint", lang, at=local_text(reprint["at"], zone)[:16], by=reprint["by"])
-    return f'<p class="warn">{esc(text)}</p>'
+    return say("slip_reprint", lang, at=local_text(reprint["at"], zone)[:16], by=reprint["by"])
+
+
+def _reprint_mark(reprint: Mapping[str, str] | None, lang: str, zone: str) -> str:
+    text = _reprint_text(reprint, lang, zone)
+    return f'<p class="warn">{esc(text)}</p>' if text else ""
 
 
 def render_slip_html(
@@ -91,33 +96,57 @@ def render_slip_html(
     return _doc(f"{t('slip_title')} {esc(entry['ticket'])}", "".join(body), lang)
 
 
-def render_bag_label_html(entry: Mapping[str, Any], *, lang: str = "en", reprint: Mapping[str, str] | None = None,
-                          time_zone: str | None = None) -> str:
-    """The label on the bag holding the returned unit: never to be sold again, and for a unit
-    that is not intact, the UN3480 damaged/defective marking. ``reprint`` as for the slip."""
+@dataclass(frozen=True)
+class Label:
+    """A label drawn to fill its page (see :func:`returns_desk.reports.printing.paint_label`):
+    warning lines in a black band, a Code 128 barcode of ``code`` with the code written under it,
+    rows of facts, and boxed hazard lines. ``bars`` is the barcode's modules as ``1`` (bar) and
+    ``0`` (space), made by python-barcode."""
+
+    title: str
+    lang: str
+    band: tuple[str, ...]
+    code: str
+    bars: str
+    rows: tuple[tuple[str, str], ...]
+    hazard: tuple[str, ...] = ()
+    note: str = ""
+    mark: str = ""  # a reprint: when and by whom, drawn under the band
+
+
+def code128_bars(text: str) -> str:
+    """The Code 128 modules of ``text`` (python-barcode picks the code sets and the check digit)."""
+    import barcode
+
+    return "".join(barcode.get("code128", text).build())
+
+
+def bag_label(entry: Mapping[str, Any], *, recall_title: str = "", lang: str = "en", reprint: Mapping[str, str] | None = None,
+              time_zone: str | None = None) -> Label:
+    """The label on the bag holding the returned unit: never to be sold again, the ticket as a
+    barcode the counter's scanner reads back, the recall, model and condition, and for a unit that
+    is not intact the "Damaged/defective lithium ion battery" marking and UN3480. ``reprint``
+    (``at`` as UTC text, ``by``) marks a label printed again later, as for the slip."""
     lang = normalise_lang(lang)
-
-    def t(key: str, **args: object) -> str:
-        return esc(say(key, lang, **args))
-
-    english = lang != "en"
-    body = [
-        f'<p class="warn">{t("label_recalled")}</p>',
-        f'<p class="warn">{esc(say("label_recalled", "en"))}</p>' if english else "",
-        f'<p class="big">{esc(entry["ticket"])}</p>',
-        _reprint_mark(reprint, lang, time_zone or entry.get("time_zone") or "UTC"),
-        _rows(
-            [
-                (t("slip_model"), f"{esc(entry.get('brand') or '')} {esc(entry['model'])}"),
-                (t("slip_serial"), esc(entry.get("serial"))),
-                (t("slip_batch"), esc(entry.get("batch_code"))),
-                (t("slip_recall"), esc(entry["recall_id"])),
-                (t("label_condition"), t(f"cond_{entry['condition']}")),
-            ]
-        ),
+    band = [say("label_recalled", lang)]
+    if lang != "en":
+        band.append(say("label_recalled", "en"))
+    recall = f"{recall_title} ({entry['recall_id']})" if recall_title and recall_title != entry["recall_id"] else str(entry["recall_id"])
+    rows = [
+        (say("slip_recall", lang), recall),
+        (say("slip_model", lang), f"{entry.get('brand') or ''} {entry['model']}".strip()),
+        (say("slip_serial", lang), entry.get("serial") or ""),
+        (say("slip_batch", lang), entry.get("batch_code") or ""),
+        (say("label_condition", lang), say(f"cond_{entry['condition']}", lang)),
     ]
+    hazard: list[str] = []
     if entry["condition"] != "intact":
-        body.append(f'<p class="hazmat">{esc(say("label_un3480", "en"))}</p>')
-        if english:
-            body.append(f'<p class="hazmat">{t("label_un3480")}</p>')
-    return _doc(f"{t('label_recalled')} {esc(entry['ticket'])}", "".join(body), lang)
+        hazard = [say("label_ddr", "en"), "UN3480"]
+        if lang != "en":
+            hazard.insert(1, say("label_ddr", lang))
+    ticket = str(entry["ticket"])
+    return Label(
+        title=f"{say('label_recalled', lang)} {ticket}", lang=lang, band=tuple(band), code=ticket, bars=code128_bars(ticket),
+        rows=tuple((k, v) for k, v in rows if v), hazard=tuple(hazard), note=say("label_scan", lang),
+        mark=_reprint_text(reprint, lang, time_zone or entry.get("time_zone") or "UTC"),
+    )

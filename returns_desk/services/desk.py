@@ -26,6 +26,10 @@ DEFAULT_SETTINGS = {
     "scanner_prefix": "",
     "scanner_suffix": "",
     "auto_lock_minutes": "10",
+    # custody (BATTERY_HANDLING.md §5.3): the oldest a quarantine container may get, in days, and
+    # how long a recalled unit may wait at the counter before it must be in a container, in hours
+    "max_quarantine_days": "30",
+    "custody_alert_hours": "24",
 }
 
 

@@ -423,6 +423,94 @@ def m014_incidents(db: Database) -> None:
     )
 
 
+@migrations()
+def m012_custody(db: Database) -> None:
+    """Custody of recalled units: quarantine containers, which unit is in which (each unit in at
+    most one, never taken out), the hand-over; the manufacturer's answers imported in bulk; a
+    clerk's battery-handling training date. Triggers keep a container's history forward-only."""
+    db.executescript(
+        """
+        CREATE TABLE containers (
+            id INTEGER PRIMARY KEY,
+            code TEXT NOT NULL UNIQUE,            -- STORE-Q0001
+            store TEXT NOT NULL,
+            type TEXT NOT NULL CHECK (type IN ('intact', 'damaged')),
+            location TEXT NOT NULL,
+            limit_units INTEGER CHECK (limit_units IS NULL OR limit_units >= 1),
+            limit_wh REAL CHECK (limit_wh IS NULL OR limit_wh > 0),   -- estimated Wh the kit may hold
+            opened_at TEXT NOT NULL,              -- UTC: the accumulation start
+            opened_by TEXT NOT NULL,
+            sealed_at TEXT,
+            sealed_by TEXT,
+            handed_over_at TEXT,
+            handed_over_by TEXT,
+            handed_to TEXT,
+            handover_reference TEXT,
+            packed_by TEXT,
+            packed_by_trained_on TEXT,
+            handover_count INTEGER,               -- units listed on the manifest
+            manifest_prints INTEGER NOT NULL DEFAULT 0,
+            CHECK (handed_over_at IS NULL OR sealed_at IS NOT NULL)
+        ) STRICT;
+
+        CREATE TABLE container_units (
+            return_uuid TEXT PRIMARY KEY,         -- a unit is in at most one container
+            ticket TEXT NOT NULL,
+            container_id INTEGER NOT NULL REFERENCES containers(id),
+            added_at TEXT NOT NULL,
+            added_by TEXT NOT NULL
+        ) STRICT;
+        CREATE INDEX container_units_by_container ON container_units(container_id);
+
+        CREATE TRIGGER container_units_never_changed BEFORE UPDATE ON container_units
+        BEGIN SELECT RAISE(ABORT, 'a unit put into a container stays there'); END;
+        CREATE TRIGGER container_units_never_deleted BEFORE DELETE ON container_units
+        BEGIN SELECT RAISE(ABORT, 'a unit put into a container stays there'); END;
+        CREATE TRIGGER container_units_only_into_open BEFORE INSERT ON container_units
+        WHEN (SELECT sealed_at FROM containers WHERE id = NEW.container_id) IS NOT NULL
+        BEGIN SELECT RAISE(ABORT, 'a sealed container takes nothing more'); END;
+
+        CREATE TRIGGER containers_never_deleted BEFORE DELETE ON containers
+        BEGIN SELECT RAISE(ABORT, 'a container is never removed'); END;
+        CREATE TRIGGER containers_forward_only BEFORE UPDATE ON containers
+        WHEN NOT (
+            NEW.id IS OLD.id AND NEW.code IS OLD.code AND NEW.store IS OLD.store AND NEW.type IS OLD.type
+            AND NEW.location IS OLD.location AND NEW.limit_units IS OLD.limit_units AND NEW.limit_wh IS OLD.limit_wh
+            AND NEW.opened_at IS OLD.opened_at AND NEW.opened_by IS OLD.opened_by
+            AND (OLD.sealed_at IS NULL OR (NEW.sealed_at IS OLD.sealed_at AND NEW.sealed_by IS OLD.sealed_by))
+            AND (OLD.handed_over_at IS NULL OR (
+                NEW.handed_over_at IS OLD.handed_over_at AND NEW.handed_over_by IS OLD.handed_over_by
+                AND NEW.handed_to IS OLD.handed_to AND NEW.handover_reference IS OLD.handover_reference
+                AND NEW.packed_by IS OLD.packed_by AND NEW.packed_by_trained_on IS OLD.packed_by_trained_on
+                AND NEW.handover_count IS OLD.handover_count))
+            AND NEW.manifest_prints >= OLD.manifest_prints
+        )
+        BEGIN SELECT RAISE(ABORT, 'a container only moves forward: open, sealed, handed over'); END;
+
+        -- the manufacturer's answers applied from a claims file (the confirmation itself is on the return)
+        CREATE TABLE claim_answers (
+            id INTEGER PRIMARY KEY,
+            return_uuid TEXT NOT NULL UNIQUE,
+            ticket TEXT NOT NULL,
+            serial TEXT NOT NULL,
+            result TEXT NOT NULL CHECK (result IN ('confirmed', 'rejected')),
+            reference TEXT,
+            imported_at TEXT NOT NULL,
+            imported_by TEXT NOT NULL,
+            file_sha256 TEXT NOT NULL
+        ) STRICT;
+        CREATE TRIGGER claim_answers_never_changed BEFORE UPDATE ON claim_answers
+        BEGIN SELECT RAISE(ABORT, 'an imported answer is never changed'); END;
+        CREATE TRIGGER claim_answers_never_deleted BEFORE DELETE ON claim_answers
+        BEGIN SELECT RAISE(ABORT, 'an imported answer is never changed'); END;
+
+        CREATE INDEX returns_by_serial_alone ON returns(serial) WHERE serial IS NOT NULL;
+
+        ALTER TABLE clerks ADD COLUMN battery_training_on TEXT;
+        """
+    )
+
+
 #: Bump with every new migration (tests/test_storage.py checks the two agree). Steps run in the
 #: order they are written here; their names are only ids (m013 came before m014 … by branch).
-SCHEMA_VERSION = 11
+SCHEMA_VERSION = 12

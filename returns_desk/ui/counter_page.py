@@ -736,11 +736,11 @@ class CounterPage(QWidget):
 
     @Slot()
     def print_bag_label(self) -> None:
-        from returns_desk.reports.printing import make_preview_dialog
-        from returns_desk.reports.slip import render_bag_label_html
+        from returns_desk.reports.printing import make_label_preview_dialog
+        from returns_desk.reports.service import bag_label
 
         if self.last_entry is not None:
-            make_preview_dialog(self, render_bag_label_html(self.last_entry, lang=self.lang), "A6", lang=self.lang).exec()
+            make_label_preview_dialog(self, bag_label(self.desk, self.last_entry, lang=self.lang)).exec()
 
     def _ask_override(self, why: str) -> tuple[Actor, str] | None:
         """A manager signed in gives the reason; otherwise a manager approves with their PIN."""

@@ -147,9 +147,8 @@ class EntryDialog(QDialog):
     def reprint(self, document: str) -> None:
         """Print the customer's slip (80 mm roll) or the bag label (A6) again, marked REPRINT
         with when and by whom; printing it (not just previewing) is an audit event."""
-        from returns_desk.reports.printing import make_preview_dialog
-        from returns_desk.reports.service import slip_html
-        from returns_desk.reports.slip import render_bag_label_html
+        from returns_desk.reports.printing import make_label_preview_dialog, make_preview_dialog
+        from returns_desk.reports.service import bag_label, slip_html
         from returns_desk.services.clock import utc_now, utc_text
 
         entry = self.returns.get(self.ticket)
@@ -157,12 +156,11 @@ class EntryDialog(QDialog):
             return
         actor = self.actor()
         marker = {"at": utc_text(utc_now()), "by": actor.name}
-        zone_name = self.desk.settings["time_zone"]
         if document == "slip":
-            html, size = slip_html(self.desk, entry, lang=self.lang, reprint=marker), "receipt80"
-        else:
-            html, size = render_bag_label_html(entry, lang=self.lang, reprint=marker, time_zone=zone_name), "A6"
-        if not make_preview_dialog(self, html, size, lang=self.lang).exec():
+            preview = make_preview_dialog(self, slip_html(self.desk, entry, lang=self.lang, reprint=marker), "receipt80", lang=self.lang)
+        else:  # the bag label as it first printed (its barcode scans), marked as a reprint
+            preview = make_label_preview_dialog(self, bag_label(self.desk, entry, lang=self.lang, reprint=marker))
+        if not preview.exec():
             return  # closed without printing
         try:
             self.returns.record_reprint(self.ticket, document, by=actor)

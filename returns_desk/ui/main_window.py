@@ -125,6 +125,12 @@ class MainWindow(QMainWindow):
         self.sync_status = SyncStatus(self, desk.conn.path, lang)
         self.counter.return_recorded.connect(self.sync_status.after_save)
         QTimer.singleShot(1500, self.sync_status.start)  # after start-up, off its path
+        # a bag label scanned anywhere but on the Custody page opens its return (issue 14)
+        from returns_desk.ui.ticket_scan import TicketScanWatch, open_entry_dialog
+
+        self.ticket_scans = TicketScanWatch(self, lambda: self.built_page("custody"), desk,
+                                            lambda ticket: open_entry_dialog(self, desk, lang, lambda: self.actor, ticket))
+        self.ticket_scans.install()
         geometry = ui_settings.value("window/geometry")
         if geometry is not None:
             self.restoreGeometry(geometry)
@@ -360,6 +366,7 @@ class MainWindow(QMainWindow):
     def keyboard_help_text(self) -> str:
         rows = [
             ("F2 / Ctrl+1", self.tr("Counter")), ("F3 / Ctrl+2", self.tr("Returns log")), ("F6 / Ctrl+3", self.tr("Reports")),
+            ("F7 / Ctrl+4", self.tr("Custody: containers; a bag label scanned on another page opens its return")),
             ("Ctrl+P", self.tr("print the customer's return slip for the last return")),
             ("Enter", self.tr("next field; in the model field: the first field still needed")),
             ("↓", self.tr("in the model field: the “did you mean” list")),

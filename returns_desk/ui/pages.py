@@ -48,6 +48,14 @@ def _reports(window: MainWindow) -> QWidget:
     return ReportPage(window.desk, window.lang, lambda: window.actor)
 
 
+def _custody(window: MainWindow) -> QWidget:
+    from returns_desk.ui.custody_page import CustodyPage
+    from returns_desk.ui.ticket_scan import open_entry_dialog
+
+    return CustodyPage(window.desk, window.lang, lambda: window.actor,
+                       open_entry=lambda ticket: open_entry_dialog(window, window.desk, window.lang, lambda: window.actor, ticket))
+
+
 PAGES: tuple[PageSpec, ...] = (
     PageSpec(
         "counter",
@@ -66,6 +74,12 @@ PAGES: tuple[PageSpec, ...] = (
         lambda: QCoreApplication.translate("MainWindow", "Reports (F6)"),
         lambda: QCoreApplication.translate("MainWindow", "&Reports"),
         ("F6", "Ctrl+3"), _reports,
+    ),
+    PageSpec(  # issue 14: quarantine containers, hand-over, reconciliation
+        "custody",
+        lambda: QCoreApplication.translate("MainWindow", "Custody (F7)"),
+        lambda: QCoreApplication.translate("MainWindow", "C&ustody"),
+        ("F7", "Ctrl+4"), _custody,
     ),
 )
 

@@ -34,6 +34,7 @@ from returns_desk.reports.service import DailyReportService
 from returns_desk.services.desk import Desk
 from returns_desk.services.people_service import PeopleService
 from returns_desk.ui import messages
+from returns_desk.ui.claims_box import ClaimsBox
 from returns_desk.ui.people_dialogs import ApprovalDialog
 
 GROUP_KEYS = ("day", "clerk", "brand", "model", "remedy")
@@ -145,6 +146,8 @@ class ReportPage(QWidget):
         self.progress.setVisible(False)
         eform.addRow(self.export_button, self.progress)
         left.addWidget(export)
+        self.claims_box = ClaimsBox(desk, lang, actor)  # the manufacturer's answers (issue 14)
+        left.addWidget(self.claims_box)
         self.status = QLabel()
         self.status.setWordWrap(True)
         self.error = QLabel()
