@@ -860,6 +860,7 @@ def _hq_report(args: argparse.Namespace, dsn: str, lang: str) -> int:
     except OSError as exc:
         raise WriteError("write_failed", path=str(args.pdf), detail=exc.strerror or str(exc)) from None
     print(say("hq_report_written", lang, store=args.store, date=report["business_date"], path=str(out)))
+    return 0
 
 
 def cmd_containers(args: argparse.Namespace, lang: str) -> int:
