@@ -62,6 +62,18 @@ def _anchor(text: str):
         raise argparse.ArgumentTypeError(say("anchor_invalid", _argv_lang(sys.argv[1:]), value=text)) from None
 
 
+def _hq_group_by(text: str) -> tuple[str, ...]:
+    from returns_desk.headoffice.pg import HQ_TALLY_KEYS
+
+    keys = tuple(k.strip().lower() for k in text.split(",") if k.strip())
+    for k in keys:
+        if k not in HQ_TALLY_KEYS:
+            raise argparse.ArgumentTypeError(f"unknown group key {k!r} (use {', '.join(HQ_TALLY_KEYS)})")
+    if len(set(keys)) != len(keys):
+        raise argparse.ArgumentTypeError("a group key is given twice")
+    return keys
+
+
 def _market(text: str) -> str:
     value = text.strip().upper()
     if value not in MARKETS:
@@ -284,6 +296,78 @@ def build_parser() -> argparse.ArgumentParser:
     _common(kn, top=False)
     _manager_options(kn)
     kn.add_argument("--reason", required=True, metavar="TEXT")
+
+    sy = sub.add_parser("sync", help="push this counter's events to head office and print the state")
+    _common(sy, top=False)
+    sy.add_argument("--json", action="store_true")
+    sy.add_argument("--status", action="store_true", help="print the state without connecting")
+    sy_sub = sy.add_subparsers(dest="sync_command", metavar="export")
+    se = sy_sub.add_parser("export", help="write what head office has not acknowledged to a checksummed file (hq import)")
+    _common(se, top=False)
+    se.add_argument("--out", metavar="FILE", required=True)
+    se.add_argument("--from-seq", metavar="N", type=_positive, help="start at event N (default: after what head office acknowledged)")
+    se.add_argument("--json", action="store_true")
+
+    hq = sub.add_parser("hq", help="head office (PostgreSQL): migrate, add-store, add-reader, import; connect a counter")
+    _common(hq, top=False)
+    hq_sub = hq.add_subparsers(dest="hq_command", metavar="migrate|add-store|add-reader|import|report|export|progress|publish-catalogue|connect", required=True)
+    dsn_help = "head office's connection string (default: $RETURNS_DESK_HQ_DSN)"
+    hm = hq_sub.add_parser("migrate", help="create or update the head-office schema")
+    _common(hm, top=False)
+    hm.add_argument("--dsn", metavar="DSN", help=dsn_help)
+    ha = hq_sub.add_parser("add-store", help="add a store and its log-in role; prints its counters' connection string last")
+    _common(ha, top=False)
+    ha.add_argument("code", metavar="CODE")
+    ha.add_argument("--dsn", metavar="ADMIN_DSN", help=dsn_help)
+    ha.add_argument("--json", action="store_true")
+    hr = hq_sub.add_parser("add-reader", help="a read-only log-in for a store manager (--store) or for head office")
+    _common(hr, top=False)
+    hr.add_argument("--store", metavar="CODE", help="the store it may read (default: every store)")
+    hr.add_argument("--dsn", metavar="ADMIN_DSN", help=dsn_help)
+    hr.add_argument("--json", action="store_true")
+    hi = hq_sub.add_parser("import", help="feed a counter's 'sync export' file through the same ingest")
+    _common(hi, top=False)
+    hi.add_argument("file", metavar="FILE")
+    hi.add_argument("--dsn", metavar="ADMIN_DSN", help=dsn_help)
+    hi.add_argument("--json", action="store_true")
+    hrep = hq_sub.add_parser("report", help="reports from head office's data")
+    _common(hrep, top=False)
+    hrep_sub = hrep.add_subparsers(dest="hq_report_command", metavar="daily", required=True)
+    hrd = hrep_sub.add_parser("daily", help="a store's daily report across all its counters, with a line per counter")
+    _common(hrd, top=False)
+    hrd.add_argument("--store", metavar="CODE", required=True)
+    hrd.add_argument("--date", metavar="YYYY-MM-DD", type=_date, help="business date (default: today in the store's time zone)")
+    hrd.add_argument("--pdf", metavar="FILE", required=True)
+    hrd.add_argument("--page-size", choices=("A4", "Letter"), default="A4")
+    hrd.add_argument("--dsn", metavar="DSN", help=dsn_help)
+    hx = hq_sub.add_parser("export", help="tally of every store's returns for a date range (CSV or XLSX)")
+    _common(hx, top=False)
+    hx.add_argument("--from", dest="date_from", metavar="DATE", required=True, type=_date)
+    hx.add_argument("--to", dest="date_to", metavar="DATE", required=True, type=_date)
+    hx.add_argument("--group-by", metavar="KEYS", type=_hq_group_by, default=("store", "recall", "remedy"),
+                    help="comma-separated, in column order: store, counter, recall, brand, model, remedy, clerk, day (default: store,recall,remedy)")
+    hx.add_argument("--store", metavar="CODE", help="one store (default: every store)")
+    hx.add_argument("--format", required=True, choices=("csv", "xlsx"))
+    hx.add_argument("--out", metavar="FILE", required=True)
+    hx.add_argument("--dsn", metavar="ADMIN_DSN", help=dsn_help)
+    hg = hq_sub.add_parser("progress", help="one recall's progress across the chain, by store (a regulator's monthly report)")
+    _common(hg, top=False)
+    hg.add_argument("--recall", metavar="ID", required=True)
+    hg.add_argument("--from", dest="date_from", metavar="DATE", type=_date, help="start of the period (default: the first return)")
+    hg.add_argument("--to", dest="date_to", metavar="DATE", type=_date, help="end of the period (default: today)")
+    hg.add_argument("--format", required=True, choices=("pdf", "xlsx"))
+    hg.add_argument("--out", metavar="FILE", required=True)
+    hg.add_argument("--page-size", choices=("A4", "Letter"), default="A4")
+    hg.add_argument("--dsn", metavar="ADMIN_DSN", help=dsn_help)
+    hp = hq_sub.add_parser("publish-catalogue", help="publish a recall catalogue; counters take it on their next sync")
+    _common(hp, top=False)
+    hp.add_argument("file", metavar="FILE")
+    hp.add_argument("--dsn", metavar="ADMIN_DSN", help=dsn_help)
+    hc = hq_sub.add_parser("connect", help="on a counter: keep the store's connection string (keyring or owner-only file)")
+    _common(hc, top=False)
+    hc.add_argument("--dsn", metavar="STORE_DSN", required=True)
+    hc.add_argument("--reader", action="store_true",
+                    help="keep a store manager's read-only log-in (hq add-reader) for the window's whole-store report")
     return p
 
 
@@ -642,6 +726,199 @@ def cmd_export(args: argparse.Namespace, lang: str) -> int:
     return 0
 
 
+def _hq_dsn(args: argparse.Namespace, lang: str) -> str:
+    dsn = getattr(args, "dsn", None) or os.environ.get("RETURNS_DESK_HQ_DSN")
+    if not dsn:
+        raise _usage(say("hq_dsn_required", lang))
+    return dsn
+
+
+def _print_sync_state(res: Any, lang: str) -> None:
+    from returns_desk.services import sync_service
+
+    if res.sent or res.accepted or res.duplicates:
+        print(say("sync_sent", lang, sent=res.sent, accepted=res.accepted, duplicates=res.duplicates))
+    for q in res.quarantined:
+        print(say("sync_quarantined", lang, seq=q.get("seq"), reason=q.get("reason")))
+    for t in res.repeated_tickets:
+        print(say("sync_repeated_ticket", lang, ticket=t))
+    if res.catalogue_taken:
+        print(say("sync_catalogue_taken", lang, version=res.catalogue_taken))
+    if res.catalogue_refused:
+        print(f"returns-desk: {say('sync_catalogue_refused', lang, detail=res.catalogue_refused)}", file=sys.stderr)
+    if res.clock_warning:
+        print(say("sync_clock_warning", lang, seconds=round(res.clock_skew_seconds or 0)))
+    if res.state == "offline":
+        print(say("sync_state_offline", lang, since=sync_service.age_text(res.offline_since) or res.offline_since, waiting=res.waiting))
+    elif res.state == "error":
+        print(say("sync_state_error", lang, error=res.last_error))
+    elif res.state == "not_connected":
+        print(say("sync_state_not_connected", lang, waiting=res.waiting))
+    elif res.state == "waiting":
+        print(say("sync_state_waiting", lang, waiting=res.waiting, acked=res.acked_seq))
+    else:
+        print(say("sync_state_synced", lang, acked=res.acked_seq))
+
+
+def cmd_sync(args: argparse.Namespace, lang: str) -> int:
+    from returns_desk.services import sync_service
+
+    desk = _open(args)
+    try:
+        if args.sync_command == "export":
+            done = sync_service.export(desk, Path(args.out), from_seq=args.from_seq)
+            if args.json:
+                _print_json(done)
+            else:
+                print(say("sync_exported", lang, first=done["first_seq"], last=done["last_seq"], events=done["events"], path=done["path"]))
+            return 0
+        if args.status:
+            res = sync_service.status(desk)
+            res.last_error = sync_service.error_text(desk, lang)
+        else:
+            try:
+                res = sync_service.sync(desk)
+            except ReturnsDeskError:
+                if args.json:  # scripts get the state as well as the message
+                    state = sync_service.status(desk)
+                    state.last_error = sync_service.error_text(desk, lang)
+                    _print_json(state.as_json())
+                raise
+    finally:
+        desk.close()
+    if args.json:
+        _print_json(res.as_json())
+    else:
+        _print_sync_state(res, lang)
+    return 0
+
+
+def cmd_hq(args: argparse.Namespace, lang: str) -> int:
+    if args.hq_command == "connect":
+        from returns_desk.services import sync_service
+
+        desk = _open(args)
+        if args.reader:
+            try:
+                kept = sync_service.connect_reader(desk, args.dsn)
+            finally:
+                desk.close()
+            print(say("hq_reader_connected", lang, stores=", ".join(kept["stores"]), kept=kept["kept_in"]))
+            return 0
+        try:
+            done = sync_service.connect(desk, args.dsn)
+            local = desk.settings["store_code"]
+        finally:
+            desk.close()
+        print(say("hq_connected", lang, store=done["store"], kept=done["kept_in"], acked=done["acked_seq"]))
+        if not done["store_matches"]:
+            print(f"returns-desk: {say('hq_connected_other_store', lang, store=done['store'], local=local)}", file=sys.stderr)
+        return 0
+    from returns_desk.headoffice import pg
+
+    dsn = _hq_dsn(args, lang)
+    if args.hq_command == "migrate":
+        applied, version = pg.migrate(dsn)
+        print(say("hq_migrated", lang, version=version, applied=", ".join(applied) or "-"))
+        return 0
+    if args.hq_command == "report":
+        return _hq_report(args, dsn, lang)
+    if args.hq_command == "export":
+        from returns_desk.export.hq_export import chain_tally
+
+        if args.date_from > args.date_to:
+            raise _usage(say("range_invalid", lang, start=args.date_from.isoformat(), end=args.date_to.isoformat()))
+        tally = chain_tally(dsn, args.date_from, args.date_to, args.group_by, by=_actor(args), store=args.store)
+        if args.format == "csv":
+            from returns_desk.export.csv_export import write_tally_csv
+
+            out = write_tally_csv(tally, args.out)
+        else:
+            from returns_desk.export.xlsx_export import write_tally_xlsx
+
+            out = write_tally_xlsx(tally, args.out, lang=lang)
+        print(say("hq_export_written", lang, path=str(out), rows=len(tally.rows)))
+        return 0
+    if args.hq_command == "progress":
+        from returns_desk.export import hq_progress
+        from returns_desk.reports.hq_report import chain_progress
+        from returns_desk.services.clock import business_date, utc_now
+
+        date_to = args.date_to or business_date(utc_now(), "Asia/Shanghai")
+        if args.date_from and args.date_from > date_to:
+            raise _usage(say("range_invalid", lang, start=args.date_from.isoformat(), end=date_to.isoformat()))
+        progress = chain_progress(dsn, args.recall.strip(), args.date_from, date_to, by=_actor(args))
+        if args.format == "xlsx":
+            out = hq_progress.write_progress_xlsx(progress, args.out)
+        else:
+            _warn_fonts(lang)
+            out = hq_progress.write_progress_pdf(progress, args.out, lang=lang, page_size=args.page_size)
+        print(say("hq_progress_written", lang, recall=progress["recall_id"], path=str(out), stores=len(progress["stores"])))
+        return 0
+    if args.hq_command == "publish-catalogue":
+        from returns_desk.services import catalogue_service
+
+        text = catalogue_service.read_file(Path(args.file))
+        cat = catalogue_service.validate_text(text, args.file)
+        fresh = pg.publish_catalogue(dsn, cat.version, text)
+        print(say("hq_catalogue_published" if fresh else "hq_catalogue_already", lang, version=cat.version,
+                  recalls=len(cat.recalls), models=len(cat.models)))
+        return 0
+    if args.hq_command == "add-store":
+        made = pg.add_store(dsn, args.code.strip())
+        if args.json:
+            _print_json(made)
+        else:
+            print(say("hq_store_added", lang, store=made["store"], role=made["role"]))
+            print(made["dsn"])
+        return 0
+    if args.hq_command == "add-reader":
+        reader = pg.add_reader(dsn, args.store.strip() if args.store else None)
+        if args.json:
+            _print_json(reader)
+        else:
+            print(say("hq_reader_added", lang, role=reader["role"], scope=reader["store"] or say("hq_scope_chain", lang)))
+            print(reader["dsn"])
+        return 0
+    from returns_desk.services import sync_service
+
+    totals = sync_service.import_file(dsn, Path(args.file))
+    if args.json:
+        _print_json(totals)
+    else:
+        print(say("hq_imported", lang, events=totals["events"], store=totals["store"], accepted=totals["accepted"],
+                  duplicates=totals["duplicates"], quarantined=len(totals["quarantined"])))
+        for q in totals["quarantined"]:
+            print(say("sync_quarantined", lang, seq=q.get("seq"), reason=q.get("reason")))
+    if totals["resend_from"]:
+        print(f"returns-desk: {say('hq_import_gap', lang, seq=totals['resend_from'])}", file=sys.stderr)
+        return 1
+    return 0
+
+
+def _hq_report(args: argparse.Namespace, dsn: str, lang: str) -> int:
+    from returns_desk.headoffice import pg
+    from returns_desk.reports.files import WriteError
+    from returns_desk.reports.hq_report import store_daily_report
+    from returns_desk.reports.html import daily_print
+    from returns_desk.reports.printing import render_daily_pdf
+    from returns_desk.services.clock import business_date, utc_now
+
+    day = args.date
+    if day is None:  # today in the store's own time zone
+        with pg.connect(dsn) as hc:
+            zone = pg.store_zone(hc, args.store)
+        day = business_date(utc_now(), zone[0] if zone else "Asia/Shanghai")
+    report = store_daily_report(dsn, args.store, day, by=_actor(args))
+    _warn_fonts(lang)
+    try:
+        out = render_daily_pdf(daily_print(report, lang), args.pdf, args.page_size)
+    except OSError as exc:
+        raise WriteError("write_failed", path=str(args.pdf), detail=exc.strerror or str(exc)) from None
+    print(say("hq_report_written", lang, store=args.store, date=report["business_date"], path=str(out)))
+    return 0
+
+
 def cmd_containers(args: argparse.Namespace, lang: str) -> int:
     from returns_desk.reports.custody import containers_text
     from returns_desk.services.custody_service import CustodyService
@@ -763,7 +1040,7 @@ COMMANDS = {
     "lookup": cmd_lookup, "record": cmd_record, "recalls": cmd_recalls, "report": cmd_report, "export": cmd_export,
     "backup": cmd_backup, "restore": cmd_restore, "setup": cmd_setup, "clerks": cmd_clerks, "void": cmd_void,
     "verify": cmd_verify, "confirm": cmd_confirm, "key": cmd_key, "containers": cmd_containers, "custody": cmd_custody,
-    "claims": cmd_claims,
+    "claims": cmd_claims, "sync": cmd_sync, "hq": cmd_hq,
 }
 
 

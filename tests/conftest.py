@@ -60,3 +60,27 @@ def returns(desk):
     from returns_desk.services.returns_service import ReturnsService
 
     return ReturnsService(desk)
+
+
+# --- head office: a throwaway PostgreSQL (tests/hq_support.py) ------------------------------
+
+os.environ["RETURNS_DESK_KEYRING"] = "0"  # credentials go to the owner-only file in the test's home
+
+
+@pytest.fixture(scope="session")
+def pg_server():
+    """One PostgreSQL server for the session, started from the Debian binaries (fails, never
+    skips, when they are missing: .ci/setup installs them)."""
+    from tests.hq_support import start_server
+
+    yield from start_server()
+
+
+@pytest.fixture
+def hq_dsn(pg_server) -> str:
+    """A fresh head-office database with the migrations applied; the admin's connection string."""
+    from returns_desk.headoffice import pg
+
+    dsn = pg_server.admin_dsn(pg_server.create_database())
+    pg.migrate(dsn)
+    return dsn

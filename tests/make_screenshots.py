@@ -111,6 +111,12 @@ def main() -> int:
     shot(f"reports{suffix}")
     window.close()
     desk.close()
+    # head office: the status bar in each sync state and the store's report from head office
+    # (a PostgreSQL of their own, tests/make_hq_screenshots.py)
+    from make_hq_screenshots import take_head_office
+
+    for path in take_head_office(out, args.lang):
+        print(path)
     # the Custody page, a hand-over manifest and a bag label (issue 14), from a store of their own
     from make_custody_screenshots import take
 

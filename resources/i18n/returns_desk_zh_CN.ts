@@ -1150,6 +1150,10 @@ The damaged file is kept aside, not overwritten.</source>
         <translation>全店</translation>
     </message>
     <message>
+        <source>Whole store (head office)</source>
+        <translation>全店（总部）</translation>
+    </message>
+    <message>
         <source>Letter (US)</source>
         <translation>美式信纸 (Letter)</translation>
     </message>
@@ -1234,6 +1238,10 @@ The damaged file is kept aside, not overwritten.</source>
         <translation>营业日期格式为 YYYY-MM-DD。</translation>
     </message>
     <message>
+        <source>The whole store&apos;s report from head office is for managers.</source>
+        <translation>总部的全店报表仅供经理查看。</translation>
+    </message>
+    <message>
         <source>The list shows the first %1 of %2 returns; print preview and the PDF hold them all.</source>
         <translation>列表仅显示 %2 笔退货中的前 %1 笔；打印预览和 PDF 包含全部记录。</translation>
     </message>
@@ -1244,6 +1252,10 @@ The damaged file is kept aside, not overwritten.</source>
     <message>
         <source>Saved %1</source>
         <translation>已保存 %1</translation>
+    </message>
+    <message>
+        <source>Head office&apos;s whole-store report cannot be closed from a counter: close each counter&apos;s day.</source>
+        <translation>总部的全店报表不能在柜台日结：请分别为各柜台日结。</translation>
     </message>
     <message>
         <source>Closing %1 freezes its report as a numbered Z report.</source>
@@ -1471,6 +1483,41 @@ The damaged file is kept aside, not overwritten.</source>
     <message>
         <source>This computer does not hold the signing key of this database, so nothing can be recorded in this counter&apos;s name. If the key was lost (a new computer, a restored disk), a manager approves a new key with a reason; the audit trail shows it as a key change.</source>
         <translation>本机没有此数据库的签名密钥，因此不能以本柜台的名义记录任何内容。如果密钥已丢失（换了新电脑或恢复了磁盘），请由经理填写原因批准新密钥；审计记录会将其显示为密钥更换。</translation>
+    </message>
+</context>
+<context>
+    <name>SyncStatus</name>
+    <message>
+        <source>Sync now</source>
+        <translation>立即同步</translation>
+    </message>
+    <message>
+        <source>Send the returns waiting here to head office now</source>
+        <translation>立即将本机等待发送的退货发送到总部</translation>
+    </message>
+    <message>
+        <source>Recall catalogue %1 received from head office</source>
+        <translation>已从总部接收召回目录 %1</translation>
+    </message>
+    <message>
+        <source>Head office: offline since %1 · %2 waiting</source>
+        <translation>总部：自 %1 起离线 · %2 条等待发送</translation>
+    </message>
+    <message>
+        <source>Head office: sync failed (%1) · %2 waiting</source>
+        <translation>总部：同步失败（%1）· %2 条等待发送</translation>
+    </message>
+    <message>
+        <source>Head office: %1 waiting</source>
+        <translation>总部：%1 条等待发送</translation>
+    </message>
+    <message>
+        <source>Head office: synced %1</source>
+        <translation>总部：已同步 %1</translation>
+    </message>
+    <message>
+        <source>this computer&apos;s clock is %1 min off</source>
+        <translation>本机时钟偏差 %1 分钟</translation>
     </message>
 </context>
 </TS>

@@ -170,3 +170,12 @@ def _signature_ok(public_hex: str, digest: str, signature_hex: str) -> bool:
     except (InvalidSignature, ValueError, UnicodeEncodeError):
         return False
     return True
+
+
+def as_recorded(row: Mapping[str, Any], columns: Sequence[str]) -> dict[str, Any]:
+    """A return's fields as they were when it was recorded (what the event's ``row_sha256``
+    fingerprints): the manufacturer's answer, set later, only ever replaces ``pending``."""
+    out = {c: row.get(c) for c in columns}
+    if out.get("confirmation") in ("confirmed", "rejected"):
+        out["confirmation"] = "pending"
+    return out

@@ -311,6 +311,21 @@ def _daily_sections(
     ]
     parts.append(table(["", t("rpt_count"), t("rpt_value")], total_rows, numeric=(1, 2), widths=[60, 15, 25]))
 
+    # head office's store report: a line per counter, and up to when its data has arrived
+    if report.get("by_counter") is not None:
+        parts.append(f"<h2>{t('rpt_by_counter')}</h2>")
+        zone_name = report["time_zone"]
+        rows = [
+            [esc(c["counter"]), str(c["returns"]), money(c["refund_value"], cur), money(c["value"], cur), str(c["voided"]),
+             esc(local_text(c["latest_return_at"], zone_name)) if c["latest_return_at"] else "-",
+             esc(local_text(c["last_seen"], zone_name)) if c["last_seen"] else "-",
+             t("rpt_clock_off") if c["clock_flagged"] else ""]
+            for c in report["by_counter"]
+        ]
+        heads = [t("rpt_counter"), t("rpt_returns"), t("rpt_refund_value"), t("rpt_value"), t("rpt_voids"), t("rpt_data_until"),
+                 t("rpt_last_sync"), ""]
+        parts.append(table(heads, rows, numeric=range(1, 5), small=True, nowrap=(0, 5, 6)))
+
     # 2. by recall x model
     parts.append(f"<h2>{t('rpt_by_recall')}</h2>")
     if report["by_recall"]:

@@ -85,8 +85,11 @@ def restore(desk: Desk, source: Path, *, actor: Actor) -> tuple[Desk, Path]:
         # approves this computer's new key, which verify shows as a key change
         signing.replace_key(fresh.conn, actor, reason=f"restore of {Path(source).name} on this computer")
     with fresh.conn.write() as db:
-        repo.audit(db, at=utc_text(utc_now()), actor=actor.name, action="restore", entity="file", entity_id=str(source),
-                   details={"kept_aside": str(aside)})
+        # a restored copy is a new device for head office: it never continues the original's chain
+        at = utc_text(utc_now())
+        old_device, new_device = repo.device_id(db), repo.renew_device_id(db, at=at)
+        repo.audit(db, at=at, actor=actor.name, action="restore", entity="file", entity_id=str(source),
+                   details={"kept_aside": str(aside), "device_before": old_device, "device_id": new_device})
     return fresh, aside
 
 
@@ -118,8 +121,10 @@ def recover(db_path: str | Path, backup_file: Path, *, actor: str = "system") ->
     copy_database(backup_file, target)
     desk = Desk.open(target)
     with desk.conn.write() as db:
-        repo.audit(db, at=utc_text(utc_now()), actor=actor, action="restore", entity="file", entity_id=str(backup_file),
-                   details={"reason": "damaged database", "kept_aside": str(aside)})
+        at = utc_text(utc_now())
+        old_device, new_device = repo.device_id(db), repo.renew_device_id(db, at=at)
+        repo.audit(db, at=at, actor=actor, action="restore", entity="file", entity_id=str(backup_file),
+                   details={"reason": "damaged database", "kept_aside": str(aside), "device_before": old_device, "device_id": new_device})
     return desk, aside
 
 

@@ -121,6 +121,42 @@ def import_catalogue(conn: Connection, path: Path, *, actor: str) -> tuple[Catal
     return cat, active["version"] if active else None
 
 
+def read_file(path: Path) -> str:
+    """A catalogue file's text (UTF-8, a BOM allowed, at most 50 MB) or InputError."""
+    return _read(path)
+
+
+def validate_text(text: str, origin: str) -> Catalogue:
+    """The whole document checked as ``recalls import`` checks a file (InputError naming line and field)."""
+    try:
+        return parse_catalogue(text)
+    except CatalogueError as exc:
+        raise InputError("import_invalid", path=origin, error=str(exc)) from None
+
+
+def take_published(conn: Connection, text: str, sha256: str, *, origin: str) -> Catalogue | None:
+    """A catalogue head office published: checked against its checksum and validated like an
+    imported file, then made active (audited as imported by head office). None when it is not
+    newer than the active one (nothing changes)."""
+    if _sha(text) != sha256:
+        raise InputError("import_invalid", path=origin, error="the document does not match its checksum")
+    cat = validate_text(text, origin)
+    active = repo.active_catalogue(conn)
+    if active is not None and cat.version <= active["version"]:
+        return None
+    if not _activate(conn, cat, text, source="import", actor="head office", previous=active["version"] if active else None, expect=active):
+        return None  # another counter on this file changed the catalogue meanwhile: the next sync looks again
+    return cat
+
+
+def current(conn: Connection) -> Catalogue:
+    """The active catalogue as stored (after another connection changed it)."""
+    active = repo.active_catalogue(conn)
+    if active is None:
+        raise StorageError("db_damaged", path=conn.path, detail="no active recall list")
+    return _stored(conn, active)
+
+
 def active_info(conn: Connection) -> dict:
     row = repo.active_catalogue(conn)
     assert row is not None

@@ -321,6 +321,51 @@ def m008_manufacturer_confirmation(db: Database) -> None:
 
 
 @migrations()
+def m010_device_and_event_ids(db: Database) -> None:
+    """Head-office sync: the counter database gets a device id (a UUID, made anew by a restore so a
+    restored copy never impersonates the original), every audit event a UUID (its identity at head
+    office: a retry never duplicates it), and the sync state per device (the sequence head office
+    has acknowledged, the last attempt and its outcome)."""
+    import uuid
+
+    db.executescript(
+        """
+        CREATE TABLE device (
+            id INTEGER PRIMARY KEY CHECK (id = 1),
+            device_id TEXT NOT NULL,
+            created_at TEXT NOT NULL
+        ) STRICT;
+
+        CREATE TABLE sync_state (
+            device_id TEXT PRIMARY KEY,
+            acked_seq INTEGER NOT NULL DEFAULT 0,
+            last_attempt_at TEXT,
+            last_success_at TEXT,
+            last_error TEXT,
+            offline_since TEXT,
+            server_skew_seconds REAL
+        ) STRICT;
+
+        DROP TRIGGER audit_append_only_update;
+        ALTER TABLE audit ADD COLUMN uuid TEXT;
+        """
+    )
+    ids = [r[0] for r in db.execute("SELECT id FROM audit ORDER BY id").fetchall()]
+    db.conn.executemany("UPDATE audit SET uuid = ? WHERE id = ?", [(str(uuid.uuid4()), i) for i in ids])
+    db.executescript(
+        """
+        CREATE UNIQUE INDEX audit_by_uuid ON audit(uuid);
+        CREATE TRIGGER audit_append_only_update BEFORE UPDATE ON audit
+        BEGIN SELECT RAISE(ABORT, 'the audit trail is append-only'); END;
+        """
+    )
+    db.execute(
+        "INSERT INTO device (id, device_id, created_at) VALUES (1, ?, strftime('%Y-%m-%dT%H:%M:%fZ', 'now'))",
+        (str(uuid.uuid4()),),
+    )
+
+
+@migrations()
 def m011_signed_events(db: Database) -> None:
     """Every audit event carries the Ed25519 signature of its hash and the name of the key that
     made it; the public keys of the counters that sign are kept (never changed or removed). The
@@ -494,4 +539,4 @@ def m012_custody(db: Database) -> None:
 
 #: Bump with every new migration (tests/test_storage.py checks the two agree). Steps run in the
 #: order they are written here; their names are only ids (m013 came before m014 … by branch).
-SCHEMA_VERSION = 12
+SCHEMA_VERSION = 13

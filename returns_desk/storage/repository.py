@@ -6,6 +6,7 @@ from __future__ import annotations
 import contextlib
 import json
 import sqlite3
+import uuid as uuidlib
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
@@ -77,9 +78,9 @@ def audit(db: Database, *, at: str, actor: str, action: str, entity: str | None 
     digest = event_hash(event_id, at, actor, action, entity, entity_id, text, prev)
     key_id, signature = signer.sign(digest) if signer is not None else (None, None)
     db.execute(
-        "INSERT INTO audit (id, at, actor, action, entity, entity_id, details, prev_hash, hash, key_id, signature) "
-        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-        (event_id, at, actor, action, entity, entity_id, text, prev, digest, key_id, signature),
+        "INSERT INTO audit (id, at, actor, action, entity, entity_id, details, prev_hash, hash, key_id, signature, uuid) "
+        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        (event_id, at, actor, action, entity, entity_id, text, prev, digest, key_id, signature, str(uuidlib.uuid4())),
     )
     return event_id
 
@@ -124,6 +125,68 @@ def audit_events(conn: Connection, action: str | None = None) -> list[dict[str, 
     if action:
         return conn.read("SELECT * FROM audit WHERE action = ? ORDER BY id", (action,))
     return conn.read("SELECT * FROM audit ORDER BY id")
+
+
+# --- head-office sync: the outbox is the audit trail ----------------------------------------
+
+
+def device_id(src: Connection | Database) -> str:
+    """This database's device id (m010 makes one; a restore makes a new one)."""
+    return str(_rows(src, "SELECT device_id FROM device WHERE id = 1")[0]["device_id"])
+
+
+def renew_device_id(db: Database, *, at: str) -> str:
+    new = str(uuidlib.uuid4())
+    db.execute("UPDATE device SET device_id = ?, created_at = ? WHERE id = 1", (new, at))
+    return new
+
+
+def events_after(src: Connection | Database, seq: int, limit: int) -> list[dict[str, Any]]:
+    """Audit events with a sequence above ``seq``, in order, every column of the table (a column
+    added later travels along without a change here)."""
+    return _rows(src, "SELECT * FROM audit WHERE id > ? ORDER BY id LIMIT ?", (seq, limit))
+
+
+def last_event_seq(src: Connection | Database) -> int:
+    return int(_rows(src, "SELECT coalesce(max(id), 0) AS n FROM audit")[0]["n"])
+
+
+def returns_by_uuid(src: Connection | Database, uuids: Sequence[str]) -> dict[str, dict[str, Any]]:
+    out: dict[str, dict[str, Any]] = {}
+    for i in range(0, len(uuids), 500):
+        part = list(uuids[i : i + 500])
+        marks = ", ".join("?" for _ in part)
+        for r in _rows(src, f"SELECT * FROM returns WHERE uuid IN ({marks})", part):
+            out[r["uuid"]] = r
+    return out
+
+
+def incidents_by_uuid(src: Connection | Database, uuids: Sequence[str]) -> dict[str, dict[str, Any]]:
+    out: dict[str, dict[str, Any]] = {}
+    for i in range(0, len(uuids), 500):
+        part = list(uuids[i : i + 500])
+        marks = ", ".join("?" for _ in part)
+        for r in _rows(src, f"SELECT * FROM incidents WHERE uuid IN ({marks})", part):
+            out[r["uuid"]] = r
+    return out
+
+
+SYNC_STATE_FIELDS = ("acked_seq", "last_attempt_at", "last_success_at", "last_error", "offline_since", "server_skew_seconds")
+
+
+def sync_state(src: Connection | Database, device: str) -> dict[str, Any]:
+    rows = _rows(src, f"SELECT {', '.join(SYNC_STATE_FIELDS)} FROM sync_state WHERE device_id = ?", (device,))
+    return rows[0] if rows else {f: (0 if f == "acked_seq" else None) for f in SYNC_STATE_FIELDS}
+
+
+def put_sync_state(db: Database, device: str, values: dict[str, Any]) -> None:
+    unknown = set(values) - set(SYNC_STATE_FIELDS)
+    if unknown:
+        raise ValueError(f"unknown sync state fields: {sorted(unknown)}")
+    db.execute("INSERT INTO sync_state (device_id) VALUES (?) ON CONFLICT (device_id) DO NOTHING", (device,))
+    if values:
+        sets = ", ".join(f"{k} = ?" for k in values)
+        db.execute(f"UPDATE sync_state SET {sets} WHERE device_id = ?", (*values.values(), device))
 
 
 # --- returns -------------------------------------------------------------------------------

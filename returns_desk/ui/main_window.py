@@ -119,6 +119,12 @@ class MainWindow(QMainWindow):
         self.tabs.currentChanged.connect(self._on_tab_changed)
         self._build_menus()
         self._build_status()
+        # head office: background sync and its state in the status bar (ui/sync_status.py)
+        from returns_desk.ui.sync_status import SyncStatus
+
+        self.sync_status = SyncStatus(self, desk.conn.path, lang)
+        self.counter.return_recorded.connect(self.sync_status.after_save)
+        QTimer.singleShot(1500, self.sync_status.start)  # after start-up, off its path
         # a bag label scanned anywhere but on the Custody page opens its return (issue 14)
         from returns_desk.ui.ticket_scan import TicketScanWatch, open_entry_dialog
 
@@ -395,6 +401,7 @@ class MainWindow(QMainWindow):
         )
 
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802
+        self.sync_status.shutdown()
         for page in self._pages.values():
             shutdown = getattr(page, "shutdown", None)
             if callable(shutdown):

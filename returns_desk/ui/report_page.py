@@ -38,6 +38,8 @@ from returns_desk.ui.claims_box import ClaimsBox
 from returns_desk.ui.people_dialogs import ApprovalDialog
 
 GROUP_KEYS = ("day", "clerk", "brand", "model", "remedy")
+# The scope "whole store (head office)": every counter of the store, from head office's data
+HQ_SCOPE = "@head-office"
 #: Rows of the day's list shown on screen (all of them go to the preview and the PDF).
 SCREEN_ROWS = 300
 
@@ -92,6 +94,12 @@ class ReportPage(QWidget):
         self.scope_combo = QComboBox()
         self.scope_combo.addItem(self.tr("This counter (%1)").replace("%1", desk.settings["counter"]), desk.settings["counter"])
         self.scope_combo.addItem(self.tr("Whole store"), None)
+        # a store manager's read-only head-office log-in, when this counter keeps one
+        from returns_desk.services import sync_service
+
+        self.hq_dsn = sync_service.reader_dsn(desk)
+        if self.hq_dsn:
+            self.scope_combo.addItem(self.tr("Whole store (head office)"), HQ_SCOPE)
         self.page_combo = QComboBox()
         self.page_combo.addItem("A4", "A4")
         self.page_combo.addItem(self.tr("Letter (US)"), "Letter")
@@ -185,10 +193,21 @@ class ReportPage(QWidget):
         if day is None:
             return None
         try:
+            if self.scope_combo.currentData() == HQ_SCOPE:
+                return self._head_office_report(day)
             return self.reports.report(day, self.scope_combo.currentData(), by=self.actor().name)
         except ReturnsDeskError as exc:
             self._fail(exc.message(self.lang))
             return None
+
+    def _head_office_report(self, day: dt.date) -> tuple[dict, bool] | None:
+        """Every counter of the store, as head office holds it (a manager's view)."""
+        from returns_desk.reports.hq_report import store_daily_report
+
+        if self._manager("export", self.tr("The whole store's report from head office is for managers.")) is None:
+            return None
+        assert self.hq_dsn is not None
+        return store_daily_report(self.hq_dsn, self.desk.settings["store_code"], day, by=self.actor().name), False
 
     # --- daily report ----------------------------------------------------------------------
 
@@ -244,6 +263,9 @@ class ReportPage(QWidget):
     def close_day(self) -> None:
         day = self._day()
         if day is None:
+            return
+        if self.scope_combo.currentData() == HQ_SCOPE:
+            self._fail(self.tr("Head office's whole-store report cannot be closed from a counter: close each counter's day."))
             return
         manager = self._manager("close_day", self.tr("Closing %1 freezes its report as a numbered Z report.").replace("%1", day.isoformat()))
         if manager is None:
