@@ -98,13 +98,45 @@ def main() -> int:
 
     page.clear_form()
     QTest.keyClicks(page.model_edit, "A1689")
-    page.condition_combo.setCurrentIndex(3)  # hot
+    page.condition_combo.setCurrentIndex(3)  # hot: the emergency card and the incident (F9)
     shot(f"counter-hazard{suffix}")
+    QTest.keyClick(page.model_edit, Qt.Key.Key_F9)  # the stopped return recorded as an incident
+    QTest.keyClicks(page.model_edit, "PAC20-272")
+    QTest.keyClicks(page.batch_edit, "C14-P5")
+    QTest.keyClick(page.batch_edit, Qt.Key.Key_F8)  # a customer told they are not affected
 
     page.clear_form()
     window.show_log()
     window.log_page.table.selectRow(0)
     shot(f"log{suffix}")
+    # a reprint of the newest return's slip, in the print preview at the size it opens
+    from PySide6.QtCore import QTimer
+    from PySide6.QtWidgets import QApplication
+
+    def grab_preview() -> None:
+        dialog = QApplication.activeModalWidget()
+        if dialog is None:
+            QTimer.singleShot(100, grab_preview)
+            return
+        QTest.qWait(400)
+        QGuiApplication.primaryScreen().grabWindow(dialog.winId()).save(str(out / f"reprint-preview{suffix}.png"))
+        print(out / f"reprint-preview{suffix}.png")
+        dialog.reject()
+        entry_dialog = QApplication.activeModalWidget()
+        if entry_dialog is not None:
+            QTimer.singleShot(100, entry_dialog.reject)
+
+    def reprint_from_entry() -> None:
+        entry_dialog = QApplication.activeModalWidget()
+        if entry_dialog is None:
+            QTimer.singleShot(100, reprint_from_entry)
+            return
+        QTimer.singleShot(300, grab_preview)
+        entry_dialog.reprint("slip")  # type: ignore[attr-defined]
+
+    window.log_page.table.selectRow(window.log_page.model.rowCount() - 1)
+    QTimer.singleShot(300, reprint_from_entry)
+    window.log_page.open_current()
     window.tabs.setCurrentWidget(window.report_page)
     window.report_page.date_edit.setText("2025-07-01")
     window.report_page.show_report()

@@ -41,7 +41,7 @@ def test_the_screenshot_script_takes_every_picture_of_the_readme(tmp_path, lang,
     for name in wanted:
         image = QImage(str(out / name))
         assert not image.isNull(), f"{name} was not taken"
-        assert image.width() >= 1000 and image.height() >= 600, (name, image.width(), image.height())
+        assert image.width() >= 800 and image.height() >= 500, (name, image.width(), image.height())
         colours = {image.pixel(x, y) for x in range(0, image.width(), 37) for y in range(0, image.height(), 41)}
         assert len(colours) > 8, f"{name} is blank"
 

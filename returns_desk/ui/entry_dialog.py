@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
 from collections.abc import Callable
 
 from returns_desk.domain.auth import Actor
+from returns_desk.domain.vocab import PROOF_TYPES
 from returns_desk.domain.errors import ReturnsDeskError
 from returns_desk.domain.history import event_sentence
 from returns_desk.domain.messages import has, say
@@ -137,8 +138,7 @@ class EntryDialog(QDialog):
         if key == "status":
             return {"active": self.tr("active"), "void": self.tr("void")}.get(code, code)
         if key == "proof_type":
-            return {"none": self.tr("No proof"), "receipt": self.tr("Receipt"), "order_number": self.tr("Order number"),
-                    "photo": self.tr("Photo")}.get(code, code)
+            return PROOF_TYPES.word(code, self.lang)
         prefix = {"verdict": "verdict_", "confirmation": "rpt_confirmation_", "condition": "cond_", "remedy": "remedy_"}.get(key)
         if prefix and has(prefix + code):
             return say(prefix + code, self.lang)
