@@ -357,6 +357,24 @@ def test_a_scan_burst_in_another_field_lands_in_the_model_field(qtbot, window):
     assert focused() is page.batch_edit  # and the rule's next need has the focus
 
 
+def test_a_scan_burst_with_shift_for_capitals_is_still_one_burst(qtbot, window):
+    """A keyboard-wedge scanner presses Shift before each capital letter, as a keyboard would:
+    the Shift key presses (no text) must not break the burst."""
+    page = window.counter
+    qtbot.keyClicks(page.model_edit, "A1257")
+    page.receipt_edit.setFocus()
+    page.scanner.clock = _ticks(start=5.0, step=0.004)
+    for ch in "PAC20-272":
+        if ch.isupper():
+            qtbot.keyPress(page.receipt_edit, Qt.Key.Key_Shift, Qt.KeyboardModifier.ShiftModifier)
+            qtbot.keyClick(page.receipt_edit, ch, Qt.KeyboardModifier.ShiftModifier)
+            qtbot.keyRelease(page.receipt_edit, Qt.Key.Key_Shift)
+        else:
+            qtbot.keyClick(page.receipt_edit, ch)
+    qtbot.keyClick(page.receipt_edit, Qt.Key.Key_Return)
+    assert page.model_edit.text() == "PAC20-272" and page.receipt_edit.text() == ""
+
+
 def test_scanner_prefix_and_suffix_are_stripped(qtbot, window, desk):
     desk.update_settings({"scanner_prefix": "]C0", "scanner_suffix": "#"}, actor="test")
     page = window.counter
