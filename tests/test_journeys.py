@@ -315,6 +315,9 @@ def test_clerk_journey_with_interrupted_flows(qtbot):
         yield key(K.Key_Space)
         yield key(K.Key_Return)
         check(page.remedy_combo.currentData() == "replacement", f"Romoss starts from replacement, not {page.remedy_combo.currentData()}")
+        yield key(K.Key_S, CTRL)  # the recall names no replacement model: the counter asks for it
+        check(focus() is page.replacement_edit and page.error_label.text(), "a replacement of nothing is not saved")
+        yield type_text("PAC20-272 new")
         yield key(K.Key_S, CTRL)
         yield Wait("the Romoss ticket", lambda: page.last_entry is not None and page.last_entry["model"] == "PAC20-272")
         yield type_text("A1257")

@@ -155,8 +155,13 @@ def test_check_required_then_recalled_romoss_replacement(qtbot, window, db_path)
     assert set(remedies) == {"replacement", "refund"}
     page.remedy_combo.setCurrentIndex(remedies.index("replacement"))
     qtbot.keyClick(page.remedy_combo, Qt.Key.Key_Tab)
+    qtbot.keyClick(page.notes_edit, Qt.Key.Key_Return)  # saved too early: the recall names no replacement model
+    assert "replacement model" in page.error_label.text() and focused() is page.replacement_edit and not rows(db_path)
+    page.scanner.clock = _ticks(start=1.0, step=0.4)  # typed by a person (a fast burst ending in Enter is a scan)
+    qtbot.keyClicks(page.replacement_edit, "PAC20-272 new")
     with qtbot.waitSignal(page.return_recorded, timeout=5000):
         finish_with_enter(qtbot, page)
+    assert rows(db_path, "SELECT replacement_model FROM returns") == [("PAC20-272 new",)]
     (row,) = rows(db_path)
     assert row[1:7] == ("PAC20-272", "replacement", 0, None, "C14-P7", "swollen")
     model_input = rows(db_path, "SELECT model_input FROM returns")[0][0]

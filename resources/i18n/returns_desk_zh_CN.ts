@@ -323,6 +323,10 @@
         <translation>请先选择产品状况（电池安全）。</translation>
     </message>
     <message>
+        <source>Which model does the customer take home? Type the replacement model.</source>
+        <translation>顾客换走的是哪个型号？请输入换货型号。</translation>
+    </message>
+    <message>
         <source>Ticket %1
 %2 %3</source>
         <translation>单号 %1
@@ -691,22 +695,6 @@
     <message>
         <source>void</source>
         <translation>已作废</translation>
-    </message>
-    <message>
-        <source>No proof</source>
-        <translation>无凭证</translation>
-    </message>
-    <message>
-        <source>Receipt</source>
-        <translation>小票</translation>
-    </message>
-    <message>
-        <source>Order number</source>
-        <translation>订单号</translation>
-    </message>
-    <message>
-        <source>Photo</source>
-        <translation>照片</translation>
     </message>
     <message>
         <source>Reprint</source>

@@ -697,6 +697,10 @@ class CounterPage(QWidget):
         if condition is None:
             self._fail(self.tr("Choose the condition of the unit first (battery safety)."), self.condition_combo)
             return
+        if self.remedy_combo.currentData() == REPLACEMENT and not self.replacement_edit.text().strip():
+            # the recall names no replacement model: ask, rather than save a replacement of nothing
+            self._fail(self.tr("Which model does the customer take home? Type the replacement model."), self.replacement_edit)
+            return
         actor = self.actor()
         override: str | None = None
         approver: Actor | None = None
