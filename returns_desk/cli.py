@@ -19,7 +19,9 @@ from returns_desk.domain.errors import ReturnsDeskError
 from returns_desk.domain.messages import normalise_lang, say
 from returns_desk.domain.returns import ReturnDraft
 from returns_desk.domain.text import parse_date
-from returns_desk.domain.vocab import ANSWERS, CONDITIONS, DEFAULT_GROUP_BY, EXPORT_FORMATS, GROUP_BY, INTACT, REMEDIES
+from returns_desk.domain.vocab import (
+    ANSWERS, CONDITIONS, CONTAINER_TYPES, DEFAULT_GROUP_BY, EXPORT_FORMATS, GROUP_BY, INTACT, REMEDIES, SHEET_FORMATS,
+)
 from returns_desk.export.tally import parse_group_by
 
 
@@ -225,7 +227,7 @@ def build_parser() -> argparse.ArgumentParser:
     ct_sub = ct.add_subparsers(dest="containers_command", metavar="open|add|seal|handover|list|manifest|label", required=True)
     co = ct_sub.add_parser("open", help="open a quarantine container (manager); prints its id on the last line")
     _common(co, top=False)
-    co.add_argument("--type", dest="kind", required=True, choices=("intact", "damaged"))
+    co.add_argument("--type", dest="kind", required=True, choices=CONTAINER_TYPES.codes)
     co.add_argument("--location", required=True, metavar="TEXT")
     co.add_argument("--limit-units", metavar="N", type=_positive)
     co.add_argument("--limit-wh", metavar="WH", type=_positive, help="estimated Wh the container (its kit) may hold")
@@ -273,7 +275,7 @@ def build_parser() -> argparse.ArgumentParser:
     cle = cl_sub.add_parser("export", help="the pending serials of a recall for the manufacturer")
     _common(cle, top=False)
     cle.add_argument("--recall", required=True, metavar="ID")
-    cle.add_argument("--format", required=True, choices=("csv", "xlsx"))
+    cle.add_argument("--format", required=True, choices=SHEET_FORMATS)
     cle.add_argument("--out", required=True, metavar="FILE")
     _manager_options(cle)
     cli_imp = cl_sub.add_parser("import", help="preview the manufacturer's answers (CSV or XLSX); --apply records the matched ones")
@@ -347,7 +349,7 @@ def build_parser() -> argparse.ArgumentParser:
     hx.add_argument("--group-by", metavar="KEYS", type=_hq_group_by, default=("store", "recall", "remedy"),
                     help="comma-separated, in column order: store, counter, recall, brand, model, remedy, clerk, day (default: store,recall,remedy)")
     hx.add_argument("--store", metavar="CODE", help="one store (default: every store)")
-    hx.add_argument("--format", required=True, choices=("csv", "xlsx"))
+    hx.add_argument("--format", required=True, choices=SHEET_FORMATS)
     hx.add_argument("--out", metavar="FILE", required=True)
     hx.add_argument("--dsn", metavar="ADMIN_DSN", help=dsn_help)
     hg = hq_sub.add_parser("progress", help="one recall's progress across the chain, by store (a regulator's monthly report)")

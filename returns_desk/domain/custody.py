@@ -19,9 +19,10 @@ from typing import Any
 from returns_desk.domain.catalogue import Catalogue
 from returns_desk.domain.errors import InputError, RefusedError
 from returns_desk.domain.messages import say
-from returns_desk.domain.returns import HAZARDOUS
+from returns_desk.domain.vocab import CONTAINER_TYPES as _CONTAINER_VOCAB
+from returns_desk.domain.vocab import DAMAGED_CONTAINER, HAZARDOUS, INTACT
 
-CONTAINER_TYPES = ("intact", "damaged")
+CONTAINER_TYPES = _CONTAINER_VOCAB.codes
 #: The nominal voltage of a lithium-ion cell, used to turn a published mAh rating into Wh when
 #: the catalogue gives no voltage of its own for the model (3.6–3.7 V is what power-bank labels
 #: print: 20,000 mAh / 72–74 Wh). A model's own ``nominal_voltage_v``, when the catalogue has one, wins.
@@ -34,7 +35,7 @@ LOCATION_MAX = 200
 def container_type_for(condition: str) -> str:
     """The container type a unit in this condition needs at least (an intact unit may also go
     into a damaged container)."""
-    return "damaged" if condition in HAZARDOUS else "intact"
+    return DAMAGED_CONTAINER if condition in HAZARDOUS else INTACT
 
 
 def check_new_container(kind: str, location: str | None, limit_units: int | None, limit_wh: float | None = None) -> str:
@@ -74,7 +75,7 @@ def check_can_add(container: ContainerState, unit: Mapping[str, Any], in_contain
         raise RefusedError("unit_void", field="ticket", ticket=ticket)
     if in_container is not None:
         raise RefusedError("unit_in_container", field="ticket", ticket=ticket, container=in_container)
-    if container_type_for(unit["condition"]) == "damaged" and container.type != "damaged":
+    if container_type_for(unit["condition"]) == DAMAGED_CONTAINER and container.type != DAMAGED_CONTAINER:
         raise RefusedError("container_wrong_type", field="ticket", ticket=ticket, container=container.code)
     if container.limit_units is not None and container.count >= container.limit_units:
         raise RefusedError("container_full", field="container", container=container.code, limit=container.limit_units)

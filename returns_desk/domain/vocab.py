@@ -118,6 +118,7 @@ INCIDENT_ACTIONS = _vocab(
     ("customer_kept", "incident_action_customer_kept"),
     ("customer_told", "incident_action_customer_told"),
 )
+CUSTOMER_TOLD = "customer_told"
 
 #: Keys a tally can be grouped by, in the order offered.
 GROUP_BY = _vocab(
@@ -127,6 +128,12 @@ GROUP_BY = _vocab(
 DEFAULT_GROUP_BY = ("model", "remedy")
 
 EXPORT_FORMATS = _vocab("export format", ("xlsx", "format_xlsx"), ("csv", "format_csv"), ("pdf", "format_pdf"))
+#: Formats of the files a spreadsheet reads and writes back (claims lists, head-office exports).
+SHEET_FORMATS = ("csv", "xlsx")
+
+#: Quarantine containers: one for intact recalled units, one for damaged/defective ones.
+CONTAINER_TYPES = _vocab("container type", ("intact", "container_type_intact"), ("damaged", "container_type_damaged"))
+DAMAGED_CONTAINER = "damaged"
 
 #: Fonts for Chinese text, in order of preference (window and PDFs alike). Noto must be asked
 #: for by its SC name, or Qt picks the Japanese glyph variant.

@@ -23,10 +23,11 @@ from returns_desk.domain.claims import (
     find_column,
 )
 from returns_desk.domain.errors import InputError
+from returns_desk.domain.vocab import SHEET_FORMATS
 from returns_desk.export.tally import guard_cell
 from returns_desk.reports.files import atomic_path
 
-FORMATS = ("csv", "xlsx")
+FORMATS = SHEET_FORMATS
 COLUMNS = ("ticket", "recall_id", "model", "serial", "batch_code", "made_on", "received_on", "result", "reference")
 MAX_ROWS = 1_000_000
 

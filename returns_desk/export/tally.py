@@ -9,13 +9,14 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from returns_desk.domain.money import format_amount
+from returns_desk.reports.daily import PROGRESS_FIGURES
 
 #: Keys a tally can be grouped by, as the command line spells them (``--group-by``).
 GROUP_KEYS = ("day", "clerk", "brand", "model", "remedy")
 DEFAULT_GROUP_BY = ("model", "remedy")
 #: Stable English column names of CSV and XLSX files after the group keys, whatever the language.
 VALUE_COLUMNS = ("count", "amount", "currency")
-PROGRESS_KEYS = ("received", "refund", "replacement", "voucher", "pending")
+PROGRESS_KEYS = PROGRESS_FIGURES
 PROGRESS_COLUMNS = ("recall_id", "title") + tuple(f"period_{k}" for k in ("received", "refunded", "replaced", "vouchered", "pending")) + tuple(
     f"cumulative_{k}" for k in ("received", "refunded", "replaced", "vouchered", "pending")
 )

@@ -14,6 +14,7 @@ from typing import Any
 from returns_desk.domain.custody import Energy, alert_text
 from returns_desk.domain.integrity import Anchor
 from returns_desk.domain.messages import normalise_lang, say
+from returns_desk.domain.vocab import DAMAGED_CONTAINER, INTACT
 from returns_desk.reports.daily import local_text
 from returns_desk.reports.html import STYLE, esc
 from returns_desk.reports.slip import Label, code128_bars
@@ -62,7 +63,7 @@ def manifest_html(m: Mapping[str, Any], lang: str = "en") -> str:
         ident = " / ".join(x for x in (u.get("serial"), u.get("batch_code")) if x) or "-"
         wh = f"{u['wh']:.1f}" if u.get("wh") is not None else t("wh_unknown")
         cond = t(f"cond_{u['condition']}")
-        if u["condition"] != "intact":
+        if u["condition"] != INTACT:
             cond = f'<span class="hazard">{cond}</span>'
         rows.append(
             f"<tr><td>{n}. {esc(u['ticket'])}</td><td>{esc(u.get('brand') or '')} {esc(u['model'])}</td><td>{esc(ident)}</td>"
@@ -100,7 +101,7 @@ def container_label(c: Mapping[str, Any], *, time_zone: str = "UTC", lang: str =
     hazard = [say("label_container_do_not_fly", "en")]
     if lang != "en":
         hazard.append(say("label_container_do_not_fly", lang))
-    if c["type"] == "damaged":
+    if c["type"] == DAMAGED_CONTAINER:
         hazard.insert(0, say("label_ddr", "en"))
     rows = (
         (say("man_type", lang), say(f"container_type_{c['type']}", lang)),

@@ -10,6 +10,7 @@ from typing import Any
 
 from returns_desk import paths
 from returns_desk.domain.catalogue import Catalogue, parse_catalogue
+from returns_desk.domain.vocab import REFUND, REPLACEMENT, VOUCHER
 from returns_desk.headoffice import pg
 from returns_desk.reports.daily import (
     ROW_COLUMNS,
@@ -68,7 +69,7 @@ def by_counter(report: dict[str, Any], arrival: list[dict[str, Any]]) -> list[di
         s = slot(e["counter"])
         s["returns"] += 1
         s["value"][e["currency"]] = s["value"].get(e["currency"], 0) + e["amount_minor"]
-        if e["remedy"] == "refund":
+        if e["remedy"] == REFUND:
             s["refund_value"][e["currency"]] = s["refund_value"].get(e["currency"], 0) + e["amount_minor"]
     for e in report["voided"]:
         slot(e["counter"])["voided"] += 1
@@ -114,7 +115,7 @@ def _figures(rows: list[dict[str, Any]]) -> dict[str, dict[str, int]]:
             f["voided"] += n
             continue
         f["received"] += n
-        f[{"refund": "refunded", "replacement": "replaced", "voucher": "vouchered"}[r["remedy"]]] += n
+        f[{REFUND: "refunded", REPLACEMENT: "replaced", VOUCHER: "vouchered"}[r["remedy"]]] += n
         if r["confirmation"] in ("confirmed", "rejected", "pending"):
             f[r["confirmation"]] += n
         if r["hazardous"]:

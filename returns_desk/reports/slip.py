@@ -13,6 +13,7 @@ from typing import Any
 
 from returns_desk.domain.messages import normalise_lang, say
 from returns_desk.domain.money import format_amount
+from returns_desk.domain.vocab import INTACT, REPLACEMENT
 from returns_desk.reports.daily import local_text
 from returns_desk.reports.html import esc
 
@@ -67,7 +68,7 @@ def render_slip_html(
     zone = time_zone or entry.get("time_zone") or "UTC"
     when = local_text(entry["recorded_at"], zone)[:16]
     brand = brand_name or entry.get("brand") or ""  # the brand as the customer knows it (安克 in Chinese)
-    amount = "" if entry["remedy"] == "replacement" and not entry["amount_minor"] else f"{format_amount(entry['amount_minor'], entry['currency'])} {esc(entry['currency'])}"
+    amount = "" if entry["remedy"] == REPLACEMENT and not entry["amount_minor"] else f"{format_amount(entry['amount_minor'], entry['currency'])} {esc(entry['currency'])}"
     body = [
         f"<h1>{t('slip_title')}</h1>",
         _reprint_mark(reprint, lang, zone),
@@ -81,7 +82,7 @@ def render_slip_html(
                 (t("slip_batch"), esc(entry.get("batch_code"))),
                 (t("slip_recall"), f"{esc(recall_title)}<br/>{esc(entry['recall_id'])}"),
                 (t("slip_remedy"), t(f"remedy_{entry['remedy']}")),
-                (t("slip_replacement"), esc(entry.get("replacement_model")) if entry["remedy"] == "replacement" else ""),
+                (t("slip_replacement"), esc(entry.get("replacement_model")) if entry["remedy"] == REPLACEMENT else ""),
                 (t("slip_amount"), amount),
                 (t("slip_clerk"), esc(entry.get("clerk"))),
             ]
@@ -140,7 +141,7 @@ def bag_label(entry: Mapping[str, Any], *, recall_title: str = "", lang: str = "
         (say("label_condition", lang), say(f"cond_{entry['condition']}", lang)),
     ]
     hazard: list[str] = []
-    if entry["condition"] != "intact":
+    if entry["condition"] != INTACT:
         hazard = [say("label_ddr", "en"), "UN3480"]
         if lang != "en":
             hazard.insert(1, say("label_ddr", lang))

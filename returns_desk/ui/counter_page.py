@@ -37,7 +37,7 @@ from returns_desk.domain.lookup import LookupResult
 from returns_desk.domain.messages import say
 from returns_desk.domain.money import currency_sign, format_amount, format_money
 from returns_desk.domain.returns import ReturnDraft, amount_bound, default_amount, fields_used
-from returns_desk.domain.vocab import CONDITIONS, ENQUIRY, HAZARD, INCIDENT_ACTIONS, INCIDENT_KINDS, PROOF_TYPES, RECEIPT, REMEDIES, REPLACEMENT, STOP_CONDITIONS
+from returns_desk.domain.vocab import CONDITIONS, CUSTOMER_TOLD, ENQUIRY, HAZARD, HAZARDOUS, INTACT, INCIDENT_ACTIONS, INCIDENT_KINDS, PROOF_TYPES, RECEIPT, REMEDIES, REPLACEMENT, STOP_CONDITIONS
 from returns_desk.domain.text import parse_date
 from returns_desk.services import lookup_service
 from returns_desk.services.desk import Desk
@@ -580,20 +580,20 @@ class CounterPage(QWidget):
         damaged = (self.tr(
             "<b>DAMAGED BATTERY</b><br>Wear gloves. Put the unit in the fire-safe container with sand or other "
             "non-combustible material, away from other batteries and metal. Do not charge or test it. Tell the manager."),
-            "damaged", True)
+            "hazmat", True)
         return {
             None: (self.tr("Look at the unit before anything else: is it hot, smoking, swollen, leaking, burnt or damaged?"), "", False),
-            "hot": (self.tr(
+            **{c: (self.tr(
                 "<b>STOP — HOT OR SMOKING UNIT</b><br>Do not touch or pick it up. Move people away. "
                 "Follow the store's fire procedure and call emergency services if it smokes or burns. "
                 "The return cannot continue. When the unit has cooled and is safe to handle, choose its condition again."),
-                "emergency", False),
-            "intact": (self.tr(
+                "emergency", False) for c in STOP_CONDITIONS},
+            INTACT: (self.tr(
                 "<b>RECALLED UNIT — ISOLATE IT</b><br>Do not charge or test it. Tape over the ports. "
                 "Bag it on its own and put the bag label on it (RECALLED — DO NOT SELL). "
                 "Put it in the recall quarantine bin — never back to stock, never in the customer battery-recycling box."),
-                "intact", True),
-            "swollen": damaged, "leaking": damaged, "burnt": damaged, "damaged": damaged,
+                INTACT, True),
+            **{c: damaged for c in HAZARDOUS - STOP_CONDITIONS},
         }
 
     @Slot()
@@ -770,7 +770,7 @@ class CounterPage(QWidget):
     def record_enquiry(self) -> None:
         """F8 on a not-affected or not-recalled verdict: the customer was told; log it."""
         if self.enquiry_button.isVisible():
-            self._record_incident(ENQUIRY, "customer_told")
+            self._record_incident(ENQUIRY, CUSTOMER_TOLD)
 
     def _record_incident(self, kind: str, action: str) -> None:
         from returns_desk.services.incident_service import IncidentService

@@ -32,6 +32,7 @@ from returns_desk.domain.auth import Actor
 from returns_desk.domain.custody import alert_text
 from returns_desk.domain.errors import ReturnsDeskError
 from returns_desk.domain.messages import say
+from returns_desk.domain.vocab import DAMAGED_CONTAINER, INTACT
 from returns_desk.services.custody_service import CustodyService
 from returns_desk.services.desk import Desk
 from returns_desk.services.people_service import PeopleService
@@ -51,8 +52,8 @@ class OpenContainerDialog(_Form):
         super().__init__(self.tr("Open a quarantine container"), self.tr(
             "A damaged, swollen, leaking or burnt unit may only go into a damaged/defective container."), parent)
         self.type_combo = QComboBox()
-        self.type_combo.addItem(self.tr("Recall-intact"), "intact")
-        self.type_combo.addItem(self.tr("Damaged/defective (DDR kit)"), "damaged")
+        self.type_combo.addItem(self.tr("Recall-intact"), INTACT)
+        self.type_combo.addItem(self.tr("Damaged/defective (DDR kit)"), DAMAGED_CONTAINER)
         self.location_edit = QLineEdit()
         self.location_edit.setMaxLength(200)
         self.limit_spin = QSpinBox()
@@ -218,7 +219,7 @@ class CustodyPage(QWidget):
         self.ticket_edit.setFocus()
 
     def _type_word(self, kind: str) -> str:
-        return self.tr("recall-intact") if kind == "intact" else self.tr("damaged/defective")
+        return self.tr("recall-intact") if kind == INTACT else self.tr("damaged/defective")
 
     def _state_word(self, state: str) -> str:
         return {"open": self.tr("open"), "sealed": self.tr("sealed"), "handed_over": self.tr("handed over")}[state]

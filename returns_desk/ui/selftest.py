@@ -31,6 +31,7 @@ def run(lang: str = "zh_CN", out: Callable[[str], None] = print) -> int:
     try:
         step = "database"
         from returns_desk.domain.returns import ReturnDraft
+        from returns_desk.domain.vocab import INTACT, REFUND
         from returns_desk.services.desk import Desk
         from returns_desk.services.people_service import PeopleService
         from returns_desk.services.returns_service import ReturnsService
@@ -45,8 +46,8 @@ def run(lang: str = "zh_CN", out: Callable[[str], None] = print) -> int:
             manager = people.authenticate("Manager", "482913")
             step = "record a return"
             entry = ReturnsService(desk).record(
-                ReturnDraft(model_input="A1257", remedy="refund", amount="149.00", serial="AKFF1Y0E48301745",
-                            condition="intact", clerk=manager.name, isolation_confirmed=True),
+                ReturnDraft(model_input="A1257", remedy=REFUND, amount="149.00", serial="AKFF1Y0E48301745",
+                            condition=INTACT, clerk=manager.name, isolation_confirmed=True),
                 actor=manager,
             )
             step = "translations"
