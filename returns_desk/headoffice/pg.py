@@ -169,6 +169,7 @@ def add_store(admin_dsn: str, code: str) -> dict[str, str]:
             conn.execute(sql.SQL("GRANT USAGE ON SCHEMA hq TO {}").format(sql.Identifier(role)))
             conn.execute(sql.SQL("GRANT EXECUTE ON FUNCTION hq.ingest(jsonb) TO {}").format(sql.Identifier(role)))
             conn.execute(sql.SQL("GRANT EXECUTE ON FUNCTION hq.catalogue_newer_than(text) TO {}").format(sql.Identifier(role)))
+            conn.execute(sql.SQL("GRANT EXECUTE ON FUNCTION hq.acknowledged_hashes(uuid, bigint, integer) TO {}").format(sql.Identifier(role)))
             conn.execute("INSERT INTO hq.stores (code, role_name) VALUES (%s, %s)", (code, role))
     return {"store": code, "role": role, "dsn": _login_dsn(admin_dsn, role, password)}
 
@@ -243,6 +244,13 @@ def catalogue_newer_than(conn: psycopg.Connection, version: str | None) -> dict[
     except psycopg.errors.UndefinedFunction:  # a head office not yet migrated to 0002: nothing to take
         return None
     return dict(row[0]) if row and row[0] else None
+
+
+def acknowledged_hashes(conn: psycopg.Connection, device_id: str, start: int, limit: int = 10_000) -> list[tuple[int, str]]:
+    """(seq, hash) of the events head office acknowledged for this device of the calling store,
+    from ``start`` on (as a store role: head office as the witness of the counter's chain)."""
+    rows = conn.execute("SELECT seq, hash FROM hq.acknowledged_hashes(%s, %s, %s)", (device_id, start, limit)).fetchall()
+    return [(int(r[0]), str(r[1])) for r in rows]
 
 
 # --- reading (head office's reports) -----------------------------------------------------------

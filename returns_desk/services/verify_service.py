@@ -52,8 +52,10 @@ class VerifyReport:
         self.problems.append((key, args))
 
 
-def verify(desk: Desk, anchors: Sequence[Anchor] = ()) -> VerifyReport:
-    """Check everything; ``anchors`` are positions and hashes copied from printed reports."""
+def verify(desk: Desk, anchors: Sequence[Anchor] = (), *, witness: bool = True) -> VerifyReport:
+    """Check everything; ``anchors`` are positions and hashes copied from printed reports. On a
+    counter connected to head office (``hq connect``), head office is a witness too: every event
+    it acknowledged must still have the hash it acknowledged (``witness=False`` skips it)."""
     report = VerifyReport()
     _check_guards(desk, report)
     events = _check_chain(desk, report)
@@ -61,10 +63,44 @@ def verify(desk: Desk, anchors: Sequence[Anchor] = ()) -> VerifyReport:
     _check_counts(desk, report)
     _check_closures(desk, report, events)
     _check_anchors(desk, report, anchors)
+    if witness:
+        _check_witness(desk, report)
     head = audit_anchor(desk)
     if head is not None:
         report.notes.append(("verify_head", {"event": f"{head.event:,}", "hash": head.short, "typed": head.typed}))
     return report
+
+
+def _check_witness(desk: Desk, report: VerifyReport) -> None:
+    """Head office keeps every event it acknowledged: a history rewritten after it was sent (even
+    re-signed with the counter's own key) disagrees with it at the first event changed."""
+    from returns_desk.headoffice import credentials
+
+    dsn = credentials.load(desk.conn.path)
+    if not dsn:
+        return
+    try:
+        from returns_desk.headoffice import pg
+
+        device = repo.device_id(desk.conn)
+        acked: list[tuple[int, str]] = []
+        with pg.connect(dsn) as conn:
+            start = 1
+            while True:
+                page = pg.acknowledged_hashes(conn, device, start)
+                acked.extend(page)
+                if len(page) < 10_000:
+                    break
+                start = page[-1][0] + 1
+    except Exception as exc:  # noqa: BLE001 - any failure to reach head office: checked without it, and said so
+        report.notes.append(("verify_witness_unreachable", {"detail": " ".join(str(exc).split())[:160]}))
+        return
+    local = repo.audit_hashes(desk.conn, (seq for seq, _ in acked))
+    for seq, digest in acked:
+        if local.get(seq) != digest:
+            report.add("verify_witness_differs", {"id": seq})
+            return
+    report.notes.append(("verify_witness_ok", {"events": len(acked)}))
 
 
 def audit_anchor(desk: Desk) -> Anchor | None:
