@@ -36,6 +36,19 @@ def test_head_office_names_a_history_rewritten_after_it_was_sent(hq_dsn, tmp_pat
         assert witness_only == [("verify_witness_differs", {"id": event})]
     finally:
         desk.close()
+    # an event's uuid (its name at head office, outside the hash) changed in the file: named too
+    con = sqlite3.connect(db)
+    trigger = con.execute("SELECT sql FROM sqlite_master WHERE name = 'audit_append_only_update'").fetchone()[0]
+    con.execute("DROP TRIGGER audit_append_only_update")
+    con.execute("UPDATE audit SET uuid = '00000000-0000-4000-8000-000000000000' WHERE id = 2")
+    con.execute(trigger)
+    con.commit()
+    con.close()
+    desk = open_counter(db, "S1", "C1")
+    try:
+        assert ("verify_witness_differs", {"id": 2}) in verify(desk).problems
+    finally:
+        desk.close()
 
 
 def test_an_unreachable_head_office_is_said_not_hidden(tmp_path, pg_server):

@@ -246,11 +246,11 @@ def catalogue_newer_than(conn: psycopg.Connection, version: str | None) -> dict[
     return dict(row[0]) if row and row[0] else None
 
 
-def acknowledged_hashes(conn: psycopg.Connection, device_id: str, start: int, limit: int = 10_000) -> list[tuple[int, str]]:
-    """(seq, hash) of the events head office acknowledged for this device of the calling store,
-    from ``start`` on (as a store role: head office as the witness of the counter's chain)."""
-    rows = conn.execute("SELECT seq, hash FROM hq.acknowledged_hashes(%s, %s, %s)", (device_id, start, limit)).fetchall()
-    return [(int(r[0]), str(r[1])) for r in rows]
+def acknowledged_hashes(conn: psycopg.Connection, device_id: str, start: int, limit: int = 10_000) -> list[tuple[int, str, str]]:
+    """(seq, uuid, hash) of the events head office acknowledged for this device of the calling
+    store, from ``start`` on (as a store role: head office as the witness of the counter's chain)."""
+    rows = conn.execute("SELECT seq, uuid::text, hash FROM hq.acknowledged_hashes(%s, %s, %s)", (device_id, start, limit)).fetchall()
+    return [(int(r[0]), str(r[1]), str(r[2])) for r in rows]
 
 
 # --- reading (head office's reports) -----------------------------------------------------------

@@ -23,8 +23,10 @@ from returns_desk.domain.integrity import (
     short_key,
     signature_ok,
 )
+
 from returns_desk.services.desk import Desk
 from returns_desk.storage import repository as repo
+from returns_desk.storage.database import StorageError, quick_check
 from returns_desk.storage.guards import guard_problems
 
 
@@ -56,6 +58,9 @@ def verify(desk: Desk, anchors: Sequence[Anchor] = (), *, witness: bool = True) 
     """Check everything; ``anchors`` are positions and hashes copied from printed reports. On a
     counter connected to head office (``hq connect``), head office is a witness too: every event
     it acknowledged must still have the hash it acknowledged (``witness=False`` skips it)."""
+    damage = quick_check(desk.conn.path)
+    if damage:  # a file SQLite itself finds damaged cannot be vouched for, whatever else checks out
+        raise StorageError("db_damaged", path=desk.conn.path, detail=damage[:200])
     report = VerifyReport()
     _check_guards(desk, report)
     events = _check_chain(desk, report)
@@ -63,12 +68,27 @@ def verify(desk: Desk, anchors: Sequence[Anchor] = (), *, witness: bool = True) 
     _check_counts(desk, report)
     _check_closures(desk, report, events)
     _check_anchors(desk, report, anchors)
+    _check_event_names(desk, report)
     if witness:
         _check_witness(desk, report)
     head = audit_anchor(desk)
     if head is not None:
         report.notes.append(("verify_head", {"event": f"{head.event:,}", "hash": head.short, "typed": head.typed}))
     return report
+
+
+def _check_event_names(desk: Desk, report: VerifyReport) -> None:
+    """Every event's uuid (its name at head office, outside the hash) is read and well formed: a
+    damaged one is named here; a well-formed but changed one only head office can tell."""
+    import uuid as uuidlib
+
+    for r in repo.audit_uuids(desk.conn):
+        value = r["uuid"]
+        try:
+            if value is not None:
+                uuidlib.UUID(str(value))
+        except ValueError:
+            report.add("verify_event_uuid", {"id": int(r["id"])})
 
 
 def _check_witness(desk: Desk, report: VerifyReport) -> None:
@@ -83,7 +103,7 @@ def _check_witness(desk: Desk, report: VerifyReport) -> None:
         from returns_desk.headoffice import pg
 
         device = repo.device_id(desk.conn)
-        acked: list[tuple[int, str]] = []
+        acked: list[tuple[int, str, str]] = []
         with pg.connect(dsn) as conn:
             start = 1
             while True:
@@ -95,9 +115,9 @@ def _check_witness(desk: Desk, report: VerifyReport) -> None:
     except Exception as exc:  # noqa: BLE001 - any failure to reach head office: checked without it, and said so
         report.notes.append(("verify_witness_unreachable", {"detail": " ".join(str(exc).split())[:160]}))
         return
-    local = repo.audit_hashes(desk.conn, (seq for seq, _ in acked))
-    for seq, digest in acked:
-        if local.get(seq) != digest:
+    local = repo.audit_identities(desk.conn, (seq for seq, _, _ in acked))
+    for seq, uuid, digest in acked:
+        if local.get(seq) != (uuid, digest):
             report.add("verify_witness_differs", {"id": seq})
             return
     report.notes.append(("verify_witness_ok", {"events": len(acked)}))

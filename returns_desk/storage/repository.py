@@ -116,6 +116,22 @@ def audit_hashes(conn: Connection, ids: Iterable[int]) -> dict[int, str]:
     return {int(r["id"]): r["hash"] for r in conn.read(f"SELECT id, hash FROM audit WHERE id IN ({marks})", tuple(wanted))}
 
 
+def audit_uuids(conn: Connection) -> list[dict[str, Any]]:
+    return conn.read("SELECT id, uuid FROM audit ORDER BY id")
+
+
+def audit_identities(conn: Connection, ids: Iterable[int]) -> dict[int, tuple[str, str]]:
+    """id -> (uuid, hash) of the given events (those that exist)."""
+    wanted = sorted(set(ids))
+    out: dict[int, tuple[str, str]] = {}
+    for i in range(0, len(wanted), 900):  # SQLite's limit on bound parameters
+        part = wanted[i : i + 900]
+        marks = ", ".join("?" for _ in part)
+        for r in conn.read(f"SELECT id, uuid, hash FROM audit WHERE id IN ({marks})", tuple(part)):
+            out[int(r["id"])] = (str(r["uuid"]), str(r["hash"]))
+    return out
+
+
 def all_closures(conn: Connection) -> list[dict[str, Any]]:
     """Every stored Z, snapshot included, in closing order."""
     return conn.read("SELECT * FROM closures ORDER BY id")
