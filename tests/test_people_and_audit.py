@@ -50,12 +50,15 @@ def test_pin_hash_round_trip_and_constant_time_compare():
 
 
 def test_the_pin_is_nowhere_in_the_database_file(people, db_path, desk):
+    # a PIN long enough that the file's hex text (hashes, signatures, uuids) cannot hold it by chance
+    long_pin = "864209753102"
+    people.add_clerk(Actor("Chen Jing", "manager"), "Wu Lei", "clerk", long_pin)
     desk.conn.db.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
     raw = db_path.read_bytes() + (Path(str(db_path) + "-wal").read_bytes() if Path(str(db_path) + "-wal").exists() else b"")
-    for secret in (PIN, "1357"):
+    for secret in (PIN, long_pin):
         assert secret.encode() not in raw and secret.encode("utf-16-le") not in raw
     rows = sqlite3.connect(db_path).execute("SELECT name, length(pin_hash), length(pin_salt), pin_params FROM clerks ORDER BY name").fetchall()
-    assert rows == [("Chen Jing", 32, 16, "scrypt:n=16384,r=8,p=1"), ("Li Na", 32, 16, "scrypt:n=16384,r=8,p=1")]
+    assert rows == [(name, 32, 16, "scrypt:n=16384,r=8,p=1") for name in ("Chen Jing", "Li Na", "Wu Lei")]
 
 
 def test_setup_sets_the_store_and_refuses_twice(people, desk):
