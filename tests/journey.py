@@ -168,7 +168,11 @@ def focus() -> QWidget:
             (w for w in QApplication.topLevelWidgets() if w.isVisible() and w.isWindow() and w.windowType() == Qt.WindowType.Window), None)
         if below is not None:
             below.activateWindow()
-            QApplication.processEvents()
+            # on a real X server the activation comes back as an event, not at once
+            deadline = time.monotonic() + 5.0
+            while QApplication.focusWidget() is None and time.monotonic() < deadline:
+                QApplication.processEvents()
+                time.sleep(0.01)
     w = QApplication.focusWidget()
     if w is None:
         raise JourneyFailed(f"no widget has the keyboard focus (active window {describe(QApplication.activeWindow())})")
