@@ -109,11 +109,7 @@ def audit_head(src: Connection | Database) -> tuple[int, str] | None:
 
 def audit_hashes(conn: Connection, ids: Iterable[int]) -> dict[int, str]:
     """id -> hash of the given events (those that exist)."""
-    wanted = sorted(set(ids))
-    if not wanted:
-        return {}
-    marks = ", ".join("?" for _ in wanted)
-    return {int(r["id"]): r["hash"] for r in conn.read(f"SELECT id, hash FROM audit WHERE id IN ({marks})", tuple(wanted))}
+    return {int(r["id"]): r["hash"] for r in _rows_in(conn, "SELECT id, hash FROM audit", "id", sorted(set(ids)))}
 
 
 def audit_uuids(conn: Connection) -> list[dict[str, Any]]:
@@ -122,14 +118,8 @@ def audit_uuids(conn: Connection) -> list[dict[str, Any]]:
 
 def audit_identities(conn: Connection, ids: Iterable[int]) -> dict[int, tuple[str, str]]:
     """id -> (uuid, hash) of the given events (those that exist)."""
-    wanted = sorted(set(ids))
-    out: dict[int, tuple[str, str]] = {}
-    for i in range(0, len(wanted), 900):  # SQLite's limit on bound parameters
-        part = wanted[i : i + 900]
-        marks = ", ".join("?" for _ in part)
-        for r in conn.read(f"SELECT id, uuid, hash FROM audit WHERE id IN ({marks})", tuple(part)):
-            out[int(r["id"])] = (str(r["uuid"]), str(r["hash"]))
-    return out
+    rows = _rows_in(conn, "SELECT id, uuid, hash FROM audit", "id", sorted(set(ids)))
+    return {int(r["id"]): (str(r["uuid"]), str(r["hash"])) for r in rows}
 
 
 def all_closures(conn: Connection) -> list[dict[str, Any]]:
@@ -167,24 +157,22 @@ def last_event_seq(src: Connection | Database) -> int:
     return int(_rows(src, "SELECT coalesce(max(id), 0) AS n FROM audit")[0]["n"])
 
 
-def returns_by_uuid(src: Connection | Database, uuids: Sequence[str]) -> dict[str, dict[str, Any]]:
-    out: dict[str, dict[str, Any]] = {}
-    for i in range(0, len(uuids), 500):
-        part = list(uuids[i : i + 500])
-        marks = ", ".join("?" for _ in part)
-        for r in _rows(src, f"SELECT * FROM returns WHERE uuid IN ({marks})", part):
-            out[r["uuid"]] = r
+def _rows_in(src: Connection | Database, select: str, column: str, values: Sequence[Any]) -> list[dict[str, Any]]:
+    """``select`` (a fixed text, never user input) ``WHERE column IN (values)``, in chunks that stay
+    under SQLite's limit on bound parameters."""
+    out: list[dict[str, Any]] = []
+    for i in range(0, len(values), 500):
+        part = list(values[i : i + 500])
+        out.extend(_rows(src, f"{select} WHERE {column} IN ({', '.join('?' for _ in part)})", part))
     return out
+
+
+def returns_by_uuid(src: Connection | Database, uuids: Sequence[str]) -> dict[str, dict[str, Any]]:
+    return {r["uuid"]: r for r in _rows_in(src, "SELECT * FROM returns", "uuid", uuids)}
 
 
 def incidents_by_uuid(src: Connection | Database, uuids: Sequence[str]) -> dict[str, dict[str, Any]]:
-    out: dict[str, dict[str, Any]] = {}
-    for i in range(0, len(uuids), 500):
-        part = list(uuids[i : i + 500])
-        marks = ", ".join("?" for _ in part)
-        for r in _rows(src, f"SELECT * FROM incidents WHERE uuid IN ({marks})", part):
-            out[r["uuid"]] = r
-    return out
+    return {r["uuid"]: r for r in _rows_in(src, "SELECT * FROM incidents", "uuid", uuids)}
 
 
 SYNC_STATE_FIELDS = ("acked_seq", "last_attempt_at", "last_success_at", "last_error", "offline_since", "server_skew_seconds")
