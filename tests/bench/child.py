@@ -110,22 +110,31 @@ def app(db: str, with_log: bool) -> int:
     return main(["--db", db])
 
 
-def _signed_in_already(db: str) -> None:
-    """The store is set up and the clerk's PIN is accepted at once: start-up is timed from process
-    start to the usable main window, without a person typing a PIN in between."""
-    from returns_desk.domain.auth import Actor
+MANAGER, PIN = "Bench Manager", "2580"
+
+
+def set_up(db: str) -> None:
+    """The store of a benchmark database, set up once with its manager (``MANAGER``, ``PIN``)."""
     from returns_desk.services.desk import Desk
     from returns_desk.services.people_service import PeopleService
-    from returns_desk.ui import people_dialogs
 
     desk = Desk.open(db)
     try:
         people = PeopleService(desk)
         if not people.is_set_up():
-            people.setup(store="Bench", counter="C1", market="CN", manager="Bench Manager", pin="2580")
+            people.setup(store="Bench", counter="C1", market="CN", manager=MANAGER, pin=PIN)
     finally:
         desk.close()
-    people_dialogs.SignInDialog.ask = classmethod(lambda cls, *a, **k: Actor("Bench Manager", "manager"))
+
+
+def _signed_in_already(db: str) -> None:
+    """The store is set up and the clerk's PIN is accepted at once: start-up is timed from process
+    start to the usable main window, without a person typing a PIN in between."""
+    from returns_desk.domain.auth import Actor
+    from returns_desk.ui import people_dialogs
+
+    set_up(db)
+    people_dialogs.SignInDialog.ask = classmethod(lambda cls, *a, **k: Actor(MANAGER, "manager"))
 
 
 def phases(db: str) -> int:

@@ -34,6 +34,8 @@ import uuid as uuidlib
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
+from tests.bench.child import MANAGER, PIN
+
 ROOT = Path(__file__).resolve().parents[2]
 SEED = ROOT / "db" / "catalogue.json"
 
@@ -515,7 +517,7 @@ def bench_reports(ctx: Context) -> list[Result]:
     for i in range(3):
         t0 = time.perf_counter()
         subprocess.run(cli + ["export", "--from", lo, "--to", hi, "--format", "csv", "--out", str(ctx.work / f"tally{i}.csv"),
-                              "--group-by", "model,remedy"], env=ctx.env, check=True, capture_output=True)
+                              "--group-by", "model,remedy", "--manager", MANAGER, "--pin", PIN], env=ctx.env, check=True, capture_output=True)
         export.append((time.perf_counter() - t0) * 1000)
         t0 = time.perf_counter()
         _sqlite_cli_seconds(ctx.db, TALLY_SQL.format(a=lo, b=hi), ctx.work / f"cli{i}.csv")
@@ -603,7 +605,10 @@ def main(argv: list[str] | None = None) -> int:
     work = Path(tempfile.mkdtemp(prefix="returns-desk-bench-"))
     env = dict(os.environ)
     env["QT_QPA_PLATFORM"] = args.platform or env.get("QT_QPA_PLATFORM") or "offscreen"
-    env["RETURNS_DESK_HOME"] = str(work / "home")
+    # A database made earlier keeps its signing key in the home folder it was made with
+    # (``tests.bench.generate`` uses ``OUT.db.home``): without that key nothing can be saved.
+    home = args.db.with_name(args.db.name + ".home") if args.db else work / "home"
+    env["RETURNS_DESK_HOME"] = str(home)
     env["LANG"] = "en_US.UTF-8"
     env.pop("LC_ALL", None)
     env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(ROOT), env.get("PYTHONPATH")]))
@@ -612,7 +617,7 @@ def main(argv: list[str] | None = None) -> int:
     env.pop("PYTHONDONTWRITEBYTECODE", None)
     subprocess.run([sys.executable, "-m", "compileall", "-q", str(ROOT / "returns_desk"), str(ROOT / "tests" / "bench")], check=False)
     os.environ.update({k: env[k] for k in ("QT_QPA_PLATFORM", "RETURNS_DESK_HOME", "LANG")})
-    (work / "home").mkdir()
+    home.mkdir(exist_ok=True)
     try:
         from returns_desk.services.desk import Desk
 
@@ -629,6 +634,10 @@ def main(argv: list[str] | None = None) -> int:
             generate(db, args.rows).close()
             rows = args.rows
             print(f"generated {rows:,} returns in {time.perf_counter() - t0:.1f} s", flush=True)
+        from tests.bench.child import set_up
+
+        for each in (db, empty):
+            set_up(str(each))  # the manager the manager-only commands (export) name
         ctx = Context(db=db, empty_db=empty, work=work, rows=rows, runs=args.runs, env=env)
         results: list[Result] = []
         timings = {}
