@@ -41,6 +41,11 @@ table.small th { font-size: 7pt; }
 """
 
 
+def _s(value: Any) -> str:
+    """A cell's plain text: None is empty."""
+    return "" if value is None else str(value)
+
+
 def esc(value: Any) -> str:
     """Text as HTML text: markup characters escaped, everything else kept as it is."""
     if value is None:
@@ -161,7 +166,10 @@ class TextTable:
     """A long table as plain text (not HTML) for a printer to draw itself, line by line: Qt's
     rich-text layout of a table grows far faster than its number of cells. ``hazard`` holds the
     rows whose ``hazard_column`` is printed as a warning; ``numeric`` columns align right;
-    ``flexible`` columns (names) are the first to narrow when the text is too wide."""
+    ``flexible`` columns (names) are the first to narrow when the text is too wide; ``wrap``
+    columns (free text: reasons, notes) run onto more lines instead of being cut. The table's
+    ``heading`` is printed in ``heading_size`` points (an h2 of the HTML is 11, an h3 9.5), under
+    ``leads`` (text, points): the headings it belongs to (an h2 above an h3), kept with it."""
 
     heading: str
     headers: tuple[str, ...]
@@ -170,19 +178,27 @@ class TextTable:
     hazard_column: int | None = None
     hazard: frozenset[int] = frozenset()
     flexible: frozenset[int] = frozenset()
+    wrap: frozenset[int] = frozenset()
+    heading_size: float = 11.0
+    leads: tuple[tuple[str, float], ...] = ()
+
+
+#: Heading sizes in points, as the report's style sheet gives them (h2, h3, a bold paragraph).
+H2, H3, P_BOLD = 11.0, 9.5, 9.0
 
 
 @dataclass(frozen=True)
 class DailyPrint:
-    """The daily report split for printing: an HTML document before the list of the day's
-    returns, that list as a :class:`TextTable`, and an HTML document after it. Without entries
-    the whole report is ``before`` and the rest is None."""
+    """The daily report split for printing: ``flow`` is the report from top to bottom as HTML
+    documents (the headings, figures and short tables) and :class:`TextTable` lists (the day's
+    returns and the other lists that grow with the day: overrides, duplicates, incidents,
+    voided entries), which the printer draws line by line. ``detail`` is the list of the day's
+    returns (None without entries)."""
 
     title: str
     lang: str
-    before: str
+    flow: tuple[str | TextTable, ...]
     detail: TextTable | None
-    after: str | None
     anchor: str = ""  # "audit: event 1,234 · 7f3a 91c2 0be4 55d1", printed under the heading
 
 
@@ -221,22 +237,32 @@ def recall_codes(report: Mapping[str, Any]) -> dict[str, str]:
 def render_daily_html(report: Mapping[str, Any], lang: str = "en", *, reprint: Mapping[str, str] | None = None) -> str:
     """The daily return report as one HTML document. ``reprint`` (``at``, ``by``) marks a copy
     printed later from a Z snapshot; nothing else in the document changes."""
-    before, detail, after, title = _daily_sections(report, lang, reprint, detail_as_html=True)
-    return document(title, before + detail + after, lang)
+    lang = normalise_lang(lang)
+    parts = _daily_parts(report, lang, reprint, lists_as_html=True)
+    return document(_title(report, lang), "".join(p for p in parts if isinstance(p, str)), lang)
 
 
 def daily_print(report: Mapping[str, Any], lang: str = "en", *, reprint: Mapping[str, str] | None = None) -> DailyPrint:
-    """The daily report for a PDF or a printer: the HTML of :func:`render_daily_html` around the
-    list of the day's returns, which comes as a :class:`TextTable` for the printer to draw."""
+    """The daily report for a PDF or a printer: what :func:`render_daily_html` shows, in the same
+    order, with its lists as :class:`TextTable` for the printer to draw (the HTML around them as
+    documents of their own)."""
     lang = normalise_lang(lang)
-    if not report["entries"]:
-        html = render_daily_html(report, lang, reprint=reprint)
-        return DailyPrint(_html.unescape(_title(report, lang)), lang, html, None, None, anchor_label(report, lang))
-    before, _detail, after, title = _daily_sections(report, lang, reprint, detail_as_html=False)
-    return DailyPrint(
-        _html.unescape(title), lang, document(title, before, lang), detail_table(report, lang), document(title, after, lang),
-        anchor_label(report, lang),
-    )
+    parts = _daily_parts(report, lang, reprint, lists_as_html=False)
+    title = _title(report, lang)
+    flow: list[str | TextTable] = []
+    html: list[str] = []
+    for part in parts:
+        if isinstance(part, str):
+            html.append(part)
+            continue
+        if html:
+            flow.append(document(title, "".join(html), lang))
+            html = []
+        flow.append(part)
+    if html:
+        flow.append(document(title, "".join(html), lang))
+    detail = next((p for p in parts if isinstance(p, TextTable) and p.heading == say("rpt_detail", lang)), None)
+    return DailyPrint(_html.unescape(title), lang, tuple(flow), detail, anchor_label(report, lang))
 
 
 def anchor_label(report: Mapping[str, Any], lang: str) -> str:
@@ -250,11 +276,37 @@ def _title(report: Mapping[str, Any], lang: str) -> str:
     return f"{_T(lang)('rpt_title')} {esc(report['business_date'])}"
 
 
-def _daily_sections(
-    report: Mapping[str, Any], lang: str, reprint: Mapping[str, str] | None, *, detail_as_html: bool
-) -> tuple[str, str, str, str]:
-    """(HTML before the detail list, the detail list's heading and table (empty unless
-    ``detail_as_html`` or there are no entries), HTML after it, the title)."""
+def _list_part(
+    heading: str, headers: Sequence[str], rows: Sequence[Sequence[str]], *, as_html: bool, heading_tag: str = "h3",
+    numeric: Sequence[int] = (), nowrap: Sequence[int] = (), hazard_column: int | None = None,
+    wrap: Sequence[int] = (), flexible: Sequence[int] = (), leads: Sequence[tuple[str, str]] = (),
+) -> list[str | TextTable]:
+    """A list of the report (rows of plain text) under its heading: as the HTML of a small
+    bordered grid (``as_html``), or as a :class:`TextTable` for a printer to draw. Every cell of
+    ``hazard_column`` prints as a warning. ``leads`` are (tag, text) headings printed above."""
+    if as_html:
+        out = "".join(f"<{tag}>{esc(text)}</{tag}>" for tag, text in leads)
+        open_tag, close_tag = ("<p><b>", "</b></p>") if heading_tag == "p" else (f"<{heading_tag}>", f"</{heading_tag}>")
+        cells = [
+            [f'<span class="hazard">{esc(c)}</span>' if i == hazard_column else esc(c) for i, c in enumerate(row)]
+            for row in rows
+        ]
+        return [out + f"{open_tag}{esc(heading)}{close_tag}" + table([esc(h) for h in headers], cells, numeric=numeric, small=True, nowrap=nowrap)]
+    size = {"h2": H2, "h3": H3, "p": P_BOLD}
+    return [TextTable(
+        heading, tuple(headers), [tuple(row) for row in rows], numeric=frozenset(numeric), hazard_column=hazard_column,
+        hazard=frozenset(range(len(rows))) if hazard_column is not None else frozenset(), flexible=frozenset(flexible),
+        wrap=frozenset(wrap), heading_size=size[heading_tag], leads=tuple((text, size[tag]) for tag, text in leads),
+    )]
+
+
+def _daily_parts(
+    report: Mapping[str, Any], lang: str, reprint: Mapping[str, str] | None, *, lists_as_html: bool
+) -> list[str | TextTable]:
+    """The daily report from top to bottom: HTML fragments and, unless ``lists_as_html``, the
+    lists that grow with the day (overrides, duplicates, incidents, stopped returns, the day's
+    returns, voided entries) as :class:`TextTable`. Joined, the HTML of ``lists_as_html`` is the
+    whole report's body."""
     t = _T(lang)
     lang = t.lang
     cur = report["currency"]
@@ -266,7 +318,7 @@ def _daily_sections(
 
     codes = recall_codes(report)
 
-    parts: list[str] = [f"<h1>{t('rpt_title')}</h1>"]
+    parts: list[str | TextTable] = [f"<h1>{t('rpt_title')}</h1>"]
     if report["kind"] == "Z":
         parts.append(f'<p class="kind">{t("rpt_kind_z", number=report["z_number"])}</p>')
     else:
@@ -354,30 +406,43 @@ def _daily_sections(
         parts.append(f"<p>{t('rpt_none')}</p>")
 
     # 4. exceptions
-    parts.append(f"<h2>{t('rpt_exceptions')}</h2><h3>{t('rpt_overrides_title')}</h3>")
+    as_html = lists_as_html
+
+    def word(prefix: str, value: str | None) -> str:
+        return say(f"{prefix}{value}", lang) if value else ""
+
+    def names(*keys: str) -> list[str]:
+        return [say(k, lang) for k in keys]
+
+    exceptions = say("rpt_exceptions", lang)
     if report["overrides"]:
-        rows = [[esc(e["time"]), esc(e["ticket"]), esc(e["clerk"]), esc(e["approver"]), esc(e["override_reason"]), t("rpt_status_void" if e["status"] == "void" else "rpt_status_active")] for e in report["overrides"]]
-        parts.append(table([t("rpt_time"), t("rpt_ticket"), t("rpt_clerk"), t("rpt_approver"), t("rpt_reason"), t("rpt_status")], rows, small=True, nowrap=(0, 1)))
+        rows = [[_s(e["time"]), _s(e["ticket"]), _s(e["clerk"]), _s(e["approver"]), _s(e["override_reason"]),
+                 say("rpt_status_void" if e["status"] == "void" else "rpt_status_active", lang)] for e in report["overrides"]]
+        parts += _list_part(say("rpt_overrides_title", lang), names("rpt_time", "rpt_ticket", "rpt_clerk", "rpt_approver", "rpt_reason", "rpt_status"),
+                            rows, as_html=as_html, nowrap=(0, 1), wrap=(4,), flexible=(2, 3), leads=[("h2", exceptions)])
     else:
-        parts.append(f"<p>{t('rpt_none')}</p>")
-    parts.append(f"<h3>{t('rpt_duplicates_title')}</h3>")
+        parts.append(f"<h2>{t('rpt_exceptions')}</h2><h3>{t('rpt_overrides_title')}</h3><p>{t('rpt_none')}</p>")
     if report["duplicates"]:
-        rows = [[esc(e["time"]), esc(e["ticket"]), esc(e["model"]), esc(e["serial"]), esc(e["duplicate_of"]), esc(e["approver"])] for e in report["duplicates"]]
-        parts.append(table([t("rpt_time"), t("rpt_ticket"), t("rpt_model"), t("rpt_serial"), t("rpt_earlier_ticket"), t("rpt_approver")], rows, small=True, nowrap=(0, 1, 2, 3, 4)))
+        rows = [[_s(e["time"]), _s(e["ticket"]), _s(e["model"]), _s(e["serial"]), _s(e["duplicate_of"]), _s(e["approver"])] for e in report["duplicates"]]
+        parts += _list_part(say("rpt_duplicates_title", lang), names("rpt_time", "rpt_ticket", "rpt_model", "rpt_serial", "rpt_earlier_ticket", "rpt_approver"),
+                            rows, as_html=as_html, nowrap=(0, 1, 2, 3, 4), flexible=(5,))
     else:
-        parts.append(f"<p>{t('rpt_none')}</p>")
-    parts.append(f"<h3>{t('rpt_incidents_title')}</h3>")
+        parts.append(f"<h3>{t('rpt_duplicates_title')}</h3><p>{t('rpt_none')}</p>")
+    incidents_title = say("rpt_incidents_title", lang)
     if report["incidents"]:
-        rows = [[esc(e["time"]), esc(e["ticket"]), esc(e["clerk"]), esc(e["model"]), esc(e["serial"]), f'<span class="hazard">{t.cond(e["condition"])}</span>', esc(e["notes"])] for e in report["incidents"]]
-        parts.append(table([t("rpt_time"), t("rpt_ticket"), t("rpt_clerk"), t("rpt_model"), t("rpt_serial"), t("rpt_condition"), t("rpt_notes")], rows, small=True, nowrap=(0, 1, 3, 4)))
+        rows = [[_s(e["time"]), _s(e["ticket"]), _s(e["clerk"]), _s(e["model"]), _s(e["serial"]), word("cond_", e["condition"]), _s(e["notes"])]
+                for e in report["incidents"]]
+        parts += _list_part(incidents_title, names("rpt_time", "rpt_ticket", "rpt_clerk", "rpt_model", "rpt_serial", "rpt_condition", "rpt_notes"),
+                            rows, as_html=as_html, nowrap=(0, 1, 3, 4), hazard_column=5, wrap=(6,), flexible=(2,))
     stopped = report.get("stopped") or []
     if stopped:
-        parts.append(f"<p><b>{t('rpt_stopped_title')}</b></p>")
-        rows = [[esc(e["time"]), esc(e["clerk"]), esc(e["model"] or e["model_input"]), f'<span class="hazard">{t.cond(e["condition"])}</span>',
-                 esc(INCIDENT_ACTIONS.word(e["action"], lang)), esc(e["notes"])] for e in stopped]
-        parts.append(table([t("rpt_time"), t("rpt_clerk"), t("rpt_model"), t("rpt_condition"), t("rpt_action"), t("rpt_notes")], rows, small=True, nowrap=(0, 2)))
+        rows = [[_s(e["time"]), _s(e["clerk"]), _s(e["model"] or e["model_input"]), word("cond_", e["condition"]),
+                 INCIDENT_ACTIONS.word(e["action"], lang), _s(e["notes"])] for e in stopped]
+        parts += _list_part(say("rpt_stopped_title", lang), names("rpt_time", "rpt_clerk", "rpt_model", "rpt_condition", "rpt_action", "rpt_notes"),
+                            rows, as_html=as_html, heading_tag="p", nowrap=(0, 2), hazard_column=3, wrap=(5,), flexible=(1,),
+                            leads=[] if report["incidents"] else [("h3", incidents_title)])
     if not report["incidents"] and not stopped:
-        parts.append(f"<p>{t('rpt_none')}</p>")
+        parts.append(f"<h3>{t('rpt_incidents_title')}</h3><p>{t('rpt_none')}</p>")
     if report.get("enquiries"):
         parts.append(f"<p>{esc(say('rpt_enquiries', lang, n=report['enquiries']))}</p>")
 
@@ -401,11 +466,9 @@ def _daily_sections(
             parts.append(table([t("man_container"), t("man_to"), t("man_reference"), t("man_count")], ho, numeric=(3,), small=True))
 
     # 6. detail
-    before = "".join(parts)
-    parts = []
     if not report["entries"]:
         parts.append(f"<h2>{t('rpt_detail')}</h2><p>{t('rpt_none')}</p>")
-    elif detail_as_html:
+    elif lists_as_html:
         text = detail_table(report, lang)
         rows = []
         for n, cells in enumerate(text.rows):
@@ -415,22 +478,23 @@ def _daily_sections(
             rows.append(row)
         parts.append(f"<h2>{esc(text.heading)}</h2>")
         parts.append(table([esc(h) for h in text.headers], rows, numeric=(9,), small=True, nowrap=(0, 1, 4, 5, 6)))
-    detail = "".join(parts)
-    parts = []
+    else:
+        parts.append(detail_table(report, lang))
 
     # 7. voided, apart
-    parts.append(f"<h2>{t('rpt_voided_title')}</h2>")
     if report["voided"]:
+        zone_name = report["time_zone"]
         rows = [
-            [esc(e["time"]), esc(e["ticket"]), esc(e["clerk"]), esc(e["model"]), esc(e["serial"] or e["batch_code"]), t.remedy(e["remedy"]),
-             format_amount(e["amount_minor"], e["currency"]), esc(e["void_by"]), esc(local_text(e["void_at"], report["time_zone"])[5:16] if e["void_at"] else ""), esc(e["void_reason"])]
+            [_s(e["time"]), _s(e["ticket"]), _s(e["clerk"]), _s(e["model"]), _s(e["serial"] or e["batch_code"]), word("remedy_", e["remedy"]),
+             format_amount(e["amount_minor"], e["currency"]), _s(e["void_by"]), local_text(e["void_at"], zone_name)[5:16] if e["void_at"] else "",
+             _s(e["void_reason"])]
             for e in report["voided"]
         ]
-        heads = [t("rpt_time"), t("rpt_ticket"), t("rpt_clerk"), t("rpt_model"), t("rpt_serial"), t("rpt_remedy"), t("rpt_amount"),
-                 t("rpt_void_by"), t("rpt_void_at"), t("rpt_reason")]
-        parts.append(table(heads, rows, numeric=(6,), small=True, nowrap=(0, 1, 3, 4, 8)))
+        parts += _list_part(say("rpt_voided_title", lang), names("rpt_time", "rpt_ticket", "rpt_clerk", "rpt_model", "rpt_serial", "rpt_remedy",
+                                                                 "rpt_amount", "rpt_void_by", "rpt_void_at", "rpt_reason"),
+                            rows, as_html=as_html, heading_tag="h2", numeric=(6,), nowrap=(0, 1, 3, 4, 8), wrap=(9,), flexible=(2, 7))
     else:
-        parts.append(f"<p>{t('rpt_none')}</p>")
+        parts.append(f"<h2>{t('rpt_voided_title')}</h2><p>{t('rpt_none')}</p>")
 
     # sign-off
     blank = "_" * 22
@@ -444,4 +508,4 @@ def _daily_sections(
         f"<tr><td></td><td>{t('rpt_sign_date')}{colon}{blank}</td><td></td></tr>"
         "</table>"
     )
-    return before, detail, "".join(parts), _title(report, lang)
+    return parts

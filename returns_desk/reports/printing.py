@@ -11,6 +11,7 @@ import logging
 import os
 import re
 import sys
+from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -32,6 +33,8 @@ from PySide6.QtGui import (
     QTextBlockFormat,
     QTextCursor,
     QTextDocument,
+    QTextLayout,
+    QTextOption,
 )
 
 from returns_desk.domain.messages import say
@@ -359,6 +362,8 @@ TABLE_POINT_SIZE = 7.0
 HEADING_POINT_SIZE = 11.0
 #: Rows of the list kept with its heading at the foot of a page.
 KEEP_WITH_HEADING = 3
+#: Lines a cell of free text (a reason, notes) may take in a drawn list; more is cut with "…".
+WRAP_LINES = 6
 _GRID = QColor("#888888")
 _HEAD_FILL = QColor("#e6e6e6")
 _HAZARD = QColor("#b00000")
@@ -432,8 +437,9 @@ def _fit_widths(natural: Sequence[float], total: float, least: float, flexible: 
 
 
 class _TablePlan:
-    """Where each row of a :class:`TextTable` goes: one line per row at a fixed height, the
-    heading kept with the first rows, the header row repeated on every page."""
+    """Where each row of a :class:`TextTable` goes: one line per row (more for a cell of a
+    ``wrap`` column whose text is wider than the column), the heading kept with the first rows,
+    the header row repeated on every page."""
 
     def __init__(self, table: TextTable, lang: str, device: QPagedPaintDevice, width: float, body: float) -> None:
         dpi = _device_dpi(device)
@@ -441,23 +447,28 @@ class _TablePlan:
         self.table = table
         self.width = width
         self.body = body
+        self.device = device
         self.font = report_font(lang, TABLE_POINT_SIZE)
         self.bold = QFont(self.font)
         self.bold.setBold(True)
-        self.heading_font = report_font(lang, HEADING_POINT_SIZE)
-        self.heading_font.setBold(True)
         self.measure = _Widths(self.font, device)
         self.measure_bold = _Widths(self.bold, device)
         metrics = self.measure.metrics
         self.ascent = metrics.ascent()
         self.pad_x = 2.0 * pt
         self.pad_y = 1.0 * pt
-        self.row_h = metrics.height() + 2 * self.pad_y
-        heading_metrics = QFontMetricsF(self.heading_font, device)
-        self.heading = heading_metrics.elidedText(_one_line(table.heading), Qt.TextElideMode.ElideRight, width)
+        self.line_h = metrics.height()
+        self.row_h = self.line_h + 2 * self.pad_y
+        # the headings: the ones it belongs to (an h2 above an h3), then its own
+        self.headings: list[tuple[QFont, float, float, str]] = []  # (font, ascent, height, text)
+        for text, size in (*table.leads, (table.heading, table.heading_size)):
+            font = report_font(lang, size)
+            font.setBold(True)
+            heading_metrics = QFontMetricsF(font, device)
+            line = heading_metrics.elidedText(_one_line(text), Qt.TextElideMode.ElideRight, width)
+            self.headings.append((font, heading_metrics.ascent(), heading_metrics.height() + 3.0 * pt, line))
         self.heading_gap = 6.0 * pt  # with the space Qt leaves under a table, like the h2 margin of the HTML
-        self.heading_ascent = heading_metrics.ascent()
-        self.heading_h = self.heading_gap + heading_metrics.height() + 3.0 * pt
+        self.heading_h = self.heading_gap + sum(h for _, _, h, _ in self.headings)
         self.grid_pen = QPen(_GRID, max(1.0, 0.4 * pt))
 
         self.rows = [tuple(_one_line(c) for c in row) for row in table.rows]
@@ -473,33 +484,78 @@ class _TablePlan:
         least = self.measure("…") + 2 * self.pad_x
         self.widths = _fit_widths([w + 2 * self.pad_x + 1 for w in natural], width, least, table.flexible)
         self.xs = [sum(self.widths[:i]) for i in range(columns)]
+        # cells of a wrap column too wide for it, as their lines; every row's height
+        self.wrapped: dict[tuple[int, int], list[str]] = {}
+        self.heights = [self.row_h] * len(self.rows)
+        for i in sorted(table.wrap):
+            if i >= columns:
+                continue
+            room = self.widths[i] - 2 * self.pad_x
+            for n, row in enumerate(self.rows):
+                text = row[i]
+                if text and measure(text) > room * 0.97 and measure.exact(text) > room:
+                    lines = self._wrap(text, room)
+                    self.wrapped[(n, i)] = lines
+                    self.heights[n] = max(self.heights[n], self.line_h * len(lines) + 2 * self.pad_y)
+
+    def _wrap(self, text: str, room: float) -> list[str]:
+        """``text`` broken into lines of at most ``room`` (at spaces where it can, anywhere where it
+        must), at most :data:`WRAP_LINES` of them, the last cut with "…" when there is more."""
+        layout = QTextLayout(text, self.font, self.device)
+        option = QTextOption()
+        option.setWrapMode(QTextOption.WrapMode.WrapAtWordBoundaryOrAnywhere)
+        layout.setTextOption(option)
+        spans: list[tuple[int, int]] = []
+        layout.beginLayout()
+        while True:
+            line = layout.createLine()
+            if not line.isValid():
+                break
+            line.setLineWidth(room)
+            spans.append((line.textStart(), line.textLength()))
+        layout.endLayout()
+        lines = [text[start:start + length].strip() for start, length in spans[:WRAP_LINES]]
+        if len(spans) > WRAP_LINES:
+            rest = text[spans[WRAP_LINES - 1][0]:]
+            lines[-1] = self.measure.metrics.elidedText(rest, Qt.TextElideMode.ElideRight, room)
+        return lines or [""]
 
     def plan(self, page: int, y: float) -> tuple[int, float, list[tuple[int, float, int, int]], int, float]:
         """From (page, y): (heading page, heading y, chunks of (page, y, first row, end row), end page, end y)."""
         n = len(self.rows)
-        if y and y + self.heading_h + self.row_h * (1 + min(KEEP_WITH_HEADING, n)) > self.body:
+        heights = self.heights
+        keep = self.row_h + sum(heights[:min(KEEP_WITH_HEADING, n)])
+        if y and y + self.heading_h + keep > self.body:
             page, y = page + 1, 0.0
         heading = (page, y)
         y += self.heading_h
         chunks: list[tuple[int, float, int, int]] = []
         first = 0
         while first < n:
-            room = int((self.body - y) // self.row_h) - 1  # less the header row
-            if room < 1:
-                page, y = page + 1, 0.0
-                continue
-            end = min(n, first + room)
+            room = self.body - y - self.row_h  # less the header row
+            end, used = first, 0.0
+            while end < n and used + heights[end] <= room:
+                used += heights[end]
+                end += 1
+            if end == first:
+                if y > self.heading_h:  # not even one row here: on to the next page
+                    page, y = page + 1, 0.0
+                    continue
+                used, end = heights[first], first + 1  # a row taller than a page: drawn as it comes
             chunks.append((page, y, first, end))
-            y += self.row_h * (end - first + 1)
+            y += self.row_h + used
             first = end
             if first < n:
                 page, y = page + 1, 0.0
         return heading[0], heading[1], chunks, page, y
 
     def draw_heading(self, painter: QPainter, y: float) -> None:
-        painter.setFont(self.heading_font)
         painter.setPen(QColor("black"))
-        painter.drawText(QPointF(0, y + self.heading_gap + self.heading_ascent), self.heading)
+        y += self.heading_gap
+        for font, ascent, height, text in self.headings:
+            painter.setFont(font)
+            painter.drawText(QPointF(0, y + ascent), text)
+            y += height
 
     def draw_chunk(self, painter: QPainter, y: float, first: int, end: int) -> None:
         """The header row and rows ``first`` to ``end`` (exclusive) from ``y`` down, with the grid.
@@ -512,33 +568,44 @@ class _TablePlan:
         painter.setFont(self.bold)
         self._draw_cells(painter, [(y + base, self.headers)], self.measure_bold)
         painter.setFont(self.font)
-        lines = [(y + row_h * (1 + k) + base, self.rows[n]) for k, n in enumerate(range(first, end))]
-        self._draw_cells(painter, lines, self.measure, skip=hazard_col if hazard else None, skip_rows=hazard, first=first)
+        tops = [y + row_h]
+        for n in range(first, end):
+            tops.append(tops[-1] + self.heights[n])
+        lines = [(tops[k] + base, self.rows[n]) for k, n in enumerate(range(first, end))]
+        wrapped = self.wrapped
+        self._draw_cells(painter, lines, self.measure, skip=hazard_col if hazard else None, skip_rows=hazard, first=first,
+                         wrapped=wrapped)
+        for (n, i), texts in wrapped.items():
+            if first <= n < end:
+                x = self.xs[i] + self.pad_x
+                for k, text in enumerate(texts):
+                    painter.drawText(QPointF(x, lines[n - first][0] + k * self.line_h), text)
         marked = [(baseline, row) for k, (baseline, row) in enumerate(lines) if first + k in hazard]
         if marked and hazard_col is not None:
             painter.setPen(_HAZARD)
             painter.setFont(self.bold)
             self._draw_cells(painter, marked, self.measure_bold, only=hazard_col)
         painter.setPen(self.grid_pen)
-        height = row_h * (end - first + 1)
-        grid = [QLineF(0, y + k * row_h, self.width, y + k * row_h) for k in range(end - first + 2)]
-        grid += [QLineF(x, y, x, y + height) for x in (*self.xs, self.width)]
+        grid = [QLineF(0, top, self.width, top) for top in (y, *tops)]
+        grid += [QLineF(x, y, x, tops[-1]) for x in (*self.xs, self.width)]
         painter.drawLines(grid)
 
     def _draw_cells(
         self, painter: QPainter, lines: Sequence[tuple[float, Sequence[str]]], measure: _Widths, *,
         skip: int | None = None, skip_rows: frozenset[int] = frozenset(), first: int = 0, only: int | None = None,
+        wrapped: dict[tuple[int, int], list[str]] | None = None,
     ) -> None:
         """Draw the cells of rows given as (baseline, cells), each elided to its column; ``only``
         draws one column; ``skip`` leaves one column out in the rows ``skip_rows`` (numbered from
-        ``first``), for drawing it in another style."""
+        ``first``), for drawing it in another style; cells in ``wrapped`` (by row and column) are
+        left for their lines to be drawn."""
         widths, xs, pad_x, numeric = self.widths, self.xs, self.pad_x, self.table.numeric
         columns = range(len(widths)) if only is None else (only,)
         for k, (baseline, row) in enumerate(lines):
             leave = skip if skip is not None and first + k in skip_rows else None
             for i in columns:
                 text = row[i]
-                if not text or i == leave:
+                if not text or i == leave or (wrapped and (first + k, i) in wrapped):
                     continue
                 room = widths[i] - 2 * pad_x
                 text = measure.elide(text, room)
@@ -586,63 +653,64 @@ def _second_block_top(doc: QTextDocument) -> float:
 
 
 def paint_daily(daily: DailyPrint, device: QPagedPaintDevice, *, footer: str | None = None, page_size: str = "A4") -> int:
-    """Paint the daily report onto a PDF writer or printer: the rich text before the list of
-    returns, the list drawn row by row with QPainter (columns at fixed positions, text elided
-    to its column, the header row on every page), then the rich text after it flowing on from
-    where the list ended; "title  page/pages" under each page. Returns the number of pages."""
+    """Paint the daily report onto a PDF writer or printer, from top to bottom: its rich text
+    (headings, figures, short tables) as laid out by Qt, and its lists (the day's returns,
+    overrides, incidents, voided entries ...) drawn row by row with QPainter (columns at fixed
+    positions, text elided to its column or, for free text, wrapped; the header row on every
+    page), each part flowing on from where the one before it ended; "title  page/pages" under
+    each page. Returns the number of pages."""
     return _paint_daily(daily, device, footer, page_size)
 
 
 def _paint_daily(daily: DailyPrint, device: QPagedPaintDevice, footer: str | None, page_size: str) -> int:
-    if daily.detail is None:
-        return paint_document(make_document(daily.before, lang=daily.lang, page_size=page_size), device, footer=footer)
     dpi = _device_dpi(device)
-    before = make_document(daily.before, lang=daily.lang, page_size=page_size)
-    small = _footer_font(before.defaultFont())
+    small = _footer_font(report_font(daily.lang, BASE_POINT_SIZE.get(page_size, 9.0)))
     footer_px = _footer_height(small, dpi, footer)
-    width, body = _layout(before, device, footer_px)
-    before_pages = max(1, before.pageCount())
-    start = _content_bottom(before)
-    start_page = min(before_pages - 1, int(start // body))
-    table = _TablePlan(daily.detail, daily.lang, device, width, body)
-    heading_page, heading_y, chunks, end_page, end_y = table.plan(start_page, start - start_page * body)
-
-    after = None
-    after_first = end_page
-    if daily.after is not None:
-        after = make_document(daily.after, lang=daily.lang, page_size=page_size)
-        if end_y >= body - table.row_h:
-            after_first, end_y = end_page + 1, 0.0
-        if end_y > 0:
-            _push_down(after, end_y, dpi)
-            _layout(after, device, footer_px)
-            top = _second_block_top(after)
-            if not end_y <= top < body + end_y:  # the spacer is not the height asked for: start on a new page
-                after = make_document(daily.after, lang=daily.lang, page_size=page_size)
-                after_first = end_page + 1
-        _layout(after, device, footer_px)
-    pages = after_first + (max(1, after.pageCount()) if after is not None else 1)
+    rect = device.pageLayout().paintRectPixels(dpi)
+    width, body = float(rect.width()), rect.height() - footer_px
+    draws: list[tuple[int, Callable[[QPainter], None]]] = []  # (page, what to draw there), in the order of the report
+    page, y = 0, 0.0
+    for part in daily.flow:
+        if isinstance(part, TextTable):
+            table = _TablePlan(part, daily.lang, device, width, body)
+            heading_page, heading_y, chunks, page, y = table.plan(page, y)
+            draws.append((heading_page, partial(table.draw_heading, y=heading_y)))
+            for chunk_page, chunk_y, first, end in chunks:
+                draws.append((chunk_page, partial(table.draw_chunk, y=chunk_y, first=first, end=end)))
+            if y >= body - table.row_h:
+                page, y = page + 1, 0.0
+            continue
+        doc = make_document(part, lang=daily.lang, page_size=page_size)
+        if y > 0:  # flows on from where the part above ended, breaking pages where the page does
+            _push_down(doc, y, dpi)
+            _layout(doc, device, footer_px)
+            top = _second_block_top(doc)
+            if not y <= top < body + y:  # the spacer is not the height asked for: start on a new page
+                doc = make_document(part, lang=daily.lang, page_size=page_size)
+                page, y = page + 1, 0.0
+        _layout(doc, device, footer_px)
+        doc_pages = max(1, doc.pageCount())
+        for k in range(doc_pages):
+            draws.append((page + k, partial(_draw_page_of, doc=doc, page=k, width=width, body=body)))
+        bottom = _content_bottom(doc)
+        last = min(doc_pages - 1, int(bottom // body))
+        page, y = page + last, bottom - last * body
+    pages = max(p for p, _ in draws) + 1 if draws else 1
+    draws.sort(key=lambda d: d[0])  # stable: the report's order within a page
 
     painter = QPainter()
     if not painter.begin(device):
         raise OSError("cannot paint on the output (is the file or printer writable?)")
     try:
-        chunk_at = 0
-        for page in range(pages):
-            if page:
+        at = 0
+        for n in range(pages):
+            if n:
                 device.newPage()
-            if page < before_pages:
-                _draw_page_of(painter, before, page, width, body)
-            if page == heading_page:
-                table.draw_heading(painter, heading_y)
-            while chunk_at < len(chunks) and chunks[chunk_at][0] == page:
-                _, y, first, end = chunks[chunk_at]
-                table.draw_chunk(painter, y, first, end)
-                chunk_at += 1
-            if after is not None and page >= after_first:
-                _draw_page_of(painter, after, page - after_first, width, body)
+            while at < len(draws) and draws[at][0] == n:
+                draws[at][1](painter)
+                at += 1
             if footer is not None:
-                _draw_footer(painter, small, QRectF(0, body, width, footer_px), footer, page, pages)
+                _draw_footer(painter, small, QRectF(0, body, width, footer_px), footer, n, pages)
     finally:
         painter.end()
     return pages
