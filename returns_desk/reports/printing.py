@@ -384,6 +384,7 @@ class _Widths:
         self.metrics = QFontMetricsF(font, device)
         self.chars: dict[str, float] = {}
         self.texts: dict[str, float] = {}
+        self.sums: dict[str, float] = {}  # ASCII texts: the sum of their characters' widths
 
     def exact(self, text: str) -> float:
         w = self.texts.get(text)
@@ -392,15 +393,16 @@ class _Widths:
         return w
 
     def __call__(self, text: str) -> float:
+        w = self.sums.get(text)
+        if w is not None:
+            return w
         if text.isascii():
             chars = self.chars
-            try:
-                return sum([chars[c] for c in text])
-            except KeyError:
-                for c in text:
-                    if c not in chars:
-                        chars[c] = self.metrics.horizontalAdvance(c)
-                return sum([chars[c] for c in text])
+            for c in text:
+                if c not in chars:
+                    chars[c] = self.metrics.horizontalAdvance(c)
+            w = self.sums[text] = sum([chars[c] for c in text])
+            return w
         return self.exact(text)
 
     def elide(self, text: str, room: float) -> str:
@@ -471,19 +473,25 @@ class _TablePlan:
         self.heading_h = self.heading_gap + sum(h for _, _, h, _ in self.headings)
         self.grid_pen = QPen(_GRID, max(1.0, 0.4 * pt))
 
-        self.rows = [tuple(_one_line(c) for c in row) for row in table.rows]
+        # a row whose text is all printable (nearly every one) is kept as it is
+        self.rows = [row if "".join(row).isprintable() else tuple(_one_line(c) for c in row) for row in table.rows]
         self.headers = tuple(_one_line(h) for h in table.headers)
         columns = len(self.headers)
         natural = [self.measure_bold(h) for h in self.headers]
         measure = self.measure
+        widest = [0.0] * columns  # of the texts in each column, measured once per distinct text
         for i in range(columns):
-            widest = max((measure(row[i]) for row in self.rows if row[i]), default=0.0)
+            texts = {row[i] for row in self.rows}
+            texts.discard("")
+            widest[i] = max(map(measure, texts), default=0.0)
             if i == table.hazard_column and table.hazard:
-                widest = max(widest, max(self.measure_bold(self.rows[n][i]) for n in table.hazard))
-            natural[i] = max(natural[i], widest)
+                widest[i] = max(widest[i], max(self.measure_bold(self.rows[n][i]) for n in table.hazard))
+            natural[i] = max(natural[i], widest[i])
         least = self.measure("…") + 2 * self.pad_x
         self.widths = _fit_widths([w + 2 * self.pad_x + 1 for w in natural], width, least, table.flexible)
         self.xs = [sum(self.widths[:i]) for i in range(columns)]
+        # columns whose every text fits (most of them): nothing there is measured again to be cut
+        self.fits = frozenset(i for i in range(columns) if widest[i] <= (self.widths[i] - 2 * self.pad_x) * 0.97)
         # cells of a wrap column too wide for it, as their lines; every row's height
         self.wrapped: dict[tuple[int, int], list[str]] = {}
         self.heights = [self.row_h] * len(self.rows)
@@ -599,8 +607,9 @@ class _TablePlan:
         draws one column; ``skip`` leaves one column out in the rows ``skip_rows`` (numbered from
         ``first``), for drawing it in another style; cells in ``wrapped`` (by row and column) are
         left for their lines to be drawn."""
-        widths, xs, pad_x, numeric = self.widths, self.xs, self.pad_x, self.table.numeric
+        widths, xs, pad_x, numeric, fits = self.widths, self.xs, self.pad_x, self.table.numeric, self.fits
         columns = range(len(widths)) if only is None else (only,)
+        draw = painter.drawText
         for k, (baseline, row) in enumerate(lines):
             leave = skip if skip is not None and first + k in skip_rows else None
             for i in columns:
@@ -608,11 +617,12 @@ class _TablePlan:
                 if not text or i == leave or (wrapped and (first + k, i) in wrapped):
                     continue
                 room = widths[i] - 2 * pad_x
-                text = measure.elide(text, room)
+                if i not in fits or measure is not self.measure:
+                    text = measure.elide(text, room)
                 x = xs[i] + pad_x
                 if i in numeric:
                     x += room - measure(text)
-                painter.drawText(QPointF(x, baseline), text)
+                draw(QPointF(x, baseline), text)
 
 
 def _content_bottom(doc: QTextDocument) -> float:
