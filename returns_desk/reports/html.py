@@ -167,7 +167,8 @@ class TextTable:
     rich-text layout of a table grows far faster than its number of cells. ``hazard`` holds the
     rows whose ``hazard_column`` is printed as a warning; ``numeric`` columns align right;
     ``flexible`` columns (names) are the first to narrow when the text is too wide; ``wrap``
-    columns (free text: reasons, notes) run onto more lines instead of being cut. The table's
+    columns (free text: reasons, notes) run onto more lines instead of being cut, and break
+    where their text holds a line break. The table's
     ``heading`` is printed in ``heading_size`` points (an h2 of the HTML is 11, an h3 9.5), under
     ``leads`` (text, points): the headings it belongs to (an h2 above an h3), kept with it."""
 
@@ -181,10 +182,29 @@ class TextTable:
     wrap: frozenset[int] = frozenset()
     heading_size: float = 11.0
     leads: tuple[tuple[str, float], ...] = ()
+    muted: frozenset[int] = frozenset()  # wrap columns whose lines after the first print muted (a title under a code)
+    point_size: float = 7.0  # the HTML's small tables; the body text is 9
 
 
 #: Heading sizes in points, as the report's style sheet gives them (h2, h3, a bold paragraph).
 H2, H3, P_BOLD = 11.0, 9.5, 9.0
+BY_RECALL_HEADS = ("rpt_recall", "rpt_model", "rpt_units", "rpt_refunded", "rpt_replaced", "rpt_vouchered", "rpt_pending", "rpt_hazardous", "rpt_value")
+BY_CLERK_HEADS = ("rpt_clerk", "rpt_returns", "rpt_refund_value", "rpt_overrides", "rpt_voids")
+
+
+def progress_text(progress: Sequence[Mapping[str, Any]], titles: Mapping[str, Mapping[str, str]], lang: str, *, period_key: str = "rpt_this_day") -> TextTable:
+    """What :func:`progress_section` shows, for a printer to draw: a row per recall holding two
+    lines, the period's figures over the cumulative ones (a recall is never split by a page)."""
+    lang = normalise_lang(lang)
+    rows = []
+    for p in progress:
+        title = (titles.get(p["recall_id"]) or {}).get(lang) or p["recall_id"]
+        period, cumulative = p.get("period") or {}, p.get("cumulative") or {}
+        rows.append((f"{p['recall_id']}\n{title}", f"{say(period_key, lang)}\n{say('rpt_cumulative', lang)}",
+                     *(f"{period.get(k, 0)}\n{cumulative.get(k, 0)}" for k in PROGRESS_FIGURES)))
+    heads = (say("rpt_recall", lang), "", *(say(k, lang) for k in ("rpt_received", "rpt_refunded", "rpt_replaced", "rpt_vouchered", "rpt_pending")))
+    columns = range(len(heads))
+    return TextTable(say("rpt_progress", lang), heads, rows, numeric=frozenset(columns[2:]), wrap=frozenset(columns), muted=frozenset({0}))
 
 
 @dataclass(frozen=True)
@@ -379,8 +399,19 @@ def _daily_parts(
         parts.append(table(heads, rows, numeric=range(1, 5), small=True, nowrap=(0, 5, 6)))
 
     # 2. by recall x model
-    parts.append(f"<h2>{t('rpt_by_recall')}</h2>")
-    if report["by_recall"]:
+    if report["by_recall"] and not lists_as_html:
+        # the recall's code and id, its title under them (muted)
+        rows_text = [
+            [f"{codes[r['recall_id']]} {r['recall_id']}\n{(titles.get(r['recall_id']) or {}).get(lang) or r['recall_id']}",
+             f"{r['brand']} {r['model']}", str(r["units"]), *(str(r[k]) for k in REMEDIES.codes), str(r[PENDING]), str(r["hazardous"]),
+             money(r["value"], cur)]
+            for r in report["by_recall"]
+        ]
+        parts.append(TextTable(say("rpt_by_recall", lang), tuple(say(k, lang) for k in BY_RECALL_HEADS), [tuple(r) for r in rows_text],
+                               numeric=frozenset(range(2, 9)), wrap=frozenset({0}), muted=frozenset({0})))
+    else:
+        parts.append(f"<h2>{t('rpt_by_recall')}</h2>")
+    if report["by_recall"] and lists_as_html:
         rows = [
             [
                 f"<b>{codes[r['recall_id']]}</b> {esc(r['recall_id'])}<br/><span class=\"muted\">{title_of(r['recall_id'])}</span>",
@@ -390,17 +421,16 @@ def _daily_parts(
             ]
             for r in report["by_recall"]
         ]
-        heads = [t("rpt_recall"), t("rpt_model"), t("rpt_units"), t("rpt_refunded"), t("rpt_replaced"), t("rpt_vouchered"),
-                 t("rpt_pending"), t("rpt_hazardous"), t("rpt_value")]
+        heads = [t(k) for k in BY_RECALL_HEADS]
         parts.append(table(heads, rows, numeric=range(2, 9), small=True, nowrap=(1,)))
-    else:
+    elif not report["by_recall"]:
         parts.append(f"<p>{t('rpt_none')}</p>")
 
-    # 3. by clerk
+    # 3. by clerk (HTML: a short table, whose names wrap in full)
     parts.append(f"<h2>{t('rpt_by_clerk')}</h2>")
     if report["by_clerk"]:
         rows = [[esc(c["clerk"]), str(c["returns"]), money(c["refund_value"], cur), str(c["overrides"]), str(c["voids"])] for c in report["by_clerk"]]
-        heads = [t("rpt_clerk"), t("rpt_returns"), t("rpt_refund_value"), t("rpt_overrides"), t("rpt_voids")]
+        heads = [t(k) for k in BY_CLERK_HEADS]
         parts.append(table(heads, rows, numeric=range(1, 5), widths=[40, 14, 18, 14, 14]))
     else:
         parts.append(f"<p>{t('rpt_none')}</p>")
@@ -447,7 +477,10 @@ def _daily_parts(
         parts.append(f"<p>{esc(say('rpt_enquiries', lang, n=report['enquiries']))}</p>")
 
     # 5. recall programme progress
-    parts.append(progress_section(report["progress"], titles, lang))
+    if report["progress"] and not lists_as_html:
+        parts.append(progress_text(report["progress"], titles, lang))
+    else:
+        parts.append(progress_section(report["progress"], titles, lang))
 
     # 5b. custody of the units (store-wide; not in reports frozen before it existed)
     custody = report.get("custody")

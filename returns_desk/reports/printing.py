@@ -367,6 +367,7 @@ WRAP_LINES = 6
 _GRID = QColor("#888888")
 _HEAD_FILL = QColor("#e6e6e6")
 _HAZARD = QColor("#b00000")
+_MUTED = QColor("#555555")
 #: Line breaks, tabs and other control characters print as spaces: a cell is one line.
 _ONE_LINE = {c: " " for c in [*range(0x20), 0x7F, *range(0x80, 0xA0), 0x2028, 0x2029]}
 
@@ -450,7 +451,7 @@ class _TablePlan:
         self.width = width
         self.body = body
         self.device = device
-        self.font = report_font(lang, TABLE_POINT_SIZE)
+        self.font = report_font(lang, table.point_size)
         self.bold = QFont(self.font)
         self.bold.setBold(True)
         self.measure = _Widths(self.font, device)
@@ -473,8 +474,14 @@ class _TablePlan:
         self.heading_h = self.heading_gap + sum(h for _, _, h, _ in self.headings)
         self.grid_pen = QPen(_GRID, max(1.0, 0.4 * pt))
 
-        # a row whose text is all printable (nearly every one) is kept as it is
-        self.rows = [row if "".join(row).isprintable() else tuple(_one_line(c) for c in row) for row in table.rows]
+        # a row whose text is all printable (nearly every one) is kept as it is; a wrap column
+        # keeps its line breaks
+        wrap = table.wrap
+
+        def one_line(i: int, text: str) -> str:
+            return "\n".join(_one_line(piece) for piece in text.split("\n")) if i in wrap else _one_line(text)
+
+        self.rows = [row if "".join(row).isprintable() else tuple(one_line(i, c) for i, c in enumerate(row)) for row in table.rows]
         self.headers = tuple(_one_line(h) for h in table.headers)
         columns = len(self.headers)
         natural = [self.measure_bold(h) for h in self.headers]
@@ -483,6 +490,8 @@ class _TablePlan:
         for i in range(columns):
             texts = {row[i] for row in self.rows}
             texts.discard("")
+            if i in wrap:
+                texts = {piece for text in texts for piece in text.split("\n")}
             widest[i] = max(map(measure, texts), default=0.0)
             if i == table.hazard_column and table.hazard:
                 widest[i] = max(widest[i], max(self.measure_bold(self.rows[n][i]) for n in table.hazard))
@@ -501,8 +510,10 @@ class _TablePlan:
             room = self.widths[i] - 2 * self.pad_x
             for n, row in enumerate(self.rows):
                 text = row[i]
-                if text and measure(text) > room * 0.97 and measure.exact(text) > room:
-                    lines = self._wrap(text, room)
+                if text and ("\n" in text or (measure(text) > room * 0.97 and measure.exact(text) > room)):
+                    lines = [line for piece in text.split("\n") for line in self._wrap(piece, room)]
+                    if len(lines) > WRAP_LINES:
+                        lines = lines[:WRAP_LINES - 1] + [self.measure.metrics.elidedText(" ".join(lines[WRAP_LINES - 1:]), Qt.TextElideMode.ElideRight, room)]
                     self.wrapped[(n, i)] = lines
                     self.heights[n] = max(self.heights[n], self.line_h * len(lines) + 2 * self.pad_y)
 
@@ -522,6 +533,8 @@ class _TablePlan:
             line.setLineWidth(room)
             spans.append((line.textStart(), line.textLength()))
         layout.endLayout()
+        if not text:
+            return [""]
         lines = [text[start:start + length].strip() for start, length in spans[:WRAP_LINES]]
         if len(spans) > WRAP_LINES:
             rest = text[spans[WRAP_LINES - 1][0]:]
@@ -583,11 +596,18 @@ class _TablePlan:
         wrapped = self.wrapped
         self._draw_cells(painter, lines, self.measure, skip=hazard_col if hazard else None, skip_rows=hazard, first=first,
                          wrapped=wrapped)
+        muted, numeric = self.table.muted, self.table.numeric
         for (n, i), texts in wrapped.items():
             if first <= n < end:
                 x = self.xs[i] + self.pad_x
+                room = self.widths[i] - 2 * self.pad_x
                 for k, text in enumerate(texts):
-                    painter.drawText(QPointF(x, lines[n - first][0] + k * self.line_h), text)
+                    if k == 1 and i in muted:
+                        painter.setPen(_MUTED)
+                    right = room - self.measure(text) if i in numeric else 0.0
+                    painter.drawText(QPointF(x + right, lines[n - first][0] + k * self.line_h), text)
+                if len(texts) > 1 and i in muted:
+                    painter.setPen(QColor("black"))
         marked = [(baseline, row) for k, (baseline, row) in enumerate(lines) if first + k in hazard]
         if marked and hazard_col is not None:
             painter.setPen(_HAZARD)
