@@ -711,14 +711,18 @@ def _paint_daily(daily: DailyPrint, device: QPagedPaintDevice, footer: str | Non
                 page, y = page + 1, 0.0
             continue
         doc = make_document(part, lang=daily.lang, page_size=page_size)
+        laid_out = False
         if y > 0:  # flows on from where the part above ended, breaking pages where the page does
             _push_down(doc, y, dpi)
             _layout(doc, device, footer_px)
+            laid_out = True
             top = _second_block_top(doc)
             if not y <= top < body + y:  # the spacer is not the height asked for: start on a new page
                 doc = make_document(part, lang=daily.lang, page_size=page_size)
                 page, y = page + 1, 0.0
-        _layout(doc, device, footer_px)
+                laid_out = False
+        if not laid_out:
+            _layout(doc, device, footer_px)
         doc_pages = max(1, doc.pageCount())
         for k in range(doc_pages):
             draws.append((page + k, partial(_draw_page_of, doc=doc, page=k, width=width, body=body)))
