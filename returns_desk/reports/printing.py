@@ -628,9 +628,20 @@ class _TablePlan:
         ``first``), for drawing it in another style; cells in ``wrapped`` (by row and column) are
         left for their lines to be drawn."""
         widths, xs, pad_x, numeric, fits = self.widths, self.xs, self.pad_x, self.table.numeric, self.fits
-        columns = range(len(widths)) if only is None else (only,)
+        columns: Sequence[int] = range(len(widths)) if only is None else (only,)
         draw = painter.drawText
+        # columns drawn as they are (left-aligned, every text fits, never left out or wrapped): the
+        # bulk of the cells, without a question asked of each
+        plain: list[tuple[int, float]] = []
+        if measure is self.measure:
+            plain = [(i, xs[i] + pad_x) for i in columns if i in fits and i not in numeric and i != skip and i not in self.table.wrap]
+        taken = {i for i, _ in plain}
+        columns = [i for i in columns if i not in taken]
         for k, (baseline, row) in enumerate(lines):
+            for i, x in plain:
+                text = row[i]
+                if text:
+                    draw(QPointF(x, baseline), text)
             leave = skip if skip is not None and first + k in skip_rows else None
             for i in columns:
                 text = row[i]
