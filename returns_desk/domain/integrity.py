@@ -118,23 +118,20 @@ class SigningKey:
     """An Ed25519 private key held in memory while a counter writes (loaded from the key store)."""
 
     def __init__(self, private_hex: str) -> None:
-        from cryptography.hazmat.primitives import serialization
+        # the raw-bytes methods (cryptography >= 40) need no ``serialization`` module, whose
+        # import (SSH, PEM and cipher support) took longer than the rest of a report's print
         from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
         self._key = Ed25519PrivateKey.from_private_bytes(bytes.fromhex(private_hex))
-        raw = self._key.public_key().public_bytes(serialization.Encoding.Raw, serialization.PublicFormat.Raw)
-        self.public_hex = raw.hex()
+        self.public_hex = self._key.public_key().public_bytes_raw().hex()
         self.key_id = key_id_of(self.public_hex)
 
     @classmethod
     def generate(cls) -> tuple["SigningKey", str]:
         """A new key and its private half as hex (for the key store only)."""
-        from cryptography.hazmat.primitives import serialization
         from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
-        private = Ed25519PrivateKey.generate().private_bytes(
-            serialization.Encoding.Raw, serialization.PrivateFormat.Raw, serialization.NoEncryption()
-        ).hex()
+        private = Ed25519PrivateKey.generate().private_bytes_raw().hex()
         return cls(private), private
 
     def sign(self, digest: str) -> str:

@@ -146,16 +146,6 @@ def _new_slot() -> dict[str, int]:
     return dict.fromkeys(PROGRESS_FIGURES, 0)
 
 
-def _count_into(groups: dict[tuple, list[int]], key: tuple, minor: int) -> None:
-    """One more row in a grouping: [count, amount in minor units]."""
-    group = groups.get(key)
-    if group is None:
-        groups[key] = [1, minor]
-    else:
-        group[0] += 1
-        group[1] += minor
-
-
 def build_daily_report(
     rows: Sequence[Sequence[Any]],
     *,
@@ -219,8 +209,19 @@ def build_daily_report(
         (entries if status == "active" else voided).append(e)
         key = (status, recall_id, model, brand, remedy, confirmation == PENDING, condition in hazard_conditions, currency,
                replacement_model if remedy == REPLACEMENT else None, version)
-        _count_into(by_kind, key, minor)
-        _count_into(by_person, (clerk, counter, status, remedy, currency, bool(override_reason)), minor)
+        group = by_kind.get(key)  # [count, amount in minor units], counted here (a call per row cost more)
+        if group is None:
+            by_kind[key] = [1, minor]
+        else:
+            group[0] += 1
+            group[1] += minor
+        key = (clerk, counter, status, remedy, currency, bool(override_reason))
+        group = by_person.get(key)
+        if group is None:
+            by_person[key] = [1, minor]
+        else:
+            group[0] += 1
+            group[1] += minor
         if override_reason:
             overrides.append(e)
         if duplicate_of:

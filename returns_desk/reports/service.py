@@ -9,6 +9,7 @@ table; a reprint renders that JSON and nothing recorded later can change it.
 from __future__ import annotations
 
 import datetime as dt
+import gc
 import hashlib
 import json
 from pathlib import Path
@@ -46,6 +47,17 @@ class DailyReportService:
         return f"{store}/{counter}" if counter else f"{store} ({say('rpt_whole_store', lang)})"
 
     def _build(self, src: Any, day: dt.date, counter: str | None, *, kind: str, at: str, by: str, z_number: int | None = None) -> dict[str, Any]:
+        # the day's rows and the report's entries are thousands of new tuples and dicts, none of
+        # them garbage: the cycle collector's passes over them meanwhile would find nothing
+        paused = gc.isenabled()
+        gc.disable()
+        try:
+            return self._build_now(src, day, counter, kind=kind, at=at, by=by, z_number=z_number)
+        finally:
+            if paused:
+                gc.enable()
+
+    def _build_now(self, src: Any, day: dt.date, counter: str | None, *, kind: str, at: str, by: str, z_number: int | None) -> dict[str, Any]:
         scope = self.scope(counter)
         rows = repo.returns_for_day(src, day.isoformat(), scope.store_code, scope.counter, columns=ROW_COLUMNS)
         cumulative = repo.recall_progress(src, None, day.isoformat(), store=scope.store_code, counter=scope.counter)
