@@ -689,10 +689,12 @@ def cmd_report(args: argparse.Namespace, lang: str) -> int:
     try:
         svc = DailyReportService(desk)
         day = args.date or svc.today()
-        _warn_fonts(lang)
+        # the report is made before Qt is loaded (for the fonts, then the PDF): PySide6's import
+        # hook would read the source of every module the report imports after it
         if args.close:
             manager = _manager(args, desk, "close_day", lang)
             report = svc.close_day(day, args.counter, manager=manager)
+            _warn_fonts(lang)
             out = svc.write_pdf(report, args.pdf, lang=lang, by=manager.name, page_size=args.page_size)
             print(say("report_closed", lang, date=day.isoformat(), number=report["z_number"], path=str(out)))
             return 0
@@ -701,6 +703,7 @@ def cmd_report(args: argparse.Namespace, lang: str) -> int:
             report, reprint = svc.reprint(z_number=args.reprint, counter=args.counter), True
         else:
             report, reprint = svc.report(day, args.counter, by=by)
+        _warn_fonts(lang)
         out = svc.write_pdf(report, args.pdf, lang=lang, by=by, page_size=args.page_size, reprint=reprint)
     finally:
         desk.close()

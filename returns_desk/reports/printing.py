@@ -17,6 +17,13 @@ from typing import TYPE_CHECKING, Any
 
 from collections.abc import Callable, Sequence
 
+# Returns Desk's own modules first: once PySide6 is imported, its import hook reads the source
+# of every module imported after it (to look for ``__feature__``), a millisecond or more each
+from returns_desk.domain.messages import say
+from returns_desk.domain.vocab import CJK_FAMILIES  # one list for the window and the PDFs
+from returns_desk.reports.html import DailyPrint, TextTable
+from returns_desk.reports.slip import Label
+
 from PySide6.QtCore import QLineF, QMarginsF, QPointF, QRectF, QSizeF, Qt
 from PySide6.QtGui import (
     QColor,
@@ -36,11 +43,6 @@ from PySide6.QtGui import (
     QTextLayout,
     QTextOption,
 )
-
-from returns_desk.domain.messages import say
-from returns_desk.domain.vocab import CJK_FAMILIES  # one list for the window and the PDFs
-from returns_desk.reports.html import DailyPrint, TextTable
-from returns_desk.reports.slip import Label
 
 if TYPE_CHECKING:
     from PySide6.QtGui import QAction
