@@ -215,10 +215,10 @@ def build_daily_report(
         else:
             group[0] += 1
             group[1] += minor
-        key = (clerk, counter, status, remedy, currency, bool(override_reason))
-        group = by_person.get(key)
+        person = (clerk, counter, status, remedy, currency, bool(override_reason))
+        group = by_person.get(person)
         if group is None:
-            by_person[key] = [1, minor]
+            by_person[person] = [1, minor]
         else:
             group[0] += 1
             group[1] += minor
