@@ -92,6 +92,9 @@ def rows_from_mappings(rows: Iterable[Mapping[str, Any]]) -> list[tuple]:
     return [tuple(r.get(c) for c in ROW_COLUMNS) for r in rows]
 
 
+_MINUTES = tuple(f"{m:02d}" for m in range(60))
+
+
 class _Clock:
     """Local "HH:MM" (or "MM-DD HH:MM" for a return recorded on an earlier calendar day) of UTC
     texts, worked out once per hour of UTC time rather than once per row: the texts of an hour's
@@ -126,10 +129,11 @@ class _Clock:
             return
         if first.minute == 0:  # a whole-hour offset: the hour's minutes share one prefix
             prefix = self._text(first)[:-2]
-            texts = [f"{prefix}{m:02d}" for m in range(60)]
+            texts = [prefix + m for m in _MINUTES]
         else:
             texts = [self._text(first + dt.timedelta(minutes=m)) for m in range(60)]
-        self.minutes.update((f"{hour}:{m:02d}", text) for m, text in enumerate(texts))
+        key = hour + ":"
+        self.minutes.update(zip([key + m for m in _MINUTES], texts))
 
     def __call__(self, utc_text: str) -> str:
         if len(utc_text) != 27 or utc_text[26] != "Z" or utc_text[10] != "T" or utc_text[13] != ":":
