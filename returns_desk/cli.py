@@ -17,12 +17,10 @@ from returns_desk import __version__
 from returns_desk.domain.catalogue import MARKETS
 from returns_desk.domain.errors import ReturnsDeskError
 from returns_desk.domain.messages import normalise_lang, say
-from returns_desk.domain.returns import ReturnDraft
 from returns_desk.domain.text import parse_date
 from returns_desk.domain.vocab import (
     ANSWERS, CONDITIONS, CONTAINER_TYPES, DEFAULT_GROUP_BY, EXPORT_FORMATS, GROUP_BY, INTACT, REMEDIES, SHEET_FORMATS,
 )
-from returns_desk.export.tally import parse_group_by
 
 
 def _common(parser: argparse.ArgumentParser, *, top: bool) -> None:
@@ -49,6 +47,8 @@ def _positive(text: str) -> int:
 
 
 def _group_by(text: str) -> tuple[str, ...]:
+    from returns_desk.export.tally import parse_group_by
+
     try:
         return parse_group_by(text)
     except ValueError as exc:
@@ -93,7 +93,51 @@ def _manager_options(parser: argparse.ArgumentParser, *, pin_is_taken: bool = Fa
     parser.add_argument("--manager-pin", dest="manager_pin", metavar="PIN", help=argparse.SUPPRESS if not pin_is_taken else "that manager's PIN")
 
 
-def build_parser() -> argparse.ArgumentParser:
+class _Ignored:
+    """Stands in for the parser of a command that is not being run: whatever is added to it
+    (arguments, groups, sub-commands) is dropped."""
+
+    def __getattr__(self, name: str) -> Any:
+        return self._drop
+
+    def _drop(self, *args: Any, **kwargs: Any) -> "_Ignored":
+        return self
+
+
+class _OnlyCommand:
+    """The sub-commands of ``build_parser(only=NAME)``: NAME's parser is built, no other."""
+
+    def __init__(self, real: Any, only: str) -> None:
+        self.real = real
+        self.only = only
+
+    def add_parser(self, name: str, **kwargs: Any) -> Any:
+        return self.real.add_parser(name, **kwargs) if name == self.only else _Ignored()
+
+
+def command_in(argv: list[str]) -> str | None:
+    """The command ``argv`` runs, read the way the parser reads the options before it (``--db``
+    and ``--lang`` take a value, also abbreviated or with ``=``; the others take none); None
+    when it names no command, asks for help or holds ``--`` (the whole parser is built then)."""
+    i = 0
+    while i < len(argv):
+        a = argv[i]
+        if a in ("-h", "--help") or (a.startswith("--h") and "--help".startswith(a)):
+            return None
+        if a == "--":
+            return None  # argparse's own reading of it decides
+        if a.startswith("-"):
+            if "=" not in a and len(a) > 2 and ("--db".startswith(a) or "--lang".startswith(a)):
+                i += 1  # its value
+            i += 1
+            continue
+        return a if a in COMMANDS else None
+    return ""  # no command: the window, --version or --selftest
+
+
+def build_parser(only: str | None = None) -> argparse.ArgumentParser:
+    """The whole command line; with ``only``, the arguments of that command alone (building
+    every command's costs more than a lookup: see :func:`command_in`; "" builds none)."""
     p = argparse.ArgumentParser(
         prog="returns-desk",
         description="Returns counter for the 2025 power-bank recalls. Without a command, opens the window.",
@@ -102,7 +146,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
     p.add_argument("--selftest", action="store_true",
                    help="headless check of an installation or build: temporary database, window, report; prints 'selftest ok'")
-    sub = p.add_subparsers(dest="command", metavar="COMMAND")
+    sub: Any = p.add_subparsers(dest="command", metavar="COMMAND")
+    if only is not None:
+        sub = _OnlyCommand(sub, only)
 
     lk = sub.add_parser("lookup", help="is this model recalled? (verdict, recalls, what is still needed)")
     _common(lk, top=False)
@@ -419,7 +465,9 @@ def _manager(args: argparse.Namespace, desk: Any, permission: str, lang: str, *,
 def cmd_lookup(args: argparse.Namespace, lang: str) -> int:
     from returns_desk.services import lookup_service
 
-    desk = _open(args)
+    from returns_desk.services.desk import Desk
+
+    desk = Desk.open_to_read(args.db)  # reads the settings and the recall list, writes nothing
     try:
         result = desk.engine.lookup(
             args.model, market=args.market or desk.settings.market, serial=args.serial, batch=args.batch, made=args.made
@@ -434,6 +482,7 @@ def cmd_lookup(args: argparse.Namespace, lang: str) -> int:
 
 
 def cmd_record(args: argparse.Namespace, lang: str) -> int:
+    from returns_desk.domain.returns import ReturnDraft
     from returns_desk.services.clock import parse_moment
     from returns_desk.services.returns_service import ReturnsService
 
@@ -1095,7 +1144,7 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def _main(argv: list[str]) -> int:
-    parser = build_parser()
+    parser = build_parser(command_in(argv))
     args = parser.parse_args(argv)
     lang = _lang(args)
     if args.selftest:

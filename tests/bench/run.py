@@ -433,6 +433,45 @@ def bench_log(ctx: Context) -> list[Result]:
     ]
 
 
+# --- the command-line lookup -------------------------------------------------------------------
+
+
+def _whole_command_ms(ctx: Context, cmd: list[str]) -> float:
+    """Milliseconds from just before the process starts to its exit (it must succeed)."""
+    t0 = time.perf_counter()
+    res = subprocess.run(cmd, cwd=ROOT, env=ctx.env, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    elapsed = (time.perf_counter() - t0) * 1000
+    if res.returncode != 0:
+        raise RuntimeError(f"{' '.join(cmd)}: exit {res.returncode}: {res.stderr.decode(errors='replace')[-500:]}")
+    return elapsed
+
+
+def bench_cli_lookup(ctx: Context) -> list[Result]:
+    """``returns-desk --db FILE lookup A1257`` (the venv's console script, as installed), process
+    start to exit, against a bare ``python -c "import sqlite3"`` with the same interpreter and
+    environment; ``lookup --json`` too. Taking turns, medians of at least 9 each."""
+    script = Path(ctx.python).with_name("returns-desk")
+    base_cmd = [str(script)] if script.exists() else [ctx.python, "-m", "returns_desk"]
+    bare_cmd = [ctx.python, "-c", "import sqlite3"]
+    text_cmd = [*base_cmd, "--db", str(ctx.db), "lookup", "A1257"]
+    json_cmd = [*base_cmd, "--db", str(ctx.db), "lookup", "A1257", "--json"]
+    for cmd in (bare_cmd, text_cmd, json_cmd):  # compile and page in once; not counted
+        _whole_command_ms(ctx, cmd)
+    bare, text, js = [], [], []
+    for _ in range(max(9, ctx.runs)):
+        bare.append(_whole_command_ms(ctx, bare_cmd))
+        text.append(_whole_command_ms(ctx, text_cmd))
+        js.append(_whole_command_ms(ctx, json_cmd))
+    b, t, j = median(bare), median(text), median(js)
+    how = f"median of {len(bare)}, taking turns with the baseline; {' '.join(base_cmd[-1:])}"
+    return [
+        Result("cli", "returns-desk lookup A1257, whole command", t, "ms", b, 'bare python -c "import sqlite3"', "<= 2x", t <= 2 * b,
+               how, {"lookup_ms": text, "bare_ms": bare}),
+        Result("cli", "returns-desk lookup A1257 --json, whole command", j, "ms", b, 'bare python -c "import sqlite3"', "<= 2x", j <= 2 * b,
+               how, {"lookup_json_ms": js, "bare_ms": bare}),
+    ]
+
+
 # --- tally query (here now) and reports (after the merge) -------------------------------------
 
 TALLY_SQL = (
@@ -557,6 +596,7 @@ BENCHMARKS = {
     "lookup": bench_lookup,
     "save": bench_save,
     "log": bench_log,
+    "cli_lookup": bench_cli_lookup,
     "memory": bench_memory,
     "tally": bench_tally,
     "reports": bench_reports,
