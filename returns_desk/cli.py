@@ -104,15 +104,42 @@ class _Ignored:
         return self
 
 
-class _OnlyCommand:
-    """The sub-commands of ``build_parser(only=NAME)``: NAME's parser is built, no other."""
+def _columns() -> int:
+    """The terminal's width as ``shutil.get_terminal_size`` reads it (COLUMNS, else the terminal,
+    else 80), without importing shutil (and bz2, lzma with it)."""
+    try:
+        columns = int(os.environ.get("COLUMNS", "0"))
+    except ValueError:
+        columns = 0
+    if columns <= 0:
+        try:
+            columns = os.get_terminal_size(sys.__stdout__.fileno()).columns  # type: ignore[union-attr]
+        except (AttributeError, ValueError, OSError):
+            columns = 0
+    return columns or 80
 
-    def __init__(self, real: Any, only: str) -> None:
+
+class _Formatter(argparse.HelpFormatter):
+    """argparse's help layout at the terminal's width. argparse makes a formatter for every
+    argument added (to check its metavar): its own reads the width through shutil each time."""
+
+    def __init__(self, prog: str, indent_increment: int = 2, max_help_position: int = 24, width: int | None = None) -> None:
+        super().__init__(prog, indent_increment, max_help_position, _columns() - 2 if width is None else width)
+
+
+class _Commands:
+    """The sub-commands of ``build_parser``: each with the help layout above; with ``only``,
+    that command's parser is built and no other."""
+
+    def __init__(self, real: Any, only: str | None) -> None:
         self.real = real
         self.only = only
 
     def add_parser(self, name: str, **kwargs: Any) -> Any:
-        return self.real.add_parser(name, **kwargs) if name == self.only else _Ignored()
+        if self.only is not None and name != self.only:
+            return _Ignored()
+        kwargs.setdefault("formatter_class", _Formatter)
+        return self.real.add_parser(name, **kwargs)
 
 
 def command_in(argv: list[str]) -> str | None:
@@ -140,15 +167,14 @@ def build_parser(only: str | None = None) -> argparse.ArgumentParser:
     every command's costs more than a lookup: see :func:`command_in`; "" builds none)."""
     p = argparse.ArgumentParser(
         prog="returns-desk",
+        formatter_class=_Formatter,
         description="Returns counter for the 2025 power-bank recalls. Without a command, opens the window.",
     )
     _common(p, top=True)
     p.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
     p.add_argument("--selftest", action="store_true",
                    help="headless check of an installation or build: temporary database, window, report; prints 'selftest ok'")
-    sub: Any = p.add_subparsers(dest="command", metavar="COMMAND")
-    if only is not None:
-        sub = _OnlyCommand(sub, only)
+    sub: Any = _Commands(p.add_subparsers(dest="command", metavar="COMMAND"), only)
 
     lk = sub.add_parser("lookup", help="is this model recalled? (verdict, recalls, what is still needed)")
     _common(lk, top=False)

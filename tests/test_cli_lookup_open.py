@@ -139,3 +139,31 @@ def test_missing_settings_are_written_by_a_lookup_as_by_any_open(desk, db_path):
     con = sqlite3.connect(db_path)
     assert con.execute("SELECT value FROM settings WHERE key = 'scanner_suffix'").fetchone() == ("",)
     con.close()
+
+
+@pytest.mark.parametrize("columns", [None, "60", "132", "0", "wide"])
+def test_help_is_laid_out_at_the_width_argparse_would_use(columns, monkeypatch):
+    import shutil
+
+    from returns_desk.cli import _columns
+
+    if columns is None:
+        monkeypatch.delenv("COLUMNS", raising=False)
+    else:
+        monkeypatch.setenv("COLUMNS", columns)
+    try:
+        expected = shutil.get_terminal_size().columns
+    except ValueError:  # shutil itself refuses COLUMNS=wide; the help then uses the terminal's
+        monkeypatch.delenv("COLUMNS")
+        expected = shutil.get_terminal_size().columns
+        monkeypatch.setenv("COLUMNS", columns)
+    assert _columns() == expected
+
+
+def test_the_digest_of_a_recall_list_is_sha256():
+    import hashlib
+
+    from returns_desk.services.catalogue_service import _sha
+
+    text = SEED.read_text(encoding="utf-8") + "退货"
+    assert _sha(text) == hashlib.sha256(text.encode("utf-8")).hexdigest()

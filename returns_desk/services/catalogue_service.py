@@ -2,8 +2,13 @@
 
 from __future__ import annotations
 
-import hashlib
 from pathlib import Path
+
+try:  # CPython's own SHA-256, hashlib's fallback: importing hashlib loads OpenSSL, which takes
+    # longer than the rest of a command-line lookup's reading; the digest is the same
+    from _sha256 import sha256 as _sha256
+except ImportError:  # another Python, or a newer one (_sha2)
+    from hashlib import sha256 as _sha256
 
 from types import ModuleType
 
@@ -25,7 +30,7 @@ class SeedMissing(ReturnsDeskError):
 
 
 def _sha(text: str) -> str:
-    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+    return _sha256(text.encode("utf-8")).hexdigest()
 
 
 def _read(path: Path) -> str:
