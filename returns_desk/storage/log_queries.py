@@ -74,10 +74,11 @@ def count_in_background(
         return lambda: count_returns(conn, flt)
     where, args = flt.where()
     box: list[Any] = []
+    uri = Path(conn.path).resolve().as_uri() + "?mode=ro"  # here: the thread runs as little Python as it can
 
     def work() -> None:
         try:
-            reader = sqlite3.connect(Path(conn.path).resolve().as_uri() + "?mode=ro", uri=True, timeout=5)
+            reader = sqlite3.connect(uri, uri=True, timeout=5)
             try:
                 box.append(int(reader.execute(f"SELECT count(*) FROM returns{where}", args).fetchone()[0]))
             finally:

@@ -7,9 +7,10 @@ deep into the table is a seek too where storage can prove the ids dense (see log
 
 The unfiltered count is not waited for: ``max(id) - min(id) + 1`` (two index seeks) is the
 number of returns in any file the application wrote (rows are never deleted, ids come in
-order), shown at once, while the real ``count(*)`` (a million rows: 10-20 ms) runs on a second
-connection in a thread; if it differs (a file edited outside the application) the model is
-reset to it and ``counted`` says so. A filtered count is counted before the rows are shown.
+order), shown at once; the real ``count(*)`` (a million rows: 10-20 ms) runs on a second
+connection in a thread once the event loop is idle (the first screen painted); if it differs
+(a file edited outside the application) the model is reset to it and ``counted`` says so. A
+filtered count is counted before the rows are shown.
 
 A view asks ``data()`` for seven roles per cell on every paint, so ``data()`` answers the roles
 it does not use at once, and each row's texts are made once, when first shown. (Answering them
@@ -22,7 +23,7 @@ from collections import OrderedDict
 from collections.abc import Callable
 from typing import Any
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QObject, QPersistentModelIndex, Qt, Signal, Slot
+from PySide6.QtCore import QAbstractEventDispatcher, QAbstractTableModel, QModelIndex, QObject, QPersistentModelIndex, Qt, Signal, Slot
 from PySide6.QtGui import QFont
 
 from returns_desk.domain.money import format_money
@@ -42,6 +43,20 @@ _USER = int(Qt.ItemDataRole.UserRole)
 _FONT = int(Qt.ItemDataRole.FontRole)
 _ROLES = frozenset((_DISPLAY, _ALIGN, _USER, _FONT))
 _TEXTS = "_texts"  # a row's display texts, cached in the row once made
+
+
+def _when_idle(callback: Callable[[], None]) -> None:
+    """Call ``callback`` once, the next time the event loop is about to wait for input."""
+    dispatcher = QAbstractEventDispatcher.instance()
+    if dispatcher is None:
+        callback()
+        return
+
+    def fire() -> None:
+        dispatcher.aboutToBlock.disconnect(fire)
+        callback()
+
+    dispatcher.aboutToBlock.connect(fire)
 
 
 class ReturnsTableModel(QAbstractTableModel):
@@ -101,7 +116,23 @@ class ReturnsTableModel(QAbstractTableModel):
                 except RuntimeError:  # the model is gone already
                     pass
 
-            self._pending = self.service.count_soon(self.filter, arrived)
+            flt = self.filter
+            running: list[Callable[[], int]] = []
+
+            def start() -> Callable[[], int]:
+                if not running:
+                    running.append(self.service.count_soon(flt, arrived))
+                return running[0]
+
+            def when_idle() -> None:
+                if generation == self._generation and not running:
+                    start()
+
+            # the real count starts once the event loop has nothing left to do (the first screen
+            # painted: on two busy cores a count running beside the painting slows it down), or at
+            # once when something needs it (a jump deep into the log, wait_counted)
+            self._pending = lambda: start()()
+            _when_idle(when_idle)
         else:
             self._count = self.service.count(self.filter)
         self.endResetModel()
