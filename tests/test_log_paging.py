@@ -145,3 +145,28 @@ def test_a_filtered_log_is_counted_before_it_is_shown(big_desk):
     model = ReturnsTableModel(log)
     model.set_filter(ReturnFilter(remedy="refund"))
     assert model.rowCount() == log.count(ReturnFilter(remedy="refund"))
+
+
+def test_a_count_that_fails_in_the_background_is_counted_again_when_needed(big_desk, qtbot, monkeypatch):
+    import sqlite3
+
+    from returns_desk.services.log_service import LogService
+    from returns_desk.storage import log_queries
+    from returns_desk.ui.returns_table_model import ReturnsTableModel
+
+    _with_a_gap(big_desk)
+
+    refused = []
+
+    def refuse(*args, **kwargs):
+        refused.append(args)
+        raise sqlite3.OperationalError("unable to open database file")
+
+    monkeypatch.setattr(log_queries.sqlite3, "connect", refuse)  # the second connection only: the desk's is open
+    model = ReturnsTableModel(LogService(big_desk))
+    assert model.rowCount() == 1_500
+    qtbot.waitUntil(lambda: refused, timeout=5_000)  # idle: the count starts in its thread and fails
+    qtbot.wait(100)  # its news arrives: nothing is raised in the event loop, the count shown stays
+    assert model.rowCount() == 1_500
+    monkeypatch.undo()
+    assert model.wait_counted() == 1_001 and model.rowCount() == 1_001  # counted on the desk's connection

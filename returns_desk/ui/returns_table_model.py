@@ -139,8 +139,11 @@ class ReturnsTableModel(QAbstractTableModel):
 
     @Slot(int, object)
     def _on_count_arrived(self, generation: int, n: int | None) -> None:
-        if generation == self._generation and self._pending is not None:
-            self._apply_count(self._exact_count())
+        if generation != self._generation or self._pending is None:
+            return  # a count for an older refresh, or applied already
+        if n is None:
+            return  # the thread could not count: the next jump counts here, with this connection's errors
+        self._apply_count(n)
 
     def _exact_count(self) -> int:
         """The real count of the current filter (waits for the one running, if any)."""
