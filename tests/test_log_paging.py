@@ -165,7 +165,7 @@ def test_a_count_that_fails_in_the_background_is_counted_again_when_needed(big_d
     monkeypatch.setattr(log_queries.sqlite3, "connect", refuse)  # the second connection only: the desk's is open
     model = ReturnsTableModel(LogService(big_desk))
     assert model.rowCount() == 1_500
-    qtbot.waitUntil(lambda: refused, timeout=5_000)  # idle: the count starts in its thread and fails
+    qtbot.waitUntil(lambda: bool(refused), timeout=5_000)  # idle: the count starts in its thread and fails
     qtbot.wait(100)  # its news arrives: nothing is raised in the event loop, the count shown stays
     assert model.rowCount() == 1_500
     monkeypatch.undo()
