@@ -473,7 +473,7 @@ def bench_cli_lookup(ctx: Context) -> list[Result]:
         text.append(_whole_command_ms(ctx, text_cmd))
         js.append(_whole_command_ms(ctx, json_cmd))
     b, t, j = median(bare), median(text), median(js)
-    how = f"median of {len(bare)}, taking turns with the baseline; {' '.join(base_cmd[-1:])}"
+    how = f"median of {len(bare)}, taking turns with the baseline; " + ("the venv's returns-desk script" if script.exists() else "python -m returns_desk")
     return [
         Result("cli", "returns-desk lookup A1257, whole command", t, "ms", b, 'bare python -c "import sqlite3"', "<= 2x", t <= 2 * b,
                how, {"lookup_ms": text, "bare_ms": bare}),
