@@ -1,10 +1,14 @@
-"""First run, sign-in and manager approval. Dialogs return values; the services do the work."""
+"""First run, sign-in and manager approval. Dialogs return values; the services do the work.
+
+The sign-in dialog is the first thing a clerk sees while the rest of the window is built behind
+it (ui.app): this module imports Qt's widget classes only, the rest when a dialog needs it.
+"""
 
 from __future__ import annotations
 
 from itertools import pairwise
+from typing import TYPE_CHECKING
 
-from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
@@ -16,13 +20,14 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from returns_desk.domain.auth import Actor
-from returns_desk.domain.catalogue import MARKETS
-from returns_desk.domain.errors import ReturnsDeskError
-from returns_desk.services.people_service import PeopleService
+if TYPE_CHECKING:
+    from returns_desk.domain.auth import Actor
+    from returns_desk.services.people_service import PeopleService
 
 
 def _pin_edit() -> QLineEdit:
+    from PySide6.QtCore import Qt
+
     edit = QLineEdit()
     edit.setEchoMode(QLineEdit.EchoMode.Password)
     edit.setMaxLength(12)
@@ -101,6 +106,8 @@ class FirstRunDialog(_Form):
                     "The manager's PIN approves voids and overrides and adds clerks."),
             parent,
         )
+        from returns_desk.domain.catalogue import MARKETS
+
         self.people = people
         self.lang = lang
         self.store_edit = QLineEdit()
@@ -126,6 +133,8 @@ class FirstRunDialog(_Form):
         self.finish_form(self.store_edit)
 
     def submit(self) -> None:
+        from returns_desk.domain.errors import ReturnsDeskError
+
         if self.pin_edit.text() != self.pin2_edit.text():
             self.pin2_edit.clear()  # typed again from the start
             self.show_error(self.tr("The two PINs differ. Type the PIN again."), self.pin2_edit)
@@ -167,6 +176,8 @@ class SignInDialog(_Form):
         self.finish_form(self.pin_edit if who else (self.name_combo.lineEdit() or self.name_combo))
 
     def submit(self) -> None:
+        from returns_desk.domain.errors import ReturnsDeskError
+
         try:
             self.actor = self.people.authenticate(self.name_combo.currentText(), self.pin_edit.text())
         except ReturnsDeskError as exc:
@@ -181,6 +192,7 @@ class SignInDialog(_Form):
     def approve_new_key(self) -> bool:
         """This computer holds none of the database's signing keys (a copy, or the key was lost):
         a manager may approve a new one for this counter, shown by verify as a key change."""
+        from returns_desk.domain.errors import ReturnsDeskError
         from returns_desk.services import signing
 
         answer = ApprovalDialog.ask(
@@ -232,6 +244,8 @@ class ApprovalDialog(_Form):
         self.finish_form(self.pin_edit)
 
     def submit(self) -> None:
+        from returns_desk.domain.errors import ReturnsDeskError
+
         reason = self.reason_edit.text().strip()
         if self.need_reason and not reason:
             self.show_error(self.tr("Give the reason."), self.reason_edit)
