@@ -10,33 +10,22 @@ imports no more than that first frame needs; the rest is imported by the stage t
 
 from __future__ import annotations
 
-from PySide6.QtCore import QEvent, QObject, QSettings, QTimer, Slot
-from PySide6.QtGui import QAction, QCloseEvent, QGuiApplication, QKeySequence
-from PySide6.QtWidgets import (
-    QApplication,
-    QDialog,
-    QFrame,
-    QLabel,
-    QMainWindow,
-    QMessageBox,
-    QPushButton,
-    QScrollArea,
-    QStackedWidget,
-    QTabWidget,
-    QVBoxLayout,
-    QWidget,
-)
+from PySide6.QtCore import QObject, QSettings, QTimer, Slot
+from PySide6.QtGui import QGuiApplication
+from PySide6.QtWidgets import QApplication, QFrame, QLabel, QMainWindow, QScrollArea, QStackedWidget, QTabWidget, QWidget
 
 from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from returns_desk import __version__
-from returns_desk.ui import messages
 from returns_desk.ui.first_frame import CounterHead, IdleStages, first_page
 from returns_desk.ui.pages import PAGES
 
 if TYPE_CHECKING:
+    from PySide6.QtCore import QEvent
+    from PySide6.QtGui import QCloseEvent
+
     from returns_desk.domain.auth import Actor
     from returns_desk.services.desk import Desk
     from returns_desk.services.people_service import PeopleService
@@ -60,11 +49,14 @@ class _IdleWatch(QObject):
     """Restarts the auto-lock timer on every key press or mouse click in the application."""
 
     def __init__(self, timer: QTimer) -> None:
+        from PySide6.QtCore import QEvent
+
         super().__init__(timer)
         self.timer = timer
+        self.types = (QEvent.Type.KeyPress, QEvent.Type.MouseButtonPress)
 
     def eventFilter(self, obj: QObject, event: QEvent) -> bool:  # noqa: N802
-        if event.type() in (QEvent.Type.KeyPress, QEvent.Type.MouseButtonPress) and self.timer.interval() > 0:
+        if event.type() in self.types and self.timer.interval() > 0:
             self.timer.start()
         return False
 
@@ -169,6 +161,8 @@ class MainWindow(QMainWindow):
         if desk is None:  # said why already (a damaged file, a refused restore)
             self.failed = True
             self.stages.stop()
+            from PySide6.QtWidgets import QDialog
+
             modal = QApplication.activeModalWidget()
             if isinstance(modal, QDialog):
                 modal.reject()  # the sign-in dialog waiting behind the failure
@@ -195,6 +189,8 @@ class MainWindow(QMainWindow):
 
     def _stage_menus(self) -> None:
         from PySide6.QtCore import Qt
+        from PySide6.QtGui import QKeySequence
+        from PySide6.QtWidgets import QPushButton, QVBoxLayout
 
         from returns_desk.services.log_service import LogService
         from returns_desk.storage.repository import ReturnFilter
@@ -286,6 +282,8 @@ class MainWindow(QMainWindow):
             self.move(x, y)
 
     def _build_menus(self) -> None:
+        from PySide6.QtGui import QAction, QKeySequence
+
         file_menu = self.file_menu
         lock = QAction(self.tr("&Lock / switch clerk"), self)
         lock.setShortcut(QKeySequence("Ctrl+L"))
@@ -444,6 +442,8 @@ class MainWindow(QMainWindow):
     @Slot(str)
     def on_integrity_checked(self, problem: str) -> None:
         """The start-up integrity check finished; damage is reported at once, with what to do."""
+        from returns_desk.ui import messages
+
         if not problem:
             self.statusBar().showMessage(self.tr("Database integrity check passed"), 10_000)
             return
@@ -458,6 +458,8 @@ class MainWindow(QMainWindow):
     def restore_from_backup(self) -> None:
         """Manager only: replace the database with a backup, keep the current file aside, then close
         (the next start opens the restored database)."""
+        from returns_desk.ui import messages
+
         from returns_desk.services import backup_service
 
         folder = str(backup_service.backups_dir(self.desk.conn.path))
@@ -490,6 +492,7 @@ class MainWindow(QMainWindow):
     def backup_now(self) -> None:
         from returns_desk.domain.errors import ReturnsDeskError
         from returns_desk.services import backup_service  # not needed at start-up
+        from returns_desk.ui import messages
 
         try:
             path = backup_service.backup(self.desk, actor=self.actor.name)
@@ -525,10 +528,14 @@ class MainWindow(QMainWindow):
 
     @Slot()
     def show_keyboard_help(self) -> None:
+        from PySide6.QtWidgets import QMessageBox
+
         QMessageBox.information(self, self.tr("Keyboard"), self.keyboard_help_text())
 
     @Slot()
     def show_about(self) -> None:
+        from PySide6.QtWidgets import QMessageBox
+
         QMessageBox.about(
             self, self.tr("About Returns Desk"),
             self.tr("%1, version %2<br>Recall catalogue %3<br>Database: %4")
