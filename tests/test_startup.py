@@ -37,6 +37,22 @@ def press(text: str = "", k: Qt.Key | None = None) -> None:
         QApplication.sendEvent(target, QKeyEvent(kind, int(k) if k is not None else 0, Qt.KeyboardModifier.NoModifier, text))
 
 
+def layout_of(window) -> dict[str, tuple[int, ...]]:
+    """Where the first frame's parts are in the window (x, y, height; the width follows the
+    window's, which on the tests' 800-pixel screen scrolls sideways once the whole page is there)."""
+    from PySide6.QtCore import QPoint
+
+    out: dict[str, tuple[int, ...]] = {}
+    for name in ("model_label", "model_edit", "clerk_label", "verdict_icon", "verdict_banner"):
+        w = getattr(window.head, name)
+        p = w.mapTo(window, QPoint(0, 0))
+        out[name] = (p.x(), p.y(), w.height())
+    out["tab bar"] = window.tabs.tabBar().geometry().getRect()
+    out["menu bar"] = window.menuBar().geometry().getRect()
+    out["status bar"] = window.statusBar().geometry().getRect()
+    return out
+
+
 def start_signed_in(monkeypatch, db: str, at_first_frame, when_built) -> int:
     """``returns-desk --db DB`` with the sign-in accepted at once (as the benchmark does), so the
     counter's first frame comes before the rest of the window: ``at_first_frame(window)`` runs at
@@ -96,6 +112,7 @@ def test_keys_typed_at_the_first_frame_land_in_the_model_field_and_are_looked_up
         for ch in "1257":
             press(ch)
         seen["typed into"] = window.head.model_edit.text()
+        seen["first frame layout"] = layout_of(window)
 
     def when_built(window) -> None:
         page = window.counter
@@ -106,6 +123,7 @@ def test_keys_typed_at_the_first_frame_land_in_the_model_field_and_are_looked_up
         seen["banner"] = page.verdict_banner.text()
         seen["needs"] = list(page.result.needs) if page.result else None
         seen["serial shown"] = page.serial_edit.isVisible()
+        seen["built layout"] = layout_of(window)
 
     assert start_signed_in(monkeypatch, db, at_first_frame, when_built) == 0
     assert seen["stages before typing"] == [] and seen["page built before typing"] is False, seen
@@ -113,6 +131,29 @@ def test_keys_typed_at_the_first_frame_land_in_the_model_field_and_are_looked_up
     assert seen["model"] == "A1257" and seen["same field"] and seen["focus"], seen
     assert seen["verdict"] == "recalled" and str(seen["banner"]).startswith("RECALLED"), seen
     assert seen["needs"] == ["serial"] and seen["serial shown"], seen
+    assert seen["first frame layout"] == seen["built layout"]  # nothing moves when the rest of the window arrives
+
+
+def test_the_first_frame_speaks_the_store_language(qtbot, tmp_path, monkeypatch):
+    db = str(tmp_path / "shop.db")
+    set_up(db)
+    sqlite3.connect(db).execute("UPDATE settings SET value = 'zh_CN' WHERE key = 'language'").connection.commit()
+    seen: dict[str, str] = {}
+
+    def at_first_frame(window) -> None:
+        seen["label"] = window.head.model_label.text()
+        seen["banner"] = window.head.verdict_banner.text()
+
+    def when_built(window) -> None:
+        seen["built banner"] = window.counter.verdict_banner.text()
+
+    try:
+        assert start_signed_in(monkeypatch, db, at_first_frame, when_built) == 0
+    finally:
+        from returns_desk.ui.i18n import set_language
+
+        set_language("en")
+    assert seen == {"label": "型号(&M)", "banner": "请输入或扫描型号", "built banner": "请输入或扫描型号"}, seen
 
 
 def test_enter_pressed_before_the_page_is_built_goes_on_to_the_first_field_needed(qtbot, tmp_path, monkeypatch):

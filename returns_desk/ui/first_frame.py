@@ -22,17 +22,14 @@ from PySide6.QtCore import QAbstractEventDispatcher, QCoreApplication, QEvent, Q
 from PySide6.QtWidgets import QApplication, QHBoxLayout, QLabel, QLineEdit, QSizePolicy, QVBoxLayout, QWidget
 
 
-def _tr(text: str) -> str:
-    return QCoreApplication.translate("CounterPage", text)  # the counter page's own translations
-
-
 class CounterHead(QWidget):
     """The top of the counter page: the read-only warning (shown only for a file that cannot be
     written), the model field with the signed-in clerk, the verdict icon and banner.
 
     Built for the first frame, then adopted by ``CounterPage`` (the same widgets: what was typed
     stays, with its cursor). Enter pressed before the page exists is remembered
-    (``enter_pending``) and acted on by the page."""
+    (``enter_pending``) and acted on by the page. Its texts are the counter page's own
+    (translation context ``CounterPage``)."""
 
     def __init__(self, db_path: str, readonly: bool, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -46,10 +43,10 @@ class CounterHead(QWidget):
         layout.addWidget(self.readonly_banner)
 
         top = QHBoxLayout()
-        self.model_label = QLabel(_tr("&Model number"))
+        self.model_label = QLabel(QCoreApplication.translate("CounterPage", "&Model number"))
         self.model_edit = QLineEdit()
         self.model_edit.setObjectName("modelEdit")
-        self.model_edit.setPlaceholderText(_tr("Type or scan the model number, e.g. A1257"))
+        self.model_edit.setPlaceholderText(QCoreApplication.translate("CounterPage", "Type or scan the model number, e.g. A1257"))
         self.model_edit.setMaxLength(256)
         self.model_label.setBuddy(self.model_edit)
         self.clerk_label = QLabel()
@@ -62,7 +59,7 @@ class CounterHead(QWidget):
         banner_row = QHBoxLayout()
         self.verdict_icon = QLabel()  # its picture comes with the page (QStyle's icons cost 10 ms)
         self.verdict_icon.setFixedSize(52, 52)
-        self.verdict_banner = QLabel(_tr("Type or scan a model number"))
+        self.verdict_banner = QLabel(QCoreApplication.translate("CounterPage", "Type or scan a model number"))
         self.verdict_banner.setObjectName("verdictBanner")
         self.verdict_banner.setProperty("verdict", "unknown")
         self.verdict_banner.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Preferred)
@@ -74,7 +71,7 @@ class CounterHead(QWidget):
         self.model_edit.returnPressed.connect(self._remember_enter)
 
     def set_readonly(self, db_path: str, readonly: bool) -> None:
-        self.readonly_banner.setText(_tr(
+        self.readonly_banner.setText(QCoreApplication.translate("CounterPage",
             "READ-ONLY DATABASE: look-ups work, but no return can be saved. The file or its folder cannot be "
             "written (%1). Tell the manager; close Returns Desk and fix the permissions or the disk.").replace("%1", db_path))
         self.readonly_banner.setVisible(readonly)
@@ -87,7 +84,7 @@ class CounterHead(QWidget):
         self.model_edit.returnPressed.disconnect(self._remember_enter)
 
     def set_clerk(self, name: str) -> None:
-        self.clerk_label.setText(_tr("Signed in: %1").replace("%1", name))
+        self.clerk_label.setText(QCoreApplication.translate("CounterPage", "Signed in: %1").replace("%1", name))
 
 
 def first_page(head: CounterHead) -> QWidget:

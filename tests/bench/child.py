@@ -64,7 +64,6 @@ def _when_first_frame(field, callback) -> None:
     """Call ``callback`` once, at the first idle moment of the event loop after ``field`` has been
     painted while it has the keyboard focus (the first frame a person can type into)."""
     from PySide6.QtCore import QAbstractEventDispatcher, QEvent, QObject
-    from PySide6.QtWidgets import QApplication
 
     paint = QEvent.Type.Paint
 
@@ -81,7 +80,9 @@ def _when_first_frame(field, callback) -> None:
     dispatcher = QAbstractEventDispatcher.instance()
 
     def idle() -> None:
-        if watch.seen and QApplication.focusWidget() is field:
+        # the field is the window's focus widget: the keyboard goes there (without a window
+        # manager, on a bare X server, nothing activates a window, so this is asked of the window)
+        if watch.seen and field.window().focusWidget() is field:
             dispatcher.aboutToBlock.disconnect(idle)
             field.removeEventFilter(watch)
             callback()
