@@ -227,11 +227,13 @@ def phases(db: str) -> int:
 
     mark("import PySide6")
     import returns_desk.cli  # noqa: F401
+
+    mark("import returns_desk.cli (the entry point's module and what it imports)")
     from returns_desk.ui import app as appmod
     from returns_desk.ui.main_window import MainWindow
     from returns_desk.storage.store_facts import read_store_facts
 
-    mark("import Returns Desk (what the first frame needs)")
+    mark("import the first frame's modules (ui.app, ui.main_window, ui.first_frame, storage.store_facts)")
     app = appmod.make_application()
     mark("QApplication, fonts, style sheet")
     facts = read_store_facts(db)
