@@ -96,6 +96,7 @@ class MainWindow(QMainWindow):
         self.restored = False
         self.failed = False  # the database could not be opened behind the first frame
         self._open_desk = open_desk
+        self._db_path = db_path
         self._desk: Desk | None = None
         self._people: PeopleService | None = None
         self._signed_in = False
@@ -249,7 +250,7 @@ class MainWindow(QMainWindow):
         if self._desk is None:  # the stage failed and said why
             from returns_desk.storage.database import StorageError
 
-            raise StorageError("db_unreadable", path="", detail="")
+            raise StorageError("db_unreadable", path=self._db_path, detail="")
         return self._desk
 
     @property
