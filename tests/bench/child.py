@@ -2,6 +2,7 @@
 
     python -m tests.bench.child bare                 a bare PySide6 window (the start-up baseline)
     python -m tests.bench.child app DB [--log]       the real application (``returns-desk --db DB``)
+    python -m tests.bench.child sign-in DB           the same up to the sign-in dialog
     python -m tests.bench.child log DB [--trace]     the returns log: first screen, scrolling, memory
     python -m tests.bench.child phases DB            where the application's start-up goes
 
@@ -134,6 +135,31 @@ def _after_import(module: str, patch) -> None:
             return spec
 
     sys.meta_path.insert(0, Finder())
+
+
+def sign_in(db: str) -> int:
+    """The real entry point up to the sign-in dialog, the first thing a clerk sees on a set-up
+    store: ``READY`` when the dialog is painted with the keyboard in its first field and the event
+    loop idle; then the dialog is cancelled (the program ends)."""
+
+    def hook(module) -> None:
+        original_init = module.SignInDialog.__init__
+
+        def init(dialog, *args, **kwargs) -> None:
+            original_init(dialog, *args, **kwargs)
+
+            def ready() -> None:
+                print(f"{MARKER} {peak_rss_kb()}", flush=True)
+                dialog.reject()
+
+            _when_first_frame(dialog.focusWidget(), ready)
+
+        module.SignInDialog.__init__ = init
+
+    _after_import("returns_desk.ui.people_dialogs", hook)
+    from returns_desk.cli import main
+
+    return main(["--db", db])
 
 
 def app(db: str, with_log: bool) -> int:
@@ -386,6 +412,8 @@ def main(argv: list[str]) -> int:
         return bare()
     if mode == "app":
         return app(argv[1], "--log" in argv)
+    if mode == "sign-in":
+        return sign_in(argv[1])
     if mode == "log":
         return log(argv[1], "--trace" in argv)
     if mode == "phases":
