@@ -261,3 +261,16 @@ def test_the_first_frame_imports_no_service_storage_or_catalogue():
              or m in {"returns_desk.storage.database", "returns_desk.storage.repository", "returns_desk.domain.catalogue",
                       "returns_desk.domain.lookup", "returns_desk.ui.counter_page", "returns_desk.ui.returns_log_page"}}
     assert "returns_desk.ui.first_frame" in loaded and not heavy, heavy
+
+
+def test_the_pin_field_asks_an_on_screen_keyboard_for_digits_once_drawn(qtbot):
+    """The PIN field's input-method hints are set after its first paint (Qt's enum namespace is
+    not set up before the sign-in dialog is drawn), and they are set."""
+    from returns_desk.ui.people_dialogs import _pin_edit
+
+    edit = _pin_edit()
+    qtbot.addWidget(edit)
+    edit.show()
+    hints = Qt.InputMethodHint
+    qtbot.waitUntil(lambda: bool(edit.inputMethodHints() & hints.ImhDigitsOnly), timeout=5000)
+    assert edit.inputMethodHints() & hints.ImhSensitiveData

@@ -6,9 +6,11 @@ it (ui.app): this module imports Qt's widget classes only, the rest when a dialo
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from itertools import pairwise
 from typing import TYPE_CHECKING
 
+from PySide6.QtCore import QEvent, QObject, QTimer
 from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
@@ -26,13 +28,35 @@ if TYPE_CHECKING:
 
 
 def _pin_edit() -> QLineEdit:
-    from PySide6.QtCore import Qt
-
     edit = QLineEdit()
     edit.setEchoMode(QLineEdit.EchoMode.Password)
     edit.setMaxLength(12)
-    edit.setInputMethodHints(Qt.InputMethodHint.ImhDigitsOnly | Qt.InputMethodHint.ImhSensitiveData)
+    # digits only, nothing remembered, for an on-screen keyboard: set once the field has been
+    # drawn (the input method is told then, focus or not): Qt's enum namespace would cost the
+    # sign-in dialog, often the first thing a clerk sees, 25 ms before it could be drawn
+    _AfterFirstPaint(edit, lambda: _pin_hints(edit))
     return edit
+
+
+def _pin_hints(edit: QLineEdit) -> None:
+    from PySide6.QtCore import Qt
+
+    edit.setInputMethodHints(Qt.InputMethodHint.ImhDigitsOnly | Qt.InputMethodHint.ImhSensitiveData)
+
+
+class _AfterFirstPaint(QObject):
+    """Calls ``then`` once, from the event loop, after ``widget`` was first painted."""
+
+    def __init__(self, widget: QWidget, then: Callable[[], None]) -> None:
+        super().__init__(widget)
+        self.then = then
+        widget.installEventFilter(self)
+
+    def eventFilter(self, obj: QObject, event: QEvent) -> bool:  # noqa: N802
+        if event.type() == QEvent.Type.Paint:
+            obj.removeEventFilter(self)
+            QTimer.singleShot(0, self.then)
+        return False
 
 
 class _Form(QDialog):
@@ -51,7 +75,8 @@ class _Form(QDialog):
         self.error.setObjectName("errorLabel")
         self.error.setWordWrap(True)
         layout.addWidget(self.error)
-        self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
+        self.buttons = QDialogButtonBox()  # (buttons) as an argument costs 25 ms: PySide sets up Qt's enums to pick the overload
+        self.buttons.setStandardButtons(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
         self.buttons.accepted.connect(self.submit)
         self.buttons.rejected.connect(self.reject)
         layout.addWidget(self.buttons)
