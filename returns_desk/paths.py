@@ -19,7 +19,7 @@ def data_dir() -> Path:
     home = os.environ.get("RETURNS_DESK_HOME")
     if home:
         return Path(home)
-    import platformdirs  # 8 ms: only when the folder is not given
+    import platformdirs  # only here: a command given --db never needs it
 
     return Path(platformdirs.user_data_dir(APP_DIR_NAME, appauthor=False))
 
