@@ -14,7 +14,6 @@ from pathlib import Path
 from typing import Any
 
 from returns_desk import __version__
-from returns_desk.domain.catalogue import MARKETS
 from returns_desk.domain.errors import ReturnsDeskError
 from returns_desk.domain.messages import normalise_lang, say
 from returns_desk.domain.text import parse_date
@@ -77,6 +76,8 @@ def _hq_group_by(text: str) -> tuple[str, ...]:
 
 
 def _market(text: str) -> str:
+    from returns_desk.domain.catalogue import MARKETS  # the catalogue module costs the window's first frame 10 ms
+
     value = text.strip().upper()
     if value not in MARKETS:
         raise argparse.ArgumentTypeError(f"market must be one of {', '.join(MARKETS)}")
