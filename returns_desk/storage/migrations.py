@@ -537,6 +537,80 @@ def m012_custody(db: Database) -> None:
     )
 
 
+def _rollup_sql(table: str, keys: tuple[str, ...], *, confirmation: bool) -> str:
+    """A rollup table of returns by ``keys`` (columns of ``returns``, all TEXT NOT NULL), filled
+    from the returns there are, and the triggers that keep it in the transaction of each insert,
+    void and (when ``confirmation`` is a key) manufacturer's answer."""
+    k = ", ".join(keys)
+    old_key = " AND ".join(f"{c} = OLD.{c}" for c in keys)
+
+    def values(row: str) -> str:
+        return (f"{', '.join(f'{row}.{c}' for c in keys)}, {row}.status = 'active', "
+                f"CASE WHEN {row}.status = 'active' THEN {row}.amount_minor ELSE 0 END, {row}.status = 'void', "
+                f"CASE WHEN {row}.status = 'void' THEN {row}.amount_minor ELSE 0 END")
+
+    add = ("ON CONFLICT ({k}) DO UPDATE SET n = n + excluded.n, amount_minor = amount_minor + excluded.amount_minor, "
+           "voided = voided + excluded.voided, voided_amount_minor = voided_amount_minor + excluded.voided_amount_minor").format(k=k)
+    sql = f"""
+        CREATE TABLE {table} (
+            {", ".join(f"{c} TEXT NOT NULL" for c in keys)},
+            n INTEGER NOT NULL,                   -- active returns
+            amount_minor INTEGER NOT NULL,        -- their amounts
+            voided INTEGER NOT NULL,              -- voided returns
+            voided_amount_minor INTEGER NOT NULL, -- their amounts
+            PRIMARY KEY ({k})
+        ) STRICT, WITHOUT ROWID;
+
+        INSERT INTO {table}
+        SELECT {k}, sum(status = 'active'), sum(CASE WHEN status = 'active' THEN amount_minor ELSE 0 END),
+               sum(status = 'void'), sum(CASE WHEN status = 'void' THEN amount_minor ELSE 0 END)
+        FROM returns GROUP BY {k};
+
+        CREATE TRIGGER {table}_insert AFTER INSERT ON returns
+        BEGIN
+            INSERT INTO {table} VALUES ({values("NEW")}) {add};
+        END;
+        CREATE TRIGGER {table}_void AFTER UPDATE OF status ON returns
+        WHEN OLD.status = 'active' AND NEW.status = 'void'
+        BEGIN
+            UPDATE {table} SET n = n - 1, amount_minor = amount_minor - OLD.amount_minor,
+                voided = voided + 1, voided_amount_minor = voided_amount_minor + OLD.amount_minor
+            WHERE {old_key};
+        END;
+    """
+    if confirmation:
+        sql += f"""
+        CREATE TRIGGER {table}_confirmation AFTER UPDATE OF confirmation ON returns
+        WHEN NEW.confirmation IS NOT OLD.confirmation
+        BEGIN
+            UPDATE {table} SET n = n - (OLD.status = 'active'),
+                amount_minor = amount_minor - CASE WHEN OLD.status = 'active' THEN OLD.amount_minor ELSE 0 END,
+                voided = voided - (OLD.status = 'void'),
+                voided_amount_minor = voided_amount_minor - CASE WHEN OLD.status = 'void' THEN OLD.amount_minor ELSE 0 END
+            WHERE {old_key};
+            INSERT INTO {table} VALUES ({values("NEW")}) {add};
+        END;
+        """
+    return sql
+
+
+@migrations()
+def m015_rollups(db: Database) -> None:
+    """Per-day totals for tallies (issue 15): count and amount of the active and of the voided
+    returns, kept by triggers in the transaction of the save, the void and the confirmation, so a
+    tally over a year reads thousands of rows instead of every return. Two grains, because one
+    holding every key would have almost a row per return (20 clerks x 4 counters x the models x
+    the remedies of a day): by product (brand, model, recall, remedy, confirmation) and by person
+    (counter, clerk, remedy), each per business day, store and currency. ``return_counts`` (m005)
+    stays as it is: the recall progress and custody read it. Filled here from the returns already
+    recorded. storage.repository.ROLLUPS names the same keys for the readers."""
+    db.executescript(
+        _rollup_sql("rollup_products", ("business_date", "store", "brand", "model", "recall_id", "remedy", "confirmation", "currency"),
+                    confirmation=True)
+        + _rollup_sql("rollup_clerks", ("business_date", "store", "counter", "clerk", "remedy", "currency"), confirmation=False)
+    )
+
+
 #: Bump with every new migration (tests/test_storage.py checks the two agree). Steps run in the
 #: order they are written here; their names are only ids (m013 came before m014 … by branch).
-SCHEMA_VERSION = 13
+SCHEMA_VERSION = 14
