@@ -112,6 +112,18 @@ def test_every_group_by_combination_equals_a_scan_of_the_returns(generated):
         assert as_tuples(tally.rows, keys) == scan(path, FIRST, LAST, keys)
 
 
+def test_the_duplicate_check_finds_a_serial_by_its_index(generated):
+    desk, _ = generated
+    plan = " ".join(r[3] for r in desk.conn.db.conn.execute(
+        "EXPLAIN QUERY PLAN SELECT ticket FROM returns INDEXED BY returns_by_serial_alone WHERE serial = ? AND model = ? "
+        "AND status = 'active' ORDER BY id LIMIT 1", ("X", "A1257")))
+    assert "returns_by_serial_alone (serial=?)" in plan, plan
+    serial = desk.conn.read("SELECT serial FROM returns WHERE serial IS NOT NULL AND status = 'active' ORDER BY id LIMIT 1")[0]["serial"]
+    model = desk.conn.read("SELECT model FROM returns WHERE serial = ?", (serial,))[0]["model"]
+    assert repo.active_return_with_serial(desk.conn.db, model, serial) is not None
+    assert repo.active_return_with_serial(desk.conn.db, "NOT-" + model, serial) is None
+
+
 def test_a_tally_by_product_or_by_person_reads_the_rollups(generated):
     desk, _ = generated
     assert repo.tally_source(("model", "remedy")) == "rollup_products"
@@ -154,6 +166,7 @@ def test_the_migration_fills_the_rollups_from_the_returns_already_there(tmp_path
         con.execute(f"DROP TRIGGER {name}")
     con.execute("DROP TABLE rollup_products")
     con.execute("DROP TABLE rollup_clerks")
+    con.execute("CREATE INDEX returns_by_serial ON returns(model, serial) WHERE serial IS NOT NULL")  # as m001 made it
     con.execute("DELETE FROM _sqlite_migrations WHERE name = 'm015_rollups'")
     con.execute("PRAGMA user_version = 13")
     con.close()
@@ -161,6 +174,7 @@ def test_the_migration_fills_the_rollups_from_the_returns_already_there(tmp_path
     try:
         assert desk.conn.read("PRAGMA user_version")[0]["user_version"] == 14
         assert repo.rollup_mismatches(desk.conn) == []
+        assert not desk.conn.read("SELECT name FROM sqlite_master WHERE name = 'returns_by_serial'")
         rows = desk.conn.read("SELECT clerk, n, amount_minor, voided, voided_amount_minor FROM rollup_clerks ORDER BY business_date, clerk")
         assert rows == [{"clerk": "Clerk 0", "n": 3, "amount_minor": 3000, "voided": 0, "voided_amount_minor": 0},
                         {"clerk": "Clerk 1", "n": 2, "amount_minor": 2000, "voided": 1, "voided_amount_minor": 1000}]

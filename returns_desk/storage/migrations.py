@@ -603,7 +603,12 @@ def m015_rollups(db: Database) -> None:
     the remedies of a day): by product (brand, model, recall, remedy, confirmation) and by person
     (counter, clerk, remedy), each per business day, store and currency. ``return_counts`` (m005)
     stays as it is: the recall progress and custody read it. Filled here from the returns already
-    recorded. storage.repository.ROLLUPS names the same keys for the readers."""
+    recorded. storage.repository.ROLLUPS names the same keys for the readers.
+
+    Also one page less for every save: ``returns_by_serial`` (model, serial) goes, the duplicate
+    check finds a serial's few returns by ``returns_by_serial_alone`` (m012) as the claims import
+    does, and no other query searched by a model's serial."""
+    db.execute("DROP INDEX returns_by_serial")
     db.executescript(
         _rollup_sql("rollup_products", ("business_date", "store", "brand", "model", "recall_id", "remedy", "confirmation", "currency"),
                     confirmation=True)

@@ -262,8 +262,12 @@ def set_ticket_sequences(db: Database, rows: Iterable[tuple[str, str, str, int]]
 
 
 def active_return_with_serial(db: Database, model: str, serial: str) -> str | None:
+    """The ticket of the first active return of this model with this serial. Found by the serial
+    (a serial has a few returns at most), never by the model's (tens of thousands)."""
     row = db.execute(
-        "SELECT ticket FROM returns WHERE model = ? AND serial = ? AND status = 'active' ORDER BY id LIMIT 1", (model, serial)
+        "SELECT ticket FROM returns INDEXED BY returns_by_serial_alone WHERE serial = ? AND model = ? AND status = 'active' "
+        "ORDER BY id LIMIT 1",
+        (serial, model),
     ).fetchone()
     return row[0] if row else None
 
