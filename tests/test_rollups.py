@@ -153,35 +153,64 @@ def test_the_csv_export_holds_the_figures_of_the_scan(generated, tmp_path):
 
 
 def test_the_migration_fills_the_rollups_from_the_returns_already_there(tmp_path, db_path):
-    """A file made before m015 (its rollups and their record removed) gets them filled on opening."""
-    desk = Desk.open(db_path)
+    """A file made by the migrations before m015, holding returns (some voided, one answered),
+    gets its rollups filled on opening; the running counts go on as before."""
+    from sqlite_utils import Database, Migrations
+
+    from returns_desk.storage.migrations import migrations
+
+    made = tmp_path / "made.db"  # returns recorded by this version, copied into the older file
+    desk = Desk.open(made)
     svc = ReturnsService(desk)
     at = dt.datetime(2025, 7, 1, 3, tzinfo=dt.timezone.utc)
     tickets = [svc.record(ReturnDraft(isolation_confirmed=True, model_input="A1257", remedy="refund", clerk=f"Clerk {i % 2}", amount="10",
                                       serial=f"AKFF1Y0E4830{i:04d}", at=at + dt.timedelta(days=i % 2)))["ticket"] for i in range(6)]
     svc.void(tickets[1], reason="x", by=MANAGER)
+    svc.set_confirmation(tickets[2], "confirmed", by=MANAGER)
     desk.close()
+    before = Migrations(migrations.name)
+    for step, name, transactional in migrations._steps:
+        if (name or step.__name__) != "m015_rollups":
+            before(name=name, transactional=transactional)(step)
     con = sqlite3.connect(db_path, isolation_level=None)
-    for (name,) in con.execute("SELECT name FROM sqlite_master WHERE type = 'trigger' AND name LIKE 'rollup_%'").fetchall():
-        con.execute(f"DROP TRIGGER {name}")
-    con.execute("DROP TABLE rollup_products")
-    con.execute("DROP TABLE rollup_clerks")
-    con.execute("CREATE INDEX returns_by_serial ON returns(model, serial) WHERE serial IS NOT NULL")  # as m001 made it
-    con.execute("DELETE FROM _sqlite_migrations WHERE name = 'm015_rollups'")
+    before.apply(Database(con))
     con.execute("PRAGMA user_version = 13")
+    assert "returns_totals_insert" not in {r[0] for r in con.execute("SELECT name FROM sqlite_master WHERE type = 'trigger'")}
+    con.execute("ATTACH ? AS made", (str(made),))
+    con.execute("INSERT INTO returns SELECT * FROM made.returns ORDER BY id")  # the m005 triggers count them
+    con.execute("DETACH made")
     con.close()
     desk = Desk.open(db_path)
     try:
         assert desk.conn.read("PRAGMA user_version")[0]["user_version"] == 14
-        assert repo.rollup_mismatches(desk.conn) == []
-        assert not desk.conn.read("SELECT name FROM sqlite_master WHERE name = 'returns_by_serial'")
+        assert repo.rollup_mismatches(desk.conn) == [] and repo.count_mismatches(desk.conn) == []
+        assert not desk.conn.read("SELECT name FROM sqlite_master WHERE name IN ('returns_by_serial', 'return_counts_insert')")
         rows = desk.conn.read("SELECT clerk, n, amount_minor, voided, voided_amount_minor FROM rollup_clerks ORDER BY business_date, clerk")
         assert rows == [{"clerk": "Clerk 0", "n": 3, "amount_minor": 3000, "voided": 0, "voided_amount_minor": 0},
                         {"clerk": "Clerk 1", "n": 2, "amount_minor": 2000, "voided": 1, "voided_amount_minor": 1000}]
         tally = ReturnsService(desk).tally(dt.date(2025, 7, 1), dt.date(2025, 7, 2), ["clerk"])
         assert [(r["clerk"], r["count"], r["amount_minor"]) for r in tally] == [("Clerk 0", 3, 3000), ("Clerk 1", 2, 2000)]
+        assert sum(r["n"] for r in repo.recall_progress(desk.conn, None, "2025-07-02")) == 5
     finally:
         desk.close()
+
+
+def test_the_totals_follow_every_change_to_a_return(generated):
+    """Whatever changes a return (here an UPDATE with the guard that forbids it dropped, inside a
+    transaction rolled back afterwards), the counts and rollups still equal the returns: telling
+    a forbidden change is the guards' and the signatures' work, not the totals'."""
+    desk, _ = generated
+    con = desk.conn.db.conn
+    con.execute("BEGIN IMMEDIATE")
+    try:
+        con.execute("DROP TRIGGER returns_change_only_by_void_or_confirmation")
+        con.execute("UPDATE returns SET amount_minor = amount_minor + 1234, clerk = 'Someone Else', model = 'A1263' WHERE id % 7 = 0")
+        con.execute("DROP TRIGGER returns_never_deleted")
+        con.execute("DELETE FROM returns WHERE id % 11 = 0")
+        assert repo.rollup_mismatches(desk.conn) == [] and repo.count_mismatches(desk.conn) == []
+    finally:
+        con.execute("ROLLBACK")
+    assert desk.conn.read("SELECT count(*) AS n FROM sqlite_master WHERE name = 'returns_never_deleted'")[0]["n"] == 1
 
 
 def test_verify_names_rollups_changed_outside_returns_desk(db_path):

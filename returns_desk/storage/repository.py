@@ -398,8 +398,16 @@ def _rollup_totals(keys: Sequence[str]) -> str:
     )
 
 
-def fill_rollups(db: Database) -> None:
-    """Every rollup made again from the returns (bulk loads that insert with the triggers off)."""
+#: The triggers (m015) that keep ``return_counts`` and the rollups equal to the returns.
+TOTALS_TRIGGERS = ("returns_totals_insert", "returns_totals_update", "returns_totals_delete")
+
+
+def fill_totals(db: Database) -> None:
+    """``return_counts`` and every rollup made again from the returns (for bulk loads that insert
+    with ``TOTALS_TRIGGERS`` dropped)."""
+    keys = "business_date, store, counter, recall_id, remedy, confirmation"
+    db.execute("DELETE FROM return_counts")
+    db.execute(f"INSERT INTO return_counts ({keys}, n) SELECT {keys}, count(*) FROM returns WHERE status = 'active' GROUP BY {keys}")
     for table, keys in ROLLUPS.items():
         db.execute(f"DELETE FROM {table}")
         db.execute(f"INSERT INTO {table} ({', '.join(keys)}, n, amount_minor, voided, voided_amount_minor) {_rollup_totals(keys)}")
