@@ -405,9 +405,9 @@ TOTALS_TRIGGERS = ("returns_totals_insert", "returns_totals_update", "returns_to
 def fill_totals(db: Database) -> None:
     """``return_counts`` and every rollup made again from the returns (for bulk loads that insert
     with ``TOTALS_TRIGGERS`` dropped)."""
-    keys = "business_date, store, counter, recall_id, remedy, confirmation"
+    counted = "business_date, store, counter, recall_id, remedy, confirmation"
     db.execute("DELETE FROM return_counts")
-    db.execute(f"INSERT INTO return_counts ({keys}, n) SELECT {keys}, count(*) FROM returns WHERE status = 'active' GROUP BY {keys}")
+    db.execute(f"INSERT INTO return_counts ({counted}, n) SELECT {counted}, count(*) FROM returns WHERE status = 'active' GROUP BY {counted}")
     for table, keys in ROLLUPS.items():
         db.execute(f"DELETE FROM {table}")
         db.execute(f"INSERT INTO {table} ({', '.join(keys)}, n, amount_minor, voided, voided_amount_minor) {_rollup_totals(keys)}")
