@@ -74,12 +74,21 @@ def _capacity(number: str, unit: str | None) -> int | None:
     return mah if 0 < mah <= 1_000_000 else None
 
 
-def describe(text: str, brand_words: dict[str, str] | None = None) -> Description:
-    """Brands, capacity (mAh), output (W) and the other words in ``text``."""
-    s = fold(text)
+def brand_forms(brand_words: dict[str, str] | None = None) -> dict[str, str]:
+    """The brand words ``describe`` knows, folded: the built-in forms and a catalogue's own.
+    Made once per catalogue (a lookup engine keeps it), not on every keystroke."""
     forms = dict(BRAND_FORMS)
     if brand_words:
         forms.update({fold(k): v for k, v in brand_words.items()})
+    return forms
+
+
+def describe(text: str, brand_words: dict[str, str] | None = None, *, forms: dict[str, str] | None = None) -> Description:
+    """Brands, capacity (mAh), output (W) and the other words in ``text``. ``forms``, made by
+    :func:`brand_forms`, saves folding the brand words again."""
+    s = fold(text)
+    if forms is None:
+        forms = brand_forms(brand_words)
     brands = set()
     for form, brand in forms.items():
         if form.isascii():

@@ -24,7 +24,7 @@ import heapq
 from dataclasses import dataclass, field
 
 from returns_desk.domain.catalogue import GLOBAL, MARKETS, Catalogue, Model, Recall, RecallModel, model_key
-from returns_desk.domain.describe import STOP_WORDS, Description, describe, name_words
+from returns_desk.domain.describe import STOP_WORDS, Description, brand_forms, describe, name_words
 from returns_desk.domain.text import BRAND_WORDS, compact, serial_key, tokens
 
 VERDICTS = ("recalled", "check_required", "not_affected", "not_recalled", "unknown")
@@ -154,11 +154,13 @@ class LookupEngine:
             for alias in m.aliases:
                 self._by_key.setdefault(model_key(alias), m)
         self._sorted_keys = sorted(self._by_key)
-        # single-deletion index for "did you mean": edit distance 1 and adjacent transpositions
-        self._deletes: dict[str, set[str]] = {}
+        # single-deletion index for "did you mean": edit distance 1 and adjacent transpositions;
+        # each variant's keys sorted once here rather than on every keystroke
+        deletes: dict[str, set[str]] = {}
         for key in self._by_key:
             for variant in self._deletions(key):
-                self._deletes.setdefault(variant, set()).add(key)
+                deletes.setdefault(variant, set()).add(key)
+        self._deletes: dict[str, tuple[str, ...]] = {v: tuple(sorted(keys)) for v, keys in deletes.items()}
         self._entries: dict[str, list[tuple[Recall, RecallModel]]] = {}
         for r in catalogue.recalls:
             for e in r.models:
@@ -180,6 +182,7 @@ class LookupEngine:
             self._unverified_words[m.model] = unverified
             for w in sourced | unverified:
                 self._word_models.setdefault(w, set()).add(m.model)
+        self._brand_forms = brand_forms(self._brand_words)
         # models by (brand, capacity, output), "*" for any, each list in catalogue order: the
         # candidates of a capacity are found without scanning every model on each keystroke
         self._spec: dict[tuple[str, object, object], list[Model]] = {}
@@ -210,10 +213,14 @@ class LookupEngine:
         if not query:
             return ()
         found: dict[str, None] = {}
-        # near misses: one character wrong, missing, extra, or two swapped
-        for variant in self._deletions(query):
-            for key in sorted(self._deletes.get(variant, ())):
+        # near misses: one character wrong, missing, extra, or two swapped (the variants in a fixed
+        # order: the same text always gets the same suggestions); no more looked for once the
+        # list is full, what follows could not be shown
+        for variant in sorted(self._deletions(query)):
+            for key in self._deletes.get(variant, ()):
                 found[self._by_key[key].model] = None
+            if len(found) >= _MAX_SUGGESTIONS:
+                return tuple(found)[:_MAX_SUGGESTIONS]
         # as-you-type: keys that start with what was typed
         start = bisect.bisect_left(self._sorted_keys, query)
         for key in self._sorted_keys[start : start + _MAX_SUGGESTIONS]:
@@ -307,7 +314,7 @@ class LookupEngine:
     def _described(self, text: str) -> Description | None:
         """The description in ``text`` when it names a product or a capacity rather than a model
         number (a brand word alone is not a description)."""
-        d = describe(text, self._brand_words)
+        d = describe(text, forms=self._brand_forms)
         words = tuple(w for w in d.words if w in self._word_models and w not in STOP_WORDS)
         if not words and not d.has_spec:
             return None

@@ -263,21 +263,31 @@ def bench_lookup(ctx: Context) -> list[Result]:
     inputs = list(TYPED) + some_extra
     for engine in (small, big):
         _keystrokes(engine, inputs, 3)  # warm
-    repeat = 150
-    big_samples, small_samples = [], []
-    for _ in range(5):  # alternate, so a noisy moment hits both
-        small_samples += _keystrokes(small, inputs, repeat // 5)
-        big_samples += _keystrokes(big, inputs, repeat // 5)
-    big_samples.sort()
-    small_samples.sort()
+    # Five trials of 30 rounds; in each, the two engines take turns word by word, so a noisy
+    # moment of a shared machine (which is what a p99 measures first) falls on both alike. Each
+    # figure is that of the trial with the median p99 ratio, as other figures are medians of runs.
+    trials = []
+    for _ in range(5):
+        big_samples: list[float] = []
+        small_samples: list[float] = []
+        for _ in range(30):
+            for text in inputs:
+                small_samples += _keystrokes(small, [text], 1)
+                big_samples += _keystrokes(big, [text], 1)
+        big_samples.sort()
+        small_samples.sort()
+        trials.append((percentile(big_samples, 99) / percentile(small_samples, 99), big_samples, small_samples))
+    trials.sort(key=lambda t: t[0])
+    _, big_samples, small_samples = trials[len(trials) // 2]
     out = []
     for q in (50, 99):
         v, b = percentile(big_samples, q), percentile(small_samples, q)
         out.append(
             Result(
                 "lookup", f"keystroke p{q}, catalogue + 10,000 models", v, "ms", b, "shipped catalogue (12 models)",
-                "< 1 ms" if q == 99 else "", (v < 1.0) if q == 99 else None,
-                f"{len(big_samples):,} keystrokes" if q == 50 else f"max {big_samples[-1]:.3f} ms",
+                "<= 1.2x and < 1 ms" if q == 99 else "", (v < 1.0 and v <= 1.2 * b) if q == 99 else None,
+                f"{len(big_samples):,} keystrokes, the trial of median p99 ratio of 5" if q == 50
+                else f"max {big_samples[-1]:.3f} ms; p99 ratios of the 5 trials " + ", ".join(f"{t[0]:.2f}" for t in trials),
                 {"parse_ms": parse_ms, "engine_build_ms": build_ms, "inputs": inputs} if q == 50 else {},
             )
         )
