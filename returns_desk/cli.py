@@ -17,12 +17,10 @@ from returns_desk import __version__
 from returns_desk.domain.catalogue import MARKETS
 from returns_desk.domain.errors import ReturnsDeskError
 from returns_desk.domain.messages import normalise_lang, say
-from returns_desk.domain.returns import ReturnDraft
 from returns_desk.domain.text import parse_date
 from returns_desk.domain.vocab import (
     ANSWERS, CONDITIONS, CONTAINER_TYPES, DEFAULT_GROUP_BY, EXPORT_FORMATS, GROUP_BY, INTACT, REMEDIES, SHEET_FORMATS,
 )
-from returns_desk.export.tally import parse_group_by
 
 
 def _common(parser: argparse.ArgumentParser, *, top: bool) -> None:
@@ -49,6 +47,8 @@ def _positive(text: str) -> int:
 
 
 def _group_by(text: str) -> tuple[str, ...]:
+    from returns_desk.export.tally import parse_group_by
+
     try:
         return parse_group_by(text)
     except ValueError as exc:
@@ -93,16 +93,88 @@ def _manager_options(parser: argparse.ArgumentParser, *, pin_is_taken: bool = Fa
     parser.add_argument("--manager-pin", dest="manager_pin", metavar="PIN", help=argparse.SUPPRESS if not pin_is_taken else "that manager's PIN")
 
 
-def build_parser() -> argparse.ArgumentParser:
+class _Ignored:
+    """Stands in for the parser of a command that is not being run: whatever is added to it
+    (arguments, groups, sub-commands) is dropped."""
+
+    def __getattr__(self, name: str) -> Any:
+        return self._drop
+
+    def _drop(self, *args: Any, **kwargs: Any) -> "_Ignored":
+        return self
+
+
+def _columns() -> int:
+    """The terminal's width as ``shutil.get_terminal_size`` reads it (COLUMNS, else the terminal,
+    else 80), without importing shutil (and bz2, lzma with it)."""
+    try:
+        columns = int(os.environ.get("COLUMNS", "0"))
+    except ValueError:
+        columns = 0
+    if columns <= 0:
+        try:
+            columns = os.get_terminal_size(sys.__stdout__.fileno()).columns  # type: ignore[union-attr]
+        except (AttributeError, ValueError, OSError):
+            columns = 0
+    return columns or 80
+
+
+class _Formatter(argparse.HelpFormatter):
+    """argparse's help layout at the terminal's width. argparse makes a formatter for every
+    argument added (to check its metavar): its own reads the width through shutil each time."""
+
+    def __init__(self, prog: str, indent_increment: int = 2, max_help_position: int = 24, width: int | None = None) -> None:
+        super().__init__(prog, indent_increment, max_help_position, _columns() - 2 if width is None else width)
+
+
+class _Commands:
+    """The sub-commands of ``build_parser``: each with the help layout above; with ``only``,
+    that command's parser is built and no other."""
+
+    def __init__(self, real: Any, only: str | None) -> None:
+        self.real = real
+        self.only = only
+
+    def add_parser(self, name: str, **kwargs: Any) -> Any:
+        if self.only is not None and name != self.only:
+            return _Ignored()
+        kwargs.setdefault("formatter_class", _Formatter)
+        return self.real.add_parser(name, **kwargs)
+
+
+def command_in(argv: list[str]) -> str | None:
+    """The command ``argv`` runs, read the way the parser reads the options before it (``--db``
+    and ``--lang`` take a value, also abbreviated or with ``=``; the others take none); None
+    when it names no command, asks for help or holds ``--`` (the whole parser is built then)."""
+    i = 0
+    while i < len(argv):
+        a = argv[i]
+        if a in ("-h", "--help") or (a.startswith("--h") and "--help".startswith(a)):
+            return None
+        if a == "--":
+            return None  # argparse's own reading of it decides
+        if a.startswith("-"):
+            if "=" not in a and len(a) > 2 and ("--db".startswith(a) or "--lang".startswith(a)):
+                i += 1  # its value
+            i += 1
+            continue
+        return a if a in COMMANDS else None
+    return ""  # no command: the window, --version or --selftest
+
+
+def build_parser(only: str | None = None) -> argparse.ArgumentParser:
+    """The whole command line; with ``only``, the arguments of that command alone (building
+    every command's costs more than a lookup: see :func:`command_in`; "" builds none)."""
     p = argparse.ArgumentParser(
         prog="returns-desk",
+        formatter_class=_Formatter,
         description="Returns counter for the 2025 power-bank recalls. Without a command, opens the window.",
     )
     _common(p, top=True)
     p.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
     p.add_argument("--selftest", action="store_true",
                    help="headless check of an installation or build: temporary database, window, report; prints 'selftest ok'")
-    sub = p.add_subparsers(dest="command", metavar="COMMAND")
+    sub: Any = _Commands(p.add_subparsers(dest="command", metavar="COMMAND"), only)
 
     lk = sub.add_parser("lookup", help="is this model recalled? (verdict, recalls, what is still needed)")
     _common(lk, top=False)
@@ -419,7 +491,9 @@ def _manager(args: argparse.Namespace, desk: Any, permission: str, lang: str, *,
 def cmd_lookup(args: argparse.Namespace, lang: str) -> int:
     from returns_desk.services import lookup_service
 
-    desk = _open(args)
+    from returns_desk.services.desk import Desk
+
+    desk = Desk.open_to_read(args.db)  # reads the settings and the recall list, writes nothing
     try:
         result = desk.engine.lookup(
             args.model, market=args.market or desk.settings.market, serial=args.serial, batch=args.batch, made=args.made
@@ -434,6 +508,7 @@ def cmd_lookup(args: argparse.Namespace, lang: str) -> int:
 
 
 def cmd_record(args: argparse.Namespace, lang: str) -> int:
+    from returns_desk.domain.returns import ReturnDraft
     from returns_desk.services.clock import parse_moment
     from returns_desk.services.returns_service import ReturnsService
 
@@ -1095,7 +1170,7 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def _main(argv: list[str]) -> int:
-    parser = build_parser()
+    parser = build_parser(command_in(argv))
     args = parser.parse_args(argv)
     lang = _lang(args)
     if args.selftest:

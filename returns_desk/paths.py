@@ -9,8 +9,6 @@ import os
 import sys
 from pathlib import Path
 
-import platformdirs
-
 APP_DIR_NAME = "returns-desk"
 DB_FILE_NAME = "returns-desk.db"
 
@@ -21,6 +19,8 @@ def data_dir() -> Path:
     home = os.environ.get("RETURNS_DESK_HOME")
     if home:
         return Path(home)
+    import platformdirs  # only here: a command given --db never needs it
+
     return Path(platformdirs.user_data_dir(APP_DIR_NAME, appauthor=False))
 
 
@@ -38,6 +38,8 @@ def keys_dir() -> Path:
     home = os.environ.get("RETURNS_DESK_HOME")
     if home:
         return Path(home) / "keys"
+    import platformdirs
+
     config = Path(platformdirs.user_config_dir(APP_DIR_NAME, appauthor=False))
     if config == Path(platformdirs.user_data_dir(APP_DIR_NAME, appauthor=False)):
         # Windows and macOS keep configuration and data in one folder: a sibling folder then

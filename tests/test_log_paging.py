@@ -83,3 +83,90 @@ def test_the_log_model_takes_a_count_started_early(big_desk):
     assert model.rowCount() == 1_000
     model.set_filter(ReturnFilter(status="void"))
     assert model.rowCount() == log.count(ReturnFilter(status="void"))
+
+
+def _with_a_gap(desk):
+    """A return stored under id 1,500 (ids 1..1,000 before it): a file edited outside the
+    application; the application itself never leaves a gap."""
+    conn = desk.conn
+    row = conn.read("SELECT * FROM returns WHERE id = 1000")[0]
+    row.update(id=1_500, uuid=row["uuid"] + "-x", ticket=row["ticket"] + "-x")
+    with conn.write() as db:
+        db.execute(f"INSERT INTO returns ({', '.join(row)}) VALUES ({', '.join('?' for _ in row)})", tuple(row.values()))
+    return row
+
+
+def test_the_log_shows_the_count_at_once_and_the_real_count_corrects_it(big_desk, qtbot):
+    from returns_desk.services.log_service import LogService
+    from returns_desk.ui.returns_table_model import ReturnsTableModel
+
+    log = LogService(big_desk)
+    model = ReturnsTableModel(log)
+    assert model.rowCount() == 1_000  # dense ids: the count shown at once is the count
+    with qtbot.waitSignal(model.counted, timeout=5_000) as counted:
+        pass
+    assert counted.args == [1_000] and model.rowCount() == 1_000
+
+    extra = _with_a_gap(big_desk)
+    model.refresh()
+    assert model.rowCount() == 1_500  # max(id) - min(id) + 1, at once
+    with qtbot.waitSignals([model.modelReset, model.counted], timeout=5_000, order="strict"):
+        pass  # the real count arrives: the rows are read again
+    with qtbot.waitSignal(model.counted, timeout=5_000) as counted:
+        model.refresh()
+    assert counted.args == [1_001] and model.rowCount() == 1_001
+    assert model.data(model.index(0, 1)) == extra["ticket"]
+    tickets = [r["ticket"] for r in log.page(ReturnFilter(), 0, 1_001)]
+    assert [model.data(model.index(r, 1)) for r in (0, 1, 500, 999, 1_000)] == [tickets[r] for r in (0, 1, 500, 999, 1_000)]
+    assert model.data(model.index(1_001, 1)) is None
+
+
+def test_a_jump_before_the_real_count_arrives_reads_the_right_rows(big_desk):
+    from returns_desk.services.log_service import LogService
+    from returns_desk.ui.returns_table_model import ReturnsTableModel
+
+    _with_a_gap(big_desk)
+    log = LogService(big_desk)
+    tickets = [r["ticket"] for r in log.page(ReturnFilter(), 0, 1_001)]
+    model = ReturnsTableModel(log)
+    assert model.rowCount() == 1_500  # not yet checked
+    assert model.data(model.index(700, 1)) == tickets[700]  # a jump: read by the real count
+    assert model.data(model.index(1_200, 1)) is None  # past the real end: nothing, no error
+    assert model.wait_counted() == 1_001 and model.rowCount() == 1_001
+    assert model.data(model.index(1_000, 1)) == tickets[1_000]
+
+
+def test_a_filtered_log_is_counted_before_it_is_shown(big_desk):
+    from returns_desk.services.log_service import LogService
+    from returns_desk.ui.returns_table_model import ReturnsTableModel
+
+    _with_a_gap(big_desk)
+    log = LogService(big_desk)
+    model = ReturnsTableModel(log)
+    model.set_filter(ReturnFilter(remedy="refund"))
+    assert model.rowCount() == log.count(ReturnFilter(remedy="refund"))
+
+
+def test_a_count_that_fails_in_the_background_is_counted_again_when_needed(big_desk, qtbot, monkeypatch):
+    import sqlite3
+
+    from returns_desk.services.log_service import LogService
+    from returns_desk.storage import log_queries
+    from returns_desk.ui.returns_table_model import ReturnsTableModel
+
+    _with_a_gap(big_desk)
+
+    refused = []
+
+    def refuse(*args, **kwargs):
+        refused.append(args)
+        raise sqlite3.OperationalError("unable to open database file")
+
+    monkeypatch.setattr(log_queries.sqlite3, "connect", refuse)  # the second connection only: the desk's is open
+    model = ReturnsTableModel(LogService(big_desk))
+    assert model.rowCount() == 1_500
+    qtbot.waitUntil(lambda: bool(refused), timeout=5_000)  # idle: the count starts in its thread and fails
+    qtbot.wait(100)  # its news arrives: nothing is raised in the event loop, the count shown stays
+    assert model.rowCount() == 1_500
+    monkeypatch.undo()
+    assert model.wait_counted() == 1_001 and model.rowCount() == 1_001  # counted on the desk's connection

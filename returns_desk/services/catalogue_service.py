@@ -2,14 +2,27 @@
 
 from __future__ import annotations
 
-import hashlib
 from pathlib import Path
+
+try:  # CPython's own SHA-256, hashlib's fallback: importing hashlib loads OpenSSL, which takes
+    # longer than the rest of a command-line lookup's reading; the digest is the same
+    from _sha256 import sha256 as _sha256
+except ImportError:  # another Python, or a newer one (_sha2)
+    from hashlib import sha256 as _sha256
+
+from types import ModuleType
 
 from returns_desk.domain.catalogue import Catalogue, CatalogueError, parse_catalogue
 from returns_desk.domain.errors import InputError, ReturnsDeskError
-from returns_desk.storage import repository as repo
 from returns_desk.storage.database import Connection, StorageError
-from returns_desk.services.clock import utc_now_text
+
+
+def _repo() -> ModuleType:
+    """The repository, imported when first used: the command-line lookup reads the stored
+    catalogue through :func:`stored_row` without it (its import costs more than the lookup)."""
+    from returns_desk.storage import repository
+
+    return repository
 
 
 class SeedMissing(ReturnsDeskError):
@@ -17,7 +30,7 @@ class SeedMissing(ReturnsDeskError):
 
 
 def _sha(text: str) -> str:
-    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+    return _sha256(text.encode("utf-8")).hexdigest()
 
 
 def _read(path: Path) -> str:
@@ -39,7 +52,7 @@ def sync_seed(conn: Connection, seed: Path, *, actor: str = "system") -> Catalog
     Rules: no catalogue yet -> load the seed. Active catalogue came from a seed of another
     version -> load the seed. Active catalogue was imported -> keep it unless the seed is newer.
     The returns log is never touched. A read-only file keeps its catalogue."""
-    active = repo.active_catalogue(conn)
+    active = _repo().active_catalogue(conn)
     try:
         text = seed.read_text(encoding="utf-8-sig")
     except OSError:
@@ -66,9 +79,22 @@ def sync_seed(conn: Connection, seed: Path, *, actor: str = "system") -> Catalog
     return seed_cat
 
 
+def stored_if_current(conn: Connection, active: dict | None, seed: Path) -> Catalogue | None:
+    """The stored active catalogue when :func:`sync_seed` would keep it without a second look:
+    it came from the seed shipped now (same checksum), or the seed cannot be read. None when
+    ``sync_seed`` has something to decide (no catalogue yet, another seed, an imported list)."""
+    if active is None:
+        return None
+    try:
+        text = seed.read_text(encoding="utf-8-sig")
+    except OSError:
+        return _stored(conn, active)
+    return _stored(conn, active) if active["sha256"] == _sha(text) else None
+
+
 def stored(conn: Connection) -> Catalogue:
     """The active catalogue as stored (there must be one)."""
-    active = repo.active_catalogue(conn)
+    active = _repo().active_catalogue(conn)
     assert active is not None
     return _stored(conn, active)
 
@@ -89,14 +115,16 @@ def _activate(conn: Connection, cat: Catalogue, text: str, *, source: str, actor
               expect: dict | None | bool = False) -> bool:
     """Make ``cat`` the active catalogue. With ``expect`` (the active row read before, or None),
     only if that is still the active one under the write lock; returns whether it was loaded."""
+    from returns_desk.services.clock import utc_now_text
+
     now = utc_now_text()
     with conn.write() as db:
         if expect is not False:
-            current = repo.active_catalogue(conn)
+            current = _repo().active_catalogue(conn)
             if (current["id"] if current else None) != (expect["id"] if isinstance(expect, dict) else None):
                 return False
-        repo.activate_catalogue(db, version=cat.version, source=source, loaded_at=now, sha256=_sha(text), document=text)
-        repo.audit(
+        _repo().activate_catalogue(db, version=cat.version, source=source, loaded_at=now, sha256=_sha(text), document=text)
+        _repo().audit(
             db,
             at=now,
             actor=actor,
@@ -116,7 +144,7 @@ def import_catalogue(conn: Connection, path: Path, *, actor: str) -> tuple[Catal
         cat = parse_catalogue(text)
     except CatalogueError as exc:
         raise InputError("import_invalid", path=str(path), error=str(exc)) from None
-    active = repo.active_catalogue(conn)
+    active = _repo().active_catalogue(conn)
     _activate(conn, cat, text, source="import", actor=actor, previous=active["version"] if active else None)
     return cat, active["version"] if active else None
 
@@ -141,7 +169,7 @@ def take_published(conn: Connection, text: str, sha256: str, *, origin: str) -> 
     if _sha(text) != sha256:
         raise InputError("import_invalid", path=origin, error="the document does not match its checksum")
     cat = validate_text(text, origin)
-    active = repo.active_catalogue(conn)
+    active = _repo().active_catalogue(conn)
     if active is not None and cat.version <= active["version"]:
         return None
     if not _activate(conn, cat, text, source="import", actor="head office", previous=active["version"] if active else None, expect=active):
@@ -151,13 +179,13 @@ def take_published(conn: Connection, text: str, sha256: str, *, origin: str) -> 
 
 def current(conn: Connection) -> Catalogue:
     """The active catalogue as stored (after another connection changed it)."""
-    active = repo.active_catalogue(conn)
+    active = _repo().active_catalogue(conn)
     if active is None:
         raise StorageError("db_damaged", path=conn.path, detail="no active recall list")
     return _stored(conn, active)
 
 
 def active_info(conn: Connection) -> dict:
-    row = repo.active_catalogue(conn)
+    row = _repo().active_catalogue(conn)
     assert row is not None
     return {k: row[k] for k in ("version", "source", "loaded_at")}

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 DEFAULT_ZONES = {"CN": "Asia/Shanghai", "US": "America/New_York", "CA": "America/Toronto", "AU": "Australia/Sydney", "JP": "Asia/Tokyo"}
 
@@ -21,6 +20,8 @@ def utc_now_text() -> str:
 
 
 def zone(name: str) -> dt.tzinfo:
+    from zoneinfo import ZoneInfo, ZoneInfoNotFoundError  # here: a command that needs no zone skips its import
+
     try:
         return ZoneInfo(name)
     except (ZoneInfoNotFoundError, ValueError):

@@ -7,15 +7,22 @@ import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from typing import TYPE_CHECKING
+
 from returns_desk import paths
-from returns_desk.domain.auth import Actor
 from returns_desk.domain.catalogue import CURRENCIES, MARKETS, Catalogue
 from returns_desk.domain.errors import RefusedError
 from returns_desk.domain.lookup import LookupEngine
-from returns_desk.services import catalogue_service, signing
-from returns_desk.services.clock import DEFAULT_ZONES, utc_now_text
-from returns_desk.storage import repository as repo
+from returns_desk.services import catalogue_service
+from returns_desk.services.clock import DEFAULT_ZONES
+from returns_desk.storage import startup_reads
 from returns_desk.storage.database import Connection
+
+if TYPE_CHECKING:
+    from returns_desk.domain.auth import Actor
+
+# The signing key store (cryptography), the repository and the people rules are imported where
+# they are used: ``open_to_read`` (the command-line lookup) needs none of them.
 
 DEFAULT_SETTINGS = {
     "store_name": "Store",
@@ -54,16 +61,22 @@ class Settings:
 class Desk:
     """One open database and everything read from it at start-up."""
 
-    def __init__(self, conn: Connection, catalogue: Catalogue) -> None:
-        signing.attach(conn)  # every audit event this desk writes is signed with the counter's key
+    def __init__(self, conn: Connection, catalogue: Catalogue, *, settings: dict[str, str] | None = None, sign: bool = True) -> None:
+        """``sign`` False: for :meth:`open_to_read` only (its connection refuses writes)."""
+        if sign:
+            from returns_desk.services import signing
+
+            signing.attach(conn)  # every audit event this desk writes is signed with the counter's key
         self.conn = conn
         self.catalogue = catalogue
         self.engine = LookupEngine(catalogue)
-        self.settings = Settings(repo.settings(conn))
+        self.settings = Settings(settings if settings is not None else startup_reads.settings(conn))
 
     @classmethod
     def open(cls, path: str | os.PathLike[str] | None = None, *, seed: Path | None = None) -> "Desk":
         """Open (creating and seeding on first use) the database at ``path``, default the user's."""
+        from returns_desk.services import signing
+
         conn = Connection(path if path is not None else paths.default_db_path())
         try:
             signing.attach(conn)
@@ -73,7 +86,7 @@ class Desk:
             except RefusedError as exc:
                 # this computer holds none of the file's signing keys: open it as it is (to
                 # verify it, or for a manager to approve a new key), loading nothing new
-                if exc.key != "signing_key_missing" or repo.active_catalogue(conn) is None:
+                if exc.key != "signing_key_missing" or startup_reads.active_catalogue(conn) is None:
                     raise
                 catalogue = catalogue_service.stored(conn)
         except BaseException:
@@ -81,11 +94,48 @@ class Desk:
             raise
         return cls(conn, catalogue)
 
+    @classmethod
+    def open_to_read(cls, path: str | os.PathLike[str] | None = None, *, seed: Path | None = None) -> "Desk":
+        """A desk for a command that only reads the catalogue and the settings (``lookup``):
+        the file is checked as :meth:`open` checks it (not ours, damaged, newer, read-only; an
+        older schema is brought up to date the same way), then the settings and the active
+        recall list are read and nothing else: no signing key is loaded and nothing is written;
+        the shipped seed is only compared by checksum with the stored list. When :meth:`open`
+        would have something to write or decide (a new file, missing settings, a seed or an
+        imported list to weigh against each other), this is :meth:`open`. The desk refuses
+        every write (``db_readonly``): it holds no signing key."""
+        target = Path(path) if path is not None else paths.default_db_path()
+        try:
+            fresh = str(target) == ":memory:" or os.path.getsize(target) == 0
+        except OSError:
+            fresh = True  # missing, or a path that cannot be: open() says which
+        if fresh:
+            return cls.open(path, seed=seed)
+        conn = Connection(target, create=False)
+        try:
+            values = startup_reads.settings(conn)
+            catalogue = None
+            if conn.readonly or set(DEFAULT_SETTINGS) <= set(values):
+                active = startup_reads.active_catalogue(conn)
+                catalogue = catalogue_service.stored_if_current(conn, active, seed or paths.seed_path())
+            if catalogue is not None:
+                conn.readonly = True  # for reading only: a write through this desk is refused
+                return cls(conn, catalogue, settings=values, sign=False)
+        except BaseException:
+            conn.close()
+            raise
+        conn.close()
+        return cls.open(path, seed=seed)
+
     def reload_catalogue(self, catalogue: Catalogue) -> None:
         self.catalogue = catalogue
         self.engine = LookupEngine(catalogue)
 
     def update_settings(self, values: dict[str, str], *, actor: "str | Actor") -> None:
+        from returns_desk.domain.auth import Actor
+        from returns_desk.services.clock import utc_now_text
+        from returns_desk.storage import repository as repo
+
         if isinstance(actor, Actor):
             actor.require("settings")
             actor = actor.name
@@ -98,7 +148,7 @@ class Desk:
         self.reload_settings()
 
     def reload_settings(self) -> None:
-        self.settings = Settings(repo.settings(self.conn))
+        self.settings = Settings(startup_reads.settings(self.conn))
 
     def close(self) -> None:
         self.conn.close()
@@ -116,6 +166,8 @@ def _sync_settings(conn: Connection) -> None:
     keeps what it has; the defaults apply in memory."""
     if conn.readonly or not _missing_settings(conn):
         return
+    from returns_desk.storage import repository as repo
+
     with conn.write() as db:
         missing = _missing_settings(conn)
         if missing:
@@ -123,5 +175,5 @@ def _sync_settings(conn: Connection) -> None:
 
 
 def _missing_settings(conn: Connection) -> dict[str, str]:
-    current = repo.settings(conn)
+    current = startup_reads.settings(conn)
     return {k: v for k, v in DEFAULT_SETTINGS.items() if k not in current}

@@ -18,9 +18,18 @@ class LogService:
     def count(self, flt: ReturnFilter) -> int:
         return count_returns(self.desk.conn, flt)
 
-    def count_soon(self, flt: ReturnFilter) -> Callable[[], int]:
-        """Start :meth:`count` in the background; the returned function gives the count."""
-        return log_queries.count_in_background(self.desk.conn, flt)
+    def count_soon(self, flt: ReturnFilter, on_done: Callable[[int | None], None] | None = None) -> Callable[[], int]:
+        """Start :meth:`count` in the background; the returned function gives the count.
+        ``on_done`` is called from the counting thread when it ends (see log_queries)."""
+        return log_queries.count_in_background(self.desk.conn, flt, on_done)
+
+    def count_at_once(self) -> int | None:
+        """The unfiltered count without counting (two index seeks; see
+        log_queries.count_upper_bound), or None where there is no second connection to check it
+        in the background (an in-memory database): count it then."""
+        if self.desk.conn.path == ":memory:":
+            return None
+        return log_queries.count_upper_bound(self.desk.conn)
 
     def page(self, flt: ReturnFilter, offset: int, limit: int, *, before_id: int | None = None, total: int | None = None) -> list[dict[str, Any]]:
         """Rows ``offset .. offset+limit`` newest first; with ``before_id`` (the id of the row just

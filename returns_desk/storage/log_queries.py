@@ -52,25 +52,41 @@ def page_before_id(conn: Connection, flt: ReturnFilter, before_id: int, limit: i
     return conn.read(f"{_SELECT}{where}{joiner}id < ? ORDER BY id DESC LIMIT ?", (*args, before_id, limit))
 
 
-def count_in_background(conn: Connection, flt: ReturnFilter) -> Callable[[], int]:
+def count_upper_bound(conn: Connection) -> int:
+    """``max(id) - min(id) + 1``: two index seeks, at any size. Returns are never deleted (a
+    trigger refuses it) and SQLite gives each new row ``max(id) + 1``, so this is the number of
+    returns; only a file edited outside the application can hold fewer (gaps), never more (ids
+    are unique). The log shows it at once and corrects it when the real count arrives."""
+    ends = conn.read("SELECT (SELECT max(id) FROM returns) AS hi, (SELECT min(id) FROM returns) AS lo")[0]
+    return 0 if ends["hi"] is None else int(ends["hi"]) - int(ends["lo"]) + 1
+
+
+def count_in_background(
+    conn: Connection, flt: ReturnFilter, on_done: Callable[[int | None], None] | None = None
+) -> Callable[[], int]:
     """Start counting the filtered log on a second, read-only connection to the same file, in a
     thread (SQLite lets other Python code run while it counts: a million rows take 10-20 ms,
     which the window spends building itself). Call the returned function for the count; it
-    waits if need be. An in-memory database, or any failure, counts on ``conn`` instead."""
+    waits if need be. An in-memory database, or any failure, counts on ``conn`` instead.
+    ``on_done`` is called from the counting thread when it ends, with the count (None when it
+    failed: the returned function then counts again on ``conn``)."""
     if conn.path == ":memory:":
         return lambda: count_returns(conn, flt)
     where, args = flt.where()
     box: list[Any] = []
+    uri = Path(conn.path).resolve().as_uri() + "?mode=ro"  # here: the thread runs as little Python as it can
 
     def work() -> None:
         try:
-            reader = sqlite3.connect(Path(conn.path).resolve().as_uri() + "?mode=ro", uri=True, timeout=5)
+            reader = sqlite3.connect(uri, uri=True, timeout=5)
             try:
                 box.append(int(reader.execute(f"SELECT count(*) FROM returns{where}", args).fetchone()[0]))
             finally:
                 reader.close()
         except sqlite3.Error as exc:
             box.append(exc)
+        if on_done is not None:
+            on_done(box[0] if isinstance(box[0], int) else None)
 
     thread = threading.Thread(target=work, name="returns-count", daemon=True)
     thread.start()

@@ -144,6 +144,7 @@ class ReturnsLogPage(QWidget):
         self.remedy_combo.currentIndexChanged.connect(self.apply_filter)
         self.status_combo.currentIndexChanged.connect(self.apply_filter)
         self.table.activated.connect(self._on_activated)
+        self.model.counted.connect(self._on_counted)
         self.open_button.clicked.connect(self.open_current)
         self.void_button.clicked.connect(self.void_current)
         shortcut(Qt.Key.Key_Return, self.table, self.open_current, Qt.ShortcutContext.WidgetShortcut)
@@ -185,6 +186,14 @@ class ReturnsLogPage(QWidget):
 
     def _update_count(self) -> None:
         self.count_label.setText(self.tr("%n return(s)", "", self.model.rowCount()))
+
+    @Slot(int)
+    def _on_counted(self, n: int) -> None:
+        """The real count has checked the one shown at once (see ReturnsTableModel): the label
+        follows, and if the rows were read again the newest is current again."""
+        self._update_count()
+        if n and not self.table.currentIndex().isValid() and self.isVisible():
+            self.select_newest()
 
     @Slot()
     def focus_start(self) -> None:

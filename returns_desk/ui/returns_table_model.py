@@ -5,8 +5,16 @@ them, and only the most recently used ``MAX_PAGES`` pages are kept, so memory st
 million rows. Reading the page after a cached one is a keyset seek (``id < last id``); a jump
 deep into the table is a seek too where storage can prove the ids dense (see log_queries).
 
-A view asks ``data()`` for about a dozen roles per cell on every paint, so ``data()`` answers
-the roles it does not use at once, and each row's texts are made once, when first shown."""
+The unfiltered count is not waited for: ``max(id) - min(id) + 1`` (two index seeks) is the
+number of returns in any file the application wrote (rows are never deleted, ids come in
+order), shown at once; the real ``count(*)`` (a million rows: 10-20 ms) runs on a second
+connection in a thread once the event loop is idle (the first screen painted); if it differs
+(a file edited outside the application) the model is reset to it and ``counted`` says so. A
+filtered count is counted before the rows are shown.
+
+A view asks ``data()`` for seven roles per cell on every paint, so ``data()`` answers the roles
+it does not use at once, and each row's texts are made once, when first shown. (Answering them
+all in one ``multiData`` call per cell measured slower in PySide6: each role is still a call.)"""
 
 from __future__ import annotations
 
@@ -15,7 +23,7 @@ from collections import OrderedDict
 from collections.abc import Callable
 from typing import Any
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QObject, QPersistentModelIndex, Qt
+from PySide6.QtCore import QAbstractEventDispatcher, QAbstractTableModel, QModelIndex, QObject, QPersistentModelIndex, Qt, Signal, Slot
 from PySide6.QtGui import QFont
 
 from returns_desk.domain.money import format_money
@@ -37,7 +45,26 @@ _ROLES = frozenset((_DISPLAY, _ALIGN, _USER, _FONT))
 _TEXTS = "_texts"  # a row's display texts, cached in the row once made
 
 
+def _when_idle(callback: Callable[[], None]) -> None:
+    """Call ``callback`` once, the next time the event loop is about to wait for input."""
+    dispatcher = QAbstractEventDispatcher.instance()
+    if dispatcher is None:
+        callback()
+        return
+
+    def fire() -> None:
+        dispatcher.aboutToBlock.disconnect(fire)
+        callback()
+
+    dispatcher.aboutToBlock.connect(fire)
+
+
 class ReturnsTableModel(QAbstractTableModel):
+    """Signals: counted(n), when the count shown at once has been checked by a real count."""
+
+    counted = Signal(int)
+    _count_arrived = Signal(int, object)  # (generation, count or None) from the counting thread
+
     def __init__(
         self, service: LogService, parent: QObject | None = None, *, lang: str = "en", first_count: Callable[[], int] | None = None
     ) -> None:
@@ -48,6 +75,9 @@ class ReturnsTableModel(QAbstractTableModel):
         self._first_count = first_count
         self.filter = ReturnFilter()
         self._count = 0
+        self._generation = 0  # one per refresh: a count that arrives late for an older one is dropped
+        self._pending: Callable[[], int] | None = None  # the real count, still running
+        self._count_arrived.connect(self._on_count_arrived)
         self._pages: OrderedDict[int, list[dict[str, Any]]] = OrderedDict()
         self.pages_read = 0  # for tests and benchmarks: how many pages came from storage
         self._headers = (
@@ -69,9 +99,71 @@ class ReturnsTableModel(QAbstractTableModel):
     def refresh(self) -> None:
         self.beginResetModel()
         self._pages.clear()
+        self._generation += 1
+        self._pending = None
         first, self._first_count = self._first_count, None
-        self._count = first() if first is not None and self.filter == ReturnFilter() else self.service.count(self.filter)
+        unfiltered = self.filter == ReturnFilter()
+        bound = self.service.count_at_once() if unfiltered and first is None else None
+        if first is not None and unfiltered:
+            self._count = first()
+        elif bound is not None:
+            self._count = bound
+            generation = self._generation
+
+            def arrived(n: int | None) -> None:  # in the counting thread: hand it to the model's thread
+                try:
+                    self._count_arrived.emit(generation, n)
+                except RuntimeError:  # the model is gone already
+                    pass
+
+            flt = self.filter
+            running: list[Callable[[], int]] = []
+
+            def start() -> Callable[[], int]:
+                if not running:
+                    running.append(self.service.count_soon(flt, arrived))
+                return running[0]
+
+            def when_idle() -> None:
+                if generation == self._generation and not running:
+                    start()
+
+            # the real count starts once the event loop has nothing left to do (the first screen
+            # painted: on two busy cores a count running beside the painting slows it down), or at
+            # once when something needs it (a jump deep into the log, wait_counted)
+            self._pending = lambda: start()()
+            _when_idle(when_idle)
+        else:
+            self._count = self.service.count(self.filter)
         self.endResetModel()
+
+    @Slot(int, object)
+    def _on_count_arrived(self, generation: int, n: int | None) -> None:
+        if generation != self._generation or self._pending is None:
+            return  # a count for an older refresh, or applied already
+        if n is None:
+            return  # the thread could not count: the next jump counts here, with this connection's errors
+        self._apply_count(n)
+
+    def _exact_count(self) -> int:
+        """The real count of the current filter (waits for the one running, if any)."""
+        return self._pending() if self._pending is not None else self._count
+
+    def _apply_count(self, n: int) -> None:
+        self._pending = None
+        if n != self._count:
+            self.beginResetModel()
+            self._pages.clear()
+            self._count = n
+            self.endResetModel()
+        self.counted.emit(n)
+
+    def wait_counted(self) -> int:
+        """The real count, applied now rather than when the counting thread's signal arrives."""
+        if self._pending is not None:
+            self._generation += 1  # the signal on its way changes nothing
+            self._apply_count(self._exact_count())
+        return self._count
 
     def row(self, r: int) -> dict[str, Any] | None:
         if not 0 <= r < self._count:
@@ -88,8 +180,10 @@ class ReturnsTableModel(QAbstractTableModel):
         previous = self._pages.get(page_no - 1)
         if previous:
             rows = self.service.page(self.filter, page_no * PAGE, PAGE, before_id=previous[-1]["id"])
-        else:
-            rows = self.service.page(self.filter, page_no * PAGE, PAGE, total=self._count)
+        elif page_no == 0:
+            rows = self.service.page(self.filter, 0, PAGE)
+        else:  # a jump: seeks by the real count (never the one shown at once, which may be high)
+            rows = self.service.page(self.filter, page_no * PAGE, PAGE, total=self._exact_count())
         self.pages_read += 1
         self._pages[page_no] = rows
         while len(self._pages) > MAX_PAGES:

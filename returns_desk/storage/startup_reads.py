@@ -1,0 +1,20 @@
+"""The two reads every open starts from: the settings and the active recall list.
+
+Apart from :mod:`returns_desk.storage.repository` (which has the same two reads among all the
+others) because importing that costs more than a whole command-line lookup takes: ``lookup``
+reads these two and nothing else (``Desk.open_to_read``)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from returns_desk.storage.database import Connection
+
+
+def settings(conn: Connection) -> dict[str, str]:
+    return {r["key"]: r["value"] for r in conn.read("SELECT key, value FROM settings")}
+
+
+def active_catalogue(conn: Connection) -> dict[str, Any] | None:
+    rows = conn.read("SELECT id, version, source, loaded_at, sha256, document FROM catalogue WHERE active = 1")
+    return rows[0] if rows else None
