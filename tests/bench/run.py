@@ -707,8 +707,9 @@ def bench_reports(ctx: Context) -> list[Result]:
     p, q, fl = median(cmd_ms), median(min_ms), median(floor_ms)
     out.append(Result("reports", names[1], p, "ms", q, "minimal QtGui script writing a one-page PDF (whole process)", targets[1], p <= 2 * q,
                       f"{day}; median of {runs} each, taken in turn, process start to exit. Its floor: Qt alone drawing that PDF's "
-                      f"{glyphs:,} glyphs in {rows:,} rows takes {fl / q:.2f}x the same baseline (next line), so 2x cannot be met "
-                      "for this day without printing less of the list of entries (PRODUCT.md capability 5 keeps it)",
+                      f"{glyphs:,} glyphs in {rows:,} rows takes {fl / q:.2f}x the same baseline (next line)"
+                      + (", which leaves the rest of the command (start, imports, data, layout) no room under 2x without printing "
+                         "less of the list of entries (PRODUCT.md capability 5 keeps it)" if fl >= 1.5 * q else ""),
                       {"command_ms": cmd_ms, "minimal_ms": min_ms, "glyphs_ms": floor_ms, "glyphs": glyphs}))
     out.append(Result("reports", f"  floor: Qt drawing {glyphs:,} glyphs in {rows:,} rows to a PDF (minimal script)", fl, "ms", q,
                       "minimal QtGui script writing a one-page PDF (whole process)", "", None,
