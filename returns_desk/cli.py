@@ -11,7 +11,6 @@ import json
 import os
 import sys
 from pathlib import Path
-from typing import Any
 
 from returns_desk import __version__
 from returns_desk.domain.catalogue import MARKETS
@@ -21,6 +20,10 @@ from returns_desk.domain.text import parse_date
 from returns_desk.domain.vocab import (
     ANSWERS, CONDITIONS, CONTAINER_TYPES, DEFAULT_GROUP_BY, EXPORT_FORMATS, GROUP_BY, INTACT, REMEDIES, SHEET_FORMATS,
 )
+
+TYPE_CHECKING = False  # typing is not imported at run time (a command-line lookup does without it)
+if TYPE_CHECKING:
+    from typing import Any
 
 
 def _common(parser: argparse.ArgumentParser, *, top: bool) -> None:

@@ -13,10 +13,13 @@ import json
 import json.scanner
 import re
 import sys
-from dataclasses import dataclass, field
-from typing import Any
 
 from returns_desk.domain.text import compact, tokens
+from returns_desk.domain.valueclass import field, frozen
+
+TYPE_CHECKING = False  # typing is not imported at run time (a command-line lookup does without it)
+if TYPE_CHECKING:
+    from typing import Any
 
 FORMAT = 1
 MARKETS = ("CN", "US", "CA", "AU", "JP")
@@ -50,7 +53,7 @@ class CatalogueError(ValueError):
 CONFIDENCES = ("high", "medium", "low")
 
 
-@dataclass(frozen=True)
+@frozen
 class SerialFormat:
     length: int | None = None
     forbidden_letters: str = ""
@@ -65,7 +68,7 @@ class SerialFormat:
         return self.confidence == "high"
 
 
-@dataclass(frozen=True)
+@frozen
 class Model:
     brand: str
     model: str
@@ -84,7 +87,7 @@ class Model:
     note: str | None = None
 
 
-@dataclass(frozen=True)
+@frozen
 class Rule:
     kind: str
     batches: tuple[str, ...] = ()
@@ -98,7 +101,7 @@ class Rule:
         return any(start <= made <= end for start, end in self.windows)
 
 
-@dataclass(frozen=True)
+@frozen
 class RecallModel:
     model: str
     rule: Rule
@@ -120,7 +123,7 @@ class RecallModel:
         return (self.bound_note_zh if lang.startswith("zh") else None) or self.bound_note
 
 
-@dataclass(frozen=True)
+@frozen
 class Recall:
     id: str
     status: str
@@ -129,7 +132,7 @@ class Recall:
     remedies: tuple[str, ...]
     currency: str | None
     models: tuple[RecallModel, ...]
-    texts: dict[str, str] = field(default_factory=dict, compare=False, hash=False)
+    texts: dict[str, str] = field(default_factory=dict, compare=False)
     official_number: str | None = None
     units: int | None = None
     units_note: str | None = None
@@ -155,13 +158,13 @@ class Recall:
         return None
 
 
-@dataclass(frozen=True)
+@frozen
 class Catalogue:
     version: str
     published_on: str
     models: tuple[Model, ...]
     recalls: tuple[Recall, ...]
-    description: dict[str, str] = field(default_factory=dict, compare=False, hash=False)
+    description: dict[str, str] = field(default_factory=dict, compare=False)
 
     def model(self, name: str) -> Model | None:
         for m in self.models:

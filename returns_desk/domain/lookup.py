@@ -18,14 +18,17 @@ dictionary probes. Verdicts, highest first when several recalls match:
 from __future__ import annotations
 
 import bisect
-from typing import Any
 import datetime as dt
 import heapq
-from dataclasses import dataclass, field
 
 from returns_desk.domain.catalogue import GLOBAL, MARKETS, Catalogue, Model, Recall, RecallModel, model_key
 from returns_desk.domain.describe import STOP_WORDS, Description, brand_forms, describe, name_words
 from returns_desk.domain.text import BRAND_WORDS, compact, serial_key, tokens
+from returns_desk.domain.valueclass import field, frozen
+
+TYPE_CHECKING = False  # typing is not imported at run time (a command-line lookup does without it)
+if TYPE_CHECKING:
+    from typing import Any
 
 VERDICTS = ("recalled", "check_required", "not_affected", "not_recalled", "unknown")
 _RANK = {v: len(VERDICTS) - i for i, v in enumerate(VERDICTS)}
@@ -36,7 +39,7 @@ _MAX_SUGGESTIONS = 5
 MAX_CANDIDATES = 9
 
 
-@dataclass(frozen=True)
+@frozen
 class Candidate:
     """A model that a product description (name, capacity, brand) could be, with its own verdict
     in the market. ``matched`` is ``sourced`` (a product name or alias the sources give),
@@ -51,7 +54,7 @@ class Candidate:
         return (self.model.product_names[0] if self.model.product_names else self.model.name_en) or self.model.model
 
 
-@dataclass(frozen=True)
+@frozen
 class RecallMatch:
     """One recall that lists the model in this market, with its own verdict."""
 
@@ -63,7 +66,7 @@ class RecallMatch:
     batch: str | None = None  # the batch code as published, when the given one matched
 
 
-@dataclass(frozen=True)
+@frozen
 class LookupResult:
     input: str
     market: str

@@ -6,7 +6,7 @@ translation files, but shares these texts for verdict reasons so both say the sa
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from returns_desk.domain.valueclass import frozen
 
 LANGS = ("en", "zh_CN")
 
@@ -1069,7 +1069,7 @@ def normalise_lang(lang: str | None) -> str:
     return "en"
 
 
-@dataclass(frozen=True)
+@frozen
 class Phrase:
     """A message used as an argument of another message (a remedy's word, a verdict, a nested
     error): it is said in the language of the message that holds it, never filled in English
@@ -1085,7 +1085,7 @@ class Phrase:
         return self.say("en")
 
 
-@dataclass(frozen=True)
+@frozen
 class Phrases:
     """Several phrases listed with the language's separator (", " or "、")."""
 

@@ -10,19 +10,19 @@ and the exports all read these tables; nothing else spells the codes out.
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass
 
 from returns_desk.domain.messages import say
+from returns_desk.domain.valueclass import frozen
 
 
-@dataclass(frozen=True)
+@frozen
 class Term:
     code: str
     key: str  # message key of the word for the code
     long_key: str | None = None  # message key of a longer label (the counter's list), if any
 
 
-@dataclass(frozen=True)
+@frozen
 class Vocabulary:
     name: str
     terms: tuple[Term, ...]
