@@ -73,15 +73,18 @@ class Settings:
 class Desk:
     """One open database and everything read from it at start-up."""
 
-    def __init__(self, conn: Connection, catalogue: Catalogue, *, settings: dict[str, str] | None = None, sign: bool = True) -> None:
-        """``sign`` False: for :meth:`open_to_read` only (its connection refuses writes)."""
+    def __init__(self, conn: Connection, catalogue: Catalogue, *, settings: dict[str, str] | None = None, sign: bool = True,
+                 lazy: bool = False) -> None:
+        """``sign`` False: for :meth:`open_to_read` only (its connection refuses writes). ``lazy``:
+        the lookup engine makes its near-miss and product-description indexes when first needed
+        (a single lookup of a model number needs neither; the window has them made at once)."""
         if sign:
             from returns_desk.services import signing
 
             signing.attach(conn)  # every audit event this desk writes is signed with the counter's key
         self.conn = conn
         self.catalogue = catalogue
-        self.engine = LookupEngine(catalogue)
+        self.engine = LookupEngine(catalogue, lazy=lazy)
         self.settings = Settings(settings if settings is not None else startup_reads.settings(conn))
 
     @classmethod
@@ -132,7 +135,7 @@ class Desk:
                 catalogue = catalogue_service.stored_if_current(conn, active, seed or paths.seed_path())
             if catalogue is not None:
                 conn.readonly = True  # for reading only: a write through this desk is refused
-                return cls(conn, catalogue, settings=values, sign=False)
+                return cls(conn, catalogue, settings=values, sign=False, lazy=True)
         except BaseException:
             conn.close()
             raise
