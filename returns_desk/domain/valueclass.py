@@ -100,29 +100,27 @@ def _fields(cls: type) -> tuple[tuple[str, ...], dict[str, object], dict[str, Ca
 
 
 def _init(self: Any, *args: object, **kwargs: object) -> None:
-    names, defaults, factories, _ = self.__value_fields__
-    name_of = type(self).__name__
-    if len(args) > len(names):
-        raise TypeError(f"{name_of}.__init__() takes {len(names) + 1} positional arguments but {len(args) + 1} were given")
-    put = object.__setattr__
-    for name, value in zip(names, args):
-        if name in kwargs:
-            raise TypeError(f"{name_of}.__init__() got multiple values for argument {name!r}")
-        put(self, name, value)
-    used = len(args)
-    for name in names[len(args):]:
-        if name in kwargs:
-            put(self, name, kwargs[name])
-            used += 1
-        elif name in defaults:
-            put(self, name, defaults[name])
-        elif name in factories:
-            put(self, name, factories[name]())
-        else:
-            raise TypeError(f"{name_of}.__init__() missing 1 required argument: {name!r}")
-    if used - len(args) != len(kwargs):
-        unknown = next(k for k in kwargs if k not in names)
-        raise TypeError(f"{name_of}.__init__() got an unexpected keyword argument {unknown!r}")
+    names, known, required, defaults, factories = self.__value_init__
+    if args:
+        if len(args) > len(names):
+            raise TypeError(f"{type(self).__name__}.__init__() takes {len(names) + 1} positional arguments but {len(args) + 1} were given")
+        for name, value in zip(names, args):
+            if name in kwargs:
+                raise TypeError(f"{type(self).__name__}.__init__() got multiple values for argument {name!r}")
+            kwargs[name] = value
+    given = kwargs.keys()
+    if not given <= known:
+        unknown = next(k for k in kwargs if k not in known)
+        raise TypeError(f"{type(self).__name__}.__init__() got an unexpected keyword argument {unknown!r}")
+    if not required <= given:
+        missing = next(n for n in names if n in required and n not in given)
+        raise TypeError(f"{type(self).__name__}.__init__() missing 1 required argument: {missing!r}")
+    state = self.__dict__  # written directly: __setattr__ refuses
+    state.update(defaults)
+    state.update(kwargs)
+    for name, factory in factories:
+        if name not in given:
+            state[name] = factory()
 
 
 def _compared(self: Any) -> tuple[object, ...]:
@@ -157,6 +155,9 @@ def frozen(cls: type[_T]) -> type[_T]:
     """Make ``cls`` an immutable value class (see the module's description)."""
     spec = _fields(cls)
     setattr(cls, "__value_fields__", spec)  # noqa: B010 (a name mypy does not know on the class)
+    names, defaults, factories, _ = spec
+    required = frozenset(n for n in names if n not in defaults and n not in factories)
+    setattr(cls, "__value_init__", (names, frozenset(names), required, defaults, tuple(factories.items())))  # noqa: B010
     setattr(cls, "__match_args__", spec[0])  # noqa: B010
     own = cls.__dict__
     for name in ("__setattr__", "__delattr__"):
