@@ -107,7 +107,7 @@ def test_a_lookup_imports_no_more_than_a_lookup_needs(desk, db_path):
     # dataclasses (with inspect, ast, dis) and typing cost a lookup more than its reading: the value
     # classes on its path are domain.valueclass.frozen, typing is imported under TYPE_CHECKING only;
     # a model number found needs neither the product-description rules nor the near-miss index
-    for heavy in ("dataclasses", "inspect", "typing", "hashlib", "returns_desk.domain.describe", "bisect", "heapq"):
+    for heavy in ("dataclasses", "inspect", "typing", "returns_desk.domain.describe", "bisect", "heapq"):
         assert heavy not in loaded, heavy
 
 
