@@ -13,7 +13,6 @@ import sys
 from pathlib import Path
 
 from returns_desk import __version__
-from returns_desk.domain.catalogue import MARKETS
 from returns_desk.domain.errors import ReturnsDeskError
 from returns_desk.domain.messages import normalise_lang, say
 from returns_desk.domain.text import parse_date
@@ -77,6 +76,8 @@ def _hq_group_by(text: str) -> tuple[str, ...]:
 
 
 def _market(text: str) -> str:
+    from returns_desk.domain.catalogue import MARKETS  # the catalogue module costs the window's first frame 10 ms
+
     value = text.strip().upper()
     if value not in MARKETS:
         raise argparse.ArgumentTypeError(f"market must be one of {', '.join(MARKETS)}")
@@ -1174,7 +1175,36 @@ def main(argv: list[str] | None = None) -> int:
         return 1
 
 
+def _window_options(argv: list[str]) -> dict[str, str | None] | None:
+    """No command, only ``--db PATH`` and ``--lang zh_CN|en`` (each as one or two words): the
+    window's options, read without building the parser (``build_parser("")`` still costs the
+    window's first frame 2-5 ms). Anything else (a command, --help, --version, --selftest, an
+    abbreviated, unknown or incomplete option, a language not offered) is None: the parser reads
+    it, as before."""
+    options: dict[str, str | None] = {"db": None, "lang": None}
+    i = 0
+    while i < len(argv):
+        name, eq, value = argv[i].partition("=")
+        if name not in ("--db", "--lang"):
+            return None
+        if not eq:
+            if i + 1 >= len(argv) or argv[i + 1].startswith("-"):
+                return None
+            value = argv[i + 1]
+            i += 1
+        if name == "--lang" and value not in ("zh_CN", "en"):
+            return None
+        options[name[2:]] = value  # the last one given counts, as with argparse
+        i += 1
+    return options
+
+
 def _main(argv: list[str]) -> int:
+    window = _window_options(argv)
+    if window is not None:  # no command: the window
+        from returns_desk.ui.app import run_window
+
+        return run_window(db=window["db"], lang=window["lang"])
     parser = build_parser(command_in(argv))
     args = parser.parse_args(argv)
     lang = _lang(args)

@@ -3,8 +3,6 @@ roles and permissions. Pure: no Qt, no SQL."""
 
 from __future__ import annotations
 
-import hashlib
-import hmac
 import os
 import unicodedata
 from dataclasses import dataclass
@@ -54,12 +52,17 @@ def check_pin_rules(pin: str) -> str:
 
 def hash_pin(pin: str, salt: bytes | None = None) -> tuple[bytes, bytes, str]:
     """(hash, salt, parameters). The PIN itself is never stored."""
+    import hashlib  # OpenSSL's: imported when a PIN is hashed, not with the Actor (the window's first frame)
+
     salt = salt or os.urandom(16)
     digest = hashlib.scrypt(normalise_pin(pin).encode(), salt=salt, n=SCRYPT["n"], r=SCRYPT["r"], p=SCRYPT["p"], dklen=32)
     return digest, salt, "scrypt:n={n},r={r},p={p}".format(**SCRYPT)
 
 
 def verify_pin(pin: str, digest: bytes, salt: bytes, params: str) -> bool:
+    import hashlib
+    import hmac
+
     try:
         kind, rest = params.split(":", 1)
         values = dict(part.split("=") for part in rest.split(","))

@@ -1,26 +1,40 @@
-"""Starting the window: QApplication, fonts, style, the database, the main window."""
+"""Starting the window: QApplication, fonts, style, the database, the main window.
+
+The order of a start (issue 15): the store's language and whether it is set up are read with a
+plain read of the file (``storage.store_facts``); the window's first frame is made; then
+
+* a store not set up yet (a new file): the database is opened at once and the first-run dialog
+  asks for the store and its manager (once per store), then the sign-in;
+* a set-up store: the sign-in dialog is the first thing shown, and the database and the rest of
+  the window are built behind it while the clerk types the PIN (``MainWindow.stages``); its PIN
+  check opens the database at once if that has not happened yet.
+
+After the sign-in the counter's first frame (the model field with the keyboard in it, and the
+verdict banner) is shown with whatever stages are left still to come: keys typed meanwhile land
+in the model field. The start-up checks (backup, integrity) are the last stage.
+"""
 
 from __future__ import annotations
 
 import os
 import sys
 import threading
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QLocale, QObject, QSettings, QSize, Signal, Slot
-from PySide6.QtGui import QFont, QFontDatabase, QIcon
-from PySide6.QtWidgets import QApplication, QMessageBox
+from PySide6.QtGui import QFont, QIcon
+from PySide6.QtWidgets import QApplication
 
 from returns_desk import APP_NAME, paths
-from returns_desk.domain.errors import ReturnsDeskError
 from returns_desk.domain.messages import normalise_lang
 from returns_desk.ui.i18n import set_language
 
 from returns_desk.domain.vocab import CJK_FAMILIES  # one list for the window and the PDFs
 
-
-def cjk_family() -> str | None:
-    available = set(QFontDatabase.families())
-    return next((f for f in CJK_FAMILIES if f in available), None)
+if TYPE_CHECKING:
+    from returns_desk.services.desk import Desk
+    from returns_desk.storage.store_facts import StoreFacts
+    from returns_desk.ui.main_window import MainWindow
 
 
 def ui_settings() -> QSettings:
@@ -50,9 +64,9 @@ def make_application(lang: str | None = None) -> QApplication:
     app.setWindowIcon(app_icon())
     app.setDesktopFileName("returns-desk")
     font = QFont(app.font())
-    family = cjk_family()
-    if family:
-        font.setFamilies([font.family(), family])
+    # Chinese text falls back to the first of these that is installed (asked for by name, without
+    # listing every installed family first: that costs the first frame 3 ms)
+    font.setFamilies([font.family(), *CJK_FAMILIES])
     app.setFont(font)
     qss = paths.resource_path("styles", "app.qss")
     if qss.exists():
@@ -74,8 +88,11 @@ def window_language(lang: str | None, desk_language: str = "") -> str:
     return normalise_lang(QLocale.system().name())
 
 
-def open_or_recover(db: str | None, lang: str):
+def open_or_recover(db: str | None, lang: str) -> Desk | None:
     """Open the database; when it is damaged, offer the newest good backup (never silently)."""
+    from PySide6.QtWidgets import QMessageBox
+
+    from returns_desk.domain.errors import ReturnsDeskError
     from returns_desk.services import backup_service
     from returns_desk.services.desk import Desk
 
@@ -116,6 +133,7 @@ class StartUpChecks(QObject):
 
     @Slot()
     def run(self) -> None:
+        from returns_desk.domain.errors import ReturnsDeskError
         from returns_desk.services import backup_service
         from returns_desk.services.desk import Desk
 
@@ -127,7 +145,7 @@ class StartUpChecks(QObject):
         self.done.emit(backup_service.integrity_problem(self.db_path) or "")
 
 
-def start_integrity_check(window) -> threading.Thread:
+def start_integrity_check(window: MainWindow) -> threading.Thread:
     """Run the start-up checks in a daemon thread: quitting never waits for them (a backup is
     written under a temporary name and only renamed when complete, so an interrupted one leaves
     no half backup behind). Results reach the window through queued signals."""
@@ -140,34 +158,83 @@ def start_integrity_check(window) -> threading.Thread:
     return thread
 
 
+class PeopleAtStart:
+    """The sign-in dialog's people service while the database opens behind it: the clerks to
+    offer come from the store facts read before the first frame; everything else (checking the
+    PIN, approving a new signing key) is the window's PeopleService, the database being opened
+    at once if the start-up stages have not done it yet."""
+
+    def __init__(self, window: MainWindow, facts: StoreFacts) -> None:
+        self._window = window
+        self._facts = facts
+
+    def list_clerks(self) -> list[dict[str, object]]:
+        if self._window.stages.done("database") and not self._window.failed:
+            return self._window.people.list_clerks()
+        return [dict(c) for c in self._facts.clerks]
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._window.people, name)
+
+
 def run_window(db: str | None = None, lang: str | None = None) -> int:
+    from returns_desk.storage.store_facts import read_store_facts
     from returns_desk.ui.main_window import MainWindow
 
     app = make_application(window_language(lang))
-    desk = open_or_recover(db, window_language(lang))
-    if desk is None:
-        return 1
-    from returns_desk.services.people_service import PeopleService
-    from returns_desk.ui.people_dialogs import FirstRunDialog, SignInDialog
-
+    facts = read_store_facts(db if db is not None else paths.default_db_path())
+    desk: Desk | None = None
+    window: MainWindow | None = None
     try:
-        language = window_language(lang, desk.settings["language"])
-        set_language(language)
-        people = PeopleService(desk)
         manager = ""
-        if not people.is_set_up():
-            manager = FirstRunDialog.run(people, language) or ""
-            if not manager:
-                return 0
+        if facts is None or not facts.set_up:
+            # a new file (or one the plain read could not read: the full open says why): opened
+            # now, and a store not set up yet asks for its store and manager first
+            from returns_desk.services.people_service import PeopleService
+            from returns_desk.ui.people_dialogs import FirstRunDialog
+
+            desk = open_or_recover(db, window_language(lang))
+            if desk is None:
+                return 1
             language = window_language(lang, desk.settings["language"])
             set_language(language)
-        actor = SignInDialog.ask(people, language, who=manager)  # the manager who just set up signs in first
+            people = PeopleService(desk)
+            if not people.is_set_up():
+                manager = FirstRunDialog.run(people, language) or ""
+                if not manager:
+                    return 0
+                language = window_language(lang, desk.settings["language"])
+                set_language(language)
+            opened = desk
+            window = MainWindow.staged(language, ui_settings(), desk.settings["store_name"], desk.conn.path, desk.conn.readonly,
+                                       lambda: opened)
+            sign_in_people: Any = people
+        else:
+            language = window_language(lang, facts.settings.get("language", ""))
+            set_language(language)
+            window = MainWindow.staged(language, ui_settings(), facts.settings.get("store_name", ""), facts.path,
+                                       not facts.writable, lambda: open_or_recover(db, language))
+            sign_in_people = PeopleAtStart(window, facts)
+        from returns_desk.ui.people_dialogs import SignInDialog
+
+        # the database and the rest of the window are built behind this dialog (window.stages)
+        window.stages.start_after_first_paint(window.head.model_edit)
+        actor = SignInDialog.ask(sign_in_people, language, who=manager)  # the manager who just set up signs in first
+        if window.failed:
+            return 1
         if actor is None:
             return 0
-        window = MainWindow(desk, language, ui_settings(), actor)
+        window.begin(actor)
         window.show()
-        window.counter.model_edit.setFocus()
-        start_integrity_check(window)
-        return app.exec()
+        window.head.model_edit.setFocus()
+        shown = window
+        shown.stages.add("start-up checks", lambda: start_integrity_check(shown))
+        code = app.exec()
+        return 1 if window.failed else code
     finally:
-        desk.close()  # closing twice (after a restore) is harmless
+        if window is not None:
+            window.stages.stop()
+            if window.opened_desk is not None:
+                window.opened_desk.close()
+        if desk is not None:
+            desk.close()  # closing twice (after a restore) is harmless

@@ -22,7 +22,6 @@ from PySide6.QtWidgets import (
     QListWidget,
     QListWidgetItem,
     QPushButton,
-    QSizePolicy,
     QStyle,
     QTextBrowser,
     QVBoxLayout,
@@ -44,6 +43,7 @@ from returns_desk.services.desk import Desk
 from returns_desk.services.people_service import PeopleService
 from returns_desk.services.returns_service import ReturnsService
 from returns_desk.ui import messages
+from returns_desk.ui.first_frame import CounterHead
 from returns_desk.ui.keys import shortcut
 from returns_desk.ui.people_dialogs import ApprovalDialog
 from returns_desk.ui.scanner import ScanCatcher, strip_affixes
@@ -69,7 +69,10 @@ class CounterPage(QWidget):
     return_recorded = Signal(str)
     incident_recorded = Signal(str)
 
-    def __init__(self, desk: Desk, lang: str, actor: Callable[[], Actor], parent: QWidget | None = None) -> None:
+    def __init__(self, desk: Desk, lang: str, actor: Callable[[], Actor], parent: QWidget | None = None, *,
+                 head: CounterHead | None = None) -> None:
+        """``head``: the model field and verdict banner of the window's first frame, taken over
+        with whatever was typed into them before this page was built (see ``resume_typing``)."""
         super().__init__(parent)
         self.desk = desk
         self.lang = lang
@@ -81,13 +84,27 @@ class CounterPage(QWidget):
         self._model_key: str | None = None  # the model the form was last filled for
         self._fresh_remedy = True
         self._recall_shown = ""
+        self.head = head if head is not None else CounterHead(desk.conn.path, desk.conn.readonly)
+        typed, cursor, self._enter_pending = self.head.model_edit.text(), self.head.model_edit.cursorPosition(), self.head.enter_pending
         self._build()
         self._wire()
         self.scanner = ScanCatcher(
             self, self.model_edit, self.accept_scan, accepts=self._is_model_scan, excluded=(self.notes_edit, self.contact_edit)
         )
         self.scanner.watch()
+        self.head.adopted()
         self.clear_form()
+        if typed:  # typed before the page was built: looked up now, as if typed into the page
+            self.model_edit.setText(typed)
+            self.model_edit.setCursorPosition(cursor)
+
+    def resume_typing(self) -> None:
+        """In the window: the keyboard in the model field, and an Enter pressed there before the
+        page was built acts now (the first field still needed)."""
+        self.model_edit.setFocus()
+        if self._enter_pending:
+            self._enter_pending = False
+            self._on_model_entered()
 
     # --- construction ---------------------------------------------------------------------
 
@@ -96,37 +113,13 @@ class CounterPage(QWidget):
         # tight enough that the whole page fits a 1366x768 screen with a title bar and a task bar
         root.setContentsMargins(8, 6, 8, 4)
         root.setSpacing(5)
-        self.readonly_banner = QLabel(self.tr(
-            "READ-ONLY DATABASE: look-ups work, but no return can be saved. The file or its folder cannot be "
-            "written (%1). Tell the manager; close Returns Desk and fix the permissions or the disk.").replace("%1", self.desk.conn.path))
-        self.readonly_banner.setObjectName("errorLabel")
-        self.readonly_banner.setWordWrap(True)
-        self.readonly_banner.setVisible(self.desk.conn.readonly)
-        root.addWidget(self.readonly_banner)
-
-        top = QHBoxLayout()
-        self.model_label = QLabel(self.tr("&Model number"))
-        self.model_edit = QLineEdit()
-        self.model_edit.setObjectName("modelEdit")
-        self.model_edit.setPlaceholderText(self.tr("Type or scan the model number, e.g. A1257"))
-        self.model_edit.setMaxLength(256)
-        self.model_label.setBuddy(self.model_edit)
-        self.clerk_label = QLabel()
-        top.addWidget(self.model_label)
-        top.addWidget(self.model_edit, 1)
-        top.addSpacing(16)
-        top.addWidget(self.clerk_label)
-        root.addLayout(top)
-
-        banner_row = QHBoxLayout()
-        self.verdict_icon = QLabel()
-        self.verdict_icon.setFixedSize(52, 52)
-        self.verdict_banner = QLabel()
-        self.verdict_banner.setObjectName("verdictBanner")
-        self.verdict_banner.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Preferred)
-        banner_row.addWidget(self.verdict_icon)
-        banner_row.addWidget(self.verdict_banner, 1)
-        root.addLayout(banner_row)
+        # the read-only warning, the model field and the verdict banner: the first frame's head
+        head = self.head
+        head.set_readonly(self.desk.conn.path, self.desk.conn.readonly)
+        self.readonly_banner = head.readonly_banner
+        self.model_label, self.model_edit, self.clerk_label = head.model_label, head.model_edit, head.clerk_label
+        self.verdict_icon, self.verdict_banner = head.verdict_icon, head.verdict_banner
+        root.addWidget(head)
         self.reason_label = QLabel()
         self.reason_label.setObjectName("verdictReason")
         self.reason_label.setWordWrap(True)

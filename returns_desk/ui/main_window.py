@@ -1,43 +1,42 @@
-"""The main window: the Counter and the Returns log, a status bar, menus with every shortcut."""
+"""The main window: the Counter and the Returns log, a status bar, menus with every shortcut.
+
+Start-up comes in stages (issue 15): the first frame is the window's frame with the counter's
+model field and verdict banner (``ui.first_frame``); the database, the counter page around those
+widgets, the menus' actions, the lock screen and the background services follow, one stage each
+time the event loop is idle (:class:`returns_desk.ui.first_frame.IdleStages`). This module
+imports no more than that first frame needs; the rest is imported by the stage that uses it.
+``MainWindow(desk, ...)`` builds every stage at once; ``MainWindow.staged(...)`` is the start-up.
+"""
 
 from __future__ import annotations
 
-from PySide6.QtCore import QEvent, QObject, QSettings, Qt, QTimer, Slot
-from PySide6.QtGui import QAction, QCloseEvent, QGuiApplication, QKeySequence
-from PySide6.QtWidgets import (
-    QApplication,
-    QFrame,
-    QLabel,
-    QMainWindow,
-    QMessageBox,
-    QPushButton,
-    QScrollArea,
-    QStackedWidget,
-    QTabWidget,
-    QVBoxLayout,
-    QWidget,
-)
+from PySide6.QtCore import QObject, QSettings, QTimer, Slot
+from PySide6.QtGui import QGuiApplication
+from PySide6.QtWidgets import QApplication, QFrame, QLabel, QMainWindow, QScrollArea, QStackedWidget, QTabWidget, QWidget
 
 from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from returns_desk import __version__
-from returns_desk.domain.auth import Actor
-from returns_desk.domain.errors import ReturnsDeskError
-from returns_desk.services.desk import Desk
-from returns_desk.services.log_service import LogService
-from returns_desk.services.people_service import PeopleService
-from returns_desk.storage.repository import ReturnFilter
-from returns_desk.ui import messages
-from returns_desk.ui.keys import shortcut
+from returns_desk.ui.first_frame import CounterHead, IdleStages, first_page
 from returns_desk.ui.pages import PAGES
-from returns_desk.ui.people_dialogs import ApprovalDialog, SignInDialog
 
 if TYPE_CHECKING:
+    from PySide6.QtCore import QEvent
+    from PySide6.QtGui import QCloseEvent
+
+    from returns_desk.domain.auth import Actor
+    from returns_desk.services.desk import Desk
+    from returns_desk.services.people_service import PeopleService
     from returns_desk.ui.counter_page import CounterPage
     from returns_desk.ui.report_page import ReportPage
     from returns_desk.ui.returns_log_page import ReturnsLogPage
+    from returns_desk.ui.ticket_scan import TicketScanWatch
+
+# The window's start-up stages, in order (``IdleStages``); the start-up checks come after them.
+DATABASE, COUNTER_MODULES, COUNTER = "database", "counter page's modules", "counter page"
+MENUS, SERVICES = "menus, lock screen, status", "head-office sync, scans, idle lock"
 
 
 def _app() -> QApplication:
@@ -50,11 +49,14 @@ class _IdleWatch(QObject):
     """Restarts the auto-lock timer on every key press or mouse click in the application."""
 
     def __init__(self, timer: QTimer) -> None:
+        from PySide6.QtCore import QEvent
+
         super().__init__(timer)
         self.timer = timer
+        self.types = (QEvent.Type.KeyPress, QEvent.Type.MouseButtonPress)
 
     def eventFilter(self, obj: QObject, event: QEvent) -> bool:  # noqa: N802
-        if event.type() in (QEvent.Type.KeyPress, QEvent.Type.MouseButtonPress) and self.timer.interval() > 0:
+        if event.type() in self.types and self.timer.interval() > 0:
             self.timer.start()
         return False
 
@@ -63,28 +65,151 @@ class MainWindow(QMainWindow):
     """The signed-in clerk (``actor``) is passed to every page; locking hides the pages until
     someone signs in again (the same clerk, or another: a quick switch)."""
 
+    actor: Actor
+    ticket_scans: TicketScanWatch
+    _startup_checks: QObject  # ui.app.start_integrity_check keeps its job alive here
+
     def __init__(self, desk: Desk, lang: str, ui_settings: QSettings, actor: Actor, parent: QWidget | None = None) -> None:
+        """The whole window at once, on an open database."""
         super().__init__(parent)
-        self.desk = desk
+        self._first_frame(lang, ui_settings, desk.settings["store_name"], desk.conn.path, desk.conn.readonly, lambda: desk)
+        self.begin(actor)
+        self.stages.run_all()
+
+    @classmethod
+    def staged(cls, lang: str, ui_settings: QSettings, store_name: str, db_path: str, readonly: bool,
+               open_desk: Callable[[], Desk | None]) -> MainWindow:
+        """The first frame only (not shown yet); the rest is built by ``stages`` when the event
+        loop is idle. ``open_desk`` opens the database (None: it could not be, and said why);
+        :meth:`begin` names the clerk once signed in."""
+        window = cls.__new__(cls)
+        QMainWindow.__init__(window)
+        window._first_frame(lang, ui_settings, store_name, db_path, readonly, open_desk)
+        return window
+
+    # --- the first frame ----------------------------------------------------------------------
+
+    def _first_frame(self, lang: str, ui_settings: QSettings, store_name: str, db_path: str, readonly: bool,
+                     open_desk: Callable[[], Desk | None]) -> None:
         self.lang = lang
         self.ui_settings = ui_settings
-        self.actor = actor
-        self.people = PeopleService(desk)
         self.restored = False
-        self.setWindowTitle(self.tr("Returns Desk — %1").replace("%1", desk.settings["store_name"]))
+        self.failed = False  # the database could not be opened behind the first frame
+        self._open_desk = open_desk
+        self._db_path = db_path
+        self._desk: Desk | None = None
+        self._people: PeopleService | None = None
+        self._signed_in = False
+        self._idle_watch: _IdleWatch | None = None
+        self.setWindowTitle(self.tr("Returns Desk — %1").replace("%1", store_name))
         # the log's count of a million rows runs on a second connection while the window starts
-        self.first_count: Callable[[], int] | None = LogService(desk).count_soon(ReturnFilter())
+        self.first_count: Callable[[], int] | None = None
+        self.head = CounterHead(db_path, readonly)
         self.tabs = QTabWidget()
-        # every page comes from ui.pages.PAGES; only the counter is built at start-up, the others
-        # the first time they are shown
+        # every page comes from ui.pages.PAGES; the counter is built by a start-up stage around
+        # the head, the others the first time they are shown
         self._pages: dict[str, QWidget] = {}
         for spec in PAGES:
-            page = spec.factory(self) if spec.eager else QWidget()
-            self.tabs.addTab(page, spec.tab_title())
-            if spec.eager:
-                self._pages[spec.key] = page
-        self.counter: CounterPage = self._pages["counter"]  # type: ignore[assignment]
-        self.lock_page = QWidget()
+            self.tabs.addTab(first_page(self.head) if spec.eager else QWidget(), spec.tab_title())
+        self.lock_page = QWidget()  # its contents come with the menus (nothing can lock before)
+        self.stack = QStackedWidget()
+        self.stack.addWidget(self.tabs)
+        self.stack.addWidget(self.lock_page)
+        # on a screen smaller than the pages need (1024x768) the pages scroll rather than being cut
+        self.page_scroll = QScrollArea()
+        self.page_scroll.setWidget(self.stack)
+        self.page_scroll.setWidgetResizable(True)
+        self.page_scroll.setFrameShape(QFrame.Shape.NoFrame)
+        self.setCentralWidget(self.page_scroll)
+        # the menu bar's titles and the status bar are there from the first frame: nothing moves
+        # when their contents arrive
+        self.file_menu = self.menuBar().addMenu(self.tr("&File"))
+        self.go_menu = self.menuBar().addMenu(self.tr("&Go"))  # not &View: Alt+V is Void and Print preview
+        self.help_menu = self.menuBar().addMenu(self.tr("&Help"))
+        self.status_label = QLabel(" ")  # a line's height already: the status bar keeps its height when the text comes
+        self.statusBar().addPermanentWidget(self.status_label, 1)
+        # head office: background sync and its state in the status bar (ui/sync_status.py); its
+        # hidden button already counts in the status bar's height. Started by a stage.
+        from returns_desk.ui.sync_status import SyncStatus
+
+        self.sync_status = SyncStatus(self, db_path, lang)
+        self.idle_timer = QTimer(self)
+        self.idle_timer.setSingleShot(True)
+        self.idle_timer.timeout.connect(self.lock)
+        self.tabs.currentChanged.connect(self._on_tab_changed)
+        geometry = ui_settings.value("window/geometry")
+        if geometry is not None:
+            self.restoreGeometry(geometry)
+        else:
+            self.resize(1280, 860)
+        self.fit_to_screen()
+        self.stages = IdleStages(self)
+        self.stages.add(DATABASE, self._stage_database)
+        self.stages.add(COUNTER_MODULES, self._stage_counter_modules)
+        self.stages.add(COUNTER, self._stage_counter)
+        self.stages.add(MENUS, self._stage_menus)
+        self.stages.add(SERVICES, self._stage_services)
+
+    def begin(self, actor: Actor) -> None:
+        """The clerk who signed in at start-up (before or after the stages are done)."""
+        self.actor = actor
+        self._signed_in = True
+        self.head.set_clerk(actor.name)
+        if self.stages.done(MENUS):
+            self._update_status()
+        if self.stages.done(SERVICES):
+            self._apply_auto_lock()
+
+    # --- the stages ---------------------------------------------------------------------------
+
+    def _stage_database(self) -> None:
+        desk = self._open_desk()
+        if desk is None:  # said why already (a damaged file, a refused restore)
+            self.failed = True
+            self.stages.stop()
+            from PySide6.QtWidgets import QDialog
+
+            modal = QApplication.activeModalWidget()
+            if isinstance(modal, QDialog):
+                modal.reject()  # the sign-in dialog waiting behind the failure
+            QTimer.singleShot(0, self.close)
+            return
+        from returns_desk.services.people_service import PeopleService
+
+        self._desk = desk
+        self._people = PeopleService(desk)
+
+    def _stage_counter_modules(self) -> None:
+        # imported in a stage of their own (Qt's enum namespace and the lookup engine's modules
+        # are a good part of the page's cost): a key typed meanwhile waits for half as long
+        import returns_desk.ui.counter_page  # noqa: F401
+
+    def _stage_counter(self) -> None:
+        from returns_desk.ui.counter_page import CounterPage
+
+        had_focus = QApplication.focusWidget() in (None, self.head.model_edit)
+        page = CounterPage(self.desk, self.lang, lambda: self.actor, head=self.head)
+        self._put_page("counter", page)
+        if self._signed_in:
+            page.set_signed_in(self.actor)
+        page.return_recorded.connect(self._on_return_recorded)
+        page.return_recorded.connect(self._update_status)
+        page.incident_recorded.connect(self._on_return_recorded)
+        if had_focus and not self.locked and self.tabs.currentWidget() is page:
+            page.resume_typing()  # the keyboard stays in the model field; Enter pressed meanwhile acts now
+
+    def _stage_menus(self) -> None:
+        from PySide6.QtCore import Qt
+        from PySide6.QtGui import QKeySequence
+        from PySide6.QtWidgets import QPushButton, QVBoxLayout
+
+        from returns_desk.services.log_service import LogService
+        from returns_desk.storage.repository import ReturnFilter
+        from returns_desk.ui.keys import shortcut
+
+        # the log's count of a million rows runs on a second connection while the window starts
+        if "log" not in self._pages:
+            self.first_count = LogService(self.desk).count_soon(ReturnFilter())
         lock_layout = QVBoxLayout(self.lock_page)
         lock_label = QLabel(self.tr("Locked. Sign in to continue."))
         lock_label.setObjectName("verdictReason")
@@ -96,47 +221,54 @@ class MainWindow(QMainWindow):
         lock_layout.addWidget(lock_label, 0, Qt.AlignmentFlag.AlignHCenter)
         lock_layout.addWidget(self.unlock_button, 0, Qt.AlignmentFlag.AlignHCenter)
         lock_layout.addStretch(1)
-        self.stack = QStackedWidget()
-        self.stack.addWidget(self.tabs)
-        self.stack.addWidget(self.lock_page)
-        # on a screen smaller than the pages need (1024x768) the pages scroll rather than being cut
-        self.page_scroll = QScrollArea()
-        self.page_scroll.setWidget(self.stack)
-        self.page_scroll.setWidgetResizable(True)
-        self.page_scroll.setFrameShape(QFrame.Shape.NoFrame)
-        self.setCentralWidget(self.page_scroll)
-        self.idle_timer = QTimer(self)
-        self.idle_timer.setSingleShot(True)
-        self.idle_timer.timeout.connect(self.lock)
-        self._idle_watch = _IdleWatch(self.idle_timer)
-        # application-wide, so installed after the first frame rather than on the start-up path
-        QTimer.singleShot(0, lambda: _app().installEventFilter(self._idle_watch))
-        self._apply_auto_lock()
-        self.counter.set_signed_in(actor)
-        self.counter.return_recorded.connect(self._on_return_recorded)
-        self.counter.return_recorded.connect(self._update_status)
-        self.counter.incident_recorded.connect(self._on_return_recorded)
-        self.tabs.currentChanged.connect(self._on_tab_changed)
         self._build_menus()
-        self._build_status()
-        # head office: background sync and its state in the status bar (ui/sync_status.py)
-        from returns_desk.ui.sync_status import SyncStatus
+        if self._signed_in:
+            self._update_status()
 
-        self.sync_status = SyncStatus(self, desk.conn.path, lang)
+    def _stage_services(self) -> None:
+        from returns_desk.ui.ticket_scan import TicketScanWatch, open_entry_dialog
+
+        desk, lang = self.desk, self.lang
         self.counter.return_recorded.connect(self.sync_status.after_save)
         QTimer.singleShot(1500, self.sync_status.start)  # after start-up, off its path
         # a bag label scanned anywhere but on the Custody page opens its return (issue 14)
-        from returns_desk.ui.ticket_scan import TicketScanWatch, open_entry_dialog
-
         self.ticket_scans = TicketScanWatch(self, lambda: self.built_page("custody"), desk,
                                             lambda ticket: open_entry_dialog(self, desk, lang, lambda: self.actor, ticket))
         self.ticket_scans.install()
-        geometry = ui_settings.value("window/geometry")
-        if geometry is not None:
-            self.restoreGeometry(geometry)
-        else:
-            self.resize(1280, 860)
-        self.fit_to_screen()
+        # application-wide, so installed after the first frame rather than on the start-up path
+        self._idle_watch = _IdleWatch(self.idle_timer)
+        _app().installEventFilter(self._idle_watch)
+        if self._signed_in:
+            self._apply_auto_lock()
+
+    # --- what the stages give (built now when asked for before their stage ran) ----------------
+
+    @property
+    def desk(self) -> Desk:
+        if self._desk is None:
+            self.stages.run_through(DATABASE)
+        if self._desk is None:  # the stage failed and said why
+            from returns_desk.storage.database import StorageError
+
+            raise StorageError("db_unreadable", path=self._db_path, detail="")
+        return self._desk
+
+    @property
+    def opened_desk(self) -> Desk | None:
+        """The database, when a stage has opened it (None before, or when it could not be)."""
+        return self._desk
+
+    @property
+    def people(self) -> PeopleService:
+        self.desk  # noqa: B018 - opened now when the stage has not run yet
+        assert self._people is not None
+        return self._people
+
+    @property
+    def counter(self) -> CounterPage:
+        if "counter" not in self._pages:
+            self.stages.run_through(COUNTER)
+        return self._pages["counter"]  # type: ignore[return-value]
 
     def fit_to_screen(self) -> None:
         """Keep the window inside the screen's available area (a remembered size from a bigger
@@ -158,7 +290,9 @@ class MainWindow(QMainWindow):
             self.move(x, y)
 
     def _build_menus(self) -> None:
-        file_menu = self.menuBar().addMenu(self.tr("&File"))
+        from PySide6.QtGui import QAction, QKeySequence
+
+        file_menu = self.file_menu
         lock = QAction(self.tr("&Lock / switch clerk"), self)
         lock.setShortcut(QKeySequence("Ctrl+L"))
         lock.triggered.connect(self.lock)
@@ -175,7 +309,7 @@ class MainWindow(QMainWindow):
         quit_action.triggered.connect(self.close)
         file_menu.addAction(quit_action)
 
-        view = self.menuBar().addMenu(self.tr("&Go"))  # not &View: Alt+V is Void and Print preview
+        view = self.go_menu
         self.page_actions: dict[str, QAction] = {}
         for spec in PAGES:
             action = QAction(spec.menu_title(), self)
@@ -184,7 +318,7 @@ class MainWindow(QMainWindow):
             view.addAction(action)
             self.page_actions[spec.key] = action
 
-        help_menu = self.menuBar().addMenu(self.tr("&Help"))
+        help_menu = self.help_menu
         keys = QAction(self.tr("&Keyboard"), self)
         keys.setShortcut(QKeySequence("F1"))
         keys.triggered.connect(self.show_keyboard_help)
@@ -192,11 +326,6 @@ class MainWindow(QMainWindow):
         about.triggered.connect(self.show_about)
         help_menu.addAction(keys)
         help_menu.addAction(about)
-
-    def _build_status(self) -> None:
-        self.status_label = QLabel()
-        self.statusBar().addPermanentWidget(self.status_label, 1)
-        self._update_status()
 
     @Slot()
     def _update_status(self) -> None:
@@ -235,6 +364,8 @@ class MainWindow(QMainWindow):
 
     @Slot()
     def unlock(self) -> None:
+        from returns_desk.ui.people_dialogs import SignInDialog
+
         actor = SignInDialog.ask(self.people, self.lang, self, who=self.actor.name)
         if actor is None:
             return
@@ -253,21 +384,26 @@ class MainWindow(QMainWindow):
 
     def page(self, key: str) -> QWidget:
         """The page ``key`` of ui.pages.PAGES, built (and put in its tab) the first time it is asked for."""
+        if key == "counter":
+            return self.counter  # built by its start-up stage, around the first frame's head
         if key not in self._pages:
-            index = next(i for i, spec in enumerate(PAGES) if spec.key == key)
-            page = PAGES[index].factory(self)
-            self._pages[key] = page
-            text = self.tabs.tabText(index)
-            current = self.tabs.currentIndex()
-            self.tabs.blockSignals(True)
-            old = self.tabs.widget(index)
-            self.tabs.removeTab(index)
-            self.tabs.insertTab(index, page, text)
-            self.tabs.setCurrentIndex(current)
-            self.tabs.blockSignals(False)
-            if old is not None:
-                old.deleteLater()
+            self._put_page(key, next(spec for spec in PAGES if spec.key == key).factory(self))
         return self._pages[key]
+
+    def _put_page(self, key: str, page: QWidget) -> None:
+        """``page`` in its tab, in place of the stand-in the tab had, the current tab kept."""
+        index = next(i for i, spec in enumerate(PAGES) if spec.key == key)
+        self._pages[key] = page
+        text = self.tabs.tabText(index)
+        current = self.tabs.currentIndex()
+        self.tabs.blockSignals(True)
+        old = self.tabs.widget(index)
+        self.tabs.removeTab(index)
+        self.tabs.insertTab(index, page, text)
+        self.tabs.setCurrentIndex(current)
+        self.tabs.blockSignals(False)
+        if old is not None:
+            old.deleteLater()
 
     def built_page(self, key: str) -> QWidget | None:
         return self._pages.get(key)
@@ -314,6 +450,8 @@ class MainWindow(QMainWindow):
     @Slot(str)
     def on_integrity_checked(self, problem: str) -> None:
         """The start-up integrity check finished; damage is reported at once, with what to do."""
+        from returns_desk.ui import messages
+
         if not problem:
             self.statusBar().showMessage(self.tr("Database integrity check passed"), 10_000)
             return
@@ -328,6 +466,8 @@ class MainWindow(QMainWindow):
     def restore_from_backup(self) -> None:
         """Manager only: replace the database with a backup, keep the current file aside, then close
         (the next start opens the restored database)."""
+        from returns_desk.ui import messages
+
         from returns_desk.services import backup_service
 
         folder = str(backup_service.backups_dir(self.desk.conn.path))
@@ -336,11 +476,15 @@ class MainWindow(QMainWindow):
             return
         manager = self.actor if self.actor.may("restore") else None
         if manager is None:
+            from returns_desk.ui.people_dialogs import ApprovalDialog
+
             approval = ApprovalDialog.ask(self.people, self.lang, "restore",
                                           self.tr("Restoring replaces today's database with %1.").replace("%1", path), self, need_reason=False)
             manager = approval[0] if approval else None
         if manager is None:
             return
+        from returns_desk.domain.errors import ReturnsDeskError
+
         try:
             fresh, aside = backup_service.restore(self.desk, Path(path), actor=manager)
         except ReturnsDeskError as exc:
@@ -354,7 +498,9 @@ class MainWindow(QMainWindow):
 
     @Slot()
     def backup_now(self) -> None:
+        from returns_desk.domain.errors import ReturnsDeskError
         from returns_desk.services import backup_service  # not needed at start-up
+        from returns_desk.ui import messages
 
         try:
             path = backup_service.backup(self.desk, actor=self.actor.name)
@@ -390,10 +536,14 @@ class MainWindow(QMainWindow):
 
     @Slot()
     def show_keyboard_help(self) -> None:
+        from PySide6.QtWidgets import QMessageBox
+
         QMessageBox.information(self, self.tr("Keyboard"), self.keyboard_help_text())
 
     @Slot()
     def show_about(self) -> None:
+        from PySide6.QtWidgets import QMessageBox
+
         QMessageBox.about(
             self, self.tr("About Returns Desk"),
             self.tr("%1, version %2<br>Recall catalogue %3<br>Database: %4")
@@ -401,12 +551,14 @@ class MainWindow(QMainWindow):
         )
 
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802
+        self.stages.stop()  # closed while starting: build nothing more
         self.sync_status.shutdown()
         for page in self._pages.values():
             shutdown = getattr(page, "shutdown", None)
             if callable(shutdown):
                 shutdown()
-        _app().removeEventFilter(self._idle_watch)
+        if self._idle_watch is not None:
+            _app().removeEventFilter(self._idle_watch)
         self.idle_timer.stop()
         self.ui_settings.setValue("window/geometry", self.saveGeometry())
         self.ui_settings.sync()

@@ -1,10 +1,16 @@
-"""First run, sign-in and manager approval. Dialogs return values; the services do the work."""
+"""First run, sign-in and manager approval. Dialogs return values; the services do the work.
+
+The sign-in dialog is the first thing a clerk sees while the rest of the window is built behind
+it (ui.app): this module imports Qt's widget classes only, the rest when a dialog needs it.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from itertools import pairwise
+from typing import TYPE_CHECKING
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QEvent, QObject, QTimer
 from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
@@ -16,18 +22,41 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from returns_desk.domain.auth import Actor
-from returns_desk.domain.catalogue import MARKETS
-from returns_desk.domain.errors import ReturnsDeskError
-from returns_desk.services.people_service import PeopleService
+if TYPE_CHECKING:
+    from returns_desk.domain.auth import Actor
+    from returns_desk.services.people_service import PeopleService
 
 
 def _pin_edit() -> QLineEdit:
     edit = QLineEdit()
     edit.setEchoMode(QLineEdit.EchoMode.Password)
     edit.setMaxLength(12)
-    edit.setInputMethodHints(Qt.InputMethodHint.ImhDigitsOnly | Qt.InputMethodHint.ImhSensitiveData)
+    # digits only, nothing remembered, for an on-screen keyboard: set once the field has been
+    # drawn (the input method is told then, focus or not): Qt's enum namespace would cost the
+    # sign-in dialog, often the first thing a clerk sees, 25 ms before it could be drawn
+    _AfterFirstPaint(edit, lambda: _pin_hints(edit))
     return edit
+
+
+def _pin_hints(edit: QLineEdit) -> None:
+    from PySide6.QtCore import Qt
+
+    edit.setInputMethodHints(Qt.InputMethodHint.ImhDigitsOnly | Qt.InputMethodHint.ImhSensitiveData)
+
+
+class _AfterFirstPaint(QObject):
+    """Calls ``then`` once, from the event loop, after ``widget`` was first painted."""
+
+    def __init__(self, widget: QWidget, then: Callable[[], None]) -> None:
+        super().__init__(widget)
+        self.then = then
+        widget.installEventFilter(self)
+
+    def eventFilter(self, obj: QObject, event: QEvent) -> bool:  # noqa: N802
+        if event.type() == QEvent.Type.Paint:
+            obj.removeEventFilter(self)
+            QTimer.singleShot(0, self.then)
+        return False
 
 
 class _Form(QDialog):
@@ -46,7 +75,8 @@ class _Form(QDialog):
         self.error.setObjectName("errorLabel")
         self.error.setWordWrap(True)
         layout.addWidget(self.error)
-        self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
+        self.buttons = QDialogButtonBox()  # (buttons) as an argument costs 25 ms: PySide sets up Qt's enums to pick the overload
+        self.buttons.setStandardButtons(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
         self.buttons.accepted.connect(self.submit)
         self.buttons.rejected.connect(self.reject)
         layout.addWidget(self.buttons)
@@ -101,6 +131,8 @@ class FirstRunDialog(_Form):
                     "The manager's PIN approves voids and overrides and adds clerks."),
             parent,
         )
+        from returns_desk.domain.catalogue import MARKETS
+
         self.people = people
         self.lang = lang
         self.store_edit = QLineEdit()
@@ -126,6 +158,8 @@ class FirstRunDialog(_Form):
         self.finish_form(self.store_edit)
 
     def submit(self) -> None:
+        from returns_desk.domain.errors import ReturnsDeskError
+
         if self.pin_edit.text() != self.pin2_edit.text():
             self.pin2_edit.clear()  # typed again from the start
             self.show_error(self.tr("The two PINs differ. Type the PIN again."), self.pin2_edit)
@@ -167,6 +201,8 @@ class SignInDialog(_Form):
         self.finish_form(self.pin_edit if who else (self.name_combo.lineEdit() or self.name_combo))
 
     def submit(self) -> None:
+        from returns_desk.domain.errors import ReturnsDeskError
+
         try:
             self.actor = self.people.authenticate(self.name_combo.currentText(), self.pin_edit.text())
         except ReturnsDeskError as exc:
@@ -181,6 +217,7 @@ class SignInDialog(_Form):
     def approve_new_key(self) -> bool:
         """This computer holds none of the database's signing keys (a copy, or the key was lost):
         a manager may approve a new one for this counter, shown by verify as a key change."""
+        from returns_desk.domain.errors import ReturnsDeskError
         from returns_desk.services import signing
 
         answer = ApprovalDialog.ask(
@@ -232,6 +269,8 @@ class ApprovalDialog(_Form):
         self.finish_form(self.pin_edit)
 
     def submit(self) -> None:
+        from returns_desk.domain.errors import ReturnsDeskError
+
         reason = self.reason_edit.text().strip()
         if self.need_reason and not reason:
             self.show_error(self.tr("Give the reason."), self.reason_edit)

@@ -2,14 +2,18 @@
 
     python -m tests.bench.child bare                 a bare PySide6 window (the start-up baseline)
     python -m tests.bench.child app DB [--log]       the real application (``returns-desk --db DB``)
+    python -m tests.bench.child sign-in DB           the same up to the sign-in dialog
     python -m tests.bench.child log DB [--trace]     the returns log: first screen, scrolling, memory
     python -m tests.bench.child phases DB            where the application's start-up goes
 
-``bare`` and ``app`` print ``READY <peak RSS kB>`` once the main window is shown and the event
-loop is idle (``QAbstractEventDispatcher.aboutToBlock``: nothing left to do but wait for
-input), then quit. The parent times process start to that line. ``app`` also reads the returns
-log's first screen (rows the log's table would show) before the marker, so "usable" includes
-it; with ``--log`` it then opens the log tab, scrolls to the end and prints ``AFTER-LOG <kB>``.
+``bare`` and ``app`` print ``READY <peak RSS kB>`` at their first frame: the window painted
+(its line edit, the model field in ``app``, has had a paint event), the keyboard in that field,
+and the event loop idle (``QAbstractEventDispatcher.aboutToBlock``: nothing left to do but wait
+for input). The parent times process start to that line. ``bare`` then quits. ``app`` goes on
+until every start-up stage of the window is built (``MainWindow.stages``) and reads the returns
+log's first screen (the rows the log's table would show), then prints ``WHOLE <kB>`` ("whole
+window ready", what READY meant before the first frame came first); with ``--log`` it prints
+no WHOLE line but opens the log tab, scrolls to the end and prints ``AFTER-LOG <kB>``.
 
 ``log`` prints one JSON object.
 """
@@ -20,6 +24,7 @@ import sys
 import time
 
 MARKER = "READY"
+WHOLE = "WHOLE"
 
 
 def peak_rss_kb() -> int:
@@ -56,55 +61,161 @@ def _when_idle(callback) -> None:
     dispatcher.aboutToBlock.connect(fire)
 
 
+def _when_first_frame(field, callback) -> None:
+    """Call ``callback`` once, at the first idle moment of the event loop after ``field`` has been
+    painted while it has the keyboard focus (the first frame a person can type into)."""
+    from PySide6.QtCore import QAbstractEventDispatcher, QEvent, QObject
+
+    paint = QEvent.Type.Paint
+
+    class Painted(QObject):
+        seen = False
+
+        def eventFilter(self, obj, event) -> bool:  # noqa: N802
+            if event.type() == paint:
+                self.seen = True
+            return False
+
+    watch = Painted()
+    field.installEventFilter(watch)
+    dispatcher = QAbstractEventDispatcher.instance()
+
+    def idle() -> None:
+        # the field is the window's focus widget: the keyboard goes there (without a window
+        # manager, on a bare X server, nothing activates a window, so this is asked of the window)
+        if watch.seen and field.window().focusWidget() is field:
+            dispatcher.aboutToBlock.disconnect(idle)
+            field.removeEventFilter(watch)
+            callback()
+
+    field._first_frame_watch = watch  # kept alive with the field
+    dispatcher.aboutToBlock.connect(idle)
+
+
 def bare() -> int:
     from PySide6.QtWidgets import QApplication, QLineEdit, QMainWindow
 
     app = QApplication(sys.argv[:1])
     window = QMainWindow()
-    window.setCentralWidget(QLineEdit())
+    edit = QLineEdit()
+    window.setCentralWidget(edit)
     window.resize(1280, 860)
     window.show()
+    edit.setFocus()
 
     def ready() -> None:
         print(f"{MARKER} {peak_rss_kb()}", flush=True)
         app.quit()
 
-    _when_idle(ready)
+    _when_first_frame(edit, ready)
     return app.exec()
 
 
+def _after_import(module: str, patch) -> None:
+    """Call ``patch(module)`` right after ``module`` is first imported by the application (so the
+    benchmark imports nothing the application would not import at that point)."""
+    import importlib.machinery  # already loaded (importlib.abc is not: it would cost the app time)
+
+    class Finder:
+        def find_spec(self, fullname, path, target=None):
+            if fullname != module:
+                return None
+            sys.meta_path.remove(self)
+            spec = importlib.machinery.PathFinder.find_spec(fullname, path)
+            if spec is None or spec.loader is None:
+                return spec
+            loader = spec.loader
+            original = loader.exec_module
+
+            def exec_module(mod) -> None:
+                original(mod)
+                patch(mod)
+
+            loader.exec_module = exec_module  # type: ignore[method-assign]
+            return spec
+
+    sys.meta_path.insert(0, Finder())
+
+
+def sign_in(db: str) -> int:
+    """The real entry point up to the sign-in dialog, the first thing a clerk sees on a set-up
+    store: ``READY`` when the dialog is painted with the keyboard in its first field and the event
+    loop idle; then the dialog is cancelled (the program ends)."""
+
+    def hook(module) -> None:
+        original_init = module.SignInDialog.__init__
+
+        def init(dialog, *args, **kwargs) -> None:
+            original_init(dialog, *args, **kwargs)
+
+            def ready() -> None:
+                print(f"{MARKER} {peak_rss_kb()}", flush=True)
+                dialog.reject()
+
+            _when_first_frame(dialog.focusWidget(), ready)
+
+        module.SignInDialog.__init__ = init
+
+    _after_import("returns_desk.ui.people_dialogs", hook)
+    from returns_desk.cli import main
+
+    return main(["--db", db])
+
+
 def app(db: str, with_log: bool) -> int:
-    """The real entry point, ``returns_desk.cli.main(["--db", db])``, with one hook: when the
-    main window is shown, wait for the idle event loop, read the log's first screen, print."""
-    import returns_desk.ui.main_window as mw
+    """The real entry point, ``returns_desk.cli.main(["--db", db])``, with two hooks: the
+    sign-in accepts the bench manager at once (no person types a PIN; ``tests.bench.run`` set
+    the store up beforehand), and the window, when shown, reports its first frame (READY) and
+    then the whole window (WHOLE, or the log with ``--log``)."""
 
-    original_show = mw.MainWindow.show
+    def signed_in(module) -> None:
+        def ask(cls, *args, **kwargs):
+            from returns_desk.domain.auth import Actor
 
-    def show(window) -> None:
-        original_show(window)
-        from PySide6.QtWidgets import QApplication
+            return Actor(MANAGER, "manager")
 
-        def ready() -> None:
-            model = window.log_page.model
-            table = window.log_page.table
-            rows = max(1, table.viewport().height() // max(1, table.verticalHeader().defaultSectionSize()) + 1)
-            for r in range(min(rows, model.rowCount())):
-                for c in range(model.columnCount()):
-                    model.data(model.index(r, c))
-            print(f"{MARKER} {peak_rss_kb()}", flush=True)
-            if with_log:
-                window.show_log()
-                QApplication.processEvents()
-                table.scrollToBottom()
-                QApplication.processEvents()
-                table.viewport().grab()
-                print(f"AFTER-LOG {peak_rss_kb()} rows={model.rowCount()} cached={model.cached_rows}", flush=True)
-            window.close()
+        module.SignInDialog.ask = classmethod(ask)
 
-        _when_idle(ready)
+    def hook_show(module) -> None:
+        original_show = module.MainWindow.show
 
-    mw.MainWindow.show = show  # type: ignore[method-assign]
-    _signed_in_already(db)
+        def show(window) -> None:
+            original_show(window)
+            from PySide6.QtWidgets import QApplication
+
+            def ready() -> None:
+                print(f"{MARKER} {peak_rss_kb()}", flush=True)
+                if window.stages.all_done:
+                    whole()
+                else:
+                    window.stages.finished.connect(whole)
+
+            def whole() -> None:
+                if not window.stages.all_done:
+                    return
+                model = window.log_page.model
+                table = window.log_page.table
+                rows = max(1, table.viewport().height() // max(1, table.verticalHeader().defaultSectionSize()) + 1)
+                for r in range(min(rows, model.rowCount())):
+                    for c in range(model.columnCount()):
+                        model.data(model.index(r, c))
+                if not with_log:
+                    print(f"{WHOLE} {peak_rss_kb()}", flush=True)
+                else:
+                    window.show_log()
+                    QApplication.processEvents()
+                    table.scrollToBottom()
+                    QApplication.processEvents()
+                    table.viewport().grab()
+                    print(f"AFTER-LOG {peak_rss_kb()} rows={model.rowCount()} cached={model.cached_rows}", flush=True)
+                window.close()
+
+            _when_first_frame(window.head.model_edit, ready)
+
+        module.MainWindow.show = show
+
+    _after_import("returns_desk.ui.people_dialogs", signed_in)
+    _after_import("returns_desk.ui.main_window", hook_show)
     from returns_desk.cli import main
 
     return main(["--db", db])
@@ -127,19 +238,10 @@ def set_up(db: str) -> None:
         desk.close()
 
 
-def _signed_in_already(db: str) -> None:
-    """The store is set up and the clerk's PIN is accepted at once: start-up is timed from process
-    start to the usable main window, without a person typing a PIN in between."""
-    from returns_desk.domain.auth import Actor
-    from returns_desk.ui import people_dialogs
-
-    set_up(db)
-    people_dialogs.SignInDialog.ask = classmethod(lambda cls, *a, **k: Actor(MANAGER, "manager"))
-
-
 def phases(db: str) -> int:
-    """Where the application's start-up goes: the steps of ``run_window`` one by one, timed.
-    Prints one JSON object of milliseconds."""
+    """Where the application's start-up goes: the steps of ``ui.app.run_window`` one by one,
+    timed, up to the first frame; then each start-up stage of the window (built when the event
+    loop is idle) and the log's first screen. Prints one JSON object of milliseconds."""
     import json
 
     marks = [("interpreter", time.perf_counter())]
@@ -151,51 +253,62 @@ def phases(db: str) -> int:
 
     mark("import PySide6")
     import returns_desk.cli  # noqa: F401
+
+    mark("import returns_desk.cli (the entry point's module and what it imports)")
     from returns_desk.ui import app as appmod
     from returns_desk.ui.main_window import MainWindow
+    from returns_desk.storage.store_facts import read_store_facts
 
-    mark("import Returns Desk (Qt enum set-up included)")
-    from returns_desk.services.desk import Desk
-
+    mark("import the first frame's modules (ui.app, ui.main_window, ui.first_frame, storage.store_facts)")
     app = appmod.make_application()
     mark("QApplication, fonts, style sheet")
-    desk = Desk.open(db)
-    mark("Desk.open")
-    import returns_desk.services.log_service as log_service
+    facts = read_store_facts(db)
+    assert facts is not None and facts.set_up, "set the store up first (tests.bench.child.set_up)"
+    language = appmod.window_language(None, facts.settings.get("language", ""))
+    appmod.set_language(language)
+    mark("store facts (plain sqlite3 read), language")
+    window = MainWindow.staged(language, appmod.ui_settings(), facts.settings.get("store_name", ""), facts.path,
+                               not facts.writable, lambda: appmod.open_or_recover(db, language))
+    import returns_desk.ui.people_dialogs  # noqa: F401  (imported by run_window for the sign-in)
 
-    waited = []
-    original = log_service.LogService.count_soon
-
-    def count_soon(self, flt):
-        result = original(self, flt)
-
-        def timed() -> int:
-            t0 = time.perf_counter()
-            try:
-                return result()
-            finally:
-                waited.append((time.perf_counter() - t0) * 1000)
-
-        return timed
-
-    log_service.LogService.count_soon = count_soon  # type: ignore[method-assign]
+    mark("first frame built (MainWindow.staged), sign-in dialog module")
     from returns_desk.domain.auth import Actor
 
-    window = MainWindow(desk, "en", appmod.ui_settings(), Actor("Bench Manager", "manager"))
-    mark("MainWindow() (counter page, log page, log count)")
+    window.stages.start_after_first_paint(window.head.model_edit)
+    window.begin(Actor(MANAGER, "manager"))
     window.show()
-    window.counter.model_edit.setFocus()
+    window.head.model_edit.setFocus()
+    window.stages.add("start-up checks", lambda: appmod.start_integrity_check(window))
+    out: dict[str, float] = {}
 
-    def ready() -> None:
-        mark("show until the event loop is idle")
-        out = {name: (t - marks[i][1]) * 1000 for i, (name, t) in enumerate(marks[1:])}
-        out["of which: waiting for the log's count (run in the background)"] = sum(waited)
+    def first_frame() -> None:
+        mark("show until painted, focused and idle (first frame)")
+        out.update({f"{name}": (t - marks[i][1]) * 1000 for i, (name, t) in enumerate(marks[1:])})
+        if window.stages.all_done:
+            whole()
+        else:
+            window.stages.finished.connect(whole)
+
+    def whole() -> None:
+        if not window.stages.all_done:
+            return
+        t_done = time.perf_counter()
+        for name, ms in window.stages.timings.items():
+            out[f"stage: {name}"] = ms
+        out["idle waits and input between the stages"] = (t_done - marks[-1][1]) * 1000 - sum(window.stages.timings.values())
+        t0 = time.perf_counter()
+        model = window.log_page.model
+        for r in range(min(30, model.rowCount())):
+            for c in range(model.columnCount()):
+                model.data(model.index(r, c))
+        out["log page built, first screen read"] = (time.perf_counter() - t0) * 1000
         print(json.dumps(out), flush=True)
         window.close()
 
-    _when_idle(ready)
+    _when_first_frame(window.head.model_edit, first_frame)
     app.exec()
-    desk.close()
+    if window.opened_desk is not None:
+        window.opened_desk.close()
     return 0
 
 
@@ -309,6 +422,8 @@ def main(argv: list[str]) -> int:
         return bare()
     if mode == "app":
         return app(argv[1], "--log" in argv)
+    if mode == "sign-in":
+        return sign_in(argv[1])
     if mode == "log":
         return log(argv[1], "--trace" in argv)
     if mode == "phases":
