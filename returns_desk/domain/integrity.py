@@ -14,8 +14,13 @@ from typing import Any
 VOID_FIELDS = ("status", "void_reason", "void_by", "void_at")
 
 
+#: ``json.dumps(value, ensure_ascii=False, sort_keys=True, separators=(",", ":"))`` made once
+#: (``json.dumps`` with arguments builds a new encoder on every call; the text is the same)
+_CANONICAL = json.JSONEncoder(ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+
+
 def _canonical(value: Any) -> str:
-    return json.dumps(value, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+    return _CANONICAL.encode(value)
 
 
 def row_digest(row: Mapping[str, Any], columns: Sequence[str]) -> str:

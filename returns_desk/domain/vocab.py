@@ -122,8 +122,8 @@ CUSTOMER_TOLD = "customer_told"
 
 #: Keys a tally can be grouped by, in the order offered.
 GROUP_BY = _vocab(
-    "group-by key", ("day", "tally_day"), ("clerk", "tally_clerk"), ("brand", "tally_brand"), ("model", "tally_model"),
-    ("remedy", "tally_remedy"),
+    "group-by key", ("day", "tally_day"), ("store", "tally_store"), ("counter", "tally_counter"), ("clerk", "tally_clerk"),
+    ("brand", "tally_brand"), ("model", "tally_model"), ("recall", "tally_recall"), ("remedy", "tally_remedy"),
 )
 DEFAULT_GROUP_BY = ("model", "remedy")
 

@@ -12,7 +12,7 @@ from returns_desk.domain.money import format_amount
 from returns_desk.reports.daily import PROGRESS_FIGURES
 
 #: Keys a tally can be grouped by, as the command line spells them (``--group-by``).
-GROUP_KEYS = ("day", "clerk", "brand", "model", "remedy")
+GROUP_KEYS = ("day", "store", "counter", "clerk", "brand", "model", "recall", "remedy")
 DEFAULT_GROUP_BY = ("model", "remedy")
 #: Stable English column names of CSV and XLSX files after the group keys, whatever the language.
 VALUE_COLUMNS = ("count", "amount", "currency")

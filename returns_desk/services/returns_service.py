@@ -105,7 +105,7 @@ class ReturnsService:
                 approved_by.require("override")
             day = _first_open_day(db, s["store_code"], s["counter"], day)
             seq = repo.next_ticket_number(db, s["store_code"], s["counter"], day.isoformat())
-            ticket = f"{s['store_code']}-{s['counter']}-{day.strftime('%Y%m%d')}-{seq:04d}"
+            ticket = f"{s['store_code']}-{s['counter']}-{day.year:04d}{day.month:02d}{day.day:02d}-{seq:04d}"
             entry = ReturnEntry(
                 uuid=str(uuidlib.uuid4()),
                 ticket=ticket,
