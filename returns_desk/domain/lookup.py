@@ -25,6 +25,7 @@ from returns_desk.domain.valueclass import field, frozen
 
 TYPE_CHECKING = False  # typing is not imported at run time (a command-line lookup does without it)
 if TYPE_CHECKING:
+    from collections.abc import Callable, Iterator
     from typing import Any
 
     from returns_desk.domain.describe import Description
@@ -164,6 +165,11 @@ class LookupEngine:
     _model_by_name: dict[str, Model]
     _brand_forms: dict[str, str]
     _spec: dict[tuple[str, object, object], list[Model]]
+    _describe: Callable[..., Description]
+    _description: type[Description]
+    _stop_words: frozenset[str]
+    _merge: Callable[..., Iterator[Model]]
+    _bisect_left: Callable[[list[str], str], int]
 
     def __init__(self, catalogue: Catalogue, *, lazy: bool = False) -> None:
         self.catalogue = catalogue
@@ -192,12 +198,20 @@ class LookupEngine:
             for variant in self._deletions(key):
                 deletes.setdefault(variant, set()).add(key)
         self._deletes = {v: tuple(sorted(keys)) for v, keys in deletes.items()}
+        from bisect import bisect_left  # here: a lookup that finds its model never needs it
+
+        self._bisect_left = bisect_left
         self._near_misses_indexed = True
 
     def _index_descriptions(self) -> None:
         if self._descriptions_indexed:
             return
-        from returns_desk.domain.describe import brand_forms, name_words
+        from heapq import merge
+
+        from returns_desk.domain.describe import STOP_WORDS, Description, brand_forms, describe, name_words
+
+        # kept here for every keystroke after (no import statement on the way)
+        self._describe, self._description, self._stop_words, self._merge = describe, Description, STOP_WORDS, merge
 
         catalogue = self.catalogue
         # product descriptions: the distinctive words of each model's names, sourced and unverified
@@ -259,9 +273,7 @@ class LookupEngine:
             if len(found) >= _MAX_SUGGESTIONS:
                 return tuple(found)[:_MAX_SUGGESTIONS]
         # as-you-type: keys that start with what was typed
-        from bisect import bisect_left  # here: a lookup that finds its model never needs it
-
-        start = bisect_left(self._sorted_keys, query)
+        start = self._bisect_left(self._sorted_keys, query)
         for key in self._sorted_keys[start : start + _MAX_SUGGESTIONS]:
             if not key.startswith(query):
                 break
@@ -353,14 +365,12 @@ class LookupEngine:
     def _described(self, text: str) -> Description | None:
         """The description in ``text`` when it names a product or a capacity rather than a model
         number (a brand word alone is not a description)."""
-        from returns_desk.domain.describe import STOP_WORDS, Description, describe
-
         self._index_descriptions()
-        d = describe(text, forms=self._brand_forms)
-        words = tuple(w for w in d.words if w in self._word_models and w not in STOP_WORDS)
+        d = self._describe(text, forms=self._brand_forms)
+        words = tuple(w for w in d.words if w in self._word_models and w not in self._stop_words)
         if not words and not d.has_spec:
             return None
-        return Description(brands=d.brands, capacity_mah=d.capacity_mah, watts=d.watts, words=words)
+        return self._description(brands=d.brands, capacity_mah=d.capacity_mah, watts=d.watts, words=words)
 
     def _description_result(self, d: Description, market: str, base: dict) -> LookupResult:
         return LookupResult(
@@ -378,9 +388,8 @@ class LookupEngine:
         MAX_CANDIDATES. Order: models whose sourced names match (most words first), then models
         matched on brand / capacity / output alone (exact capacity and output first), then models
         matched only by an unverified alias: an unverified name never outranks a sourced one."""
-        from heapq import merge
-
         self._index_descriptions()
+        merge = self._merge
         words = set(d.words)
         named = [self._model_by_name[n] for w in words for n in self._word_models.get(w, ())]
         brands = sorted(d.brands) or sorted({m.brand for m in named}) or ["*"]
