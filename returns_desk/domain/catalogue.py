@@ -15,7 +15,7 @@ import re
 import sys
 
 from returns_desk.domain.text import compact, tokens
-from returns_desk.domain.valueclass import field, frozen
+from dataclasses import dataclass, field
 
 TYPE_CHECKING = False  # typing is not imported at run time (a command-line lookup does without it)
 if TYPE_CHECKING:
@@ -53,7 +53,7 @@ class CatalogueError(ValueError):
 CONFIDENCES = ("high", "medium", "low")
 
 
-@frozen
+@dataclass(frozen=True)
 class SerialFormat:
     length: int | None = None
     forbidden_letters: str = ""
@@ -68,7 +68,7 @@ class SerialFormat:
         return self.confidence == "high"
 
 
-@frozen
+@dataclass(frozen=True)
 class Model:
     brand: str
     model: str
@@ -87,7 +87,7 @@ class Model:
     note: str | None = None
 
 
-@frozen
+@dataclass(frozen=True)
 class Rule:
     kind: str
     batches: tuple[str, ...] = ()
@@ -101,7 +101,7 @@ class Rule:
         return any(start <= made <= end for start, end in self.windows)
 
 
-@frozen
+@dataclass(frozen=True)
 class RecallModel:
     model: str
     rule: Rule
@@ -123,7 +123,7 @@ class RecallModel:
         return (self.bound_note_zh if lang.startswith("zh") else None) or self.bound_note
 
 
-@frozen
+@dataclass(frozen=True)
 class Recall:
     id: str
     status: str
@@ -158,7 +158,7 @@ class Recall:
         return None
 
 
-@frozen
+@dataclass(frozen=True)
 class Catalogue:
     version: str
     published_on: str

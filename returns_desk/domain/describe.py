@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 
 from returns_desk.domain.text import fold
-from returns_desk.domain.valueclass import frozen
+from dataclasses import dataclass
 
 #: Brand words as customers type them, mapped to the catalogue's brand (``Model.brand``).
 #: The Chinese names come from the catalogue's ``brand_zh`` too; these add the forms it lacks.
@@ -46,7 +46,7 @@ _TOKEN = re.compile(r"[A-Z0-9]+")
 BARE_MIN, BARE_MAX, BARE_STEP = 1000, 100000, 50
 
 
-@frozen
+@dataclass(frozen=True)
 class Description:
     brands: frozenset[str] = frozenset()
     capacity_mah: int | None = None

@@ -21,7 +21,7 @@ import datetime as dt
 
 from returns_desk.domain.catalogue import GLOBAL, MARKETS, Catalogue, Model, Recall, RecallModel, model_key
 from returns_desk.domain.text import BRAND_WORDS, compact, serial_key, tokens
-from returns_desk.domain.valueclass import field, frozen
+from dataclasses import dataclass, field
 
 TYPE_CHECKING = False  # typing is not imported at run time (a command-line lookup does without it)
 if TYPE_CHECKING:
@@ -39,7 +39,7 @@ _MAX_SUGGESTIONS = 5
 MAX_CANDIDATES = 9
 
 
-@frozen
+@dataclass(frozen=True)
 class Candidate:
     """A model that a product description (name, capacity, brand) could be, with its own verdict
     in the market. ``matched`` is ``sourced`` (a product name or alias the sources give),
@@ -54,7 +54,7 @@ class Candidate:
         return (self.model.product_names[0] if self.model.product_names else self.model.name_en) or self.model.model
 
 
-@frozen
+@dataclass(frozen=True)
 class RecallMatch:
     """One recall that lists the model in this market, with its own verdict."""
 
@@ -66,7 +66,7 @@ class RecallMatch:
     batch: str | None = None  # the batch code as published, when the given one matched
 
 
-@frozen
+@dataclass(frozen=True)
 class LookupResult:
     input: str
     market: str

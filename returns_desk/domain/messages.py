@@ -6,7 +6,7 @@ translation files, but shares these texts for verdict reasons so both say the sa
 
 from __future__ import annotations
 
-from returns_desk.domain.valueclass import frozen
+from dataclasses import dataclass
 
 LANGS = ("en", "zh_CN")
 
@@ -1071,7 +1071,7 @@ def normalise_lang(lang: str | None) -> str:
     return "en"
 
 
-@frozen
+@dataclass(frozen=True)
 class Phrase:
     """A message used as an argument of another message (a remedy's word, a verdict, a nested
     error): it is said in the language of the message that holds it, never filled in English
@@ -1087,7 +1087,7 @@ class Phrase:
         return self.say("en")
 
 
-@frozen
+@dataclass(frozen=True)
 class Phrases:
     """Several phrases listed with the language's separator (", " or "、")."""
 

@@ -12,17 +12,17 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from returns_desk.domain.messages import say
-from returns_desk.domain.valueclass import frozen
+from dataclasses import dataclass
 
 
-@frozen
+@dataclass(frozen=True)
 class Term:
     code: str
     key: str  # message key of the word for the code
     long_key: str | None = None  # message key of a longer label (the counter's list), if any
 
 
-@frozen
+@dataclass(frozen=True)
 class Vocabulary:
     name: str
     terms: tuple[Term, ...]

@@ -4,12 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-try:  # CPython's own SHA-256, hashlib's fallback: importing hashlib loads OpenSSL, which takes
-    # longer than the rest of a command-line lookup's reading; the digest is the same
-    from _sha256 import sha256 as _sha256
-except ImportError:  # another Python, or a newer one (_sha2)
-    from hashlib import sha256 as _sha256
-
+from hashlib import sha256 as _sha256
 from types import ModuleType
 
 from returns_desk.domain.catalogue import Catalogue, CatalogueError, parse_catalogue
