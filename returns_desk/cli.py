@@ -11,15 +11,15 @@ import json
 import os
 import sys
 from pathlib import Path
-from typing import Any
 
 from returns_desk import __version__
 from returns_desk.domain.errors import ReturnsDeskError
 from returns_desk.domain.messages import normalise_lang, say
 from returns_desk.domain.text import parse_date
-from returns_desk.domain.vocab import (
-    ANSWERS, CONDITIONS, CONTAINER_TYPES, DEFAULT_GROUP_BY, EXPORT_FORMATS, GROUP_BY, INTACT, REMEDIES, SHEET_FORMATS,
-)
+
+TYPE_CHECKING = False  # typing is not imported at run time (a command-line lookup does without it)
+if TYPE_CHECKING:
+    from typing import Any
 
 
 def _common(parser: argparse.ArgumentParser, *, top: bool) -> None:
@@ -185,6 +185,11 @@ def build_parser(only: str | None = None) -> argparse.ArgumentParser:
     lk.add_argument("--made", metavar="YYYY-MM-DD", type=_date)
     lk.add_argument("--market", type=_market, help="CN (default: the store's), US, CA, AU, JP")
     lk.add_argument("--json", action="store_true", help="print one JSON object")
+    if only == "lookup":
+        return p  # the others would be ignored: the vocabularies their choices list are not even read
+    from returns_desk.domain.vocab import (
+        ANSWERS, CONDITIONS, CONTAINER_TYPES, DEFAULT_GROUP_BY, EXPORT_FORMATS, GROUP_BY, INTACT, REMEDIES, SHEET_FORMATS,
+    )
 
     rec = sub.add_parser("record", help="record a return; prints the ticket once committed")
     _common(rec, top=False)

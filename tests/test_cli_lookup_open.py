@@ -104,6 +104,9 @@ def test_a_lookup_imports_no_more_than_a_lookup_needs(desk, db_path):
     for heavy in ("returns_desk.storage.repository", "returns_desk.services.signing", "cryptography", "sqlite_utils",
                   "returns_desk.export", "returns_desk.domain.returns", "returns_desk.reports", "PySide6", "platformdirs", "zoneinfo"):
         assert heavy not in loaded, heavy
+    # a model number found needs neither the product-description rules nor the near-miss index
+    for heavy in ("returns_desk.domain.describe", "bisect", "heapq"):
+        assert heavy not in loaded, heavy
 
 
 def test_a_new_file_is_created_and_seeded_by_a_lookup(db_path):
@@ -167,3 +170,41 @@ def test_the_digest_of_a_recall_list_is_sha256():
 
     text = SEED.read_text(encoding="utf-8") + "退货"
     assert _sha(text) == hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+INPUTS = ["A1257", "Anker A1257", "A1275", "A125", "PAC20-272", "Romoss 20000", "罗马仕 2万毫安", "PowerCore 10000", "安克 充电宝",
+          "20000mAh 22.5W", "MagGo", "hello", "", "A1263", "PB2030MI", "A1257 A1263"]
+
+
+def test_a_lazy_engine_answers_as_the_window_s_engine(desk, db_path):
+    """The command-line lookup's engine makes its near-miss and description indexes when first
+    needed: every kind of input gets the same answer as from the engine that made them at once."""
+    from returns_desk.services.desk import Desk
+
+    desk.close()
+    reader = Desk.open_to_read(db_path)
+    eager = Desk.open(db_path)
+    try:
+        assert reader.engine is not eager.engine and reader.catalogue == eager.catalogue
+        for text in INPUTS:
+            for market in ("CN", "US", "JP"):
+                assert reader.engine.lookup(text, market=market) == eager.engine.lookup(text, market=market), (text, market)
+        for text in INPUTS:  # once the indexes are made too
+            assert reader.engine.suggest(text) == eager.engine.suggest(text), text
+    finally:
+        reader.close()
+        eager.close()
+
+
+@pytest.mark.parametrize("args", [["A1275"], ["Romoss 20000"], ["PowerCore 10000", "--json"], ["罗马仕 2万毫安", "--json"], ["hello"]])
+def test_a_lookup_of_a_description_or_a_near_miss_from_the_command_line(desk, db_path, args):
+    from returns_desk.services import lookup_service
+
+    desk.close()
+    r = _run("--db", str(db_path), "--lang", "en", "lookup", *args)
+    assert r.returncode == 0, r.stderr
+    expected = desk.engine.lookup(args[0])
+    if "--json" in args:
+        assert json.loads(r.stdout) == lookup_service.result_json(expected, "en")
+    else:
+        assert r.stdout == lookup_service.result_text(expected, "en") + "\n"

@@ -13,10 +13,13 @@ import json
 import json.scanner
 import re
 import sys
-from dataclasses import dataclass, field
-from typing import Any
 
 from returns_desk.domain.text import compact, tokens
+from dataclasses import dataclass, field
+
+TYPE_CHECKING = False  # typing is not imported at run time (a command-line lookup does without it)
+if TYPE_CHECKING:
+    from typing import Any
 
 FORMAT = 1
 MARKETS = ("CN", "US", "CA", "AU", "JP")
@@ -129,7 +132,7 @@ class Recall:
     remedies: tuple[str, ...]
     currency: str | None
     models: tuple[RecallModel, ...]
-    texts: dict[str, str] = field(default_factory=dict, compare=False, hash=False)
+    texts: dict[str, str] = field(default_factory=dict, compare=False)
     official_number: str | None = None
     units: int | None = None
     units_note: str | None = None
@@ -161,7 +164,7 @@ class Catalogue:
     published_on: str
     models: tuple[Model, ...]
     recalls: tuple[Recall, ...]
-    description: dict[str, str] = field(default_factory=dict, compare=False, hash=False)
+    description: dict[str, str] = field(default_factory=dict, compare=False)
 
     def model(self, name: str) -> Model | None:
         for m in self.models:

@@ -9,9 +9,9 @@ recall list (that answer sends a recalled unit away). :func:`describe` reads suc
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 
 from returns_desk.domain.text import fold
+from dataclasses import dataclass
 
 #: Brand words as customers type them, mapped to the catalogue's brand (``Model.brand``).
 #: The Chinese names come from the catalogue's ``brand_zh`` too; these add the forms it lacks.

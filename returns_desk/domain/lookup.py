@@ -17,15 +17,18 @@ dictionary probes. Verdicts, highest first when several recalls match:
 
 from __future__ import annotations
 
-import bisect
-from typing import Any
 import datetime as dt
-import heapq
-from dataclasses import dataclass, field
 
 from returns_desk.domain.catalogue import GLOBAL, MARKETS, Catalogue, Model, Recall, RecallModel, model_key
-from returns_desk.domain.describe import STOP_WORDS, Description, brand_forms, describe, name_words
 from returns_desk.domain.text import BRAND_WORDS, compact, serial_key, tokens
+from dataclasses import dataclass, field
+
+TYPE_CHECKING = False  # typing is not imported at run time (a command-line lookup does without it)
+if TYPE_CHECKING:
+    from collections.abc import Callable, Iterator
+    from typing import Any
+
+    from returns_desk.domain.describe import Description
 
 VERDICTS = ("recalled", "check_required", "not_affected", "not_recalled", "unknown")
 _RANK = {v: len(VERDICTS) - i for i, v in enumerate(VERDICTS)}
@@ -144,15 +147,49 @@ def _judge(entry: RecallModel, batch: str | None, made: dt.date | None, serial_o
 
 
 class LookupEngine:
-    """Index over one catalogue. Build once (milliseconds), then call :meth:`lookup` per keystroke."""
+    """Index over one catalogue. Build once (milliseconds), then call :meth:`lookup` per keystroke.
 
-    def __init__(self, catalogue: Catalogue) -> None:
+    ``lazy``: the indexes only a near miss ("did you mean") or a product description needs are
+    made the first time one is (a command-line lookup of a model number needs neither); by
+    default everything is made here, so no keystroke pays for it."""
+
+    # made by _index_near_misses
+    _sorted_keys: list[str]
+    _deletes: dict[str, tuple[str, ...]]
+    # made by _index_descriptions
+    _brand_words: dict[str, str]
+    _sourced_words: dict[str, set[str]]
+    _unverified_words: dict[str, set[str]]
+    _word_models: dict[str, set[str]]
+    _order: dict[str, int]
+    _model_by_name: dict[str, Model]
+    _brand_forms: dict[str, str]
+    _spec: dict[tuple[str, object, object], list[Model]]
+    _describe: Callable[..., Description]
+    _description: type[Description]
+    _stop_words: frozenset[str]
+    _merge: Callable[..., Iterator[Model]]
+    _bisect_left: Callable[[list[str], str], int]
+
+    def __init__(self, catalogue: Catalogue, *, lazy: bool = False) -> None:
         self.catalogue = catalogue
         self._by_key: dict[str, Model] = {}
         for m in catalogue.models:
             self._by_key[m.key] = m
             for alias in m.aliases:
                 self._by_key.setdefault(model_key(alias), m)
+        self._entries: dict[str, list[tuple[Recall, RecallModel]]] = {}
+        for r in catalogue.recalls:
+            for e in r.models:
+                self._entries.setdefault(e.model, []).append((r, e))
+        self._near_misses_indexed = self._descriptions_indexed = False
+        if not lazy:
+            self._index_near_misses()
+            self._index_descriptions()
+
+    def _index_near_misses(self) -> None:
+        if self._near_misses_indexed:
+            return
         self._sorted_keys = sorted(self._by_key)
         # single-deletion index for "did you mean": edit distance 1 and adjacent transpositions;
         # each variant's keys sorted once here rather than on every keystroke
@@ -160,16 +197,28 @@ class LookupEngine:
         for key in self._by_key:
             for variant in self._deletions(key):
                 deletes.setdefault(variant, set()).add(key)
-        self._deletes: dict[str, tuple[str, ...]] = {v: tuple(sorted(keys)) for v, keys in deletes.items()}
-        self._entries: dict[str, list[tuple[Recall, RecallModel]]] = {}
-        for r in catalogue.recalls:
-            for e in r.models:
-                self._entries.setdefault(e.model, []).append((r, e))
+        self._deletes = {v: tuple(sorted(keys)) for v, keys in deletes.items()}
+        from bisect import bisect_left  # here: a lookup that finds its model never needs it
+
+        self._bisect_left = bisect_left
+        self._near_misses_indexed = True
+
+    def _index_descriptions(self) -> None:
+        if self._descriptions_indexed:
+            return
+        from heapq import merge
+
+        from returns_desk.domain.describe import STOP_WORDS, Description, brand_forms, describe, name_words
+
+        # kept here for every keystroke after (no import statement on the way)
+        self._describe, self._description, self._stop_words, self._merge = describe, Description, STOP_WORDS, merge
+
+        catalogue = self.catalogue
         # product descriptions: the distinctive words of each model's names, sourced and unverified
-        self._brand_words: dict[str, str] = {}
-        self._sourced_words: dict[str, set[str]] = {}
-        self._unverified_words: dict[str, set[str]] = {}
-        self._word_models: dict[str, set[str]] = {}
+        self._brand_words = {}
+        self._sourced_words = {}
+        self._unverified_words = {}
+        self._word_models = {}
         self._order = {m.model: i for i, m in enumerate(catalogue.models)}
         self._model_by_name = {m.model: m for m in catalogue.models}
         for m in catalogue.models:
@@ -185,12 +234,13 @@ class LookupEngine:
         self._brand_forms = brand_forms(self._brand_words)
         # models by (brand, capacity, output), "*" for any, each list in catalogue order: the
         # candidates of a capacity are found without scanning every model on each keystroke
-        self._spec: dict[tuple[str, object, object], list[Model]] = {}
+        self._spec = {}
         for m in catalogue.models:
             for b in (m.brand, "*"):
                 for c in (m.capacity_mah, "*"):
                     for o in (m.output_w, "*"):
                         self._spec.setdefault((b, c, o), []).append(m)
+        self._descriptions_indexed = True
 
     @staticmethod
     def _deletions(key: str) -> set[str]:
@@ -212,6 +262,7 @@ class LookupEngine:
         query = "".join(t for t in tokens(text) if t not in BRAND_WORDS)
         if not query:
             return ()
+        self._index_near_misses()
         found: dict[str, None] = {}
         # near misses: one character wrong, missing, extra, or two swapped (the variants in a fixed
         # order: the same text always gets the same suggestions); no more looked for once the
@@ -222,7 +273,7 @@ class LookupEngine:
             if len(found) >= _MAX_SUGGESTIONS:
                 return tuple(found)[:_MAX_SUGGESTIONS]
         # as-you-type: keys that start with what was typed
-        start = bisect.bisect_left(self._sorted_keys, query)
+        start = self._bisect_left(self._sorted_keys, query)
         for key in self._sorted_keys[start : start + _MAX_SUGGESTIONS]:
             if not key.startswith(query):
                 break
@@ -314,11 +365,12 @@ class LookupEngine:
     def _described(self, text: str) -> Description | None:
         """The description in ``text`` when it names a product or a capacity rather than a model
         number (a brand word alone is not a description)."""
-        d = describe(text, forms=self._brand_forms)
-        words = tuple(w for w in d.words if w in self._word_models and w not in STOP_WORDS)
+        self._index_descriptions()
+        d = self._describe(text, forms=self._brand_forms)
+        words = tuple(w for w in d.words if w in self._word_models and w not in self._stop_words)
         if not words and not d.has_spec:
             return None
-        return Description(brands=d.brands, capacity_mah=d.capacity_mah, watts=d.watts, words=words)
+        return self._description(brands=d.brands, capacity_mah=d.capacity_mah, watts=d.watts, words=words)
 
     def _description_result(self, d: Description, market: str, base: dict) -> LookupResult:
         return LookupResult(
@@ -336,6 +388,8 @@ class LookupEngine:
         MAX_CANDIDATES. Order: models whose sourced names match (most words first), then models
         matched on brand / capacity / output alone (exact capacity and output first), then models
         matched only by an unverified alias: an unverified name never outranks a sourced one."""
+        self._index_descriptions()
+        merge = self._merge
         words = set(d.words)
         named = [self._model_by_name[n] for w in words for n in self._word_models.get(w, ())]
         brands = sorted(d.brands) or sorted({m.brand for m in named}) or ["*"]
@@ -365,7 +419,7 @@ class LookupEngine:
                 level = (c == cap and cap is not None) + (o == watts and watts is not None)
                 tiers.setdefault(level, []).extend(self._spec.get((b, c, o), []) for b in brands)
         for level in sorted(tiers, reverse=True):
-            for m in heapq.merge(*tiers[level], key=lambda m: self._order[m.model]):
+            for m in merge(*tiers[level], key=lambda m: self._order[m.model]):
                 if len(out) >= MAX_CANDIDATES:
                     break
                 if words and (m.product_names or m.aliases or m.unverified_aliases):

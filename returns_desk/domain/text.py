@@ -51,10 +51,11 @@ def serial_key(text: str) -> str:
     return compact(text)
 
 
+# compiled on first use (re keeps them): most commands never read a typed date
 _DATE_FORMS = (
-    re.compile(r"^(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})$"),
-    re.compile(r"^(\d{4})(\d{2})(\d{2})$"),
-    re.compile(r"^(\d{4})年(\d{1,2})月(\d{1,2})日?$"),
+    r"^(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})$",
+    r"^(\d{4})(\d{2})(\d{2})$",
+    r"^(\d{4})年(\d{1,2})月(\d{1,2})日?$",
 )
 
 
@@ -63,7 +64,7 @@ def parse_date(text: str) -> dt.date:
     full-width digits too. Raises ValueError with a short English reason."""
     s = unicodedata.normalize("NFKC", text.strip())
     for form in _DATE_FORMS:
-        m = form.match(s)
+        m = re.match(form, s)
         if m:
             y, mo, d = (int(g) for g in m.groups())
             return dt.date(y, mo, d)  # raises ValueError for 2023-02-30

@@ -10,9 +10,9 @@ and the exports all read these tables; nothing else spells the codes out.
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass
 
 from returns_desk.domain.messages import say
+from dataclasses import dataclass
 
 
 @dataclass(frozen=True)

@@ -4,12 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-try:  # CPython's own SHA-256, hashlib's fallback: importing hashlib loads OpenSSL, which takes
-    # longer than the rest of a command-line lookup's reading; the digest is the same
-    from _sha256 import sha256 as _sha256
-except ImportError:  # another Python, or a newer one (_sha2)
-    from hashlib import sha256 as _sha256
-
+from hashlib import sha256 as _sha256
 from types import ModuleType
 
 from returns_desk.domain.catalogue import Catalogue, CatalogueError, parse_catalogue
@@ -86,10 +81,13 @@ def stored_if_current(conn: Connection, active: dict | None, seed: Path) -> Cata
     if active is None:
         return None
     try:
-        text = seed.read_text(encoding="utf-8-sig")
+        # as "utf-8-sig" reads it (one leading BOM dropped) without loading that codec
+        text = seed.read_text(encoding="utf-8").removeprefix("\ufeff")
     except OSError:
         return _stored(conn, active)
-    return _stored(conn, active) if active["sha256"] == _sha(text) else None
+    # the same text as the stored document is the same checksum (which _stored checks against
+    # the stored one): one SHA-256 of the recall list instead of two
+    return _stored(conn, active) if text == active["document"] else None
 
 
 def stored(conn: Connection) -> Catalogue:

@@ -4,10 +4,7 @@ and the command line."""
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass, field
 from pathlib import Path
-
-from typing import TYPE_CHECKING
 
 from returns_desk import paths
 from returns_desk.domain.catalogue import CURRENCIES, MARKETS, Catalogue
@@ -18,6 +15,7 @@ from returns_desk.services.clock import DEFAULT_ZONES
 from returns_desk.storage import startup_reads
 from returns_desk.storage.database import Connection
 
+TYPE_CHECKING = False  # typing is not imported at run time: a command-line lookup does without it
 if TYPE_CHECKING:
     from returns_desk.domain.auth import Actor
 
@@ -41,9 +39,23 @@ DEFAULT_SETTINGS = {
 }
 
 
-@dataclass
 class Settings:
-    values: dict[str, str] = field(default_factory=dict)
+    """The store's settings as read from the file; a key not set reads as its default. (A plain
+    class, not a dataclass: importing ``dataclasses`` costs a command-line lookup more than
+    its reading.)"""
+
+    def __init__(self, values: dict[str, str] | None = None) -> None:
+        self.values: dict[str, str] = {} if values is None else values
+
+    def __repr__(self) -> str:
+        return f"Settings(values={self.values!r})"
+
+    def __eq__(self, other: object) -> bool:
+        if isinstance(other, Settings) and other.__class__ is self.__class__:
+            return self.values == other.values
+        return NotImplemented
+
+    __hash__ = None  # type: ignore[assignment]
 
     def __getitem__(self, key: str) -> str:
         return self.values.get(key, DEFAULT_SETTINGS.get(key, ""))
@@ -61,15 +73,18 @@ class Settings:
 class Desk:
     """One open database and everything read from it at start-up."""
 
-    def __init__(self, conn: Connection, catalogue: Catalogue, *, settings: dict[str, str] | None = None, sign: bool = True) -> None:
-        """``sign`` False: for :meth:`open_to_read` only (its connection refuses writes)."""
+    def __init__(self, conn: Connection, catalogue: Catalogue, *, settings: dict[str, str] | None = None, sign: bool = True,
+                 lazy: bool = False) -> None:
+        """``sign`` False: for :meth:`open_to_read` only (its connection refuses writes). ``lazy``:
+        the lookup engine makes its near-miss and product-description indexes when first needed
+        (a single lookup of a model number needs neither; the window has them made at once)."""
         if sign:
             from returns_desk.services import signing
 
             signing.attach(conn)  # every audit event this desk writes is signed with the counter's key
         self.conn = conn
         self.catalogue = catalogue
-        self.engine = LookupEngine(catalogue)
+        self.engine = LookupEngine(catalogue, lazy=lazy)
         self.settings = Settings(settings if settings is not None else startup_reads.settings(conn))
 
     @classmethod
@@ -120,7 +135,7 @@ class Desk:
                 catalogue = catalogue_service.stored_if_current(conn, active, seed or paths.seed_path())
             if catalogue is not None:
                 conn.readonly = True  # for reading only: a write through this desk is refused
-                return cls(conn, catalogue, settings=values, sign=False)
+                return cls(conn, catalogue, settings=values, sign=False, lazy=True)
         except BaseException:
             conn.close()
             raise

@@ -14,13 +14,23 @@ import time
 from collections.abc import Iterator
 from pathlib import Path
 
-from typing import TYPE_CHECKING, Any, Protocol
-
 from returns_desk.domain.errors import ReturnsDeskError
 from returns_desk.storage.migrations import SCHEMA_VERSION, migrations
 
+TYPE_CHECKING = False  # typing is not imported at run time (a command-line lookup does without it)
 if TYPE_CHECKING:
+    from typing import Any, Protocol
+
     from sqlite_utils import Database
+
+    class EventSigner(Protocol):
+        """What ``repository.audit`` needs to sign an event: ``prepare`` runs inside the write
+        transaction before the event is numbered (it may append the announcement of a new key, or
+        refuse the write); ``sign`` returns (key id, signature) for the event's hash."""
+
+        def prepare(self, db: Any) -> None: ...
+
+        def sign(self, digest: str) -> tuple[str, str]: ...
 
 SQLITE_HEADER = b"SQLite format 3\x00"
 #: How long a write waits for another counter's transaction (RETURNS_DESK_BUSY_TIMEOUT_MS overrides).
@@ -55,16 +65,6 @@ def translate_sqlite_error(exc: sqlite3.Error, path: str) -> StorageError:
     if "malformed" in low or "not a database" in low or "corrupt" in low or "decode" in low:
         return StorageError("db_damaged", path=path, detail=text)
     return StorageError("db_unreadable", path=path, detail=text)
-
-
-class EventSigner(Protocol):
-    """What ``repository.audit`` needs to sign an event: ``prepare`` runs inside the write
-    transaction before the event is numbered (it may append the announcement of a new key, or
-    refuse the write); ``sign`` returns (key id, signature) for the event's hash."""
-
-    def prepare(self, db: Any) -> None: ...
-
-    def sign(self, digest: str) -> tuple[str, str]: ...
 
 
 class LazyDatabase:

@@ -12,9 +12,11 @@ first, needs only ``SCHEMA_VERSION`` and ``migrations.names``.
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import TYPE_CHECKING, Any
 
+TYPE_CHECKING = False  # typing is not imported at run time (a command-line lookup does without it)
 if TYPE_CHECKING:
+    from typing import Any
+
     from sqlite_utils import Database, Migrations
 
 
