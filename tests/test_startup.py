@@ -84,13 +84,10 @@ def start_signed_in(monkeypatch, db: str, at_first_frame, when_built) -> int:
             if painted and QApplication.focusWidget() is window.head.model_edit:
                 dispatcher.aboutToBlock.disconnect(idle)
                 at_first_frame(window)
-                if window.stages.all_done:
-                    built()
-                else:
-                    window.stages.finished.connect(built)
+                window.stages.when_done(built)
 
         def built() -> None:
-            if window.stages.all_done and window.isVisible():
+            if window.isVisible():
                 when_built(window)
                 window.close()
 

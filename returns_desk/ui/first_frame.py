@@ -134,6 +134,20 @@ class IdleStages(QObject):
     def all_done(self) -> bool:
         return not self._stages
 
+    def when_done(self, callback: Callable[[], object]) -> None:
+        """Call ``callback`` once, when no stage is left (at once if none is): ``finished``
+        comes again after a stage added late, the callback does not."""
+        if self.all_done:
+            callback()
+            return
+
+        def fire() -> None:
+            if self.all_done:
+                self.finished.disconnect(fire)
+                callback()
+
+        self.finished.connect(fire)
+
     def start_after_first_paint(self, *widgets: QWidget) -> None:
         """Begin once one of ``widgets``, or a modal dialog shown meanwhile (the sign-in), has
         been painted and the loop is idle: the stages come after the first frame, never before.

@@ -185,14 +185,9 @@ def app(db: str, with_log: bool) -> int:
 
             def ready() -> None:
                 print(f"{MARKER} {peak_rss_kb()}", flush=True)
-                if window.stages.all_done:
-                    whole()
-                else:
-                    window.stages.finished.connect(whole)
+                window.stages.when_done(whole)
 
             def whole() -> None:
-                if not window.stages.all_done:
-                    return
                 model = window.log_page.model
                 table = window.log_page.table
                 rows = max(1, table.viewport().height() // max(1, table.verticalHeader().defaultSectionSize()) + 1)
@@ -284,14 +279,9 @@ def phases(db: str) -> int:
     def first_frame() -> None:
         mark("show until painted, focused and idle (first frame)")
         out.update({f"{name}": (t - marks[i][1]) * 1000 for i, (name, t) in enumerate(marks[1:])})
-        if window.stages.all_done:
-            whole()
-        else:
-            window.stages.finished.connect(whole)
+        window.stages.when_done(whole)
 
     def whole() -> None:
-        if not window.stages.all_done:
-            return
         t_done = time.perf_counter()
         for name, ms in window.stages.timings.items():
             out[f"stage: {name}"] = ms
