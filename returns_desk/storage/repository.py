@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any
 from returns_desk.domain.integrity import event_hash
 from returns_desk.domain.returns import RECORDED_FIELDS
 from returns_desk.storage.database import Connection, StorageError, translate_sqlite_error
+from returns_desk.storage.startup_reads import active_catalogue, settings  # noqa: F401  (the repository's reads of the two, kept in one place)
 
 if TYPE_CHECKING:  # the handle is Connection.db: sqlite-utils is loaded only when its table API is used
     from sqlite_utils import Database
@@ -31,20 +32,11 @@ def _rows(src: Connection | Database, sql: str, params: tuple | list = ()) -> li
 # --- settings ------------------------------------------------------------------------------
 
 
-def settings(conn: Connection) -> dict[str, str]:
-    return {r["key"]: r["value"] for r in conn.read("SELECT key, value FROM settings")}
-
-
 def put_settings(db: Database, values: dict[str, str]) -> None:
     db.table("settings").upsert_all([{"key": k, "value": v} for k, v in values.items()], pk="key")
 
 
 # --- catalogue -----------------------------------------------------------------------------
-
-
-def active_catalogue(conn: Connection) -> dict[str, Any] | None:
-    rows = conn.read("SELECT id, version, source, loaded_at, sha256, document FROM catalogue WHERE active = 1")
-    return rows[0] if rows else None
 
 
 def catalogue_history(conn: Connection) -> list[dict[str, Any]]:

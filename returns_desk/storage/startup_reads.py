@@ -1,8 +1,8 @@
 """The two reads every open starts from: the settings and the active recall list.
 
-Apart from :mod:`returns_desk.storage.repository` (which has the same two reads among all the
-others) because importing that costs more than a whole command-line lookup takes: ``lookup``
-reads these two and nothing else (``Desk.open_to_read``)."""
+A module of their own (:mod:`returns_desk.storage.repository` offers them as its own) because
+importing the repository costs more than a whole command-line lookup takes: ``lookup`` reads
+these two and nothing else (``Desk.open_to_read``)."""
 
 from __future__ import annotations
 
