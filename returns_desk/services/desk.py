@@ -4,6 +4,7 @@ and the command line."""
 from __future__ import annotations
 
 import os
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from returns_desk import paths
@@ -39,23 +40,9 @@ DEFAULT_SETTINGS = {
 }
 
 
+@dataclass
 class Settings:
-    """The store's settings as read from the file; a key not set reads as its default. (A plain
-    class, not a dataclass: importing ``dataclasses`` costs a command-line lookup more than
-    its reading.)"""
-
-    def __init__(self, values: dict[str, str] | None = None) -> None:
-        self.values: dict[str, str] = {} if values is None else values
-
-    def __repr__(self) -> str:
-        return f"Settings(values={self.values!r})"
-
-    def __eq__(self, other: object) -> bool:
-        if isinstance(other, Settings) and other.__class__ is self.__class__:
-            return self.values == other.values
-        return NotImplemented
-
-    __hash__ = None  # type: ignore[assignment]
+    values: dict[str, str] = field(default_factory=dict)
 
     def __getitem__(self, key: str) -> str:
         return self.values.get(key, DEFAULT_SETTINGS.get(key, ""))
