@@ -12,11 +12,9 @@ from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QLineEdit,
     QPushButton,
-    QTableView,
     QTableWidget,
     QTableWidgetItem,
     QVBoxLayout,
@@ -32,6 +30,7 @@ from returns_desk.services.returns_service import ReturnsService
 from returns_desk.storage.repository import ReturnFilter
 from returns_desk.ui.keys import shortcut
 from returns_desk.ui.returns_table_model import ReturnsTableModel
+from returns_desk.ui.returns_table_view import ReturnsTableView
 
 
 class ReturnsLogPage(QWidget):
@@ -85,20 +84,8 @@ class ReturnsLogPage(QWidget):
         layout.addLayout(bar)
 
         self.model = ReturnsTableModel(self.log, self, lang=lang, first_count=first_count)
-        self.table = QTableView()
+        self.table = ReturnsTableView()  # rows, one at a time, not editable; its column widths
         self.table.setModel(self.model)
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.table.setTabKeyNavigation(False)  # Tab leaves the table (the arrows move in it)
-        self.table.verticalHeader().setDefaultSectionSize(26)
-        self.table.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
-        self.table.verticalHeader().hide()
-        header = self.table.horizontalHeader()
-        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
-        for col, width in enumerate((130, 175, 95, 140, 215, 160, 75, 95, 105, 150)):
-            self.table.setColumnWidth(col, width)
-        header.setStretchLastSection(True)
         layout.addWidget(self.table, 1)
 
         # the counter's other work: hazardous units that stopped a return, and enquiries

@@ -14,7 +14,13 @@ filtered count is counted before the rows are shown.
 
 A view asks ``data()`` for seven roles per cell on every paint, so ``data()`` answers the roles
 it does not use at once, and each row's texts are made once, when first shown. (Answering them
-all in one ``multiData`` call per cell measured slower in PySide6: each role is still a call.)"""
+all in one ``multiData`` call per cell measured slower in PySide6: each role is still a call.)
+The log's own view (``ReturnsTableView``) does not ask per cell at all: it takes a row's texts
+and whether it is void at once (:meth:`ReturnsTableModel.row_texts`). ``data()`` still answers
+every role for everything else that reads the model (accessibility, tests, the entry dialog).
+
+Pages are small (``PAGE`` rows, about two screens): the first screen reads no more than it shows
+and a few rows besides; scrolling on reads the next page by keyset seek."""
 
 from __future__ import annotations
 
@@ -32,8 +38,8 @@ from returns_desk.services.log_service import LogService
 from returns_desk.domain.vocab import CONDITIONS, REMEDIES
 from returns_desk.storage.repository import ReturnFilter
 
-PAGE = 200
-MAX_PAGES = 50
+PAGE = 50
+MAX_PAGES = 200  # 10,000 rows held at most
 
 COL_TIME, COL_TICKET, COL_CLERK, COL_MODEL, COL_RECALL, COL_IDENT, COL_CONDITION, COL_REMEDY, COL_AMOUNT, COL_STATUS = range(10)
 
@@ -85,6 +91,8 @@ class ReturnsTableModel(QAbstractTableModel):
             self.tr("Serial / batch"), self.tr("Condition"), self.tr("Remedy"), self.tr("Amount"), self.tr("Status"),
         )
         self._words = {code: vocab.word(code, lang) for vocab in (REMEDIES, CONDITIONS) for code in vocab}
+        self._zones: dict[str, dt.tzinfo] = {}
+        self._status_words = {"void": self.tr("VOID"), "pending": self.tr("pending confirmation"), "active": self.tr("active")}
         self._void_font = QFont()
         self._void_font.setStrikeOut(True)
         self._amount_alignment = int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
@@ -220,7 +228,7 @@ class ReturnsTableModel(QAbstractTableModel):
         if role == _DISPLAY:
             texts = row.get(_TEXTS)
             if texts is None:
-                texts = row[_TEXTS] = tuple(self._display(row, c) for c in range(len(self._headers)))
+                texts = row[_TEXTS] = self._texts(row)
             return texts[col] if 0 <= col < len(texts) else None
         if role == _USER:
             return row["ticket"]
@@ -228,33 +236,39 @@ class ReturnsTableModel(QAbstractTableModel):
             return self._void_font
         return None
 
-    def _display(self, row: dict[str, Any], col: int) -> str:
-        if col == COL_TIME:
-            moment = dt.datetime.fromisoformat(row["recorded_at"].replace("Z", "+00:00")).astimezone(zone(row["time_zone"]))
-            return moment.strftime("%Y-%m-%d %H:%M")
-        if col == COL_TICKET:
-            return row["ticket"]
-        if col == COL_CLERK:
-            return row["clerk"]
-        if col == COL_MODEL:
-            return f"{row['brand']} {row['model']}"
-        if col == COL_RECALL:
-            return row["recall_id"]
-        if col == COL_IDENT:
-            return " / ".join(x for x in (row["serial"], row["batch_code"]) if x)
-        if col == COL_CONDITION:
-            return self._word(row["condition"])
-        if col == COL_REMEDY:
-            return self._word(row["remedy"])
-        if col == COL_AMOUNT:
-            return format_money(row["amount_minor"], row["currency"], self.lang)
-        if col == COL_STATUS:
-            if row["status"] == "void":
-                return self.tr("VOID")
-            if row["confirmation"] == "pending":
-                return self.tr("pending confirmation")
-            return self.tr("active")
-        return ""
+    def row_texts(self, r: int) -> tuple[tuple[str, ...], bool] | None:
+        """Row ``r``'s display text of every column and whether it is void (struck out), made
+        once per row: what ``data()`` answers for DisplayRole and FontRole, in one call."""
+        row = self.row(r)
+        if row is None:
+            return None
+        texts = row.get(_TEXTS)
+        if texts is None:
+            texts = row[_TEXTS] = self._texts(row)
+        return texts, row["status"] == "void"
 
-    def _word(self, code: str) -> str:
-        return self._words.get(code, code)
+    def _texts(self, row: dict[str, Any]) -> tuple[str, ...]:
+        """The texts of the columns COL_TIME .. COL_STATUS, in that order."""
+        here = self._zones.get(row["time_zone"])
+        if here is None:
+            here = self._zones[row["time_zone"]] = zone(row["time_zone"])
+        moment = dt.datetime.fromisoformat(row["recorded_at"].replace("Z", "+00:00")).astimezone(here)
+        if row["status"] == "void":
+            status = self._status_words["void"]
+        elif row["confirmation"] == "pending":
+            status = self._status_words["pending"]
+        else:
+            status = self._status_words["active"]
+        words = self._words
+        return (
+            moment.strftime("%Y-%m-%d %H:%M"),
+            row["ticket"],
+            row["clerk"],
+            f"{row['brand']} {row['model']}",
+            row["recall_id"],
+            " / ".join(x for x in (row["serial"], row["batch_code"]) if x),
+            words.get(row["condition"], row["condition"]),
+            words.get(row["remedy"], row["remedy"]),
+            format_money(row["amount_minor"], row["currency"], self.lang),
+            status,
+        )

@@ -1,0 +1,275 @@
+"""The returns log's table: a QTableView that draws its plain rows itself.
+
+A QTableView paints each visible cell on its own: a style option set up per cell, seven
+``data()`` roles asked of the Python model, the text laid out by the style (a million-row log's
+first screen is about 270 cells, most of the time it takes to appear). This view draws a row
+that is neither selected nor current from the texts the model made once for that row
+(``ReturnsTableModel.row_texts``): each cell's text in the view's font and text colour, struck
+out for a void return, aligned as the model says, with the grid lines QTableView draws.
+
+What it draws is what QTableView draws (the same pixels; a test compares them): wherever the
+plain path could differ, the cell goes the standard way, through the item delegate and the
+style, exactly as QTableView would paint it:
+- the selected row and the current cell (highlight, focus frame, inactive-window colours);
+- a text that may not fit its cell (the style elides or wraps it; see ``_fits``);
+- any model other than ReturnsTableModel, spans, or a row the model cannot give.
+Everything else about the view (keyboard, selection, scrolling, headers, accessibility, which
+asks the model's ``data()`` as before) is QTableView's own.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QLineF, QModelIndex, QPointF, QRect, Qt
+from PySide6.QtGui import QColor, QFont, QFontMetricsF, QPainter, QPaintEvent, QPalette, QPen, QStaticText, QTransform
+from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QStyle, QStyleOptionViewItem, QTableView, QWidget
+
+from returns_desk.ui.returns_table_model import (
+    COL_AMOUNT, COL_CLERK, COL_CONDITION, COL_MODEL, COL_RECALL, COL_REMEDY, COL_STATUS, ReturnsTableModel,
+)
+
+ROW_HEIGHT = 26
+COLUMN_WIDTHS = (130, 175, 95, 140, 215, 160, 75, 95, 105, 150)
+# columns whose few texts come back row after row (clerks, models, words): each text is
+# laid out once and drawn from that layout (QStaticText); times, tickets and serials are drawn
+# as they come
+_REPEATING = frozenset((COL_CLERK, COL_MODEL, COL_RECALL, COL_CONDITION, COL_REMEDY, COL_STATUS))
+_CACHE_LIMIT = 5_000
+
+# characters whose width, added up one by one, is the width of the text they make (no joining,
+# no combining marks): Latin, Greek, Cyrillic, CJK ideographs and punctuation, full-width forms
+_SIMPLE_RANGES = ((0x20, 0x2FF), (0x370, 0x52F), (0x2000, 0x206F), (0x2E80, 0x9FFF), (0xF900, 0xFAFF), (0xFF00, 0xFFEF))
+
+
+def _simple(ch: str) -> bool:
+    o = ord(ch)
+    return any(lo <= o <= hi for lo, hi in _SIMPLE_RANGES)
+
+
+class ReturnsTableView(QTableView):
+    """The log's table, set up as the log shows it: whole rows selected one at a time, not
+    editable, Tab leaves it, fixed row height, no row numbers, the columns' widths."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        # the viewport made here, as QAbstractScrollArea makes its own (name, Base background
+        # filled): its Python wrapper exists from the start, where PySide6 takes ~10 ms to wrap
+        # the one Qt made the first time Python asks for it (every paint does)
+        viewport = QWidget()
+        viewport.setObjectName("qt_scrollarea_viewport")
+        viewport.setBackgroundRole(QPalette.ColorRole.Base)
+        viewport.setAutoFillBackground(True)
+        self.setViewport(viewport)
+        self._viewport = viewport
+        self.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.setTabKeyNavigation(False)  # Tab leaves the table (the arrows move in it)
+        rows = self.verticalHeader()
+        # before the model: a million sections are never resized one by one
+        rows.setDefaultSectionSize(ROW_HEIGHT)
+        rows.setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
+        rows.hide()
+        self.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        self.horizontalHeader().setStretchLastSection(True)
+        self._advances: dict[str, float] = {}  # one character's width in the view's font
+        self._widths: dict[str, float] = {}  # a whole text's width, for texts measured exactly (-1: not one line)
+        self._laid_out: dict[str, tuple[QStaticText, float] | None] = {}  # a text's layout and width
+        self._metrics_font: QFont | None = None
+
+    def setModel(self, model) -> None:  # noqa: N802 (Qt's name)
+        super().setModel(model)
+        if model is not None:
+            for col, width in enumerate(COLUMN_WIDTHS[: model.columnCount()]):
+                self.setColumnWidth(col, width)
+
+    # --- painting -----------------------------------------------------------------------------
+
+    def paintEvent(self, event: QPaintEvent) -> None:  # noqa: N802 (Qt's name)
+        model = self.model()
+        if not isinstance(model, ReturnsTableModel) or model.rowCount() == 0 or model.columnCount() == 0:
+            super().paintEvent(event)
+            return
+        option = QStyleOptionViewItem()
+        self.initViewItemOption(option)
+        option.showDecorationSelected = True  # as QTableView::initViewItemOption
+        style = self.style()
+        grid = self.showGrid()
+        grid_size = 1 if grid else 0
+        grid_pen = QPen(QColor.fromRgba(style.styleHint(QStyle.StyleHint.SH_Table_GridLineColor, option, self) & 0xFFFFFFFF), 1, self.gridStyle())
+        rows_header, cols_header = self.verticalHeader(), self.horizontalHeader()
+        right_edge = cols_header.length() - cols_header.offset() - 1
+        bottom_edge = rows_header.length() - rows_header.offset() - 1
+        painter = QPainter(self._viewport)
+
+        enabled = bool(option.state & QStyle.StateFlag.State_Enabled)
+        group = QPalette.ColorGroup.Normal if enabled else QPalette.ColorGroup.Disabled
+        if group == QPalette.ColorGroup.Normal and not option.state & QStyle.StateFlag.State_Active:
+            group = QPalette.ColorGroup.Inactive
+        text_pen = QPen(option.palette.color(group, QPalette.ColorRole.Text))
+        font = QFont(option.font)
+        void_font = QFont(font)
+        void_font.setStrikeOut(True)
+        metrics = QFontMetricsF(font)
+        if self._metrics_font != font:
+            self._advances.clear()
+            self._widths.clear()
+            self._laid_out.clear()
+            self._metrics_font = QFont(font)
+        if len(self._widths) > _CACHE_LIMIT:
+            self._widths.clear()
+        if len(self._laid_out) > _CACHE_LIMIT:
+            self._laid_out.clear()
+        laid_out = self._laid_out
+        ascent, line_height = metrics.ascent(), metrics.ascent() + metrics.descent()
+        margin = style.pixelMetric(QStyle.PixelMetric.PM_FocusFrameHMargin, None, self) + 1
+        highlighted_pen = QPen(option.palette.color(group, QPalette.ColorRole.HighlightedText))
+        selection = self.selectionModel()
+        selected_rows = {i.row() for i in selection.selectedIndexes()} if selection is not None else set()
+        current = self.currentIndex()
+        # the current cell of a focused view: the style may frame it (drawn the standard way)
+        focus_cell = (current.row(), current.column()) if current.isValid() and (self.hasFocus() or self._viewport.hasFocus()) else None
+        selected_option = QStyleOptionViewItem(option)
+        selected_option.state |= QStyle.StateFlag.State_Selected
+        if enabled:
+            selected_option.palette.setCurrentColorGroup(QPalette.ColorGroup.Normal)
+        panels = (QStyle.PrimitiveElement.PE_PanelItemViewRow, QStyle.PrimitiveElement.PE_PanelItemViewItem)
+
+        columns = [cols_header.logicalIndex(v) for v in range(cols_header.count())]
+        for dirty in event.region():
+            dirty.setBottom(min(dirty.bottom(), bottom_edge))
+            dirty.setRight(min(dirty.right(), right_edge))
+            if not dirty.isValid():
+                continue
+            left = cols_header.visualIndexAt(dirty.left())
+            right = cols_header.visualIndexAt(dirty.right())
+            left = 0 if left == -1 else left
+            right = cols_header.count() - 1 if right == -1 else right
+            top = rows_header.visualIndexAt(dirty.top())
+            bottom = rows_header.visualIndexAt(dirty.bottom())
+            bottom = rows_header.count() - 1 if bottom == -1 else bottom
+            if top == -1 or top > bottom:
+                continue
+            cells = [
+                (col, self.columnViewportPosition(col), self.columnWidth(col) - grid_size)
+                for col in columns[left : right + 1]
+                if not cols_header.isSectionHidden(col)
+            ]
+            row_ys = []
+            for visual in range(top, bottom + 1):
+                row = rows_header.logicalIndex(visual)
+                if rows_header.isSectionHidden(row):
+                    continue
+                y, h = self.rowViewportPosition(row), self.rowHeight(row) - grid_size
+                row_ys.append((y, h))
+                made = model.row_texts(row)
+                if made is None:
+                    for col, x, w in cells:
+                        self._paint_cell_standard(painter, option, model.index(row, col), x, y, w, h)
+                    continue
+                texts, void = made
+                selected = row in selected_rows
+                row_font, row_pen = (void_font if void else font), (highlighted_pen if selected else text_pen)
+                painter.setFont(row_font)
+                painter.setPen(row_pen)
+                baseline = y + int((h - int(line_height)) / 2) + ascent  # QStyle.alignedRect, AlignVCenter
+                for col, x, w in cells:
+                    text = texts[col] if col < len(texts) else ""
+                    room = w - 2 * margin
+                    static = None
+                    if not text:
+                        width: float | None = 0.0
+                    elif col in _REPEATING and not void:  # (a struck-out layout ends its line a pixel on)
+                        entry = laid_out.get(text, False)
+                        if entry is False:
+                            entry = laid_out[text] = self._lay_out(text, font, metrics)
+                        static, width = entry if entry is not None else (None, None)
+                        if width is not None and width > room:
+                            width = None
+                    else:
+                        width = self._fits(text, room, metrics, exact=col == COL_AMOUNT)
+                    if width is None or (row, col) == focus_cell:  # drawn the standard way
+                        self._paint_cell_standard(painter, option, model.index(row, col), x, y, w, h)
+                        painter.setFont(row_font)
+                        painter.setPen(row_pen)
+                        continue
+                    if selected:  # the highlight, as the style draws it behind a selected cell
+                        selected_option.rect = QRect(x, y, w, h)
+                        for panel in panels:
+                            style.drawPrimitive(panel, selected_option, painter, self)
+                        painter.setPen(row_pen)
+                    if text:
+                        left_x = x + margin + room - width if col == COL_AMOUNT else x + margin
+                        if static is not None:
+                            painter.drawStaticText(QPointF(left_x, baseline - ascent), static)
+                        else:
+                            painter.drawText(QPointF(left_x, baseline), text)
+            if grid:
+                painter.setPen(grid_pen)
+                for y, h in row_ys:
+                    painter.drawLine(QLineF(dirty.left() + 0.5, y + h + 0.5, dirty.right() + 0.5, y + h + 0.5))
+                for _col, x, w in cells:
+                    painter.drawLine(QLineF(x + w + 0.5, dirty.top() + 0.5, x + w + 0.5, dirty.bottom() + 0.5))
+                if style.styleHint(QStyle.StyleHint.SH_Table_AlwaysDrawLeftTopGridLines, option, self):
+                    if cols_header.isHidden() and row_ys and row_ys[0][0] == dirty.top():
+                        painter.drawLine(dirty.left(), row_ys[0][0], dirty.right(), row_ys[0][0])
+                    if rows_header.isHidden() and cells and cells[0][1] == dirty.left():
+                        painter.drawLine(cells[0][1], dirty.top(), cells[0][1], dirty.bottom())
+        painter.end()
+
+    def _fits(self, text: str, room: int, metrics: QFontMetricsF, *, exact: bool) -> float | None:
+        """The width ``text`` takes in the view's font when it fits in ``room`` pixels on one
+        line, else None (the style's own path elides or wraps it). Added up per character
+        where that is safe and leaves a clear margin; measured whole otherwise (kept)."""
+        if not exact:
+            advances = self._advances
+            total = 0.0
+            for ch in text:
+                a = advances.get(ch)
+                if a is None:
+                    if not _simple(ch):
+                        total = -1.0
+                        break
+                    a = advances[ch] = metrics.horizontalAdvance(ch)
+                total += a
+            if 0 <= total <= room - 3 - 0.05 * total:
+                return total
+        width = self._width(text, metrics)
+        return width if width is not None and width <= room else None
+
+    def _width(self, text: str, metrics: QFontMetricsF) -> float | None:
+        """``text``'s width measured whole (kept), None for a text that is not one plain line
+        (a line break or tab: the style lays it out its own way)."""
+        width = self._widths.get(text)
+        if width is None:
+            width = self._widths[text] = -1.0 if any(ch < " " for ch in text) else metrics.horizontalAdvance(text)
+        return width if width >= 0 else None
+
+    def _lay_out(self, text: str, font: QFont, metrics: QFontMetricsF) -> tuple[QStaticText, float] | None:
+        """``text`` laid out once in ``font`` (plain text, never markup) and its width."""
+        width = self._width(text, metrics)
+        if width is None:
+            return None
+        static = QStaticText(text)
+        static.setTextFormat(Qt.TextFormat.PlainText)
+        static.prepare(QTransform(), font)
+        return static, width
+
+    def _paint_cell_standard(self, painter: QPainter, option: QStyleOptionViewItem, index: QModelIndex, x: int, y: int, w: int, h: int) -> None:
+        """One cell as QTableView paints it (QTableViewPrivate::drawCell)."""
+        opt = QStyleOptionViewItem(option)
+        opt.rect = QRect(x, y, w, h)
+        selection = self.selectionModel()
+        if selection is not None and selection.isSelected(index):
+            opt.state |= QStyle.StateFlag.State_Selected
+        if opt.state & QStyle.StateFlag.State_Enabled:
+            if not self.model().flags(index) & Qt.ItemFlag.ItemIsEnabled:
+                opt.state &= ~QStyle.StateFlag.State_Enabled
+                opt.palette.setCurrentColorGroup(QPalette.ColorGroup.Disabled)
+            else:
+                opt.palette.setCurrentColorGroup(QPalette.ColorGroup.Normal)
+        if index == self.currentIndex() and (self.hasFocus() or self._viewport.hasFocus()):
+            opt.state |= QStyle.StateFlag.State_HasFocus
+        painter.save()
+        self.style().drawPrimitive(QStyle.PrimitiveElement.PE_PanelItemViewRow, opt, painter, self)
+        self.itemDelegateForIndex(index).paint(painter, opt, index)
+        painter.restore()
