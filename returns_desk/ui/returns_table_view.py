@@ -135,20 +135,18 @@ class ReturnsTableView(QTableView):
         panels = (QStyle.PrimitiveElement.PE_PanelItemViewRow, QStyle.PrimitiveElement.PE_PanelItemViewItem)
 
         columns = [cols_header.logicalIndex(v) for v in range(cols_header.count())]
-        for dirty in event.region():
-            dirty.setBottom(min(dirty.bottom(), bottom_edge))
-            dirty.setRight(min(dirty.right(), right_edge))
-            if not dirty.isValid():
-                continue
-            left = cols_header.visualIndexAt(dirty.left())
-            right = cols_header.visualIndexAt(dirty.right())
-            left = 0 if left == -1 else left
-            right = cols_header.count() - 1 if right == -1 else right
-            top = rows_header.visualIndexAt(dirty.top())
-            bottom = rows_header.visualIndexAt(dirty.bottom())
-            bottom = rows_header.count() - 1 if bottom == -1 else bottom
-            if top == -1 or top > bottom:
-                continue
+        # the region's bounding rectangle: what lies outside the region is clipped away (a
+        # QTableView paints the region's rectangles one by one; a scroll makes one rectangle)
+        dirty = event.rect()
+        dirty.setBottom(min(dirty.bottom(), bottom_edge))
+        dirty.setRight(min(dirty.right(), right_edge))
+        left = max(0, cols_header.visualIndexAt(dirty.left()))
+        right = cols_header.visualIndexAt(dirty.right())
+        right = cols_header.count() - 1 if right == -1 else right
+        top = rows_header.visualIndexAt(dirty.top())
+        bottom = rows_header.visualIndexAt(dirty.bottom())
+        bottom = rows_header.count() - 1 if bottom == -1 else bottom
+        if dirty.isValid() and top != -1 and top <= bottom:
             cells = [
                 (col, self.columnViewportPosition(col), self.columnWidth(col) - grid_size)
                 for col in columns[left : right + 1]
@@ -179,9 +177,7 @@ class ReturnsTableView(QTableView):
                     if not text:
                         width: float | None = 0.0
                     elif col in _REPEATING and not void:  # (a struck-out layout ends its line a pixel on)
-                        entry = laid_out.get(text, False)
-                        if entry is False:
-                            entry = laid_out[text] = self._lay_out(text, font, metrics)
+                        entry = laid_out[text] if text in laid_out else laid_out.setdefault(text, self._lay_out(text, font, metrics))
                         static, width = entry if entry is not None else (None, None)
                         if width is not None and width > room:
                             width = None
