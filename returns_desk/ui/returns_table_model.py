@@ -261,7 +261,7 @@ class ReturnsTableModel(QAbstractTableModel):
             status = self._status_words["active"]
         words = self._words
         return (
-            moment.strftime("%Y-%m-%d %H:%M"),
+            f"{moment.year:04d}-{moment.month:02d}-{moment.day:02d} {moment.hour:02d}:{moment.minute:02d}",  # %Y-%m-%d %H:%M
             row["ticket"],
             row["clerk"],
             f"{row['brand']} {row['model']}",

@@ -21,7 +21,7 @@ from __future__ import annotations
 
 from PySide6.QtCore import QLineF, QModelIndex, QPointF, QRect, Qt
 from PySide6.QtGui import QColor, QFont, QFontMetricsF, QPainter, QPaintEvent, QPalette, QPen, QStaticText, QTransform
-from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QStyle, QStyleOptionViewItem, QTableView, QWidget
+from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QStyle, QStyledItemDelegate, QStyleOptionViewItem, QTableView, QWidget
 
 from returns_desk.ui.returns_table_model import (
     COL_AMOUNT, COL_CLERK, COL_CONDITION, COL_MODEL, COL_RECALL, COL_REMEDY, COL_STATUS, ReturnsTableModel,
@@ -60,6 +60,10 @@ class ReturnsTableView(QTableView):
         viewport.setAutoFillBackground(True)
         self.setViewport(viewport)
         self._viewport = viewport
+        # the same kind of delegate a view makes itself, made here for the same reason (the
+        # focused cell and texts that do not fit are painted through it)
+        self._delegate = QStyledItemDelegate(self)
+        self.setItemDelegate(self._delegate)
         self.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
