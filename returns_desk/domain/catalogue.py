@@ -13,11 +13,10 @@ import json
 import json.scanner
 import re
 import sys
+from typing import TYPE_CHECKING, NamedTuple
 
 from returns_desk.domain.text import compact, tokens
-from dataclasses import dataclass, field
 
-TYPE_CHECKING = False  # typing is not imported at run time (a command-line lookup does without it)
 if TYPE_CHECKING:
     from typing import Any
 
@@ -53,8 +52,7 @@ class CatalogueError(ValueError):
 CONFIDENCES = ("high", "medium", "low")
 
 
-@dataclass(frozen=True)
-class SerialFormat:
+class SerialFormat(NamedTuple):
     length: int | None = None
     forbidden_letters: str = ""
     source: str | None = None
@@ -68,8 +66,7 @@ class SerialFormat:
         return self.confidence == "high"
 
 
-@dataclass(frozen=True)
-class Model:
+class Model(NamedTuple):
     brand: str
     model: str
     key: str
@@ -87,8 +84,7 @@ class Model:
     note: str | None = None
 
 
-@dataclass(frozen=True)
-class Rule:
+class Rule(NamedTuple):
     kind: str
     batches: tuple[str, ...] = ()
     windows: tuple[tuple[dt.date, dt.date], ...] = ()
@@ -101,8 +97,7 @@ class Rule:
         return any(start <= made <= end for start, end in self.windows)
 
 
-@dataclass(frozen=True)
-class RecallModel:
+class RecallModel(NamedTuple):
     model: str
     rule: Rule
     confirmation: str
@@ -123,8 +118,7 @@ class RecallModel:
         return (self.bound_note_zh if lang.startswith("zh") else None) or self.bound_note
 
 
-@dataclass(frozen=True)
-class Recall:
+class Recall(NamedTuple):
     id: str
     status: str
     markets: tuple[str, ...]
@@ -132,7 +126,7 @@ class Recall:
     remedies: tuple[str, ...]
     currency: str | None
     models: tuple[RecallModel, ...]
-    texts: dict[str, str] = field(default_factory=dict, compare=False)
+    texts: dict[str, str]  # title_en, title_zh, hazard_en, ... (see ``text``)
     official_number: str | None = None
     units: int | None = None
     units_note: str | None = None
@@ -158,13 +152,12 @@ class Recall:
         return None
 
 
-@dataclass(frozen=True)
-class Catalogue:
+class Catalogue(NamedTuple):
     version: str
     published_on: str
     models: tuple[Model, ...]
     recalls: tuple[Recall, ...]
-    description: dict[str, str] = field(default_factory=dict, compare=False)
+    description: dict[str, str]  # description_en, description_zh
 
     def model(self, name: str) -> Model | None:
         for m in self.models:

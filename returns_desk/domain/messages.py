@@ -6,7 +6,7 @@ translation files, but shares these texts for verdict reasons so both say the sa
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from typing import NamedTuple
 
 LANGS = ("en", "zh_CN")
 
@@ -1071,8 +1071,7 @@ def normalise_lang(lang: str | None) -> str:
     return "en"
 
 
-@dataclass(frozen=True)
-class Phrase:
+class Phrase(NamedTuple):
     """A message used as an argument of another message (a remedy's word, a verdict, a nested
     error): it is said in the language of the message that holds it, never filled in English
     first."""
@@ -1087,8 +1086,7 @@ class Phrase:
         return self.say("en")
 
 
-@dataclass(frozen=True)
-class Phrases:
+class Phrases(NamedTuple):
     """Several phrases listed with the language's separator (", " or "、")."""
 
     items: tuple[Phrase | str, ...]
