@@ -129,8 +129,14 @@ def _judge(entry: RecallModel, batch: str | None, made: dt.date | None, serial_o
         return "not_affected", (), "rule_date_outside", None
     # batch_list
     if batch:
-        published = rule.batch_keys().get(compact(batch))
+        given = compact(batch)
+        keys = rule.batch_keys()
+        published = keys.get(given)
         if published is None:
+            if any(k.startswith(given) for k in keys):
+                # only the start of a listed code (still being typed, or read short off the
+                # label): no verdict on part of a code, never "not affected"
+                return "check_required", ("batch_code",), "rule_batch_partial", None
             return "not_affected", (), "rule_batch_not_listed", None
         if made is not None and rule.windows and not rule.in_window(made):
             return "check_required", (), "rule_batch_date_conflict", published
