@@ -2,9 +2,10 @@
 
 Services and the command line speak through :func:`say`; the window (Qt) has its own
 translation files, but shares these texts for verdict reasons so both say the same thing.
-"""
 
-from __future__ import annotations
+Annotations are evaluated when the module loads (no ``from __future__ import annotations``):
+``typing.NamedTuple`` would otherwise compile each field's annotation string at every start.
+"""
 
 from typing import NamedTuple
 
