@@ -183,7 +183,8 @@ def test_a_batch_that_keeps_deadlocking_lands_nothing_and_says_so(hq_dsn, tmp_pa
         _fail_ingest_with_deadlock(hq_dsn, times=1000)
         with pytest.raises(HeadOfficeError) as caught:
             sync_service.sync(desk, store["dsn"])
-        assert "deadlock" in str(caught.value)
+        assert caught.value.key == "hq_busy" and "deadlock" in str(caught.value)
+        assert sync_service.status(desk).state != "offline"  # head office answered: busy, not unreachable
         assert sync_service.status(desk).waiting == repo.last_event_seq(desk.conn)  # nothing acknowledged
     assert hq_rows(hq_dsn, "SELECT count(*) FROM hq.returns")[0][0] == 0
 

@@ -34,6 +34,8 @@ MIGRATION_FILE = re.compile(r"^(\d{4})_([a-z0-9_]+)\.sql$")
 STORE_CODE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]{0,31}$")
 LOCK_KEY = 0x52444851  # "RDHQ": the advisory lock taken while migrating
 CONNECT_TIMEOUT = 10
+#: SQLSTATE class 40, "transaction rollback" (psycopg gives 40P01 and 40001 classes of their own)
+_UNDONE = (psycopg.errors.TransactionRollback, psycopg.errors.DeadlockDetected, psycopg.errors.SerializationFailure)
 
 
 def migrations_dir() -> Path:
@@ -82,6 +84,8 @@ def connect(dsn: str, *, autocommit: bool = True, timeout: int = CONNECT_TIMEOUT
         raise HeadOfficeError("hq_unreachable", detail=one_line(exc, _password(dsn))) from None
     try:
         yield conn
+    except _UNDONE as exc:  # undone as often as ingest sends a batch again: busy, not unreachable
+        raise HeadOfficeError("hq_busy", detail=one_line(exc, _password(dsn))) from None
     except psycopg.OperationalError as exc:
         raise HeadOfficeError("hq_unreachable", detail=one_line(exc, _password(dsn))) from None
     except psycopg.Error as exc:
@@ -218,8 +222,6 @@ def ingest_for(conn: psycopg.Connection, store: str, batch: dict[str, Any]) -> d
 #: failure (the counters of a store share its running counts): the whole transaction was undone
 #: and a batch lands once however often it is sent (events are kept by UUID).
 INGEST_ATTEMPTS = 5
-#: SQLSTATE class 40, "transaction rollback" (psycopg gives 40P01 and 40001 classes of their own)
-_UNDONE = (psycopg.errors.TransactionRollback, psycopg.errors.DeadlockDetected, psycopg.errors.SerializationFailure)
 
 
 def _ingest_call(conn: psycopg.Connection, query: str, params: tuple[Any, ...]) -> dict[str, Any]:
