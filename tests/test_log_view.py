@@ -91,7 +91,7 @@ def test_the_log_table_looks_like_a_plain_table(qtbot, desk, returns, lang):
             view.setCurrentIndex(model.index(0, 0))
 
         same("first screen, the newest row current", first)
-        assert fast._laid_out, "the rows were drawn by the log's own path"
+        assert fast._advances, "the rows were drawn by the log's own path"
 
         def select_with_keyboard(view: QTableView) -> None:
             view.setFocus(Qt.FocusReason.TabFocusReason)

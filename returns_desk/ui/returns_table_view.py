@@ -20,19 +20,13 @@ asks the model's ``data()`` as before) is QTableView's own.
 from __future__ import annotations
 
 from PySide6.QtCore import QLineF, QModelIndex, QPointF, QRect, Qt
-from PySide6.QtGui import QColor, QFont, QFontMetricsF, QPainter, QPaintEvent, QPalette, QPen, QStaticText, QTransform
+from PySide6.QtGui import QColor, QFont, QFontMetricsF, QPainter, QPaintEvent, QPalette, QPen
 from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QStyle, QStyledItemDelegate, QStyleOptionViewItem, QTableView, QWidget
 
-from returns_desk.ui.returns_table_model import (
-    COL_AMOUNT, COL_CLERK, COL_CONDITION, COL_MODEL, COL_RECALL, COL_REMEDY, COL_STATUS, ReturnsTableModel,
-)
+from returns_desk.ui.returns_table_model import COL_AMOUNT, ReturnsTableModel
 
 ROW_HEIGHT = 26
 COLUMN_WIDTHS = (130, 175, 95, 140, 215, 160, 75, 95, 105, 150)
-# columns whose few texts come back row after row (clerks, models, words): each text is
-# laid out once and drawn from that layout (QStaticText); times, tickets and serials are drawn
-# as they come
-_REPEATING = frozenset((COL_CLERK, COL_MODEL, COL_RECALL, COL_CONDITION, COL_REMEDY, COL_STATUS))
 _CACHE_LIMIT = 5_000
 
 # characters whose width, added up one by one, is the width of the text they make (no joining,
@@ -77,7 +71,6 @@ class ReturnsTableView(QTableView):
         self.horizontalHeader().setStretchLastSection(True)
         self._advances: dict[str, float] = {}  # one character's width in the view's font
         self._widths: dict[str, float] = {}  # a whole text's width, for texts measured exactly (-1: not one line)
-        self._laid_out: dict[str, tuple[QStaticText, float] | None] = {}  # a text's layout and width
         self._metrics_font: QFont | None = None
 
     def setModel(self, model) -> None:  # noqa: N802 (Qt's name)
@@ -117,18 +110,15 @@ class ReturnsTableView(QTableView):
         if self._metrics_font != font:
             self._advances.clear()
             self._widths.clear()
-            self._laid_out.clear()
             self._metrics_font = QFont(font)
         if len(self._widths) > _CACHE_LIMIT:
             self._widths.clear()
-        if len(self._laid_out) > _CACHE_LIMIT:
-            self._laid_out.clear()
-        laid_out = self._laid_out
         ascent, line_height = metrics.ascent(), metrics.ascent() + metrics.descent()
         margin = style.pixelMetric(QStyle.PixelMetric.PM_FocusFrameHMargin, None, self) + 1
         highlighted_pen = QPen(option.palette.color(group, QPalette.ColorRole.HighlightedText))
-        selection = self.selectionModel()
-        selected_rows = {i.row() for i in selection.selectedIndexes()} if selection is not None else set()
+        # (asked of the view: the selection model itself costs a first paint 0.3 ms to wrap)
+        selected_cells = {(i.row(), i.column()) for i in self.selectedIndexes()}
+        selected_rows = {r for r, _ in selected_cells}
         current = self.currentIndex()
         # the current cell of a focused view: the style may frame it (drawn the standard way)
         focus_cell = (current.row(), current.column()) if current.isValid() and (self.hasFocus() or self._viewport.hasFocus()) else None
@@ -151,11 +141,16 @@ class ReturnsTableView(QTableView):
         bottom = rows_header.visualIndexAt(dirty.bottom())
         bottom = rows_header.count() - 1 if bottom == -1 else bottom
         if dirty.isValid() and top != -1 and top <= bottom:
+            # per visible column: (column, left edge, width without the grid line, room for the
+            # text, where a left-aligned text starts, right-aligned?)
             cells = [
-                (col, self.columnViewportPosition(col), self.columnWidth(col) - grid_size)
+                (col, x, w, w - 2 * margin, x + margin, col == COL_AMOUNT)
                 for col in columns[left : right + 1]
                 if not cols_header.isSectionHidden(col)
+                for x, w in ((self.columnViewportPosition(col), self.columnWidth(col) - grid_size),)
             ]
+            widths, width_of = self._widths, self._width
+            focus_row, focus_col = focus_cell if focus_cell is not None else (-1, -1)
             row_ys = []
             for visual in range(top, bottom + 1):
                 row = rows_header.logicalIndex(visual)
@@ -165,49 +160,47 @@ class ReturnsTableView(QTableView):
                 row_ys.append((y, h))
                 made = model.row_texts(row)
                 if made is None:
-                    for col, x, w in cells:
-                        self._paint_cell_standard(painter, option, model.index(row, col), x, y, w, h)
+                    for col, x, w, *_ in cells:
+                        self._paint_cell_standard(painter, option, model.index(row, col), x, y, w, h, (row, col) in selected_cells)
                     continue
                 texts, void = made
-                selected = row in selected_rows
-                row_font, row_pen = (void_font if void else font), (highlighted_pen if selected else text_pen)
+                row_selected = row in selected_rows
+                row_font = void_font if void else font
                 painter.setFont(row_font)
-                painter.setPen(row_pen)
+                painter.setPen(text_pen)
                 baseline = y + int((h - int(line_height)) / 2) + ascent  # QStyle.alignedRect, AlignVCenter
-                for col, x, w in cells:
-                    text = texts[col] if col < len(texts) else ""
-                    room = w - 2 * margin
-                    static = None
+                for col, x, w, room, text_x, right_aligned in cells:
+                    text = texts[col]
                     if not text:
                         width: float | None = 0.0
-                    elif col in _REPEATING and not void:  # (a struck-out layout ends its line a pixel on)
-                        entry = laid_out[text] if text in laid_out else laid_out.setdefault(text, self._lay_out(text, font, metrics))
-                        static, width = entry if entry is not None else (None, None)
-                        if width is not None and width > room:
+                    elif right_aligned:
+                        width = widths.get(text)
+                        if width is None:
+                            width = width_of(text, metrics)
+                        if width is not None and not 0 <= width <= room:
                             width = None
                     else:
-                        width = self._fits(text, room, metrics, exact=col == COL_AMOUNT)
-                    if width is None or (row, col) == focus_cell:  # drawn the standard way
-                        self._paint_cell_standard(painter, option, model.index(row, col), x, y, w, h)
+                        width = self._fits(text, room, metrics)
+                    selected = row_selected and (row, col) in selected_cells
+                    if width is None or (row == focus_row and col == focus_col):  # drawn the standard way
+                        self._paint_cell_standard(painter, option, model.index(row, col), x, y, w, h, selected)
                         painter.setFont(row_font)
-                        painter.setPen(row_pen)
+                        painter.setPen(text_pen)
                         continue
                     if selected:  # the highlight, as the style draws it behind a selected cell
                         selected_option.rect = QRect(x, y, w, h)
                         for panel in panels:
                             style.drawPrimitive(panel, selected_option, painter, self)
-                        painter.setPen(row_pen)
+                        painter.setPen(highlighted_pen)
                     if text:
-                        left_x = x + margin + room - width if col == COL_AMOUNT else x + margin
-                        if static is not None:
-                            painter.drawStaticText(QPointF(left_x, baseline - ascent), static)
-                        else:
-                            painter.drawText(QPointF(left_x, baseline), text)
+                        painter.drawText(QPointF(text_x + room - width if right_aligned else text_x, baseline), text)
+                    if selected:
+                        painter.setPen(text_pen)
             if grid:
                 painter.setPen(grid_pen)
                 for y, h in row_ys:
                     painter.drawLine(QLineF(dirty.left() + 0.5, y + h + 0.5, dirty.right() + 0.5, y + h + 0.5))
-                for _col, x, w in cells:
+                for _col, x, w, *_ in cells:
                     painter.drawLine(QLineF(x + w + 0.5, dirty.top() + 0.5, x + w + 0.5, dirty.bottom() + 0.5))
                 if style.styleHint(QStyle.StyleHint.SH_Table_AlwaysDrawLeftTopGridLines, option, self):
                     if cols_header.isHidden() and row_ys and row_ys[0][0] == dirty.top():
@@ -216,22 +209,22 @@ class ReturnsTableView(QTableView):
                         painter.drawLine(cells[0][1], dirty.top(), cells[0][1], dirty.bottom())
         painter.end()
 
-    def _fits(self, text: str, room: int, metrics: QFontMetricsF, *, exact: bool) -> float | None:
+    def _fits(self, text: str, room: int, metrics: QFontMetricsF) -> float | None:
         """The width ``text`` takes in the view's font when it fits in ``room`` pixels on one
-        line, else None (the style's own path elides or wraps it). Added up per character
-        where that is safe and leaves a clear margin; measured whole otherwise (kept)."""
-        if not exact:
-            advances = self._advances
-            total = 0.0
-            for ch in text:
-                a = advances.get(ch)
-                if a is None:
-                    if not _simple(ch):
-                        total = -1.0
-                        break
-                    a = advances[ch] = metrics.horizontalAdvance(ch)
-                total += a
-            if 0 <= total <= room - 3 - 0.05 * total:
+        line, else None (the style's own path elides or wraps it): added up per character where
+        that is safe and leaves a clear margin (kerning moves a text by a fraction of a pixel),
+        measured whole otherwise."""
+        advances = self._advances
+        total = 0.0
+        for ch in text:
+            a = advances.get(ch)
+            if a is None:
+                if not _simple(ch):
+                    break
+                a = advances[ch] = metrics.horizontalAdvance(ch)
+            total += a
+        else:
+            if total <= room - 3 - 0.05 * total:
                 return total
         width = self._width(text, metrics)
         return width if width is not None and width <= room else None
@@ -244,22 +237,13 @@ class ReturnsTableView(QTableView):
             width = self._widths[text] = -1.0 if any(ch < " " for ch in text) else metrics.horizontalAdvance(text)
         return width if width >= 0 else None
 
-    def _lay_out(self, text: str, font: QFont, metrics: QFontMetricsF) -> tuple[QStaticText, float] | None:
-        """``text`` laid out once in ``font`` (plain text, never markup) and its width."""
-        width = self._width(text, metrics)
-        if width is None:
-            return None
-        static = QStaticText(text)
-        static.setTextFormat(Qt.TextFormat.PlainText)
-        static.prepare(QTransform(), font)
-        return static, width
-
-    def _paint_cell_standard(self, painter: QPainter, option: QStyleOptionViewItem, index: QModelIndex, x: int, y: int, w: int, h: int) -> None:
+    def _paint_cell_standard(
+        self, painter: QPainter, option: QStyleOptionViewItem, index: QModelIndex, x: int, y: int, w: int, h: int, selected: bool
+    ) -> None:
         """One cell as QTableView paints it (QTableViewPrivate::drawCell)."""
         opt = QStyleOptionViewItem(option)
         opt.rect = QRect(x, y, w, h)
-        selection = self.selectionModel()
-        if selection is not None and selection.isSelected(index):
+        if selected:
             opt.state |= QStyle.StateFlag.State_Selected
         if opt.state & QStyle.StateFlag.State_Enabled:
             if not self.model().flags(index) & Qt.ItemFlag.ItemIsEnabled:
