@@ -198,10 +198,9 @@ class ReturnsTableView(QTableView):
                         painter.setPen(text_pen)
             if grid:
                 painter.setPen(grid_pen)
-                for y, h in row_ys:
-                    painter.drawLine(QLineF(dirty.left() + 0.5, y + h + 0.5, dirty.right() + 0.5, y + h + 0.5))
-                for _col, x, w, *_ in cells:
-                    painter.drawLine(QLineF(x + w + 0.5, dirty.top() + 0.5, x + w + 0.5, dirty.bottom() + 0.5))
+                lines = [QLineF(dirty.left() + 0.5, y + h + 0.5, dirty.right() + 0.5, y + h + 0.5) for y, h in row_ys]
+                lines += [QLineF(x + w + 0.5, dirty.top() + 0.5, x + w + 0.5, dirty.bottom() + 0.5) for _col, x, w, *_ in cells]
+                painter.drawLines(lines)
                 if style.styleHint(QStyle.StyleHint.SH_Table_AlwaysDrawLeftTopGridLines, option, self):
                     if cols_header.isHidden() and row_ys and row_ys[0][0] == dirty.top():
                         painter.drawLine(dirty.left(), row_ys[0][0], dirty.right(), row_ys[0][0])
