@@ -303,8 +303,9 @@ def phases(db: str) -> int:
 
 
 def log(db: str, trace: bool) -> int:
-    """The returns log at the size it has in the window: first screen, then scrolling. Each
-    figure ends when the table's viewport has finished painting (its paintEvent returned)."""
+    """The returns log at the size it has in the window (its own table, ReturnsTableView): first
+    screen, then scrolling. Each figure ends when the table's viewport has finished painting (its
+    paintEvent returned)."""
     import json
     import random
     import tracemalloc
@@ -376,7 +377,7 @@ def log(db: str, trace: bool) -> int:
     view.setModel(model)
     view.resize(1300, 700)
     view.show()
-    painted(view, 0)  # the first screen: every visible cell asked for its text and drawn
+    painted(view, 0)  # the first screen: every visible row read, its texts made and drawn
     out["first_screen_ms"] = (time.perf_counter() - t0) * 1000
     out["rows"] = model.rowCount()
     out["pages_read_first_screen"] = model.pages_read
