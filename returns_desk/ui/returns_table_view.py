@@ -11,7 +11,7 @@ What it draws is what QTableView draws (the same pixels; a test compares them): 
 plain path could differ, the cell goes the standard way, through the item delegate and the
 style, exactly as QTableView would paint it:
 - the selected row and the current cell (highlight, focus frame, inactive-window colours);
-- a text that may not fit its cell (the style elides or wraps it; see ``_fits``);
+- a text that may not fit its cell (the style elides or wraps it; see ``_estimate``);
 - any model other than ReturnsTableModel, spans, or a row the model cannot give.
 Everything else about the view (keyboard, selection, scrolling, headers, accessibility, which
 asks the model's ``data()`` as before) is QTableView's own.
@@ -71,6 +71,7 @@ class ReturnsTableView(QTableView):
         self.horizontalHeader().setStretchLastSection(True)
         self._advances: dict[str, float] = {}  # one character's width in the view's font
         self._widths: dict[str, float] = {}  # a whole text's width, for texts measured exactly (-1: not one line)
+        self._estimates: dict[str, float] = {}  # a text's width added up per character (-1: not safe to)
         self._metrics_font: QFont | None = None
 
     def setModel(self, model) -> None:  # noqa: N802 (Qt's name)
@@ -110,9 +111,11 @@ class ReturnsTableView(QTableView):
         if self._metrics_font != font:
             self._advances.clear()
             self._widths.clear()
+            self._estimates.clear()
             self._metrics_font = QFont(font)
-        if len(self._widths) > _CACHE_LIMIT:
+        if len(self._widths) > _CACHE_LIMIT or len(self._estimates) > _CACHE_LIMIT:
             self._widths.clear()
+            self._estimates.clear()
         ascent, line_height = metrics.ascent(), metrics.ascent() + metrics.descent()
         margin = style.pixelMetric(QStyle.PixelMetric.PM_FocusFrameHMargin, None, self) + 1
         highlighted_pen = QPen(option.palette.color(group, QPalette.ColorRole.HighlightedText))
@@ -149,7 +152,7 @@ class ReturnsTableView(QTableView):
                 if not cols_header.isSectionHidden(col)
                 for x, w in ((self.columnViewportPosition(col), self.columnWidth(col) - grid_size),)
             ]
-            widths, width_of = self._widths, self._width
+            widths, width_of, estimates = self._widths, self._width, self._estimates
             focus_row, focus_col = focus_cell if focus_cell is not None else (-1, -1)
             row_ys = []
             for visual in range(top, bottom + 1):
@@ -179,8 +182,18 @@ class ReturnsTableView(QTableView):
                             width = width_of(text, metrics)
                         if width is not None and not 0 <= width <= room:
                             width = None
-                    else:
-                        width = self._fits(text, room, metrics)
+                    else:  # added up per character, kept per text; measured whole when that is too close to call
+                        approx = estimates.get(text)
+                        if approx is None:
+                            approx = estimates[text] = self._estimate(text, metrics)
+                        if 0 <= approx <= room - 3 - 0.05 * approx:  # (kerning moves a text by a fraction of a pixel)
+                            width = approx
+                        else:
+                            width = widths.get(text)
+                            if width is None:
+                                width = width_of(text, metrics)
+                            if width is not None and not 0 <= width <= room:
+                                width = None
                     selected = row_selected and (row, col) in selected_cells
                     if width is None or (row == focus_row and col == focus_col):  # drawn the standard way
                         self._paint_cell_standard(painter, option, model.index(row, col), x, y, w, h, selected)
@@ -208,25 +221,19 @@ class ReturnsTableView(QTableView):
                         painter.drawLine(cells[0][1], dirty.top(), cells[0][1], dirty.bottom())
         painter.end()
 
-    def _fits(self, text: str, room: int, metrics: QFontMetricsF) -> float | None:
-        """The width ``text`` takes in the view's font when it fits in ``room`` pixels on one
-        line, else None (the style's own path elides or wraps it): added up per character where
-        that is safe and leaves a clear margin (kerning moves a text by a fraction of a pixel),
-        measured whole otherwise."""
+    def _estimate(self, text: str, metrics: QFontMetricsF) -> float:
+        """``text``'s width added up from its characters' (each measured once), or -1 where
+        that is not safe (a character that joins or combines, a line break)."""
         advances = self._advances
         total = 0.0
         for ch in text:
             a = advances.get(ch)
             if a is None:
                 if not _simple(ch):
-                    break
+                    return -1.0
                 a = advances[ch] = metrics.horizontalAdvance(ch)
             total += a
-        else:
-            if total <= room - 3 - 0.05 * total:
-                return total
-        width = self._width(text, metrics)
-        return width if width is not None and width <= room else None
+        return total
 
     def _width(self, text: str, metrics: QFontMetricsF) -> float | None:
         """``text``'s width measured whole (kept), None for a text that is not one plain line
