@@ -24,8 +24,11 @@ from returns_desk.domain.vocab import CJK_FAMILIES  # one list for the window an
 from returns_desk.reports.html import DailyPrint, TextTable
 from returns_desk.reports.slip import Label
 
-from PySide6.QtCore import QLineF, QMarginsF, QPointF, QRectF, QSizeF, Qt
+# not ``Qt``: the namespace's first use makes its hundreds of enums (some 15 ms); alignment and
+# text flags are passed as the ints Qt defines, and eliding (rare) imports it when it happens
+from PySide6.QtCore import QMarginsF, QPointF, QRectF, QSizeF
 from PySide6.QtGui import (
+    QBrush,
     QColor,
     QFont,
     QFontDatabase,
@@ -35,9 +38,11 @@ from PySide6.QtGui import (
     QPageSize,
     QPagedPaintDevice,
     QPainter,
+    QPainterPath,
     QPdfWriter,
     QPen,
     QTextBlockFormat,
+    QTextCharFormat,
     QTextCursor,
     QTextDocument,
     QTextLayout,
@@ -59,16 +64,31 @@ _MARGINS_MM = {"A4": (14.0, 12.0, 14.0, 10.0), "Letter": (14.0, 12.0, 14.0, 10.0
 RECEIPT_WIDTH_MM = 80.0
 RESOLUTION = 300
 BASE_POINT_SIZE = {"A4": 9.0, "Letter": 9.0, "A6": 8.0, "receipt80": 8.0}
+#: Qt::AlignmentFlag and Qt::TextFlag values (qnamespace.h), as ``QPainter.drawText`` takes them.
+ALIGN_LEFT, ALIGN_RIGHT, ALIGN_TOP, ALIGN_BOTTOM, ALIGN_CENTER = 0x0001, 0x0002, 0x0020, 0x0040, 0x0084
+TEXT_WORD_WRAP = 0x1000
 
 
-def ensure_app() -> Any:
+def elided(metrics: QFontMetricsF, text: str, room: float) -> str:
+    """``text`` cut at the right with "…" to fit ``room`` (Qt's own eliding), as it is when it fits."""
+    if metrics.horizontalAdvance(text) <= room:
+        return text
+    from PySide6.QtCore import Qt
+
+    return metrics.elidedText(text, Qt.TextElideMode.ElideRight, room)
+
+
+def ensure_app(*, widgets: bool = True) -> Any:
     """The running Qt application, or a new one for a command line or a test. Without a display
-    (no DISPLAY / WAYLAND_DISPLAY on Linux) Qt draws offscreen."""
+    (no DISPLAY / WAYLAND_DISPLAY on Linux) Qt draws offscreen. ``widgets`` False: a
+    QGuiApplication, enough for a PDF (a command that prints and exits, and shows no window)."""
     app = QGuiApplication.instance()
     if app is not None:
         return app
     if sys.platform.startswith("linux") and not (os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY")):
         os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    if not widgets:
+        return QGuiApplication(["returns-desk"])
     from PySide6.QtWidgets import QApplication
 
     return QApplication(["returns-desk"])
@@ -162,10 +182,56 @@ def _footer_height(small: QFont, dpi: int, footer: str | None) -> float:
 
 
 def _draw_footer(painter: QPainter, small: QFont, box: QRectF, footer: str, page: int, pages: int) -> None:
-    painter.setFont(small)
-    painter.setPen(QColor("#555555"))
-    painter.drawText(box, int(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignBottom), footer)
-    painter.drawText(box, int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignBottom), f"{page + 1} / {pages}")
+    """"title  page/pages" along the foot of ``box``, muted grey, in the painter's font ``small``
+    (drawn with the pen left black, see :func:`_draw_runs`)."""
+    device = painter.device()
+    metrics = QFontMetricsF(small, device)
+    baseline = box.bottom() - metrics.descent()
+    number = f"{page + 1} / {pages}"
+    _draw_runs(painter, small, device, [(box.left(), baseline, footer), (box.right() - metrics.horizontalAdvance(number), baseline, number)],
+               _brush(_FOOTER))
+
+
+def _brush(color: QColor) -> QBrush:
+    """A solid brush of ``color``, made without ``QBrush(color)`` (see :func:`_draw_runs`)."""
+    pen = QPen()
+    pen.setColor(color)
+    return pen.brush()
+
+
+def _utf16_len(text: str) -> int:
+    return len(text) + sum(1 for c in text if ord(c) > 0xFFFF)
+
+
+def _draw_runs(painter: QPainter, font: QFont, device: Any, runs: Sequence[tuple[float, float, str]], brush: QBrush) -> None:
+    """Texts at (x, baseline) in ``font`` and the colour of ``brush``: one text layout whose lines
+    are placed where each text goes. The painter's pen is never set for a colour: the first
+    ``QPainter.setPen`` (or ``fillRect``, ``setBrush``, ``QBrush(color)``) of a process makes
+    PySide6 build every enum of the ``Qt`` namespace to choose between its overloads, some 15 ms
+    of a 125-return report's print; text layouts, paths and pens passed as arguments do not."""
+    runs = [r for r in runs if r[2]]
+    if not runs:
+        return
+    text = " ".join(t for _, _, t in runs)
+    layout = QTextLayout(text, font, device)
+    colour = QTextCharFormat()
+    colour.setForeground(brush)
+    span = QTextLayout.FormatRange()
+    span.start, span.length, span.format = 0, _utf16_len(text), colour
+    layout.setFormats([span])
+    layout.beginLayout()
+    for x, baseline, t in runs:
+        line = layout.createLine()
+        line.setNumColumns(_utf16_len(t) + 1)  # the text and the space after it
+        line.setPosition(QPointF(x, baseline - line.ascent()))
+    layout.endLayout()
+    layout.draw(painter, QPointF(0, 0))
+
+
+def _fill(painter: QPainter, rect: QRectF, brush: QBrush) -> None:
+    path = QPainterPath()
+    path.addRect(rect)
+    painter.fillPath(path, brush)
 
 
 def _draw_page_of(painter: QPainter, doc: QTextDocument, page: int, width: float, body: float) -> None:
@@ -370,8 +436,17 @@ _GRID = QColor("#888888")
 _HEAD_FILL = QColor("#e6e6e6")
 _HAZARD = QColor("#b00000")
 _MUTED = QColor("#555555")
+_FOOTER = QColor("#555555")
 #: Line breaks, tabs and other control characters print as spaces: a cell is one line.
 _ONE_LINE = {c: " " for c in [*range(0x20), 0x7F, *range(0x80, 0xA0), 0x2028, 0x2029]}
+
+
+def _pen(color: QColor, width: float) -> QPen:
+    """A solid pen (made without ``QPen(color, width)``, whose overloads name ``Qt``'s enums)."""
+    pen = QPen()
+    pen.setColor(color)
+    pen.setWidthF(width)
+    return pen
 
 
 def _one_line(text: str) -> str:
@@ -413,7 +488,7 @@ class _Widths:
         measured again exactly)."""
         if self(text) <= room * 0.97 or self.exact(text) <= room:
             return text
-        return self.metrics.elidedText(text, Qt.TextElideMode.ElideRight, room)
+        return elided(self.metrics, text, room)
 
 
 def _fit_widths(natural: Sequence[float], total: float, least: float, flexible: frozenset[int] = frozenset(), most: float = 0.3) -> list[float]:
@@ -470,11 +545,11 @@ class _TablePlan:
             font = report_font(lang, size)
             font.setBold(True)
             heading_metrics = QFontMetricsF(font, device)
-            line = heading_metrics.elidedText(_one_line(text), Qt.TextElideMode.ElideRight, width)
+            line = elided(heading_metrics, _one_line(text), width)
             self.headings.append((font, heading_metrics.ascent(), heading_metrics.height() + 3.0 * pt, line))
         self.heading_gap = 6.0 * pt  # with the space Qt leaves under a table, like the h2 margin of the HTML
         self.heading_h = self.heading_gap + sum(h for _, _, h, _ in self.headings)
-        self.grid_pen = QPen(_GRID, max(1.0, 0.4 * pt))
+        self.grid_pen = _pen(_GRID, max(1.0, 0.4 * pt))
 
         # a row whose text is all printable (nearly every one) is kept as it is; a wrap column
         # keeps its line breaks
@@ -515,7 +590,7 @@ class _TablePlan:
                 if text and ("\n" in text or (measure(text) > room * 0.97 and measure.exact(text) > room)):
                     lines = [line for piece in text.split("\n") for line in self._wrap(piece, room)]
                     if len(lines) > WRAP_LINES:
-                        lines = lines[:WRAP_LINES - 1] + [self.measure.metrics.elidedText(" ".join(lines[WRAP_LINES - 1:]), Qt.TextElideMode.ElideRight, room)]
+                        lines = lines[:WRAP_LINES - 1] + [elided(self.measure.metrics, " ".join(lines[WRAP_LINES - 1:]), room)]
                     self.wrapped[(n, i)] = lines
                     self.heights[n] = max(self.heights[n], self.line_h * len(lines) + 2 * self.pad_y)
 
@@ -540,7 +615,7 @@ class _TablePlan:
         lines = [text[start:start + length].strip() for start, length in spans[:WRAP_LINES]]
         if len(spans) > WRAP_LINES:
             rest = text[spans[WRAP_LINES - 1][0]:]
-            lines[-1] = self.measure.metrics.elidedText(rest, Qt.TextElideMode.ElideRight, room)
+            lines[-1] = elided(self.measure.metrics, rest, room)
         return lines or [""]
 
     def plan(self, page: int, y: float) -> tuple[int, float, list[tuple[int, float, int, int]], int, float]:
@@ -573,8 +648,7 @@ class _TablePlan:
         return heading[0], heading[1], chunks, page, y
 
     def draw_heading(self, painter: QPainter, y: float) -> None:
-        painter.setPen(QColor("black"))
-        y += self.heading_gap
+        y += self.heading_gap  # in the painter's pen: black
         for font, ascent, height, text in self.headings:
             painter.setFont(font)
             painter.drawText(QPointF(0, y + ascent), text)
@@ -582,12 +656,13 @@ class _TablePlan:
 
     def draw_chunk(self, painter: QPainter, y: float, first: int, end: int) -> None:
         """The header row and rows ``first`` to ``end`` (exclusive) from ``y`` down, with the grid.
-        Pens and fonts change once per page, not per row (fewer state changes in the PDF)."""
+        Fonts change once per page, not per row (fewer state changes in the PDF); the text is in
+        the painter's pen (black), the grey and red texts, the fill and the grid are drawn
+        without setting it (see :func:`_draw_runs`)."""
         row_h = self.row_h
         base = self.ascent + self.pad_y
         hazard, hazard_col = self.table.hazard, self.table.hazard_column
-        painter.fillRect(QRectF(0, y, self.width, row_h), _HEAD_FILL)
-        painter.setPen(QColor("black"))
+        _fill(painter, QRectF(0, y, self.width, row_h), _brush(_HEAD_FILL))
         painter.setFont(self.bold)
         self._draw_cells(painter, [(y + base, self.headers)], self.measure_bold)
         painter.setFont(self.font)
@@ -599,39 +674,49 @@ class _TablePlan:
         self._draw_cells(painter, lines, self.measure, skip=hazard_col if hazard else None, skip_rows=hazard, first=first,
                          wrapped=wrapped)
         muted, numeric = self.table.muted, self.table.numeric
+        grey: list[tuple[float, float, str]] = []  # the muted lines: (x, baseline, text)
         for (n, i), texts in wrapped.items():
             if first <= n < end:
                 x = self.xs[i] + self.pad_x
                 room = self.widths[i] - 2 * self.pad_x
                 for k, text in enumerate(texts):
-                    if k == 1 and i in muted:
-                        painter.setPen(_MUTED)
                     right = room - self.measure(text) if i in numeric else 0.0
-                    painter.drawText(QPointF(x + right, lines[n - first][0] + k * self.line_h), text)
-                if len(texts) > 1 and i in muted:
-                    painter.setPen(QColor("black"))
+                    at = (x + right, lines[n - first][0] + k * self.line_h)
+                    if k and i in muted:
+                        grey.append((*at, text))
+                    else:
+                        painter.drawText(QPointF(*at), text)
+        _draw_runs(painter, self.font, self.device, grey, _brush(_MUTED))
         marked = [(baseline, row) for k, (baseline, row) in enumerate(lines) if first + k in hazard]
         if marked and hazard_col is not None:
-            painter.setPen(_HAZARD)
-            painter.setFont(self.bold)
-            self._draw_cells(painter, marked, self.measure_bold, only=hazard_col)
-        painter.setPen(self.grid_pen)
-        grid = [QLineF(0, top, self.width, top) for top in (y, *tops)]
-        grid += [QLineF(x, y, x, tops[-1]) for x in (*self.xs, self.width)]
-        painter.drawLines(grid)
+            red: list[tuple[float, float, str]] = []
+            self._draw_cells(painter, marked, self.measure_bold, only=hazard_col, into=red)
+            _draw_runs(painter, self.bold, self.device, red, _brush(_HAZARD))
+        grid = QPainterPath()
+        for top in (y, *tops):
+            grid.moveTo(0, top)
+            grid.lineTo(self.width, top)
+        for x in (*self.xs, self.width):
+            grid.moveTo(x, y)
+            grid.lineTo(x, tops[-1])
+        painter.strokePath(grid, self.grid_pen)
 
     def _draw_cells(
         self, painter: QPainter, lines: Sequence[tuple[float, Sequence[str]]], measure: _Widths, *,
         skip: int | None = None, skip_rows: frozenset[int] = frozenset(), first: int = 0, only: int | None = None,
-        wrapped: dict[tuple[int, int], list[str]] | None = None,
+        wrapped: dict[tuple[int, int], list[str]] | None = None, into: list[tuple[float, float, str]] | None = None,
     ) -> None:
         """Draw the cells of rows given as (baseline, cells), each elided to its column; ``only``
         draws one column; ``skip`` leaves one column out in the rows ``skip_rows`` (numbered from
         ``first``), for drawing it in another style; cells in ``wrapped`` (by row and column) are
-        left for their lines to be drawn."""
+        left for their lines to be drawn. ``into``: the cells are not drawn but added to it as
+        (x, baseline, text), for :func:`_draw_runs`."""
         widths, xs, pad_x, numeric, fits = self.widths, self.xs, self.pad_x, self.table.numeric, self.fits
         columns: Sequence[int] = range(len(widths)) if only is None else (only,)
-        draw = painter.drawText
+        draw: Callable[[QPointF, str], None] = painter.drawText
+        if into is not None:
+            def draw(at: QPointF, text: str) -> None:
+                into.append((at.x(), at.y(), text))
         # columns drawn as they are (left-aligned, every text fits, never left out or wrapped): the
         # bulk of the cells, without a question asked of each
         plain: list[tuple[int, float]] = []
@@ -808,7 +893,7 @@ def paint_label(label: Label, device: QPagedPaintDevice) -> None:
         for line, font in zip(label.band, band_fonts):
             h = QFontMetricsF(font, device).height()
             painter.setFont(font)
-            painter.drawText(QRectF(0, line_y, width, h), int(Qt.AlignmentFlag.AlignCenter), line)
+            painter.drawText(QRectF(0, line_y, width, h), ALIGN_CENTER, line)
             line_y += h
         y = band_h + gap
         if label.mark:  # a reprint says so at once, under the band
@@ -816,7 +901,7 @@ def paint_label(label: Label, device: QPagedPaintDevice) -> None:
             mark_h = QFontMetricsF(mark_font, device).height()
             painter.setPen(QColor("black"))
             painter.setFont(mark_font)
-            painter.drawText(QRectF(0, y, width, mark_h), int(Qt.AlignmentFlag.AlignCenter), label.mark)
+            painter.drawText(QRectF(0, y, width, mark_h), ALIGN_CENTER, label.mark)
             y += mark_h + gap
 
         # the facts and the hazard box, measured first: the barcode gets the rest of the page
@@ -824,7 +909,7 @@ def paint_label(label: Label, device: QPagedPaintDevice) -> None:
         key_font.setBold(True)
         value_font = report_font(label.lang, 12.0)
         key_w = max((QFontMetricsF(key_font, device).horizontalAdvance(k) for k, _ in label.rows), default=0.0) + 2 * gap
-        wrap = int(Qt.TextFlag.TextWordWrap)
+        wrap = TEXT_WORD_WRAP
         rows = []
         for key, value in label.rows:
             box = QFontMetricsF(value_font, device).boundingRect(QRectF(0, 0, width - key_w, 1e6), wrap, value)
@@ -857,20 +942,20 @@ def paint_label(label: Label, device: QPagedPaintDevice) -> None:
         y += bar_h
         painter.setPen(QColor("black"))
         painter.setFont(code_font)
-        painter.drawText(QRectF(0, y, width, code_h), int(Qt.AlignmentFlag.AlignCenter), label.code)
+        painter.drawText(QRectF(0, y, width, code_h), ALIGN_CENTER, label.code)
         y += code_h
         if label.note:
             painter.setFont(note_font)
             painter.setPen(QColor("#444444"))
-            painter.drawText(QRectF(0, y, width, note_h), int(Qt.AlignmentFlag.AlignCenter), label.note)
+            painter.drawText(QRectF(0, y, width, note_h), ALIGN_CENTER, label.note)
             y += note_h
         y = height - hazard_h - rows_h - gap  # the facts sit on the hazard box (or the foot of the page)
         painter.setPen(QColor("black"))
         for key, value, h in rows:
             painter.setFont(key_font)
-            painter.drawText(QRectF(0, y, key_w, h), int(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop), key)
+            painter.drawText(QRectF(0, y, key_w, h), ALIGN_LEFT | ALIGN_TOP, key)
             painter.setFont(value_font)
-            painter.drawText(QRectF(key_w, y, width - key_w, h), wrap | int(Qt.AlignmentFlag.AlignTop), value)
+            painter.drawText(QRectF(key_w, y, width - key_w, h), wrap | ALIGN_TOP, value)
             y += h + gap * 0.5
         if label.hazard:
             top = height - hazard_h
@@ -880,7 +965,7 @@ def paint_label(label: Label, device: QPagedPaintDevice) -> None:
             for line, font in zip(label.hazard, hazard_fonts):
                 h = QFontMetricsF(font, device).height()
                 painter.setFont(font)
-                painter.drawText(QRectF(0, line_y, width, h), int(Qt.AlignmentFlag.AlignCenter), line)
+                painter.drawText(QRectF(0, line_y, width, h), ALIGN_CENTER, line)
                 line_y += h
     finally:
         painter.end()
