@@ -184,6 +184,17 @@ class TextTable:
     leads: tuple[tuple[str, float], ...] = ()
     muted: frozenset[int] = frozenset()  # wrap columns whose lines after the first print muted (a title under a code)
     point_size: float = 7.0  # the HTML's small tables; the body text is 9
+    fractions: tuple[float, ...] = ()  # each column's share of the width, as the HTML's widths; empty: by their text
+
+
+@dataclass(frozen=True)
+class FigureTable:
+    """A short table of figures (the totals, by clerk, custody) for a printer to draw as it draws
+    the lists (:class:`TextTable`: the same type, grid and header row) rather than lay it out as
+    rich text: Qt's layout of the 20 rows of a day's clerks took longer than drawing every other
+    table of that day's report."""
+
+    table: TextTable
 
 
 #: Heading sizes in points, as the report's style sheet gives them (h2, h3, a bold paragraph).
@@ -246,6 +257,25 @@ def detail_table(report: Mapping[str, Any], lang: str = "en") -> TextTable:
                                          "rpt_serial", "rpt_condition", "rpt_remedy", "rpt_amount", "rpt_status"))
     return TextTable(say("rpt_detail", lang), heads, rows, numeric=frozenset({9}), hazard_column=7, hazard=frozenset(hazard),
                      flexible=frozenset({2, 3}))
+
+
+def _totals_text(tot: Mapping[str, Any], cur: str, lang: str) -> TextTable:
+    """The totals as :func:`_daily_parts` shows them in HTML, as plain text for a printer: the
+    replacement models under their line, muted."""
+    repl = ", ".join(f"{m or say('rpt_model_not_recorded', lang)}: {n}" for m, n in tot["replacement_models"].items())
+    rows = [
+        (say("rpt_t_returns", lang), str(tot["returns"]), ""),
+        (say("rpt_t_units", lang), str(tot["units"]), ""),
+        (say("rpt_t_refunds", lang), str(tot["refunds"]), money(tot["refund_value"], cur)),
+        (say("rpt_t_replacements", lang) + (f"\n{repl}" if repl else ""), str(tot["replacements"]), ""),
+        (say("rpt_t_vouchers", lang), str(tot["vouchers"]), money(tot["voucher_value"], cur)),
+        (say("rpt_t_value", lang), str(tot["refunds"] + tot["vouchers"]), money(tot["value"], cur)),
+        (say("rpt_t_pending", lang), str(tot[PENDING]), ""),
+        (say("rpt_t_hazardous", lang), str(tot["hazardous"]), ""),
+        (say("rpt_t_voided", lang), str(tot["voided"]), money(tot["voided_value"], cur)),
+    ]
+    return TextTable(say("rpt_totals", lang), ("", say("rpt_count", lang), say("rpt_value", lang)), rows, numeric=frozenset({1, 2}),
+                     wrap=frozenset({0}), muted=frozenset({0}), fractions=(0.60, 0.15, 0.25))
 
 
 def recall_codes(report: Mapping[str, Any]) -> dict[str, str]:
@@ -381,7 +411,10 @@ def _daily_parts(
         [t("rpt_t_hazardous"), str(tot["hazardous"]), ""],
         [t("rpt_t_voided"), str(tot["voided"]), money(tot["voided_value"], cur)],
     ]
-    parts.append(table(["", t("rpt_count"), t("rpt_value")], total_rows, numeric=(1, 2), widths=[60, 15, 25]))
+    if lists_as_html:
+        parts.append(table(["", t("rpt_count"), t("rpt_value")], total_rows, numeric=(1, 2), widths=[60, 15, 25]))
+    else:
+        parts[-1] = FigureTable(_totals_text(tot, cur, lang))
 
     # head office's store report: a line per counter, and up to when its data has arrived
     if report.get("by_counter") is not None:
@@ -426,9 +459,13 @@ def _daily_parts(
     elif not report["by_recall"]:
         parts.append(f"<p>{t('rpt_none')}</p>")
 
-    # 3. by clerk (HTML: a short table, whose names wrap in full)
+    # 3. by clerk (a short table, whose names wrap in full)
     parts.append(f"<h2>{t('rpt_by_clerk')}</h2>")
-    if report["by_clerk"]:
+    if report["by_clerk"] and not lists_as_html:
+        rows_text = [(_s(c["clerk"]), str(c["returns"]), money(c["refund_value"], cur), str(c["overrides"]), str(c["voids"])) for c in report["by_clerk"]]
+        parts[-1] = FigureTable(TextTable(say("rpt_by_clerk", lang), tuple(say(k, lang) for k in BY_CLERK_HEADS), rows_text,
+                                          numeric=frozenset(range(1, 5)), wrap=frozenset({0}), fractions=(0.40, 0.14, 0.18, 0.14, 0.14)))
+    elif report["by_clerk"]:
         rows = [[esc(c["clerk"]), str(c["returns"]), money(c["refund_value"], cur), str(c["overrides"]), str(c["voids"])] for c in report["by_clerk"]]
         heads = [t(k) for k in BY_CLERK_HEADS]
         parts.append(table(heads, rows, numeric=range(1, 5), widths=[40, 14, 18, 14, 14]))
@@ -492,8 +529,15 @@ def _daily_parts(
             [t("rpt_c_handed_over"), str(len(custody["handed_over"]))],
             *[[t(f"cust_{k}"), str(d[k])] for k in ("not_contained", "void_in_container", "wrong_type", "missing_units")],
         ]
-        parts.append(f"<h2>{t('rpt_custody')}</h2>")
-        parts.append(table(["", t("rpt_count")], rows, numeric=(1,), widths=[75, 25]))
+        if lists_as_html:
+            parts.append(f"<h2>{t('rpt_custody')}</h2>")
+            parts.append(table(["", t("rpt_count")], rows, numeric=(1,), widths=[75, 25]))
+        else:
+            labels = [say(k, lang) for k in ("rpt_c_taken_in", "rpt_c_open", "rpt_c_handed_over")]
+            labels += [say(f"cust_{k}", lang) for k in ("not_contained", "void_in_container", "wrong_type", "missing_units")]
+            parts.append(FigureTable(TextTable(say("rpt_custody", lang), ("", say("rpt_count", lang)),
+                                               [(label, row[1]) for label, row in zip(labels, rows)], numeric=frozenset({1}),
+                                               wrap=frozenset({0}), fractions=(0.75, 0.25))))
         if custody["handed_over"]:
             ho = [[esc(c["code"]), esc(c["handed_to"]), esc(c["handover_reference"]), str(c["handover_count"])] for c in custody["handed_over"]]
             parts.append(table([t("man_container"), t("man_to"), t("man_reference"), t("man_count")], ho, numeric=(3,), small=True))

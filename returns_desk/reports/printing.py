@@ -21,7 +21,7 @@ from collections.abc import Callable, Sequence
 # of every module imported after it (to look for ``__feature__``), a millisecond or more each
 from returns_desk.domain.messages import say
 from returns_desk.domain.vocab import CJK_FAMILIES  # one list for the window and the PDFs
-from returns_desk.reports.html import DailyPrint, TextTable
+from returns_desk.reports.html import DailyPrint, FigureTable, TextTable
 from returns_desk.reports.slip import Label
 
 # not ``Qt``: the namespace's first use makes its hundreds of enums (some 15 ms); alignment and
@@ -187,9 +187,16 @@ def _draw_footer(painter: QPainter, small: QFont, box: QRectF, footer: str, page
     device = painter.device()
     metrics = QFontMetricsF(small, device)
     baseline = box.bottom() - metrics.descent()
-    number = f"{page + 1} / {pages}"
-    _draw_runs(painter, small, device, [(box.left(), baseline, footer), (box.right() - metrics.horizontalAdvance(number), baseline, number)],
-               _brush(_FOOTER))
+    # "N / M" as three words 0.45 em apart (a space and a bit): a text extractor (pdftotext)
+    # reads a single-digit "1 / 7" drawn with plain spaces as "1/7"
+    words = (str(page + 1), "/", str(pages))
+    gap = max(metrics.horizontalAdvance(" "), 0.45 * small.pointSizeF() * _device_dpi(device) / 72.0)
+    x = box.right() - sum(metrics.horizontalAdvance(w) for w in words) - gap * (len(words) - 1)
+    runs = [(box.left(), baseline, footer)]
+    for word in words:
+        runs.append((x, baseline, word))
+        x += metrics.horizontalAdvance(word) + gap
+    _draw_runs(painter, small, device, runs, _brush(_FOOTER))
 
 
 def _brush(color: QColor) -> QBrush:
@@ -521,10 +528,12 @@ class _TablePlan:
     ``wrap`` column whose text is wider than the column), the heading kept with the first rows,
     the header row repeated on every page."""
 
-    def __init__(self, table: TextTable, lang: str, device: QPagedPaintDevice, width: float, body: float) -> None:
+    def __init__(self, table: TextTable, lang: str, device: QPagedPaintDevice, width: float, body: float, *, whole: bool = False) -> None:
+        """``whole``: the table is kept on one page when a page holds it (a short table of figures)."""
         dpi = _device_dpi(device)
         pt = dpi / 72.0
         self.table = table
+        self.whole = whole
         self.width = width
         self.body = body
         self.device = device
@@ -574,7 +583,10 @@ class _TablePlan:
                 widest[i] = max(widest[i], max(self.measure_bold(self.rows[n][i]) for n in table.hazard))
             natural[i] = max(natural[i], widest[i])
         least = self.measure("…") + 2 * self.pad_x
-        self.widths = _fit_widths([w + 2 * self.pad_x + 1 for w in natural], width, least, table.flexible)
+        if len(table.fractions) == columns:  # the widths the HTML gives its columns
+            self.widths = [f * width / sum(table.fractions) for f in table.fractions]
+        else:
+            self.widths = _fit_widths([w + 2 * self.pad_x + 1 for w in natural], width, least, table.flexible)
         self.xs = [sum(self.widths[:i]) for i in range(columns)]
         # columns whose every text fits (most of them): nothing there is measured again to be cut
         self.fits = frozenset(i for i in range(columns) if widest[i] <= (self.widths[i] - 2 * self.pad_x) * 0.97)
@@ -622,7 +634,7 @@ class _TablePlan:
         """From (page, y): (heading page, heading y, chunks of (page, y, first row, end row), end page, end y)."""
         n = len(self.rows)
         heights = self.heights
-        keep = self.row_h + sum(heights[:min(KEEP_WITH_HEADING, n)])
+        keep = self.row_h + sum(heights[:n if self.whole else min(KEEP_WITH_HEADING, n)])
         if y and y + self.heading_h + keep > self.body:
             page, y = page + 1, 0.0
         heading = (page, y)
@@ -799,8 +811,11 @@ def _paint_daily(daily: DailyPrint, device: QPagedPaintDevice, footer: str | Non
     draws: list[tuple[int, Callable[[QPainter], None]]] = []  # (page, what to draw there), in the order of the report
     page, y = 0, 0.0
     for part in daily.flow:
+        whole = isinstance(part, FigureTable)
+        if isinstance(part, FigureTable):
+            part = part.table  # drawn as the lists are, kept on one page
         if isinstance(part, TextTable):
-            table = _TablePlan(part, daily.lang, device, width, body)
+            table = _TablePlan(part, daily.lang, device, width, body, whole=whole)
             heading_page, heading_y, chunks, page, y = table.plan(page, y)
             draws.append((heading_page, partial(table.draw_heading, y=heading_y)))
             for chunk_page, chunk_y, first, end in chunks:
