@@ -228,7 +228,7 @@ class DailyPrint:
 
     title: str
     lang: str
-    flow: tuple[str | TextTable, ...]
+    flow: tuple[str | TextTable | FigureTable, ...]
     detail: TextTable | None
     anchor: str = ""  # "audit: event 1,234 · 7f3a 91c2 0be4 55d1", printed under the heading
 
@@ -263,7 +263,7 @@ def _totals_text(tot: Mapping[str, Any], cur: str, lang: str) -> TextTable:
     """The totals as :func:`_daily_parts` shows them in HTML, as plain text for a printer: the
     replacement models under their line, muted."""
     repl = ", ".join(f"{m or say('rpt_model_not_recorded', lang)}: {n}" for m, n in tot["replacement_models"].items())
-    rows = [
+    rows: list[tuple[str, ...]] = [
         (say("rpt_t_returns", lang), str(tot["returns"]), ""),
         (say("rpt_t_units", lang), str(tot["units"]), ""),
         (say("rpt_t_refunds", lang), str(tot["refunds"]), money(tot["refund_value"], cur)),
@@ -299,7 +299,7 @@ def daily_print(report: Mapping[str, Any], lang: str = "en", *, reprint: Mapping
     lang = normalise_lang(lang)
     parts = _daily_parts(report, lang, reprint, lists_as_html=False)
     title = _title(report, lang)
-    flow: list[str | TextTable] = []
+    flow: list[str | TextTable | FigureTable] = []
     html: list[str] = []
     for part in parts:
         if isinstance(part, str):
@@ -352,7 +352,7 @@ def _list_part(
 
 def _daily_parts(
     report: Mapping[str, Any], lang: str, reprint: Mapping[str, str] | None, *, lists_as_html: bool
-) -> list[str | TextTable]:
+) -> list[str | TextTable | FigureTable]:
     """The daily report from top to bottom: HTML fragments and, unless ``lists_as_html``, the
     lists that grow with the day (overrides, duplicates, incidents, stopped returns, the day's
     returns, voided entries) as :class:`TextTable`. Joined, the HTML of ``lists_as_html`` is the
@@ -368,7 +368,7 @@ def _daily_parts(
 
     codes = recall_codes(report)
 
-    parts: list[str | TextTable] = [f"<h1>{t('rpt_title')}</h1>"]
+    parts: list[str | TextTable | FigureTable] = [f"<h1>{t('rpt_title')}</h1>"]
     if report["kind"] == "Z":
         parts.append(f'<p class="kind">{t("rpt_kind_z", number=report["z_number"])}</p>')
     else:
@@ -462,8 +462,9 @@ def _daily_parts(
     # 3. by clerk (a short table, whose names wrap in full)
     parts.append(f"<h2>{t('rpt_by_clerk')}</h2>")
     if report["by_clerk"] and not lists_as_html:
-        rows_text = [(_s(c["clerk"]), str(c["returns"]), money(c["refund_value"], cur), str(c["overrides"]), str(c["voids"])) for c in report["by_clerk"]]
-        parts[-1] = FigureTable(TextTable(say("rpt_by_clerk", lang), tuple(say(k, lang) for k in BY_CLERK_HEADS), rows_text,
+        clerks: list[tuple[str, ...]] = [(_s(c["clerk"]), str(c["returns"]), money(c["refund_value"], cur), str(c["overrides"]), str(c["voids"]))
+                                         for c in report["by_clerk"]]
+        parts[-1] = FigureTable(TextTable(say("rpt_by_clerk", lang), tuple(say(k, lang) for k in BY_CLERK_HEADS), clerks,
                                           numeric=frozenset(range(1, 5)), wrap=frozenset({0}), fractions=(0.40, 0.14, 0.18, 0.14, 0.14)))
     elif report["by_clerk"]:
         rows = [[esc(c["clerk"]), str(c["returns"]), money(c["refund_value"], cur), str(c["overrides"]), str(c["voids"])] for c in report["by_clerk"]]

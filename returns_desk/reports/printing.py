@@ -190,7 +190,7 @@ def _draw_footer(painter: QPainter, small: QFont, box: QRectF, footer: str, page
     # "N / M" as three words 0.45 em apart (a space and a bit): a text extractor (pdftotext)
     # reads a single-digit "1 / 7" drawn with plain spaces as "1/7"
     words = (str(page + 1), "/", str(pages))
-    gap = max(metrics.horizontalAdvance(" "), 0.45 * small.pointSizeF() * _device_dpi(device) / 72.0)
+    gap = max(metrics.horizontalAdvance(" "), 0.45 * small.pointSizeF() * device.logicalDpiY() / 72.0)
     x = box.right() - sum(metrics.horizontalAdvance(w) for w in words) - gap * (len(words) - 1)
     runs = [(box.left(), baseline, footer)]
     for word in words:
