@@ -21,7 +21,7 @@ from collections.abc import Callable, Sequence
 # of every module imported after it (to look for ``__feature__``), a millisecond or more each
 from returns_desk.domain.messages import say
 from returns_desk.domain.vocab import CJK_FAMILIES  # one list for the window and the PDFs
-from returns_desk.reports.html import DailyPrint, FigureTable, TextTable
+from returns_desk.reports.html import DailyPrint, FigureTable, TextBlock, TextTable
 from returns_desk.reports.slip import Label
 
 # not ``Qt``: the namespace's first use makes its hundreds of enums (some 15 ms); alignment and
@@ -630,8 +630,10 @@ class _TablePlan:
             lines[-1] = elided(self.measure.metrics, rest, room)
         return lines or [""]
 
-    def plan(self, page: int, y: float) -> tuple[int, float, list[tuple[int, float, int, int]], int, float]:
-        """From (page, y): (heading page, heading y, chunks of (page, y, first row, end row), end page, end y)."""
+    def plan(self, page: int, y: float, reserve: float = 0.0) -> tuple[int, float, list[tuple[int, float, int, int]], int, float]:
+        """From (page, y): (heading page, heading y, chunks of (page, y, first row, end row), end page, end y).
+        ``reserve``: the height of what must follow the table on its last page (the sign-off);
+        when it does not fit there, the table's last rows go over to the next page with it."""
         n = len(self.rows)
         heights = self.heights
         keep = self.row_h + sum(heights[:n if self.whole else min(KEEP_WITH_HEADING, n)])
@@ -647,6 +649,18 @@ class _TablePlan:
             while end < n and used + heights[end] <= room:
                 used += heights[end]
                 end += 1
+            if end == n and reserve and y + self.row_h + used + reserve > self.body:
+                carry = min(KEEP_WITH_HEADING, n - first)
+                if self.heading_h + self.row_h + sum(heights[n - carry:]) + reserve <= self.body:
+                    if carry == n and heading[1] > 0:  # a short table goes over whole, with its heading
+                        page, y = page + 1, 0.0
+                        heading = (page, y)
+                        y += self.heading_h
+                        reserve = 0.0
+                        continue
+                    end = n - carry
+                    used = sum(heights[first:end])
+                reserve = 0.0
             if end == first:
                 if y > self.heading_h:  # not even one row here: on to the next page
                     page, y = page + 1, 0.0
@@ -755,6 +769,104 @@ class _TablePlan:
                 draw(QPointF(x, baseline), text)
 
 
+MONO_FAMILIES = ("DejaVu Sans Mono", "Liberation Mono")
+
+
+class _LinesPlan:
+    """Where each :class:`Line` of a :class:`TextBlock` goes: one after the other down the page,
+    a cell's text wrapped in its width, a page break before a line that does not fit, and a line
+    marked ``keep`` on the same page as the line after it (a heading with what it heads, the
+    sign-off's rows together)."""
+
+    def __init__(self, block: TextBlock, lang: str, device: QPagedPaintDevice, width: float, body: float) -> None:
+        pt = _device_dpi(device) / 72.0
+        self.device = device
+        self.body = body
+        fonts: dict[tuple[float, bool, bool], tuple[QFont, QFontMetricsF]] = {}
+        #: per line: (height, [(font, brush or None, x, baseline offset, text)])
+        self.lines: list[tuple[float, list[tuple[QFont, QBrush | None, float, float, str]]]] = []
+        self.keep = [line.keep for line in block.lines]
+        for line in block.lines:
+            for bold in {bold for _, _, bold in line.cells}:
+                key = (line.size, bold, line.mono)
+                if key not in fonts:
+                    font = report_font(lang, line.size)
+                    if line.mono:
+                        font.setFamilies([*MONO_FAMILIES, *font.families()])
+                    font.setBold(bold)
+                    fonts[key] = (font, QFontMetricsF(font, device))
+            brush = _brush(QColor(line.colour)) if line.colour else None
+            top = line.before * pt
+            drawn: list[tuple[QFont, QBrush | None, float, float, str]] = []
+            height = 0.0
+            for k, (start, text, bold) in enumerate(line.cells):
+                font, metrics = fonts[(line.size, bold, line.mono)]
+                x = start * width
+                room = (line.cells[k + 1][0] * width if k + 1 < len(line.cells) else width) - x - (2 * pt if k + 1 < len(line.cells) else 0.0)
+                pieces = [_one_line(piece) for piece in text.split("\n")]
+                wrapped = [w for piece in pieces for w in (_wrap_all(piece, font, device, room) if metrics.horizontalAdvance(piece) > room else [piece])]
+                for n, piece in enumerate(wrapped):
+                    drawn.append((font, brush, x, top + metrics.ascent() + n * metrics.height(), piece))
+                height = max(height, len(wrapped) * metrics.height())
+            self.lines.append((top + height + line.after * pt, drawn))
+
+    def first_group_height(self) -> float:
+        """The height of the block's first line and the lines kept with it."""
+        end = 1
+        while end < len(self.lines) and self.keep[end - 1]:
+            end += 1
+        return sum(h for h, _ in self.lines[:end])
+
+    def plan(self, page: int, y: float) -> tuple[list[tuple[int, float, int]], int, float]:
+        """From (page, y): [(page, y, line)], and the page and y where the block ends."""
+        placed: list[tuple[int, float, int]] = []
+        n = len(self.lines)
+        k = 0
+        while k < n:
+            end = k + 1  # the group: a line and every line it is kept with
+            while end < n and self.keep[end - 1]:
+                end += 1
+            height = sum(h for h, _ in self.lines[k:end])
+            if y and y + height > self.body:
+                page, y = page + 1, 0.0
+            for i in range(k, end):
+                h = self.lines[i][0]
+                if y and y + h > self.body:  # a group taller than a page flows on
+                    page, y = page + 1, 0.0
+                placed.append((page, y, i))
+                y += h
+            k = end
+        return placed, page, y
+
+    def draw_line(self, painter: QPainter, y: float, line: int) -> None:
+        for font, brush, x, baseline, text in self.lines[line][1]:
+            if not text:
+                continue
+            if brush is None:
+                painter.setFont(font)
+                painter.drawText(QPointF(x, y + baseline), text)
+            else:
+                _draw_runs(painter, font, self.device, [(x, y + baseline, text)], brush)
+
+
+def _wrap_all(text: str, font: QFont, device: QPagedPaintDevice, room: float) -> list[str]:
+    """``text`` broken into lines of at most ``room`` (at spaces where it can, anywhere where it must)."""
+    layout = QTextLayout(text, font, device)
+    option = QTextOption()
+    option.setWrapMode(QTextOption.WrapMode.WrapAtWordBoundaryOrAnywhere)
+    layout.setTextOption(option)
+    spans: list[tuple[int, int]] = []
+    layout.beginLayout()
+    while True:
+        line = layout.createLine()
+        if not line.isValid():
+            break
+        line.setLineWidth(room)
+        spans.append((line.textStart(), line.textLength()))
+    layout.endLayout()
+    return [text[start:start + length].rstrip() for start, length in spans] or [text]
+
+
 def _content_bottom(doc: QTextDocument) -> float:
     """Where the laid-out document's content ends (in its paged layout's coordinates): the
     bottom of its last table or of its last line of text, whichever is lower."""
@@ -810,13 +922,31 @@ def _paint_daily(daily: DailyPrint, device: QPagedPaintDevice, footer: str | Non
     width, body = float(rect.width()), rect.height() - footer_px
     draws: list[tuple[int, Callable[[QPainter], None]]] = []  # (page, what to draw there), in the order of the report
     page, y = 0, 0.0
-    for part in daily.flow:
+    blocks: dict[int, _LinesPlan] = {}
+
+    def block_of(k: int) -> _LinesPlan:
+        block = blocks.get(k)
+        if block is None:
+            part = daily.flow[k]
+            assert isinstance(part, TextBlock)
+            block = blocks[k] = _LinesPlan(part, daily.lang, device, width, body)
+        return block
+
+    for k, part in enumerate(daily.flow):
         whole = isinstance(part, FigureTable)
         if isinstance(part, FigureTable):
             part = part.table  # drawn as the lists are, kept on one page
+        if isinstance(part, TextBlock):
+            block = block_of(k)
+            placed, page, y = block.plan(page, y)
+            draws.extend((p, partial(block.draw_line, y=line_y, line=i)) for p, line_y, i in placed)
+            continue
         if isinstance(part, TextTable):
             table = _TablePlan(part, daily.lang, device, width, body, whole=whole)
-            heading_page, heading_y, chunks, page, y = table.plan(page, y)
+            # the last block (the sign-off) is not left alone on the last page: the table's last rows go with it
+            last_block = k + 2 == len(daily.flow) and isinstance(daily.flow[-1], TextBlock)
+            reserve = block_of(k + 1).first_group_height() if last_block else 0.0
+            heading_page, heading_y, chunks, page, y = table.plan(page, y, reserve)
             draws.append((heading_page, partial(table.draw_heading, y=heading_y)))
             for chunk_page, chunk_y, first, end in chunks:
                 draws.append((chunk_page, partial(table.draw_chunk, y=chunk_y, first=first, end=end)))
