@@ -41,15 +41,15 @@ from PySide6.QtGui import (
     QPainterPath,
     QPdfWriter,
     QPen,
-    QTextBlockFormat,
     QTextCharFormat,
-    QTextCursor,
-    QTextDocument,
     QTextLayout,
     QTextOption,
 )
 
 if TYPE_CHECKING:
+    # rich text (QTextDocument and its cursor and formats) is imported where a document is made:
+    # a store's daily report draws all its text without one
+    from PySide6.QtGui import QTextDocument
     from PySide6.QtGui import QAction
     from PySide6.QtPrintSupport import QPrintPreviewDialog
     from PySide6.QtWidgets import QToolBar
@@ -135,6 +135,8 @@ def _lang_of(html: str) -> str:
 
 def make_document(html: str, *, lang: str | None = None, page_size: str = "A4") -> QTextDocument:
     ensure_app()
+    from PySide6.QtGui import QTextDocument
+
     doc = QTextDocument()
     doc.setDefaultFont(report_font(lang or _lang_of(html), BASE_POINT_SIZE.get(page_size, 9.0)))
     doc.setDocumentMargin(0)
@@ -889,6 +891,8 @@ def _push_down(doc: QTextDocument, height: float, dpi: int) -> None:
     where the page does. A fixed line height is in Qt's logical pixels (96 per inch)."""
     if height <= 0:
         return
+    from PySide6.QtGui import QTextBlockFormat, QTextCursor
+
     cursor = QTextCursor(doc)
     cursor.movePosition(QTextCursor.MoveOperation.Start)
     cursor.insertBlock(cursor.blockFormat(), cursor.blockCharFormat())
