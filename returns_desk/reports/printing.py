@@ -209,7 +209,8 @@ def _brush(color: QColor) -> QBrush:
 
 
 def _utf16_len(text: str) -> int:
-    return len(text) + sum(1 for c in text if ord(c) > 0xFFFF)
+    """Qt's length of ``text`` (UTF-16 code units: a character beyond the BMP is two)."""
+    return len(text) if text.isascii() else len(text.encode("utf-16-le")) // 2
 
 
 def _draw_runs(painter: QPainter, font: QFont, device: Any, runs: Sequence[tuple[float, float, str]], brush: QBrush) -> None:
@@ -530,8 +531,10 @@ class _TablePlan:
     ``wrap`` column whose text is wider than the column), the heading kept with the first rows,
     the header row repeated on every page."""
 
-    def __init__(self, table: TextTable, lang: str, device: QPagedPaintDevice, width: float, body: float, *, whole: bool = False) -> None:
-        """``whole``: the table is kept on one page when a page holds it (a short table of figures)."""
+    def __init__(self, table: TextTable, lang: str, device: QPagedPaintDevice, width: float, body: float, *, whole: bool = False,
+                 widths: dict[tuple[str, bool], _Widths] | None = None) -> None:
+        """``whole``: the table is kept on one page when a page holds it (a short table of figures);
+        ``widths``: the text widths known so far on this device, by font (shared by the tables)."""
         dpi = _device_dpi(device)
         pt = dpi / 72.0
         self.table = table
@@ -542,8 +545,10 @@ class _TablePlan:
         self.font = report_font(lang, table.point_size)
         self.bold = QFont(self.font)
         self.bold.setBold(True)
-        self.measure = _Widths(self.font, device)
-        self.measure_bold = _Widths(self.bold, device)
+        # widths measured once per font for the whole report, not again in every table
+        known = widths if widths is not None else {}
+        self.measure = known.setdefault((self.font.toString(), False), _Widths(self.font, device))
+        self.measure_bold = known.setdefault((self.bold.toString(), True), _Widths(self.bold, device))
         metrics = self.measure.metrics
         self.ascent = metrics.ascent()
         self.pad_x = 2.0 * pt
@@ -927,6 +932,7 @@ def _paint_daily(daily: DailyPrint, device: QPagedPaintDevice, footer: str | Non
     draws: list[tuple[int, Callable[[QPainter], None]]] = []  # (page, what to draw there), in the order of the report
     page, y = 0, 0.0
     blocks: dict[int, _LinesPlan] = {}
+    widths: dict[tuple[str, bool], _Widths] = {}
 
     def block_of(k: int) -> _LinesPlan:
         block = blocks.get(k)
@@ -946,7 +952,7 @@ def _paint_daily(daily: DailyPrint, device: QPagedPaintDevice, footer: str | Non
             draws.extend((p, partial(block.draw_line, y=line_y, line=i)) for p, line_y, i in placed)
             continue
         if isinstance(part, TextTable):
-            table = _TablePlan(part, daily.lang, device, width, body, whole=whole)
+            table = _TablePlan(part, daily.lang, device, width, body, whole=whole, widths=widths)
             # the last block (the sign-off) is not left alone on the last page: the table's last rows go with it
             last_block = k + 2 == len(daily.flow) and isinstance(daily.flow[-1], TextBlock)
             reserve = block_of(k + 1).first_group_height() if last_block else 0.0
