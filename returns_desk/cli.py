@@ -11,13 +11,13 @@ import json
 import os
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from returns_desk import __version__
 from returns_desk.domain.errors import ReturnsDeskError
 from returns_desk.domain.messages import normalise_lang, say
 from returns_desk.domain.text import parse_date
 
-TYPE_CHECKING = False  # typing is not imported at run time (a command-line lookup does without it)
 if TYPE_CHECKING:
     from typing import Any
 
@@ -188,7 +188,15 @@ def build_parser(only: str | None = None) -> argparse.ArgumentParser:
     if only == "lookup":
         return p  # the others would be ignored: the vocabularies their choices list are not even read
     from returns_desk.domain.vocab import (
-        ANSWERS, CONDITIONS, CONTAINER_TYPES, DEFAULT_GROUP_BY, EXPORT_FORMATS, GROUP_BY, INTACT, REMEDIES, SHEET_FORMATS,
+        ANSWERS,
+        CONDITIONS,
+        CONTAINER_TYPES,
+        DEFAULT_GROUP_BY,
+        EXPORT_FORMATS,
+        GROUP_BY,
+        INTACT,
+        REMEDIES,
+        SHEET_FORMATS,
     )
 
     rec = sub.add_parser("record", help="record a return; prints the ticket once committed")
@@ -496,7 +504,6 @@ def _manager(args: argparse.Namespace, desk: Any, permission: str, lang: str, *,
 
 def cmd_lookup(args: argparse.Namespace, lang: str) -> int:
     from returns_desk.services import lookup_service
-
     from returns_desk.services.desk import Desk
 
     desk = Desk.open_to_read(args.db)  # reads the settings and the recall list, writes nothing

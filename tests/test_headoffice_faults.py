@@ -142,6 +142,53 @@ def test_three_counters_record_and_sync_at_once(hq_dsn, tmp_path):
 
 
 @pytest.mark.slow
+def _fail_ingest_with_deadlock(admin_dsn: str, times: int) -> None:
+    """PostgreSQL itself raises deadlock_detected (40P01) in the next ``times`` statements that
+    insert returns at head office (a trigger; the count is a sequence, which a rollback keeps)."""
+    import psycopg
+
+    with psycopg.connect(admin_dsn, autocommit=True) as con:
+        con.execute("CREATE SEQUENCE public.tries")
+        con.execute("GRANT USAGE ON SEQUENCE public.tries TO PUBLIC")
+        con.execute(f"""CREATE FUNCTION public.deadlock() RETURNS trigger LANGUAGE plpgsql AS $$
+            BEGIN
+                IF nextval('public.tries') <= {int(times)} THEN
+                    RAISE EXCEPTION 'deadlock detected (raised by the test)' USING ERRCODE = '40P01';
+                END IF;
+                RETURN NULL;
+            END $$""")
+        con.execute("CREATE TRIGGER deadlock AFTER INSERT ON hq.returns FOR EACH STATEMENT EXECUTE FUNCTION public.deadlock()")
+
+
+def test_a_batch_undone_for_a_deadlock_is_sent_again(hq_dsn, tmp_path):
+    """Two counters of a store landing batches at once can deadlock over the store's running
+    counts; PostgreSQL then undoes one batch whole. The counter sends it again and it lands once."""
+    store = pg.add_store(hq_dsn, "S1")
+    path = tmp_path / "counter.db"
+    open_counter(path, "S1", "C1").close()
+    _fail_ingest_with_deadlock(hq_dsn, times=pg.INGEST_ATTEMPTS - 1)
+    with Desk.open(path) as desk:
+        record_mix(desk, 8, tag=1, void_every=3)
+        assert sync_service.sync(desk, store["dsn"]).state == "synced"
+        assert_held_exactly_once(hq_dsn, "S1", [desk])
+    assert hq_rows(hq_dsn, "SELECT last_value FROM public.tries")[0][0] > pg.INGEST_ATTEMPTS - 1
+
+
+def test_a_batch_that_keeps_deadlocking_lands_nothing_and_says_so(hq_dsn, tmp_path):
+    store = pg.add_store(hq_dsn, "S1")
+    path = tmp_path / "counter.db"
+    open_counter(path, "S1", "C1").close()
+    with Desk.open(path) as desk:
+        record_mix(desk, 4, tag=2)
+        _fail_ingest_with_deadlock(hq_dsn, times=1000)
+        with pytest.raises(HeadOfficeError) as caught:
+            sync_service.sync(desk, store["dsn"])
+        assert caught.value.key == "hq_busy" and "deadlock" in str(caught.value)
+        assert sync_service.status(desk).state != "offline"  # head office answered: busy, not unreachable
+        assert sync_service.status(desk).waiting == repo.last_event_seq(desk.conn)  # nothing acknowledged
+    assert hq_rows(hq_dsn, "SELECT count(*) FROM hq.returns")[0][0] == 0
+
+
 def test_sync_killed_at_random_points(hq_dsn, tmp_path):
     """50 sync processes killed with SIGKILL at a random moment while they push in small batches;
     the counter keeps recording between them. Then one sync to the end: nothing lost, nothing twice."""

@@ -146,6 +146,18 @@ def test_neighbouring_romoss_batch_is_not_affected(engine, model, batch):
     assert r.top.reason == "rule_batch_not_listed"
 
 
+@pytest.mark.parametrize("batch", ["C", "c1", "C14", "C14-", "c14 p", "Ｃ１４－Ｐ", "M2"])
+def test_the_start_of_a_listed_batch_is_no_verdict(engine, batch):
+    """Part of a code (typed so far, or read short off the label) is never "not affected"."""
+    r = engine.lookup("PAC20-272", batch=batch)
+    assert (r.verdict, r.needs, r.top.reason) == ("check_required", ("batch_code",), "rule_batch_partial")
+
+
+def test_a_whole_batch_that_starts_no_listed_code_is_not_affected(engine):
+    assert engine.lookup("PAC20-272", batch="C15").top.reason == "rule_batch_not_listed"  # no listed code starts C15
+    assert engine.lookup("PAC20-392", batch="M20-Q1").verdict == "not_affected"  # listed for PAC20-272 only
+
+
 @pytest.mark.parametrize("batch", ["C14-P7", "c14p7", "C14 P7", "c14-p7", "C14P7", " c14 - p7 ", "Ｃ１４－Ｐ７", "ｃ１４ｐ７", "C14_P7", "批次 C14-P7"])
 def test_batch_code_forms_are_normalised(engine, batch):
     r = engine.lookup("PAC20-272", batch=batch)

@@ -214,6 +214,23 @@ def test_not_affected_batch(qtbot, window):
     assert not page.save_button.isEnabled()
 
 
+def test_a_batch_code_typed_key_by_key_is_never_not_affected_half_way(qtbot, window, db_path):
+    """C, C1, C14, C14-, C14-P are each the start of listed batches: the banner asks for the whole
+    code instead of saying NOT AFFECTED, and Enter does not save; C14-P6 is recalled."""
+    page = window.counter
+    qtbot.keyClicks(page.model_edit, "PAC20-272")
+    qtbot.keyClick(page.model_edit, Qt.Key.Key_Return)
+    assert focused() is page.batch_edit
+    for ch in "C14-P":
+        qtbot.keyClick(page.batch_edit, ch)
+        assert page.verdict_banner.text().startswith("CHECK REQUIRED"), page.batch_edit.text()
+        assert "only the start of a batch code" in page.verdict_banner.text() + page.reason_label.text()
+    qtbot.keyClick(page.batch_edit, Qt.Key.Key_Return)
+    assert rows(db_path) == []
+    qtbot.keyClick(page.batch_edit, "6")
+    assert page.verdict_banner.text().startswith("RECALLED")
+
+
 def test_did_you_mean_with_the_keyboard(qtbot, window):
     page = window.counter
     qtbot.keyClicks(page.model_edit, "A1275")

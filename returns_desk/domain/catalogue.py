@@ -4,22 +4,20 @@ The catalogue is a JSON document (format described in ``db/README.md``). ``parse
 validates a whole document and either returns a :class:`Catalogue` or raises
 :class:`CatalogueError` naming the line and the field of the first problem, so that a bad file
 is rejected before anything is written.
-"""
 
-from __future__ import annotations
+Annotations here are evaluated when the module loads (no ``from __future__ import annotations``):
+``typing.NamedTuple`` would otherwise compile every field's annotation string, a cost every
+command-line lookup pays.
+"""
 
 import datetime as dt
 import json
 import json.scanner
 import re
 import sys
+from typing import Any, NamedTuple
 
 from returns_desk.domain.text import compact, tokens
-from dataclasses import dataclass, field
-
-TYPE_CHECKING = False  # typing is not imported at run time (a command-line lookup does without it)
-if TYPE_CHECKING:
-    from typing import Any
 
 FORMAT = 1
 MARKETS = ("CN", "US", "CA", "AU", "JP")
@@ -53,8 +51,7 @@ class CatalogueError(ValueError):
 CONFIDENCES = ("high", "medium", "low")
 
 
-@dataclass(frozen=True)
-class SerialFormat:
+class SerialFormat(NamedTuple):
     length: int | None = None
     forbidden_letters: str = ""
     source: str | None = None
@@ -68,8 +65,7 @@ class SerialFormat:
         return self.confidence == "high"
 
 
-@dataclass(frozen=True)
-class Model:
+class Model(NamedTuple):
     brand: str
     model: str
     key: str
@@ -87,8 +83,7 @@ class Model:
     note: str | None = None
 
 
-@dataclass(frozen=True)
-class Rule:
+class Rule(NamedTuple):
     kind: str
     batches: tuple[str, ...] = ()
     windows: tuple[tuple[dt.date, dt.date], ...] = ()
@@ -101,8 +96,7 @@ class Rule:
         return any(start <= made <= end for start, end in self.windows)
 
 
-@dataclass(frozen=True)
-class RecallModel:
+class RecallModel(NamedTuple):
     model: str
     rule: Rule
     confirmation: str
@@ -123,8 +117,7 @@ class RecallModel:
         return (self.bound_note_zh if lang.startswith("zh") else None) or self.bound_note
 
 
-@dataclass(frozen=True)
-class Recall:
+class Recall(NamedTuple):
     id: str
     status: str
     markets: tuple[str, ...]
@@ -132,7 +125,7 @@ class Recall:
     remedies: tuple[str, ...]
     currency: str | None
     models: tuple[RecallModel, ...]
-    texts: dict[str, str] = field(default_factory=dict, compare=False)
+    texts: dict[str, str]  # title_en, title_zh, hazard_en, ... (see ``text``)
     official_number: str | None = None
     units: int | None = None
     units_note: str | None = None
@@ -158,13 +151,12 @@ class Recall:
         return None
 
 
-@dataclass(frozen=True)
-class Catalogue:
+class Catalogue(NamedTuple):
     version: str
     published_on: str
     models: tuple[Model, ...]
     recalls: tuple[Recall, ...]
-    description: dict[str, str] = field(default_factory=dict, compare=False)
+    description: dict[str, str]  # description_en, description_zh
 
     def model(self, name: str) -> Model | None:
         for m in self.models:

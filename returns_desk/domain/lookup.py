@@ -18,12 +18,11 @@ dictionary probes. Verdicts, highest first when several recalls match:
 from __future__ import annotations
 
 import datetime as dt
+from typing import TYPE_CHECKING, NamedTuple
 
 from returns_desk.domain.catalogue import GLOBAL, MARKETS, Catalogue, Model, Recall, RecallModel, model_key
 from returns_desk.domain.text import BRAND_WORDS, compact, serial_key, tokens
-from dataclasses import dataclass, field
 
-TYPE_CHECKING = False  # typing is not imported at run time (a command-line lookup does without it)
 if TYPE_CHECKING:
     from collections.abc import Callable, Iterator
     from typing import Any
@@ -39,8 +38,7 @@ _MAX_SUGGESTIONS = 5
 MAX_CANDIDATES = 9
 
 
-@dataclass(frozen=True)
-class Candidate:
+class Candidate(NamedTuple):
     """A model that a product description (name, capacity, brand) could be, with its own verdict
     in the market. ``matched`` is ``sourced`` (a product name or alias the sources give),
     ``unverified`` (only an unverified alias matched) or ``spec`` (brand / capacity / output only)."""
@@ -54,8 +52,7 @@ class Candidate:
         return (self.model.product_names[0] if self.model.product_names else self.model.name_en) or self.model.model
 
 
-@dataclass(frozen=True)
-class RecallMatch:
+class RecallMatch(NamedTuple):
     """One recall that lists the model in this market, with its own verdict."""
 
     recall: Recall
@@ -66,8 +63,7 @@ class RecallMatch:
     batch: str | None = None  # the batch code as published, when the given one matched
 
 
-@dataclass(frozen=True)
-class LookupResult:
+class LookupResult(NamedTuple):
     input: str
     market: str
     verdict: str
@@ -79,12 +75,12 @@ class LookupResult:
     elsewhere: tuple[str, ...] = ()
     serial: str | None = None
     serial_error: str | None = None  # a message key
-    serial_error_args: dict = field(default_factory=dict)
+    serial_error_args: dict = {}  # never changed: a result is a value
     serial_suggestion: str | None = None
     #: a serial outside a rule whose source is not high confidence: the clerk is warned and asked
     #: to check, the serial counts as given and a return is saved with the warning recorded
     serial_warning: str | None = None  # a message key
-    serial_warning_args: dict = field(default_factory=dict)
+    serial_warning_args: dict = {}
     batch: str | None = None
     made: dt.date | None = None
     catalogue_version: str = ""
@@ -133,8 +129,14 @@ def _judge(entry: RecallModel, batch: str | None, made: dt.date | None, serial_o
         return "not_affected", (), "rule_date_outside", None
     # batch_list
     if batch:
-        published = rule.batch_keys().get(compact(batch))
+        given = compact(batch)
+        keys = rule.batch_keys()
+        published = keys.get(given)
         if published is None:
+            if any(k.startswith(given) for k in keys):
+                # only the start of a listed code (still being typed, or read short off the
+                # label): no verdict on part of a code, never "not affected"
+                return "check_required", ("batch_code",), "rule_batch_partial", None
             return "not_affected", (), "rule_batch_not_listed", None
         if made is not None and rule.windows and not rule.in_window(made):
             return "check_required", (), "rule_batch_date_conflict", published

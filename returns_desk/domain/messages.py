@@ -2,11 +2,12 @@
 
 Services and the command line speak through :func:`say`; the window (Qt) has its own
 translation files, but shares these texts for verdict reasons so both say the same thing.
+
+Annotations are evaluated when the module loads (no ``from __future__ import annotations``):
+``typing.NamedTuple`` would otherwise compile each field's annotation string at every start.
 """
 
-from __future__ import annotations
-
-from dataclasses import dataclass
+from typing import NamedTuple
 
 LANGS = ("en", "zh_CN")
 
@@ -47,6 +48,7 @@ _EN: dict[str, str] = {
     "rule_date_inside_needs_batch": "Made {made}, inside {windows}; the batch code decides: {title}. Enter the batch code.",
     "rule_batch_listed": "Batch {batch} is listed: {title}.",
     "rule_batch_not_listed": "Batch {given} is not among the listed batches of {model}: not affected by {title}.",
+    "rule_batch_partial": "Batch {given} is only the start of a batch code listed for {model}. Enter the whole code from the label: {title}.",
     "rule_batch_date_conflict": "Batch {batch} is listed, but the date {made} lies outside {windows}. Check the label again: {title}.",
     "confirmation_manufacturer": "pending manufacturer confirmation",
     "confirmation_none": "confirmed by the recall's published scope",
@@ -509,6 +511,7 @@ _EN: dict[str, str] = {
     "hq_dsn_required": "Give head office's connection string with --dsn or the RETURNS_DESK_HQ_DSN environment variable.",
     "hq_unreachable": "Head office cannot be reached: {detail}. Returns are still recorded here and will be sent later.",
     "hq_refused": "Head office refused the request: {detail}",
+    "hq_busy": "Head office is busy with other counters' batches ({detail}). Returns are still recorded here and will be sent at the next sync.",
     "hq_migration_changed": "Head-office migration {version} ({name}) was changed after it was applied; restore the file as shipped. Nothing was changed.",
     "hq_schema_too_new": "The head-office database has schema version {found}; this Returns Desk knows up to {known}. Update Returns Desk.",
     "hq_not_migrated": "The head-office database is not set up: run 'returns-desk hq migrate' first.",
@@ -604,6 +607,7 @@ _ZH: dict[str, str] = {
     "rule_date_inside_needs_batch": "生产日期 {made} 在 {windows} 内，须由批次号确定：{title}。请输入批次号。",
     "rule_batch_listed": "批次 {batch} 在召回名单中：{title}。",
     "rule_batch_not_listed": "批次 {given} 不在 {model} 的召回批次中，不受“{title}”影响。",
+    "rule_batch_partial": "批次 {given} 只是 {model} 召回批次号的开头。请输入标签上的完整批次号：{title}。",
     "rule_batch_date_conflict": "批次 {batch} 在名单中，但生产日期 {made} 不在 {windows} 内。请再次核对标签：{title}。",
     "confirmation_manufacturer": "待厂家确认",
     "confirmation_none": "按公告范围确认",
@@ -1029,6 +1033,7 @@ _ZH: dict[str, str] = {
     "hq_dsn_required": "请用 --dsn 或环境变量 RETURNS_DESK_HQ_DSN 提供总部的连接字符串。",
     "hq_unreachable": "无法连接总部：{detail}。退货仍在本机记录，稍后会发送。",
     "hq_refused": "总部拒绝了请求：{detail}",
+    "hq_busy": "总部正忙于处理其他柜台的数据（{detail}）。退货仍在本机记录，下次同步时会发送。",
     "hq_migration_changed": "总部迁移 {version}（{name}）在应用后被修改过；请恢复为随程序发布的文件。未做任何更改。",
     "hq_schema_too_new": "总部数据库的结构版本为 {found}，本版退货台最高只认识 {known}。请升级退货台。",
     "hq_not_migrated": "总部数据库尚未建立：请先运行 'returns-desk hq migrate'。",
@@ -1071,8 +1076,7 @@ def normalise_lang(lang: str | None) -> str:
     return "en"
 
 
-@dataclass(frozen=True)
-class Phrase:
+class Phrase(NamedTuple):
     """A message used as an argument of another message (a remedy's word, a verdict, a nested
     error): it is said in the language of the message that holds it, never filled in English
     first."""
@@ -1087,8 +1091,7 @@ class Phrase:
         return self.say("en")
 
 
-@dataclass(frozen=True)
-class Phrases:
+class Phrases(NamedTuple):
     """Several phrases listed with the language's separator (", " or "、")."""
 
     items: tuple[Phrase | str, ...]

@@ -10,22 +10,25 @@ and the exports all read these tables; nothing else spells the codes out.
 from __future__ import annotations
 
 from collections.abc import Iterator
+from typing import NamedTuple
 
 from returns_desk.domain.messages import say
-from dataclasses import dataclass
 
 
-@dataclass(frozen=True)
-class Term:
+class Term(NamedTuple):
     code: str
     key: str  # message key of the word for the code
     long_key: str | None = None  # message key of a longer label (the counter's list), if any
 
 
-@dataclass(frozen=True)
 class Vocabulary:
-    name: str
-    terms: tuple[Term, ...]
+    """A closed list of terms, iterated and searched by code."""
+
+    __slots__ = ("name", "terms")
+
+    def __init__(self, name: str, terms: tuple[Term, ...]) -> None:
+        self.name = name
+        self.terms = terms
 
     @property
     def codes(self) -> tuple[str, ...]:

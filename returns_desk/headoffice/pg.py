@@ -9,8 +9,10 @@ applied is refused, never applied again.
 from __future__ import annotations
 
 import hashlib
+import random
 import re
 import secrets
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -19,6 +21,7 @@ from typing import Any
 from urllib.parse import quote, urlencode
 
 import psycopg
+import psycopg.errors
 from psycopg import sql
 from psycopg.conninfo import conninfo_to_dict
 from psycopg.types.json import Jsonb
@@ -31,6 +34,8 @@ MIGRATION_FILE = re.compile(r"^(\d{4})_([a-z0-9_]+)\.sql$")
 STORE_CODE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]{0,31}$")
 LOCK_KEY = 0x52444851  # "RDHQ": the advisory lock taken while migrating
 CONNECT_TIMEOUT = 10
+#: SQLSTATE class 40, "transaction rollback" (psycopg gives 40P01 and 40001 classes of their own)
+_UNDONE = (psycopg.errors.TransactionRollback, psycopg.errors.DeadlockDetected, psycopg.errors.SerializationFailure)
 
 
 def migrations_dir() -> Path:
@@ -79,6 +84,8 @@ def connect(dsn: str, *, autocommit: bool = True, timeout: int = CONNECT_TIMEOUT
         raise HeadOfficeError("hq_unreachable", detail=one_line(exc, _password(dsn))) from None
     try:
         yield conn
+    except _UNDONE as exc:  # undone as often as ingest sends a batch again: busy, not unreachable
+        raise HeadOfficeError("hq_busy", detail=one_line(exc, _password(dsn))) from None
     except psycopg.OperationalError as exc:
         raise HeadOfficeError("hq_unreachable", detail=one_line(exc, _password(dsn))) from None
     except psycopg.Error as exc:
@@ -203,16 +210,30 @@ def add_reader(admin_dsn: str, store: str | None) -> dict[str, str | None]:
 def ingest(conn: psycopg.Connection, batch: dict[str, Any]) -> dict[str, Any]:
     """One batch through hq.ingest as the store's role; the answer (acknowledged high-water mark,
     quarantined events, where to send again from)."""
-    with conn.transaction():
-        row = conn.execute("SELECT hq.ingest(%s)", (Jsonb(batch),)).fetchone()
-    assert row is not None
-    return dict(row[0])
+    return _ingest_call(conn, "SELECT hq.ingest(%s)", (Jsonb(batch),))
 
 
 def ingest_for(conn: psycopg.Connection, store: str, batch: dict[str, Any]) -> dict[str, Any]:
     """Head office feeding a counter's transport file through the same ingest (needs the admin role)."""
-    with conn.transaction():
-        row = conn.execute("SELECT hq.ingest_for(%s, %s)", (store, Jsonb(batch))).fetchone()
+    return _ingest_call(conn, "SELECT hq.ingest_for(%s, %s)", (store, Jsonb(batch)))
+
+
+#: Times a batch is sent again after PostgreSQL rolled it back for a deadlock or a serialization
+#: failure (the counters of a store share its running counts): the whole transaction was undone
+#: and a batch lands once however often it is sent (events are kept by UUID).
+INGEST_ATTEMPTS = 5
+
+
+def _ingest_call(conn: psycopg.Connection, query: str, params: tuple[Any, ...]) -> dict[str, Any]:
+    for attempt in range(1, INGEST_ATTEMPTS + 1):
+        try:
+            with conn.transaction():
+                row = conn.execute(query, params).fetchone()
+            break
+        except _UNDONE:
+            if attempt == INGEST_ATTEMPTS:
+                raise
+            time.sleep(0.05 * attempt * (1 + random.random()))  # out of step with the other batch
     assert row is not None
     return dict(row[0])
 

@@ -4,8 +4,8 @@ and the command line."""
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from returns_desk import paths
 from returns_desk.domain.catalogue import CURRENCIES, MARKETS, Catalogue
@@ -16,7 +16,6 @@ from returns_desk.services.clock import DEFAULT_ZONES
 from returns_desk.storage import startup_reads
 from returns_desk.storage.database import Connection
 
-TYPE_CHECKING = False  # typing is not imported at run time: a command-line lookup does without it
 if TYPE_CHECKING:
     from returns_desk.domain.auth import Actor
 
@@ -40,9 +39,13 @@ DEFAULT_SETTINGS = {
 }
 
 
-@dataclass
 class Settings:
-    values: dict[str, str] = field(default_factory=dict)
+    """The store's settings as stored; a setting never stored reads as its default."""
+
+    __slots__ = ("values",)
+
+    def __init__(self, values: dict[str, str]) -> None:
+        self.values = values
 
     def __getitem__(self, key: str) -> str:
         return self.values.get(key, DEFAULT_SETTINGS.get(key, ""))

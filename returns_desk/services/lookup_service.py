@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from returns_desk.domain.catalogue import Model
 from returns_desk.domain.lookup import Candidate, LookupResult
-from returns_desk.domain.messages import REMEDY_WORDS, has as has_key, say
+from returns_desk.domain.messages import REMEDY_WORDS, say
+from returns_desk.domain.messages import has as has_key
 
-TYPE_CHECKING = False  # typing is not imported at run time (a command-line lookup does without it)
 if TYPE_CHECKING:
     from typing import Any
 

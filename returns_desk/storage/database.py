@@ -13,11 +13,11 @@ import sqlite3
 import time
 from collections.abc import Iterator
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from returns_desk.domain.errors import ReturnsDeskError
 from returns_desk.storage.migrations import SCHEMA_VERSION, migrations
 
-TYPE_CHECKING = False  # typing is not imported at run time (a command-line lookup does without it)
 if TYPE_CHECKING:
     from typing import Any, Protocol
 

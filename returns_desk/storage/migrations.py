@@ -12,8 +12,8 @@ first, needs only ``SCHEMA_VERSION`` and ``migrations.names``.
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
-TYPE_CHECKING = False  # typing is not imported at run time (a command-line lookup does without it)
 if TYPE_CHECKING:
     from typing import Any
 

@@ -6,10 +6,10 @@ these two and nothing else (``Desk.open_to_read``)."""
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
 
 from returns_desk.storage.database import Connection
 
-TYPE_CHECKING = False  # typing is not imported at run time (a command-line lookup does without it)
 if TYPE_CHECKING:
     from typing import Any
 

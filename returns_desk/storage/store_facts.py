@@ -12,15 +12,14 @@ from __future__ import annotations
 
 import os
 import sqlite3
-from dataclasses import dataclass, field
 from pathlib import Path
+from typing import NamedTuple
 
 
-@dataclass(frozen=True)
-class StoreFacts:
+class StoreFacts(NamedTuple):
     path: str
-    settings: dict[str, str] = field(default_factory=dict)
-    clerks: list[dict[str, object]] = field(default_factory=list)  # name, role, active; by name
+    settings: dict[str, str]
+    clerks: list[dict[str, object]]  # name, role, active; by name
     writable: bool = True
 
     @property

@@ -9,8 +9,7 @@ built the first time they are shown: their modules are imported inside the facto
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 from PySide6.QtCore import QCoreApplication
 
@@ -20,8 +19,7 @@ if TYPE_CHECKING:
     from returns_desk.ui.main_window import MainWindow
 
 
-@dataclass(frozen=True)
-class PageSpec:
+class PageSpec(NamedTuple):
     key: str
     tab_title: Callable[[], str]
     menu_title: Callable[[], str]
