@@ -214,7 +214,6 @@ LINE_STYLES: dict[str, tuple[float, bool, float, float, str, bool]] = {
     "kind": (12.0, True, 0.75, 0.75, "", False),
     "reprint": (11.0, True, 0.75, 0.75, "#b00000", False),
     "anchor": (12.0, True, 3.0, 0.75, "", True),
-    "pb": (9.0, True, 0.75, 0.75, "", False),
 }
 
 
@@ -265,11 +264,13 @@ def progress_text(progress: Sequence[Mapping[str, Any]], titles: Mapping[str, Ma
 
 @dataclass(frozen=True)
 class DailyPrint:
-    """The daily report split for printing: ``flow`` is the report from top to bottom as HTML
-    documents (the headings, figures and short tables) and :class:`TextTable` lists (the day's
-    returns and the other lists that grow with the day: overrides, duplicates, incidents,
-    voided entries), which the printer draws line by line. ``detail`` is the list of the day's
-    returns (None without entries)."""
+    """The daily report split for printing: ``flow`` is the report from top to bottom as
+    :class:`TextTable` lists (the day's returns and the other lists that grow with the day:
+    overrides, duplicates, incidents, voided entries ...), :class:`FigureTable` short tables of
+    figures (totals, by clerk, custody) and :class:`TextBlock` lines (headings, paragraphs, the
+    header's key/value list, the sign-off), all of which the printer draws line by line, and HTML
+    documents for what it does not draw itself (head office's table by counter, the containers
+    handed over). ``detail`` is the list of the day's returns (None without entries)."""
 
     title: str
     lang: str
@@ -339,8 +340,8 @@ def render_daily_html(report: Mapping[str, Any], lang: str = "en", *, reprint: M
 
 def daily_print(report: Mapping[str, Any], lang: str = "en", *, reprint: Mapping[str, str] | None = None) -> DailyPrint:
     """The daily report for a PDF or a printer: what :func:`render_daily_html` shows, in the same
-    order, with its lists as :class:`TextTable` for the printer to draw (the HTML around them as
-    documents of their own)."""
+    order, as parts the printer draws itself (see :class:`DailyPrint`; runs of lines become a
+    :class:`TextBlock`, runs of what stays HTML a document of its own)."""
     lang = normalise_lang(lang)
     parts = _daily_parts(report, lang, reprint, lists_as_html=False)
     title = _title(report, lang)
