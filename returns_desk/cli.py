@@ -770,10 +770,17 @@ def _warn_fonts(lang: str) -> None:
 
 def cmd_report(args: argparse.Namespace, lang: str) -> int:
     from returns_desk.reports.service import DailyReportService
+    from returns_desk.services.desk import Desk
+
+    def _gui_only() -> None:
+        """A print shows no window: Qt's GUI application without the widgets (not imported)."""
+        from returns_desk.reports.printing import ensure_app
+
+        ensure_app(widgets=False)
 
     if args.close and args.reprint:
         raise _usage("--close and --reprint cannot be used together")
-    desk = _open(args)
+    desk = Desk.open_to_print(args.db)  # reads, then records the print (a signed audit event)
     try:
         svc = DailyReportService(desk)
         day = args.date or svc.today()
@@ -782,6 +789,7 @@ def cmd_report(args: argparse.Namespace, lang: str) -> int:
         if args.close:
             manager = _manager(args, desk, "close_day", lang)
             report = svc.close_day(day, args.counter, manager=manager)
+            _gui_only()
             _warn_fonts(lang)
             out = svc.write_pdf(report, args.pdf, lang=lang, by=manager.name, page_size=args.page_size)
             print(say("report_closed", lang, date=day.isoformat(), number=report["z_number"], path=str(out)))
@@ -791,6 +799,7 @@ def cmd_report(args: argparse.Namespace, lang: str) -> int:
             report, reprint = svc.reprint(z_number=args.reprint, counter=args.counter), True
         else:
             report, reprint = svc.report(day, args.counter, by=by)
+        _gui_only()
         _warn_fonts(lang)
         out = svc.write_pdf(report, args.pdf, lang=lang, by=by, page_size=args.page_size, reprint=reprint)
     finally:

@@ -185,9 +185,11 @@ def build_daily_report(
 
     # one pass: each row becomes an entry of the detail list and is counted into two small
     # groupings (by what the figure tables need), from which every figure is then summed
-    # (status, recall, model, brand, remedy, pending, hazardous, currency, replacement model, catalogue version)
+    # (status, recall, model, brand, remedy, confirmation, condition, currency, replacement model,
+    # catalogue version): the row's own values, what they mean (pending? hazardous?) is asked
+    # once per group afterwards
     by_kind: dict[tuple, list[int]] = {}
-    by_person: dict[tuple, list[int]] = {}  # (clerk, counter, status, remedy, currency, overridden)
+    by_person: dict[tuple, list[int]] = {}  # (clerk, counter, status, remedy, currency, not overridden)
     entries: list[dict[str, Any]] = []
     voided: list[dict[str, Any]] = []
     overrides: list[dict[str, Any]] = []
@@ -211,15 +213,14 @@ def build_daily_report(
             "void_by": void_by, "void_at": void_at,
         }
         (entries if status == "active" else voided).append(e)
-        key = (status, recall_id, model, brand, remedy, confirmation == PENDING, condition in hazard_conditions, currency,
-               replacement_model if remedy == REPLACEMENT else None, version)
+        key = (status, recall_id, model, brand, remedy, confirmation, condition, currency, replacement_model, version)
         group = by_kind.get(key)  # [count, amount in minor units], counted here (a call per row cost more)
         if group is None:
             by_kind[key] = [1, minor]
         else:
             group[0] += 1
             group[1] += minor
-        person = (clerk, counter, status, remedy, currency, bool(override_reason))
+        person = (clerk, counter, status, remedy, currency, not override_reason)
         group = by_person.get(person)
         if group is None:
             by_person[person] = [1, minor]
@@ -255,7 +256,8 @@ def build_daily_report(
     by_recall: dict[tuple[str, str], dict[str, Any]] = {}
     progress_day: dict[str, dict[str, int]] = {}
     # groups are in the order of their first row: a (recall, model) takes the brand of its first entry
-    for (status, recall_id, model, brand, remedy, is_pending, is_hazard, currency, replacement_model, _), (n, minor) in by_kind.items():
+    for (status, recall_id, model, brand, remedy, confirmation, condition, currency, replacement_model, _), (n, minor) in by_kind.items():
+        is_pending, is_hazard = confirmation == PENDING, condition in hazard_conditions
         if status != "active":
             void_value[currency] = void_value.get(currency, 0) + minor
             continue
@@ -289,7 +291,7 @@ def build_daily_report(
         prog[PENDING] += n * is_pending
 
     by_clerk: dict[str, dict[str, Any]] = {}
-    for (clerk, _, status, remedy, currency, overridden), (n, minor) in by_person.items():
+    for (clerk, _, status, remedy, currency, not_overridden), (n, minor) in by_person.items():
         slot = by_clerk.get(clerk)
         if slot is None:
             slot = by_clerk[clerk] = {"clerk": clerk, "returns": 0, "units": 0, "refund_value": {}, "overrides": 0, "voids": 0}
@@ -298,7 +300,7 @@ def build_daily_report(
             continue
         slot["returns"] += n
         slot["units"] += n
-        slot["overrides"] += n * overridden
+        slot["overrides"] += 0 if not_overridden else n
         if remedy == REFUND:
             slot["refund_value"][currency] = slot["refund_value"].get(currency, 0) + minor
 

@@ -184,6 +184,61 @@ class TextTable:
     leads: tuple[tuple[str, float], ...] = ()
     muted: frozenset[int] = frozenset()  # wrap columns whose lines after the first print muted (a title under a code)
     point_size: float = 7.0  # the HTML's small tables; the body text is 9
+    fractions: tuple[float, ...] = ()  # each column's share of the width, as the HTML's widths; empty: by their text
+
+
+@dataclass(frozen=True)
+class Line:
+    """A line of the report's own text for a printer to draw (a heading, a paragraph, a row of the
+    header's key/value list or of the sign-off), as the report's style sheet shows it: ``cells``
+    are (start, text, bold), start a share of the width, the last cell's text wrapping in the
+    width left; ``size`` in points; ``before``/``after`` space in points; ``colour`` "#rrggbb" or
+    "" (black); ``mono`` a monospaced font; ``keep`` kept on one page with the line after it."""
+
+    cells: tuple[tuple[float, str, bool], ...]
+    size: float = 9.0
+    before: float = 0.0
+    after: float = 0.0
+    colour: str = ""
+    mono: bool = False
+    keep: bool = False
+
+
+#: The style sheet's headings and paragraphs as :class:`Line` styles: size, bold, space before
+#: and after (CSS px are 3/4 of a point), colour, monospace.
+LINE_STYLES: dict[str, tuple[float, bool, float, float, str, bool]] = {
+    "h1": (15.0, True, 0.0, 1.5, "", False),
+    "h2": (11.0, True, 9.0, 3.0, "", False),
+    "h3": (9.5, True, 6.0, 1.5, "", False),
+    "p": (9.0, False, 0.75, 0.75, "", False),
+    "kind": (12.0, True, 0.75, 0.75, "", False),
+    "reprint": (11.0, True, 0.75, 0.75, "#b00000", False),
+    "anchor": (12.0, True, 3.0, 0.75, "", True),
+}
+
+
+def text_line(style: str, text: str, *, keep: bool | None = None) -> Line:
+    """One text as a :class:`Line` in a style of :data:`LINE_STYLES`; a heading is kept with what follows."""
+    size, bold, before, after, colour, mono = LINE_STYLES[style]
+    return Line(((0.0, text, bold),), size, before, after, colour, mono, style.startswith("h") if keep is None else keep)
+
+
+@dataclass(frozen=True)
+class TextBlock:
+    """Lines of the report's own text (:class:`Line`) between its tables, for a printer to draw
+    rather than lay out as rich text."""
+
+    lines: tuple[Line, ...]
+
+
+@dataclass(frozen=True)
+class FigureTable:
+    """A short table of figures (the totals, by clerk, custody) for a printer to draw as it draws
+    the lists (:class:`TextTable`: the same type, grid and header row) rather than lay it out as
+    rich text: Qt's layout of the 20 rows of a day's clerks took longer than drawing every other
+    table of that day's report."""
+
+    table: TextTable
 
 
 #: Heading sizes in points, as the report's style sheet gives them (h2, h3, a bold paragraph).
@@ -209,15 +264,17 @@ def progress_text(progress: Sequence[Mapping[str, Any]], titles: Mapping[str, Ma
 
 @dataclass(frozen=True)
 class DailyPrint:
-    """The daily report split for printing: ``flow`` is the report from top to bottom as HTML
-    documents (the headings, figures and short tables) and :class:`TextTable` lists (the day's
-    returns and the other lists that grow with the day: overrides, duplicates, incidents,
-    voided entries), which the printer draws line by line. ``detail`` is the list of the day's
-    returns (None without entries)."""
+    """The daily report split for printing: ``flow`` is the report from top to bottom as
+    :class:`TextTable` lists (the day's returns and the other lists that grow with the day:
+    overrides, duplicates, incidents, voided entries ...), :class:`FigureTable` short tables of
+    figures (totals, by clerk, custody) and :class:`TextBlock` lines (headings, paragraphs, the
+    header's key/value list, the sign-off), all of which the printer draws line by line, and HTML
+    documents for what it does not draw itself (head office's table by counter, the containers
+    handed over). ``detail`` is the list of the day's returns (None without entries)."""
 
     title: str
     lang: str
-    flow: tuple[str | TextTable, ...]
+    flow: tuple[str | TextTable | FigureTable | TextBlock, ...]
     detail: TextTable | None
     anchor: str = ""  # "audit: event 1,234 · 7f3a 91c2 0be4 55d1", printed under the heading
 
@@ -248,6 +305,25 @@ def detail_table(report: Mapping[str, Any], lang: str = "en") -> TextTable:
                      flexible=frozenset({2, 3}))
 
 
+def _totals_text(tot: Mapping[str, Any], cur: str, lang: str) -> TextTable:
+    """The totals as :func:`_daily_parts` shows them in HTML, as plain text for a printer: the
+    replacement models under their line, muted."""
+    repl = ", ".join(f"{m or say('rpt_model_not_recorded', lang)}: {n}" for m, n in tot["replacement_models"].items())
+    rows: list[tuple[str, ...]] = [
+        (say("rpt_t_returns", lang), str(tot["returns"]), ""),
+        (say("rpt_t_units", lang), str(tot["units"]), ""),
+        (say("rpt_t_refunds", lang), str(tot["refunds"]), money(tot["refund_value"], cur)),
+        (say("rpt_t_replacements", lang) + (f"\n{repl}" if repl else ""), str(tot["replacements"]), ""),
+        (say("rpt_t_vouchers", lang), str(tot["vouchers"]), money(tot["voucher_value"], cur)),
+        (say("rpt_t_value", lang), str(tot["refunds"] + tot["vouchers"]), money(tot["value"], cur)),
+        (say("rpt_t_pending", lang), str(tot[PENDING]), ""),
+        (say("rpt_t_hazardous", lang), str(tot["hazardous"]), ""),
+        (say("rpt_t_voided", lang), str(tot["voided"]), money(tot["voided_value"], cur)),
+    ]
+    return TextTable(say("rpt_totals", lang), ("", say("rpt_count", lang), say("rpt_value", lang)), rows, numeric=frozenset({1, 2}),
+                     wrap=frozenset({0}), muted=frozenset({0}), fractions=(0.60, 0.15, 0.25))
+
+
 def recall_codes(report: Mapping[str, Any]) -> dict[str, str]:
     """Recalls are named by a short code (R1, R2 ...) in the wide tables; "By recall" is the legend."""
     ids = {r["recall_id"] for r in report["by_recall"]} | {e["recall_id"] for e in report["entries"]}
@@ -264,23 +340,31 @@ def render_daily_html(report: Mapping[str, Any], lang: str = "en", *, reprint: M
 
 def daily_print(report: Mapping[str, Any], lang: str = "en", *, reprint: Mapping[str, str] | None = None) -> DailyPrint:
     """The daily report for a PDF or a printer: what :func:`render_daily_html` shows, in the same
-    order, with its lists as :class:`TextTable` for the printer to draw (the HTML around them as
-    documents of their own)."""
+    order, as parts the printer draws itself (see :class:`DailyPrint`; runs of lines become a
+    :class:`TextBlock`, runs of what stays HTML a document of its own)."""
     lang = normalise_lang(lang)
     parts = _daily_parts(report, lang, reprint, lists_as_html=False)
     title = _title(report, lang)
-    flow: list[str | TextTable] = []
+    flow: list[str | TextTable | FigureTable | TextBlock] = []
     html: list[str] = []
-    for part in parts:
-        if isinstance(part, str):
-            html.append(part)
-            continue
-        if html:
+    lines: list[Line] = []
+    for part in parts:  # runs of HTML make a document, runs of lines a block
+        if not isinstance(part, str) and html:
             flow.append(document(title, "".join(html), lang))
             html = []
-        flow.append(part)
+        if not isinstance(part, Line) and lines:
+            flow.append(TextBlock(tuple(lines)))
+            lines = []
+        if isinstance(part, str):
+            html.append(part)
+        elif isinstance(part, Line):
+            lines.append(part)
+        else:
+            flow.append(part)
     if html:
         flow.append(document(title, "".join(html), lang))
+    if lines:
+        flow.append(TextBlock(tuple(lines)))
     detail = next((p for p in parts if isinstance(p, TextTable) and p.heading == say("rpt_detail", lang)), None)
     return DailyPrint(_html.unescape(title), lang, tuple(flow), detail, anchor_label(report, lang))
 
@@ -322,7 +406,7 @@ def _list_part(
 
 def _daily_parts(
     report: Mapping[str, Any], lang: str, reprint: Mapping[str, str] | None, *, lists_as_html: bool
-) -> list[str | TextTable]:
+) -> list[str | TextTable | FigureTable | Line]:
     """The daily report from top to bottom: HTML fragments and, unless ``lists_as_html``, the
     lists that grow with the day (overrides, duplicates, incidents, stopped returns, the day's
     returns, voided entries) as :class:`TextTable`. Joined, the HTML of ``lists_as_html`` is the
@@ -338,34 +422,49 @@ def _daily_parts(
 
     codes = recall_codes(report)
 
-    parts: list[str | TextTable] = [f"<h1>{t('rpt_title')}</h1>"]
-    if report["kind"] == "Z":
-        parts.append(f'<p class="kind">{t("rpt_kind_z", number=report["z_number"])}</p>')
-    else:
-        parts.append(f'<p class="kind">{t("rpt_kind_x")}</p>')
+    html_mode = lists_as_html
+
+    def heading(tag: str, text: str) -> None:
+        """An h1, h2 or h3 (``tag``); for a printer, a line kept with the next."""
+        parts.append(f"<{tag}>{esc(text)}</{tag}>" if html_mode else text_line(tag, text))
+
+    def para(text: str, cls: str = "", *, keep: bool = False) -> None:
+        """A paragraph, of a class of the style sheet or none (``keep``: printed on the page of what follows)."""
+        if html_mode:
+            parts.append(f'<p class="{cls}">{esc(text)}</p>' if cls else f"<p>{esc(text)}</p>")
+        else:
+            parts.append(text_line(cls or "p", text, keep=keep))
+
+    def none(tag: str, title: str, *, keep: bool = False) -> None:
+        """A section's heading over "None." """
+        heading(tag, title)
+        para(say("rpt_none", lang), keep=keep)
+
+    parts: list[str | TextTable | FigureTable | Line] = []
+    heading("h1", say("rpt_title", lang))
+    para(say("rpt_kind_z", lang, number=report["z_number"]) if report["kind"] == "Z" else say("rpt_kind_x", lang), "kind")
     if reprint is not None:
-        parts.append(
-            f'{REPRINT_START}<p class="reprint">{t("rpt_reprint", number=report["z_number"], at=local_text(reprint["at"], report["time_zone"]), by=reprint["by"])}</p>{REPRINT_END}'
-        )
-    counter = esc(report["counter"]) if report["counter"] else f"{t('rpt_whole_store')} ({esc(', '.join(report['counters'])) or '-'})"
+        banner = say("rpt_reprint", lang, number=report["z_number"], at=local_text(reprint["at"], report["time_zone"]), by=reprint["by"])
+        parts.append(f'{REPRINT_START}<p class="reprint">{esc(banner)}</p>{REPRINT_END}' if html_mode else text_line("reprint", banner))
+    counter = report["counter"] if report["counter"] else f"{say('rpt_whole_store', lang)} ({', '.join(report['counters']) or '-'})"
     printed_key = "rpt_closed" if report["kind"] == "Z" else "rpt_printed"
-    parts.append(
-        _kv(
-            [
-                (t("rpt_store"), f"{esc(report['store_name'])} ({esc(report['store_code'])})"),
-                (t("rpt_counter"), counter),
-                (t("rpt_business_date"), esc(report["business_date"])),
-                (t("rpt_period"), f"{esc(report['period_start'])} – {esc(report['period_end'])} ({esc(report['time_zone'])})"),
-                (t("rpt_report_no"), t("rpt_kind_z", number=report["z_number"]) if report["kind"] == "Z" else "X"),
-                (t(printed_key), f"{esc(local_text(report['printed_at'], report['time_zone']))} {t('rpt_by')} {esc(report['printed_by'])}"),
-                (t("rpt_catalogue"), esc(", ".join(dict.fromkeys([report["catalogue_version"], *report["catalogue_versions_used"]])))),
-                ("", t("rpt_amounts_in", currency=cur)),
-            ]
-        )
-    )
+    pairs = [
+        (say("rpt_store", lang), f"{report['store_name']} ({report['store_code']})"),
+        (say("rpt_counter", lang), counter),
+        (say("rpt_business_date", lang), report["business_date"]),
+        (say("rpt_period", lang), f"{report['period_start']} – {report['period_end']} ({report['time_zone']})"),
+        (say("rpt_report_no", lang), say("rpt_kind_z", lang, number=report["z_number"]) if report["kind"] == "Z" else "X"),
+        (say(printed_key, lang), f"{local_text(report['printed_at'], report['time_zone'])} {say('rpt_by', lang)} {report['printed_by']}"),
+        (say("rpt_catalogue", lang), ", ".join(dict.fromkeys([report["catalogue_version"], *report["catalogue_versions_used"]]))),
+        ("", say("rpt_amounts_in", lang, currency=cur)),
+    ]
+    if html_mode:
+        parts.append(_kv([(esc(k), esc(v)) for k, v in pairs]))
+    else:  # the key/value list: keys bold in the first 22 % of the width, values wrapping in the rest
+        parts += [Line(((0.0, k, True), (0.22, v, False)), before=0.75, after=0.75) for k, v in pairs]
     anchor = anchor_label(report, lang)
     if anchor:
-        parts.append(f'<p class="anchor">{esc(anchor)}</p>')
+        para(anchor, "anchor")
 
     # 1. totals
     parts.append(f"<h2>{t('rpt_totals')}</h2>")
@@ -381,7 +480,10 @@ def _daily_parts(
         [t("rpt_t_hazardous"), str(tot["hazardous"]), ""],
         [t("rpt_t_voided"), str(tot["voided"]), money(tot["voided_value"], cur)],
     ]
-    parts.append(table(["", t("rpt_count"), t("rpt_value")], total_rows, numeric=(1, 2), widths=[60, 15, 25]))
+    if lists_as_html:
+        parts.append(table(["", t("rpt_count"), t("rpt_value")], total_rows, numeric=(1, 2), widths=[60, 15, 25]))
+    else:
+        parts[-1] = FigureTable(_totals_text(tot, cur, lang))
 
     # head office's store report: a line per counter, and up to when its data has arrived
     if report.get("by_counter") is not None:
@@ -410,7 +512,7 @@ def _daily_parts(
         parts.append(TextTable(say("rpt_by_recall", lang), tuple(say(k, lang) for k in BY_RECALL_HEADS), [tuple(r) for r in rows_text],
                                numeric=frozenset(range(2, 9)), wrap=frozenset({0}), muted=frozenset({0})))
     else:
-        parts.append(f"<h2>{t('rpt_by_recall')}</h2>")
+        heading("h2", say("rpt_by_recall", lang))
     if report["by_recall"] and lists_as_html:
         rows = [
             [
@@ -424,16 +526,21 @@ def _daily_parts(
         heads = [t(k) for k in BY_RECALL_HEADS]
         parts.append(table(heads, rows, numeric=range(2, 9), small=True, nowrap=(1,)))
     elif not report["by_recall"]:
-        parts.append(f"<p>{t('rpt_none')}</p>")
+        para(say("rpt_none", lang))
 
-    # 3. by clerk (HTML: a short table, whose names wrap in full)
-    parts.append(f"<h2>{t('rpt_by_clerk')}</h2>")
-    if report["by_clerk"]:
+    # 3. by clerk (a short table, whose names wrap in full)
+    heading("h2", say("rpt_by_clerk", lang))
+    if report["by_clerk"] and not lists_as_html:
+        clerks: list[tuple[str, ...]] = [(_s(c["clerk"]), str(c["returns"]), money(c["refund_value"], cur), str(c["overrides"]), str(c["voids"]))
+                                         for c in report["by_clerk"]]
+        parts[-1] = FigureTable(TextTable(say("rpt_by_clerk", lang), tuple(say(k, lang) for k in BY_CLERK_HEADS), clerks,
+                                          numeric=frozenset(range(1, 5)), wrap=frozenset({0}), fractions=(0.40, 0.14, 0.18, 0.14, 0.14)))
+    elif report["by_clerk"]:
         rows = [[esc(c["clerk"]), str(c["returns"]), money(c["refund_value"], cur), str(c["overrides"]), str(c["voids"])] for c in report["by_clerk"]]
         heads = [t(k) for k in BY_CLERK_HEADS]
         parts.append(table(heads, rows, numeric=range(1, 5), widths=[40, 14, 18, 14, 14]))
     else:
-        parts.append(f"<p>{t('rpt_none')}</p>")
+        para(say("rpt_none", lang))
 
     # 4. exceptions
     as_html = lists_as_html
@@ -451,13 +558,14 @@ def _daily_parts(
         parts += _list_part(say("rpt_overrides_title", lang), names("rpt_time", "rpt_ticket", "rpt_clerk", "rpt_approver", "rpt_reason", "rpt_status"),
                             rows, as_html=as_html, nowrap=(0, 1), wrap=(4,), flexible=(2, 3), leads=[("h2", exceptions)])
     else:
-        parts.append(f"<h2>{t('rpt_exceptions')}</h2><h3>{t('rpt_overrides_title')}</h3><p>{t('rpt_none')}</p>")
+        heading("h2", exceptions)
+        none("h3", say("rpt_overrides_title", lang))
     if report["duplicates"]:
         rows = [[_s(e["time"]), _s(e["ticket"]), _s(e["model"]), _s(e["serial"]), _s(e["duplicate_of"]), _s(e["approver"])] for e in report["duplicates"]]
         parts += _list_part(say("rpt_duplicates_title", lang), names("rpt_time", "rpt_ticket", "rpt_model", "rpt_serial", "rpt_earlier_ticket", "rpt_approver"),
                             rows, as_html=as_html, nowrap=(0, 1, 2, 3, 4), flexible=(5,))
     else:
-        parts.append(f"<h3>{t('rpt_duplicates_title')}</h3><p>{t('rpt_none')}</p>")
+        none("h3", say("rpt_duplicates_title", lang))
     incidents_title = say("rpt_incidents_title", lang)
     if report["incidents"]:
         rows = [[_s(e["time"]), _s(e["ticket"]), _s(e["clerk"]), _s(e["model"]), _s(e["serial"]), word("cond_", e["condition"]), _s(e["notes"])]
@@ -472,15 +580,17 @@ def _daily_parts(
                             rows, as_html=as_html, heading_tag="p", nowrap=(0, 2), hazard_column=3, wrap=(5,), flexible=(1,),
                             leads=[] if report["incidents"] else [("h3", incidents_title)])
     if not report["incidents"] and not stopped:
-        parts.append(f"<h3>{t('rpt_incidents_title')}</h3><p>{t('rpt_none')}</p>")
+        none("h3", incidents_title)
     if report.get("enquiries"):
-        parts.append(f"<p>{esc(say('rpt_enquiries', lang, n=report['enquiries']))}</p>")
+        para(say("rpt_enquiries", lang, n=report["enquiries"]))
 
     # 5. recall programme progress
     if report["progress"] and not lists_as_html:
         parts.append(progress_text(report["progress"], titles, lang))
-    else:
+    elif lists_as_html or report["progress"]:
         parts.append(progress_section(report["progress"], titles, lang))
+    else:
+        none("h2", say("rpt_progress", lang))
 
     # 5b. custody of the units (store-wide; not in reports frozen before it existed)
     custody = report.get("custody")
@@ -492,15 +602,22 @@ def _daily_parts(
             [t("rpt_c_handed_over"), str(len(custody["handed_over"]))],
             *[[t(f"cust_{k}"), str(d[k])] for k in ("not_contained", "void_in_container", "wrong_type", "missing_units")],
         ]
-        parts.append(f"<h2>{t('rpt_custody')}</h2>")
-        parts.append(table(["", t("rpt_count")], rows, numeric=(1,), widths=[75, 25]))
+        if lists_as_html:
+            parts.append(f"<h2>{t('rpt_custody')}</h2>")
+            parts.append(table(["", t("rpt_count")], rows, numeric=(1,), widths=[75, 25]))
+        else:
+            labels = [say(k, lang) for k in ("rpt_c_taken_in", "rpt_c_open", "rpt_c_handed_over")]
+            labels += [say(f"cust_{k}", lang) for k in ("not_contained", "void_in_container", "wrong_type", "missing_units")]
+            parts.append(FigureTable(TextTable(say("rpt_custody", lang), ("", say("rpt_count", lang)),
+                                               [(label, row[1]) for label, row in zip(labels, rows)], numeric=frozenset({1}),
+                                               wrap=frozenset({0}), fractions=(0.75, 0.25))))
         if custody["handed_over"]:
             ho = [[esc(c["code"]), esc(c["handed_to"]), esc(c["handover_reference"]), str(c["handover_count"])] for c in custody["handed_over"]]
             parts.append(table([t("man_container"), t("man_to"), t("man_reference"), t("man_count")], ho, numeric=(3,), small=True))
 
     # 6. detail
     if not report["entries"]:
-        parts.append(f"<h2>{t('rpt_detail')}</h2><p>{t('rpt_none')}</p>")
+        none("h2", say("rpt_detail", lang))
     elif lists_as_html:
         text = detail_table(report, lang)
         rows = []
@@ -527,11 +644,19 @@ def _daily_parts(
                                                                  "rpt_amount", "rpt_void_by", "rpt_void_at", "rpt_reason"),
                             rows, as_html=as_html, heading_tag="h2", numeric=(6,), nowrap=(0, 1, 3, 4, 8), wrap=(9,), flexible=(2, 7))
     else:
-        parts.append(f"<h2>{t('rpt_voided_title')}</h2><p>{t('rpt_none')}</p>")
+        none("h2", say("rpt_voided_title", lang), keep=True)  # with the sign-off
 
     # sign-off
     blank = "_" * 22
     colon = "：" if lang == "zh_CN" else ": "
+    if not html_mode:  # kept on one page, the heading and its three rows
+        heading("h2", say("rpt_signoff", lang))
+        name, signature, date = (say(k, lang) + colon for k in ("rpt_sign_name", "rpt_sign_signature", "rpt_sign_date"))
+        rows_plain = [(say("rpt_sign_clerk", lang), name + blank, signature + blank),
+                      (say("rpt_sign_manager", lang), name + (report["printed_by"] if report["kind"] == "Z" else blank), signature + blank),
+                      ("", date + blank, "")]
+        parts += [Line(((0.0, a, True), (0.34, b, False), (0.67, c, False)), before=4.5, after=4.5, keep=n < 2) for n, (a, b, c) in enumerate(rows_plain)]
+        return parts
     manager = esc(report["printed_by"]) if report["kind"] == "Z" else blank
     parts.append(f"<h2>{t('rpt_signoff')}</h2>")
     parts.append(

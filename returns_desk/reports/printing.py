@@ -21,11 +21,14 @@ from collections.abc import Callable, Sequence
 # of every module imported after it (to look for ``__feature__``), a millisecond or more each
 from returns_desk.domain.messages import say
 from returns_desk.domain.vocab import CJK_FAMILIES  # one list for the window and the PDFs
-from returns_desk.reports.html import DailyPrint, TextTable
+from returns_desk.reports.html import DailyPrint, FigureTable, TextBlock, TextTable
 from returns_desk.reports.slip import Label
 
-from PySide6.QtCore import QLineF, QMarginsF, QPointF, QRectF, QSizeF, Qt
+# not ``Qt``: the namespace's first use makes its hundreds of enums (some 15 ms); alignment and
+# text flags are passed as the ints Qt defines, and eliding (rare) imports it when it happens
+from PySide6.QtCore import QMarginsF, QPointF, QRectF, QSizeF
 from PySide6.QtGui import (
+    QBrush,
     QColor,
     QFont,
     QFontDatabase,
@@ -35,16 +38,18 @@ from PySide6.QtGui import (
     QPageSize,
     QPagedPaintDevice,
     QPainter,
+    QPainterPath,
     QPdfWriter,
     QPen,
-    QTextBlockFormat,
-    QTextCursor,
-    QTextDocument,
+    QTextCharFormat,
     QTextLayout,
     QTextOption,
 )
 
 if TYPE_CHECKING:
+    # rich text (QTextDocument and its cursor and formats) is imported where a document is made:
+    # a store's daily report draws all its text without one
+    from PySide6.QtGui import QTextDocument
     from PySide6.QtGui import QAction
     from PySide6.QtPrintSupport import QPrintPreviewDialog
     from PySide6.QtWidgets import QToolBar
@@ -59,16 +64,31 @@ _MARGINS_MM = {"A4": (14.0, 12.0, 14.0, 10.0), "Letter": (14.0, 12.0, 14.0, 10.0
 RECEIPT_WIDTH_MM = 80.0
 RESOLUTION = 300
 BASE_POINT_SIZE = {"A4": 9.0, "Letter": 9.0, "A6": 8.0, "receipt80": 8.0}
+#: Qt::AlignmentFlag and Qt::TextFlag values (qnamespace.h), as ``QPainter.drawText`` takes them.
+ALIGN_LEFT, ALIGN_RIGHT, ALIGN_TOP, ALIGN_BOTTOM, ALIGN_CENTER = 0x0001, 0x0002, 0x0020, 0x0040, 0x0084
+TEXT_WORD_WRAP = 0x1000
 
 
-def ensure_app() -> Any:
+def elided(metrics: QFontMetricsF, text: str, room: float) -> str:
+    """``text`` cut at the right with "…" to fit ``room`` (Qt's own eliding), as it is when it fits."""
+    if metrics.horizontalAdvance(text) <= room:
+        return text
+    from PySide6.QtCore import Qt
+
+    return metrics.elidedText(text, Qt.TextElideMode.ElideRight, room)
+
+
+def ensure_app(*, widgets: bool = True) -> Any:
     """The running Qt application, or a new one for a command line or a test. Without a display
-    (no DISPLAY / WAYLAND_DISPLAY on Linux) Qt draws offscreen."""
+    (no DISPLAY / WAYLAND_DISPLAY on Linux) Qt draws offscreen. ``widgets`` False: a
+    QGuiApplication, enough for a PDF (a command that prints and exits, and shows no window)."""
     app = QGuiApplication.instance()
     if app is not None:
         return app
     if sys.platform.startswith("linux") and not (os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY")):
         os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    if not widgets:
+        return QGuiApplication(["returns-desk"])
     from PySide6.QtWidgets import QApplication
 
     return QApplication(["returns-desk"])
@@ -115,6 +135,8 @@ def _lang_of(html: str) -> str:
 
 def make_document(html: str, *, lang: str | None = None, page_size: str = "A4") -> QTextDocument:
     ensure_app()
+    from PySide6.QtGui import QTextDocument
+
     doc = QTextDocument()
     doc.setDefaultFont(report_font(lang or _lang_of(html), BASE_POINT_SIZE.get(page_size, 9.0)))
     doc.setDocumentMargin(0)
@@ -162,10 +184,64 @@ def _footer_height(small: QFont, dpi: int, footer: str | None) -> float:
 
 
 def _draw_footer(painter: QPainter, small: QFont, box: QRectF, footer: str, page: int, pages: int) -> None:
-    painter.setFont(small)
-    painter.setPen(QColor("#555555"))
-    painter.drawText(box, int(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignBottom), footer)
-    painter.drawText(box, int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignBottom), f"{page + 1} / {pages}")
+    """"title  page/pages" along the foot of ``box``, muted grey, in the painter's font ``small``
+    (drawn with the pen left black, see :func:`_draw_runs`)."""
+    device = painter.device()
+    metrics = QFontMetricsF(small, device)
+    baseline = box.bottom() - metrics.descent()
+    # "N / M" as three words 0.45 em apart (a space and a bit): a text extractor (pdftotext)
+    # reads a single-digit "1 / 7" drawn with plain spaces as "1/7"
+    words = (str(page + 1), "/", str(pages))
+    gap = max(metrics.horizontalAdvance(" "), 0.45 * small.pointSizeF() * device.logicalDpiY() / 72.0)
+    x = box.right() - sum(metrics.horizontalAdvance(w) for w in words) - gap * (len(words) - 1)
+    runs = [(box.left(), baseline, footer)]
+    for word in words:
+        runs.append((x, baseline, word))
+        x += metrics.horizontalAdvance(word) + gap
+    _draw_runs(painter, small, device, runs, _brush(_FOOTER))
+
+
+def _brush(color: QColor) -> QBrush:
+    """A solid brush of ``color``, made without ``QBrush(color)`` (see :func:`_draw_runs`)."""
+    pen = QPen()
+    pen.setColor(color)
+    return pen.brush()
+
+
+def _utf16_len(text: str) -> int:
+    """Qt's length of ``text`` (UTF-16 code units: a character beyond the BMP is two)."""
+    return len(text) if text.isascii() else len(text.encode("utf-16-le")) // 2
+
+
+def _draw_runs(painter: QPainter, font: QFont, device: Any, runs: Sequence[tuple[float, float, str]], brush: QBrush) -> None:
+    """Texts at (x, baseline) in ``font`` and the colour of ``brush``: one text layout whose lines
+    are placed where each text goes. The painter's pen is never set for a colour: the first
+    ``QPainter.setPen`` (or ``fillRect``, ``setBrush``, ``QBrush(color)``) of a process makes
+    PySide6 build every enum of the ``Qt`` namespace to choose between its overloads, some 15 ms
+    of a 125-return report's print; text layouts, paths and pens passed as arguments do not."""
+    runs = [r for r in runs if r[2]]
+    if not runs:
+        return
+    text = " ".join(t for _, _, t in runs)
+    layout = QTextLayout(text, font, device)
+    colour = QTextCharFormat()
+    colour.setForeground(brush)
+    span = QTextLayout.FormatRange()
+    span.start, span.length, span.format = 0, _utf16_len(text), colour
+    layout.setFormats([span])
+    layout.beginLayout()
+    for x, baseline, t in runs:
+        line = layout.createLine()
+        line.setNumColumns(_utf16_len(t) + 1)  # the text and the space after it
+        line.setPosition(QPointF(x, baseline - line.ascent()))
+    layout.endLayout()
+    layout.draw(painter, QPointF(0, 0))
+
+
+def _fill(painter: QPainter, rect: QRectF, brush: QBrush) -> None:
+    path = QPainterPath()
+    path.addRect(rect)
+    painter.fillPath(path, brush)
 
 
 def _draw_page_of(painter: QPainter, doc: QTextDocument, page: int, width: float, body: float) -> None:
@@ -370,8 +446,17 @@ _GRID = QColor("#888888")
 _HEAD_FILL = QColor("#e6e6e6")
 _HAZARD = QColor("#b00000")
 _MUTED = QColor("#555555")
+_FOOTER = QColor("#555555")
 #: Line breaks, tabs and other control characters print as spaces: a cell is one line.
 _ONE_LINE = {c: " " for c in [*range(0x20), 0x7F, *range(0x80, 0xA0), 0x2028, 0x2029]}
+
+
+def _pen(color: QColor, width: float) -> QPen:
+    """A solid pen (made without ``QPen(color, width)``, whose overloads name ``Qt``'s enums)."""
+    pen = QPen()
+    pen.setColor(color)
+    pen.setWidthF(width)
+    return pen
 
 
 def _one_line(text: str) -> str:
@@ -413,7 +498,7 @@ class _Widths:
         measured again exactly)."""
         if self(text) <= room * 0.97 or self.exact(text) <= room:
             return text
-        return self.metrics.elidedText(text, Qt.TextElideMode.ElideRight, room)
+        return elided(self.metrics, text, room)
 
 
 def _fit_widths(natural: Sequence[float], total: float, least: float, flexible: frozenset[int] = frozenset(), most: float = 0.3) -> list[float]:
@@ -446,18 +531,24 @@ class _TablePlan:
     ``wrap`` column whose text is wider than the column), the heading kept with the first rows,
     the header row repeated on every page."""
 
-    def __init__(self, table: TextTable, lang: str, device: QPagedPaintDevice, width: float, body: float) -> None:
+    def __init__(self, table: TextTable, lang: str, device: QPagedPaintDevice, width: float, body: float, *, whole: bool = False,
+                 widths: dict[tuple[str, bool], _Widths] | None = None) -> None:
+        """``whole``: the table is kept on one page when a page holds it (a short table of figures);
+        ``widths``: the text widths known so far on this device, by font (shared by the tables)."""
         dpi = _device_dpi(device)
         pt = dpi / 72.0
         self.table = table
+        self.whole = whole
         self.width = width
         self.body = body
         self.device = device
         self.font = report_font(lang, table.point_size)
         self.bold = QFont(self.font)
         self.bold.setBold(True)
-        self.measure = _Widths(self.font, device)
-        self.measure_bold = _Widths(self.bold, device)
+        # widths measured once per font for the whole report, not again in every table
+        known = widths if widths is not None else {}
+        self.measure = known.setdefault((self.font.toString(), False), _Widths(self.font, device))
+        self.measure_bold = known.setdefault((self.bold.toString(), True), _Widths(self.bold, device))
         metrics = self.measure.metrics
         self.ascent = metrics.ascent()
         self.pad_x = 2.0 * pt
@@ -470,11 +561,11 @@ class _TablePlan:
             font = report_font(lang, size)
             font.setBold(True)
             heading_metrics = QFontMetricsF(font, device)
-            line = heading_metrics.elidedText(_one_line(text), Qt.TextElideMode.ElideRight, width)
+            line = elided(heading_metrics, _one_line(text), width)
             self.headings.append((font, heading_metrics.ascent(), heading_metrics.height() + 3.0 * pt, line))
         self.heading_gap = 6.0 * pt  # with the space Qt leaves under a table, like the h2 margin of the HTML
         self.heading_h = self.heading_gap + sum(h for _, _, h, _ in self.headings)
-        self.grid_pen = QPen(_GRID, max(1.0, 0.4 * pt))
+        self.grid_pen = _pen(_GRID, max(1.0, 0.4 * pt))
 
         # a row whose text is all printable (nearly every one) is kept as it is; a wrap column
         # keeps its line breaks
@@ -499,7 +590,10 @@ class _TablePlan:
                 widest[i] = max(widest[i], max(self.measure_bold(self.rows[n][i]) for n in table.hazard))
             natural[i] = max(natural[i], widest[i])
         least = self.measure("…") + 2 * self.pad_x
-        self.widths = _fit_widths([w + 2 * self.pad_x + 1 for w in natural], width, least, table.flexible)
+        if len(table.fractions) == columns:  # the widths the HTML gives its columns
+            self.widths = [f * width / sum(table.fractions) for f in table.fractions]
+        else:
+            self.widths = _fit_widths([w + 2 * self.pad_x + 1 for w in natural], width, least, table.flexible)
         self.xs = [sum(self.widths[:i]) for i in range(columns)]
         # columns whose every text fits (most of them): nothing there is measured again to be cut
         self.fits = frozenset(i for i in range(columns) if widest[i] <= (self.widths[i] - 2 * self.pad_x) * 0.97)
@@ -515,7 +609,7 @@ class _TablePlan:
                 if text and ("\n" in text or (measure(text) > room * 0.97 and measure.exact(text) > room)):
                     lines = [line for piece in text.split("\n") for line in self._wrap(piece, room)]
                     if len(lines) > WRAP_LINES:
-                        lines = lines[:WRAP_LINES - 1] + [self.measure.metrics.elidedText(" ".join(lines[WRAP_LINES - 1:]), Qt.TextElideMode.ElideRight, room)]
+                        lines = lines[:WRAP_LINES - 1] + [elided(self.measure.metrics, " ".join(lines[WRAP_LINES - 1:]), room)]
                     self.wrapped[(n, i)] = lines
                     self.heights[n] = max(self.heights[n], self.line_h * len(lines) + 2 * self.pad_y)
 
@@ -540,14 +634,16 @@ class _TablePlan:
         lines = [text[start:start + length].strip() for start, length in spans[:WRAP_LINES]]
         if len(spans) > WRAP_LINES:
             rest = text[spans[WRAP_LINES - 1][0]:]
-            lines[-1] = self.measure.metrics.elidedText(rest, Qt.TextElideMode.ElideRight, room)
+            lines[-1] = elided(self.measure.metrics, rest, room)
         return lines or [""]
 
-    def plan(self, page: int, y: float) -> tuple[int, float, list[tuple[int, float, int, int]], int, float]:
-        """From (page, y): (heading page, heading y, chunks of (page, y, first row, end row), end page, end y)."""
+    def plan(self, page: int, y: float, reserve: float = 0.0) -> tuple[int, float, list[tuple[int, float, int, int]], int, float]:
+        """From (page, y): (heading page, heading y, chunks of (page, y, first row, end row), end page, end y).
+        ``reserve``: the height of what must follow the table on its last page (the sign-off);
+        when it does not fit there, the table's last rows go over to the next page with it."""
         n = len(self.rows)
         heights = self.heights
-        keep = self.row_h + sum(heights[:min(KEEP_WITH_HEADING, n)])
+        keep = self.row_h + sum(heights[:n if self.whole else min(KEEP_WITH_HEADING, n)])
         if y and y + self.heading_h + keep > self.body:
             page, y = page + 1, 0.0
         heading = (page, y)
@@ -560,6 +656,18 @@ class _TablePlan:
             while end < n and used + heights[end] <= room:
                 used += heights[end]
                 end += 1
+            if end == n and reserve and y + self.row_h + used + reserve > self.body:
+                carry = min(KEEP_WITH_HEADING, n - first)
+                if self.heading_h + self.row_h + sum(heights[n - carry:]) + reserve <= self.body:
+                    if carry == n and heading[1] > 0:  # a short table goes over whole, with its heading
+                        page, y = page + 1, 0.0
+                        heading = (page, y)
+                        y += self.heading_h
+                        reserve = 0.0
+                        continue
+                    end = n - carry
+                    used = sum(heights[first:end])
+                reserve = 0.0
             if end == first:
                 if y > self.heading_h:  # not even one row here: on to the next page
                     page, y = page + 1, 0.0
@@ -573,8 +681,7 @@ class _TablePlan:
         return heading[0], heading[1], chunks, page, y
 
     def draw_heading(self, painter: QPainter, y: float) -> None:
-        painter.setPen(QColor("black"))
-        y += self.heading_gap
+        y += self.heading_gap  # in the painter's pen: black
         for font, ascent, height, text in self.headings:
             painter.setFont(font)
             painter.drawText(QPointF(0, y + ascent), text)
@@ -582,12 +689,13 @@ class _TablePlan:
 
     def draw_chunk(self, painter: QPainter, y: float, first: int, end: int) -> None:
         """The header row and rows ``first`` to ``end`` (exclusive) from ``y`` down, with the grid.
-        Pens and fonts change once per page, not per row (fewer state changes in the PDF)."""
+        Fonts change once per page, not per row (fewer state changes in the PDF); the text is in
+        the painter's pen (black), the grey and red texts, the fill and the grid are drawn
+        without setting it (see :func:`_draw_runs`)."""
         row_h = self.row_h
         base = self.ascent + self.pad_y
         hazard, hazard_col = self.table.hazard, self.table.hazard_column
-        painter.fillRect(QRectF(0, y, self.width, row_h), _HEAD_FILL)
-        painter.setPen(QColor("black"))
+        _fill(painter, QRectF(0, y, self.width, row_h), _brush(_HEAD_FILL))
         painter.setFont(self.bold)
         self._draw_cells(painter, [(y + base, self.headers)], self.measure_bold)
         painter.setFont(self.font)
@@ -599,39 +707,49 @@ class _TablePlan:
         self._draw_cells(painter, lines, self.measure, skip=hazard_col if hazard else None, skip_rows=hazard, first=first,
                          wrapped=wrapped)
         muted, numeric = self.table.muted, self.table.numeric
+        grey: list[tuple[float, float, str]] = []  # the muted lines: (x, baseline, text)
         for (n, i), texts in wrapped.items():
             if first <= n < end:
                 x = self.xs[i] + self.pad_x
                 room = self.widths[i] - 2 * self.pad_x
                 for k, text in enumerate(texts):
-                    if k == 1 and i in muted:
-                        painter.setPen(_MUTED)
                     right = room - self.measure(text) if i in numeric else 0.0
-                    painter.drawText(QPointF(x + right, lines[n - first][0] + k * self.line_h), text)
-                if len(texts) > 1 and i in muted:
-                    painter.setPen(QColor("black"))
+                    at = (x + right, lines[n - first][0] + k * self.line_h)
+                    if k and i in muted:
+                        grey.append((*at, text))
+                    else:
+                        painter.drawText(QPointF(*at), text)
+        _draw_runs(painter, self.font, self.device, grey, _brush(_MUTED))
         marked = [(baseline, row) for k, (baseline, row) in enumerate(lines) if first + k in hazard]
         if marked and hazard_col is not None:
-            painter.setPen(_HAZARD)
-            painter.setFont(self.bold)
-            self._draw_cells(painter, marked, self.measure_bold, only=hazard_col)
-        painter.setPen(self.grid_pen)
-        grid = [QLineF(0, top, self.width, top) for top in (y, *tops)]
-        grid += [QLineF(x, y, x, tops[-1]) for x in (*self.xs, self.width)]
-        painter.drawLines(grid)
+            red: list[tuple[float, float, str]] = []
+            self._draw_cells(painter, marked, self.measure_bold, only=hazard_col, into=red)
+            _draw_runs(painter, self.bold, self.device, red, _brush(_HAZARD))
+        grid = QPainterPath()
+        for top in (y, *tops):
+            grid.moveTo(0, top)
+            grid.lineTo(self.width, top)
+        for x in (*self.xs, self.width):
+            grid.moveTo(x, y)
+            grid.lineTo(x, tops[-1])
+        painter.strokePath(grid, self.grid_pen)
 
     def _draw_cells(
         self, painter: QPainter, lines: Sequence[tuple[float, Sequence[str]]], measure: _Widths, *,
         skip: int | None = None, skip_rows: frozenset[int] = frozenset(), first: int = 0, only: int | None = None,
-        wrapped: dict[tuple[int, int], list[str]] | None = None,
+        wrapped: dict[tuple[int, int], list[str]] | None = None, into: list[tuple[float, float, str]] | None = None,
     ) -> None:
         """Draw the cells of rows given as (baseline, cells), each elided to its column; ``only``
         draws one column; ``skip`` leaves one column out in the rows ``skip_rows`` (numbered from
         ``first``), for drawing it in another style; cells in ``wrapped`` (by row and column) are
-        left for their lines to be drawn."""
+        left for their lines to be drawn. ``into``: the cells are not drawn but added to it as
+        (x, baseline, text), for :func:`_draw_runs`."""
         widths, xs, pad_x, numeric, fits = self.widths, self.xs, self.pad_x, self.table.numeric, self.fits
         columns: Sequence[int] = range(len(widths)) if only is None else (only,)
-        draw = painter.drawText
+        draw: Callable[[QPointF, str], None] = painter.drawText
+        if into is not None:
+            def draw(at: QPointF, text: str) -> None:
+                into.append((at.x(), at.y(), text))
         # columns drawn as they are (left-aligned, every text fits, never left out or wrapped): the
         # bulk of the cells, without a question asked of each
         plain: list[tuple[int, float]] = []
@@ -658,6 +776,104 @@ class _TablePlan:
                 draw(QPointF(x, baseline), text)
 
 
+MONO_FAMILIES = ("DejaVu Sans Mono", "Liberation Mono")
+
+
+class _LinesPlan:
+    """Where each :class:`Line` of a :class:`TextBlock` goes: one after the other down the page,
+    a cell's text wrapped in its width, a page break before a line that does not fit, and a line
+    marked ``keep`` on the same page as the line after it (a heading with what it heads, the
+    sign-off's rows together)."""
+
+    def __init__(self, block: TextBlock, lang: str, device: QPagedPaintDevice, width: float, body: float) -> None:
+        pt = _device_dpi(device) / 72.0
+        self.device = device
+        self.body = body
+        fonts: dict[tuple[float, bool, bool], tuple[QFont, QFontMetricsF]] = {}
+        #: per line: (height, [(font, brush or None, x, baseline offset, text)])
+        self.lines: list[tuple[float, list[tuple[QFont, QBrush | None, float, float, str]]]] = []
+        self.keep = [line.keep for line in block.lines]
+        for line in block.lines:
+            for bold in {bold for _, _, bold in line.cells}:
+                key = (line.size, bold, line.mono)
+                if key not in fonts:
+                    font = report_font(lang, line.size)
+                    if line.mono:
+                        font.setFamilies([*MONO_FAMILIES, *font.families()])
+                    font.setBold(bold)
+                    fonts[key] = (font, QFontMetricsF(font, device))
+            brush = _brush(QColor(line.colour)) if line.colour else None
+            top = line.before * pt
+            drawn: list[tuple[QFont, QBrush | None, float, float, str]] = []
+            height = 0.0
+            for k, (start, text, bold) in enumerate(line.cells):
+                font, metrics = fonts[(line.size, bold, line.mono)]
+                x = start * width
+                room = (line.cells[k + 1][0] * width if k + 1 < len(line.cells) else width) - x - (2 * pt if k + 1 < len(line.cells) else 0.0)
+                pieces = [_one_line(piece) for piece in text.split("\n")]
+                wrapped = [w for piece in pieces for w in (_wrap_all(piece, font, device, room) if metrics.horizontalAdvance(piece) > room else [piece])]
+                for n, piece in enumerate(wrapped):
+                    drawn.append((font, brush, x, top + metrics.ascent() + n * metrics.height(), piece))
+                height = max(height, len(wrapped) * metrics.height())
+            self.lines.append((top + height + line.after * pt, drawn))
+
+    def first_group_height(self) -> float:
+        """The height of the block's first line and the lines kept with it."""
+        end = 1
+        while end < len(self.lines) and self.keep[end - 1]:
+            end += 1
+        return sum(h for h, _ in self.lines[:end])
+
+    def plan(self, page: int, y: float) -> tuple[list[tuple[int, float, int]], int, float]:
+        """From (page, y): [(page, y, line)], and the page and y where the block ends."""
+        placed: list[tuple[int, float, int]] = []
+        n = len(self.lines)
+        k = 0
+        while k < n:
+            end = k + 1  # the group: a line and every line it is kept with
+            while end < n and self.keep[end - 1]:
+                end += 1
+            height = sum(h for h, _ in self.lines[k:end])
+            if y and y + height > self.body:
+                page, y = page + 1, 0.0
+            for i in range(k, end):
+                h = self.lines[i][0]
+                if y and y + h > self.body:  # a group taller than a page flows on
+                    page, y = page + 1, 0.0
+                placed.append((page, y, i))
+                y += h
+            k = end
+        return placed, page, y
+
+    def draw_line(self, painter: QPainter, y: float, line: int) -> None:
+        for font, brush, x, baseline, text in self.lines[line][1]:
+            if not text:
+                continue
+            if brush is None:
+                painter.setFont(font)
+                painter.drawText(QPointF(x, y + baseline), text)
+            else:
+                _draw_runs(painter, font, self.device, [(x, y + baseline, text)], brush)
+
+
+def _wrap_all(text: str, font: QFont, device: QPagedPaintDevice, room: float) -> list[str]:
+    """``text`` broken into lines of at most ``room`` (at spaces where it can, anywhere where it must)."""
+    layout = QTextLayout(text, font, device)
+    option = QTextOption()
+    option.setWrapMode(QTextOption.WrapMode.WrapAtWordBoundaryOrAnywhere)
+    layout.setTextOption(option)
+    spans: list[tuple[int, int]] = []
+    layout.beginLayout()
+    while True:
+        line = layout.createLine()
+        if not line.isValid():
+            break
+        line.setLineWidth(room)
+        spans.append((line.textStart(), line.textLength()))
+    layout.endLayout()
+    return [text[start:start + length].rstrip() for start, length in spans] or [text]
+
+
 def _content_bottom(doc: QTextDocument) -> float:
     """Where the laid-out document's content ends (in its paged layout's coordinates): the
     bottom of its last table or of its last line of text, whichever is lower."""
@@ -680,6 +896,8 @@ def _push_down(doc: QTextDocument, height: float, dpi: int) -> None:
     where the page does. A fixed line height is in Qt's logical pixels (96 per inch)."""
     if height <= 0:
         return
+    from PySide6.QtGui import QTextBlockFormat, QTextCursor
+
     cursor = QTextCursor(doc)
     cursor.movePosition(QTextCursor.MoveOperation.Start)
     cursor.insertBlock(cursor.blockFormat(), cursor.blockCharFormat())
@@ -713,10 +931,32 @@ def _paint_daily(daily: DailyPrint, device: QPagedPaintDevice, footer: str | Non
     width, body = float(rect.width()), rect.height() - footer_px
     draws: list[tuple[int, Callable[[QPainter], None]]] = []  # (page, what to draw there), in the order of the report
     page, y = 0, 0.0
-    for part in daily.flow:
+    blocks: dict[int, _LinesPlan] = {}
+    widths: dict[tuple[str, bool], _Widths] = {}
+
+    def block_of(k: int) -> _LinesPlan:
+        block = blocks.get(k)
+        if block is None:
+            part = daily.flow[k]
+            assert isinstance(part, TextBlock)
+            block = blocks[k] = _LinesPlan(part, daily.lang, device, width, body)
+        return block
+
+    for k, part in enumerate(daily.flow):
+        whole = isinstance(part, FigureTable)
+        if isinstance(part, FigureTable):
+            part = part.table  # drawn as the lists are, kept on one page
+        if isinstance(part, TextBlock):
+            block = block_of(k)
+            placed, page, y = block.plan(page, y)
+            draws.extend((p, partial(block.draw_line, y=line_y, line=i)) for p, line_y, i in placed)
+            continue
         if isinstance(part, TextTable):
-            table = _TablePlan(part, daily.lang, device, width, body)
-            heading_page, heading_y, chunks, page, y = table.plan(page, y)
+            table = _TablePlan(part, daily.lang, device, width, body, whole=whole, widths=widths)
+            # the last block (the sign-off) is not left alone on the last page: the table's last rows go with it
+            last_block = k + 2 == len(daily.flow) and isinstance(daily.flow[-1], TextBlock)
+            reserve = block_of(k + 1).first_group_height() if last_block else 0.0
+            heading_page, heading_y, chunks, page, y = table.plan(page, y, reserve)
             draws.append((heading_page, partial(table.draw_heading, y=heading_y)))
             for chunk_page, chunk_y, first, end in chunks:
                 draws.append((chunk_page, partial(table.draw_chunk, y=chunk_y, first=first, end=end)))
@@ -808,7 +1048,7 @@ def paint_label(label: Label, device: QPagedPaintDevice) -> None:
         for line, font in zip(label.band, band_fonts):
             h = QFontMetricsF(font, device).height()
             painter.setFont(font)
-            painter.drawText(QRectF(0, line_y, width, h), int(Qt.AlignmentFlag.AlignCenter), line)
+            painter.drawText(QRectF(0, line_y, width, h), ALIGN_CENTER, line)
             line_y += h
         y = band_h + gap
         if label.mark:  # a reprint says so at once, under the band
@@ -816,7 +1056,7 @@ def paint_label(label: Label, device: QPagedPaintDevice) -> None:
             mark_h = QFontMetricsF(mark_font, device).height()
             painter.setPen(QColor("black"))
             painter.setFont(mark_font)
-            painter.drawText(QRectF(0, y, width, mark_h), int(Qt.AlignmentFlag.AlignCenter), label.mark)
+            painter.drawText(QRectF(0, y, width, mark_h), ALIGN_CENTER, label.mark)
             y += mark_h + gap
 
         # the facts and the hazard box, measured first: the barcode gets the rest of the page
@@ -824,7 +1064,7 @@ def paint_label(label: Label, device: QPagedPaintDevice) -> None:
         key_font.setBold(True)
         value_font = report_font(label.lang, 12.0)
         key_w = max((QFontMetricsF(key_font, device).horizontalAdvance(k) for k, _ in label.rows), default=0.0) + 2 * gap
-        wrap = int(Qt.TextFlag.TextWordWrap)
+        wrap = TEXT_WORD_WRAP
         rows = []
         for key, value in label.rows:
             box = QFontMetricsF(value_font, device).boundingRect(QRectF(0, 0, width - key_w, 1e6), wrap, value)
@@ -857,20 +1097,20 @@ def paint_label(label: Label, device: QPagedPaintDevice) -> None:
         y += bar_h
         painter.setPen(QColor("black"))
         painter.setFont(code_font)
-        painter.drawText(QRectF(0, y, width, code_h), int(Qt.AlignmentFlag.AlignCenter), label.code)
+        painter.drawText(QRectF(0, y, width, code_h), ALIGN_CENTER, label.code)
         y += code_h
         if label.note:
             painter.setFont(note_font)
             painter.setPen(QColor("#444444"))
-            painter.drawText(QRectF(0, y, width, note_h), int(Qt.AlignmentFlag.AlignCenter), label.note)
+            painter.drawText(QRectF(0, y, width, note_h), ALIGN_CENTER, label.note)
             y += note_h
         y = height - hazard_h - rows_h - gap  # the facts sit on the hazard box (or the foot of the page)
         painter.setPen(QColor("black"))
         for key, value, h in rows:
             painter.setFont(key_font)
-            painter.drawText(QRectF(0, y, key_w, h), int(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop), key)
+            painter.drawText(QRectF(0, y, key_w, h), ALIGN_LEFT | ALIGN_TOP, key)
             painter.setFont(value_font)
-            painter.drawText(QRectF(key_w, y, width - key_w, h), wrap | int(Qt.AlignmentFlag.AlignTop), value)
+            painter.drawText(QRectF(key_w, y, width - key_w, h), wrap | ALIGN_TOP, value)
             y += h + gap * 0.5
         if label.hazard:
             top = height - hazard_h
@@ -880,7 +1120,7 @@ def paint_label(label: Label, device: QPagedPaintDevice) -> None:
             for line, font in zip(label.hazard, hazard_fonts):
                 h = QFontMetricsF(font, device).height()
                 painter.setFont(font)
-                painter.drawText(QRectF(0, line_y, width, h), int(Qt.AlignmentFlag.AlignCenter), line)
+                painter.drawText(QRectF(0, line_y, width, h), ALIGN_CENTER, line)
                 line_y += h
     finally:
         painter.end()

@@ -132,6 +132,35 @@ class Desk:
         conn.close()
         return cls.open(path, seed=seed)
 
+    @classmethod
+    def open_to_print(cls, path: str | os.PathLike[str] | None = None, *, seed: Path | None = None) -> "Desk":
+        """A desk for a command that reads and then records what it did (``report``: the print's
+        audit event, signed like every event): checked and opened as :meth:`open_to_read` opens
+        it, but writable and with the counter's signing key attached, and the lookup engine's
+        indexes left until asked for (a report names recalls, it looks nothing up). When
+        :meth:`open` would have something to write or decide (a new file, missing settings, a seed
+        or an imported list to weigh), this is :meth:`open`."""
+        target = Path(path) if path is not None else paths.default_db_path()
+        try:
+            fresh = str(target) == ":memory:" or os.path.getsize(target) == 0
+        except OSError:
+            fresh = True  # missing, or a path that cannot be: open() says which
+        if fresh:
+            return cls.open(path, seed=seed)
+        conn = Connection(target, create=False)
+        try:
+            values = startup_reads.settings(conn)
+            if set(DEFAULT_SETTINGS) <= set(values):
+                active = startup_reads.active_catalogue(conn)
+                catalogue = catalogue_service.stored_if_current(conn, active, seed or paths.seed_path())
+                if catalogue is not None:
+                    return cls(conn, catalogue, settings=values, lazy=True)
+        except BaseException:
+            conn.close()
+            raise
+        conn.close()
+        return cls.open(path, seed=seed)
+
     def reload_catalogue(self, catalogue: Catalogue) -> None:
         self.catalogue = catalogue
         self.engine = LookupEngine(catalogue)
