@@ -271,3 +271,19 @@ def test_the_pin_field_asks_an_on_screen_keyboard_for_digits_once_drawn(qtbot):
     hints = Qt.InputMethodHint
     qtbot.waitUntil(lambda: bool(edit.inputMethodHints() & hints.ImhDigitsOnly), timeout=5000)
     assert edit.inputMethodHints() & hints.ImhSensitiveData
+
+
+def test_start_up_checks_finishing_after_the_program_quit_say_nothing(tmp_path, capsys):
+    """The start-up checks run in a daemon thread that quitting does not wait for: when they end
+    after the window (and their signals' QObject) is gone, they end quietly, no traceback."""
+    import shiboken6
+
+    from returns_desk.services.desk import Desk
+    from returns_desk.ui.app import StartUpChecks
+
+    db = tmp_path / "r.db"
+    Desk.open(db).close()
+    job = StartUpChecks(str(db), "Li Na", "en")
+    shiboken6.delete(job)  # what quitting does to it
+    job.run()
+    assert capsys.readouterr().err == ""

@@ -21,6 +21,7 @@ import sys
 import threading
 from typing import TYPE_CHECKING, Any
 
+import shiboken6
 from PySide6.QtCore import QLocale, QObject, QSettings, QSize, Signal, Slot
 from PySide6.QtGui import QFont, QIcon
 from PySide6.QtWidgets import QApplication
@@ -138,11 +139,17 @@ class StartUpChecks(QObject):
         from returns_desk.services.desk import Desk
 
         try:
-            with Desk.open(self.db_path) as desk:
-                backup_service.daily_backup_if_due(desk, actor=self.actor)
-        except ReturnsDeskError as exc:
-            self.backup_failed.emit(exc.message(self.lang))
-        self.done.emit(backup_service.integrity_problem(self.db_path) or "")
+            try:
+                with Desk.open(self.db_path) as desk:
+                    backup_service.daily_backup_if_due(desk, actor=self.actor)
+            except ReturnsDeskError as exc:
+                self.backup_failed.emit(exc.message(self.lang))
+            self.done.emit(backup_service.integrity_problem(self.db_path) or "")
+        except RuntimeError:
+            # "Signal source has been deleted": the program quit while the checks ran (the thread
+            # is a daemon, quitting never waits for it); there is no window left to tell
+            if shiboken6.isValid(self):
+                raise
 
 
 def start_integrity_check(window: MainWindow) -> threading.Thread:
