@@ -109,6 +109,21 @@ class Desk:
         would have something to write or decide (a new file, missing settings, a seed or an
         imported list to weigh against each other), this is :meth:`open`. The desk refuses
         every write (``db_readonly``): it holds no signing key."""
+        return cls._open_light(path, seed, to_write=False)
+
+    @classmethod
+    def open_to_print(cls, path: str | os.PathLike[str] | None = None, *, seed: Path | None = None) -> "Desk":
+        """A desk for a command that reads and then records what it did (``report``: the print's
+        audit event, signed like every event): checked and opened as :meth:`open_to_read` opens
+        it, but writable and with the counter's signing key attached, and the lookup engine's
+        indexes left until asked for (a report names recalls, it looks nothing up). When
+        :meth:`open` would have something to write or decide (a new file, missing settings, a seed
+        or an imported list to weigh), this is :meth:`open`."""
+        return cls._open_light(path, seed, to_write=True)
+
+    @classmethod
+    def _open_light(cls, path: str | os.PathLike[str] | None, seed: Path | None, *, to_write: bool) -> "Desk":
+        """:meth:`open_to_read` (``to_write`` False) and :meth:`open_to_print` (True)."""
         target = Path(path) if path is not None else paths.default_db_path()
         try:
             fresh = str(target) == ":memory:" or os.path.getsize(target) == 0
@@ -120,41 +135,14 @@ class Desk:
         try:
             values = startup_reads.settings(conn)
             catalogue = None
-            if conn.readonly or set(DEFAULT_SETTINGS) <= set(values):
+            # a read-only file has nothing written to it, missing settings or not
+            if (conn.readonly and not to_write) or set(DEFAULT_SETTINGS) <= set(values):
                 active = startup_reads.active_catalogue(conn)
                 catalogue = catalogue_service.stored_if_current(conn, active, seed or paths.seed_path())
             if catalogue is not None:
-                conn.readonly = True  # for reading only: a write through this desk is refused
-                return cls(conn, catalogue, settings=values, sign=False, lazy=True)
-        except BaseException:
-            conn.close()
-            raise
-        conn.close()
-        return cls.open(path, seed=seed)
-
-    @classmethod
-    def open_to_print(cls, path: str | os.PathLike[str] | None = None, *, seed: Path | None = None) -> "Desk":
-        """A desk for a command that reads and then records what it did (``report``: the print's
-        audit event, signed like every event): checked and opened as :meth:`open_to_read` opens
-        it, but writable and with the counter's signing key attached, and the lookup engine's
-        indexes left until asked for (a report names recalls, it looks nothing up). When
-        :meth:`open` would have something to write or decide (a new file, missing settings, a seed
-        or an imported list to weigh), this is :meth:`open`."""
-        target = Path(path) if path is not None else paths.default_db_path()
-        try:
-            fresh = str(target) == ":memory:" or os.path.getsize(target) == 0
-        except OSError:
-            fresh = True  # missing, or a path that cannot be: open() says which
-        if fresh:
-            return cls.open(path, seed=seed)
-        conn = Connection(target, create=False)
-        try:
-            values = startup_reads.settings(conn)
-            if set(DEFAULT_SETTINGS) <= set(values):
-                active = startup_reads.active_catalogue(conn)
-                catalogue = catalogue_service.stored_if_current(conn, active, seed or paths.seed_path())
-                if catalogue is not None:
-                    return cls(conn, catalogue, settings=values, lazy=True)
+                if not to_write:
+                    conn.readonly = True  # for reading only: a write through this desk is refused
+                return cls(conn, catalogue, settings=values, sign=to_write, lazy=True)
         except BaseException:
             conn.close()
             raise
