@@ -102,7 +102,8 @@ def test_a_lookup_imports_no_more_than_a_lookup_needs(desk, db_path):
     loaded = set(r.stderr.split())
     assert "returns_desk.domain.lookup" in loaded  # it did look up
     for heavy in ("returns_desk.storage.repository", "returns_desk.services.signing", "cryptography", "sqlite_utils",
-                  "returns_desk.export", "returns_desk.domain.returns", "returns_desk.reports", "PySide6", "platformdirs", "zoneinfo"):
+                  "returns_desk.export", "returns_desk.domain.returns", "returns_desk.reports", "PySide6", "platformdirs", "zoneinfo",
+                  "hashlib"):
         assert heavy not in loaded, heavy
     # a model number found needs neither the product-description rules nor the near-miss index
     for heavy in ("returns_desk.domain.describe", "bisect", "heapq"):
@@ -161,6 +162,21 @@ def test_help_is_laid_out_at_the_width_argparse_would_use(columns, monkeypatch):
         expected = shutil.get_terminal_size().columns
         monkeypatch.setenv("COLUMNS", columns)
     assert _columns() == expected
+
+
+def test_a_damaged_checksum_of_the_shipped_list_leaves_lookups_right_and_the_full_open_says_so(desk, db_path):
+    """The stored list equal to the shipped seed byte for byte is the seed: a lookup reads it
+    without working out its checksum, and answers right; the full open (any command that
+    writes) still checks the stored checksum and says it is damaged."""
+    desk.close()
+    con = sqlite3.connect(db_path)
+    con.execute("UPDATE catalogue SET sha256 = 'not-the-checksum' WHERE active = 1")
+    con.commit()
+    con.close()
+    r = _run("--db", str(db_path), "lookup", "A1257", "--json")
+    assert r.returncode == 0 and json.loads(r.stdout)["verdict"] == "recalled", r.stderr
+    r = _run("--db", str(db_path), "backup", "--out", str(db_path.with_name("b.db")))
+    assert r.returncode == 1 and "checksum" in r.stderr, (r.returncode, r.stderr)
 
 
 def test_the_digest_of_a_recall_list_is_sha256():
