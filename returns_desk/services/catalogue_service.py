@@ -76,7 +76,7 @@ def sync_seed(conn: Connection, seed: Path, *, actor: str = "system") -> Catalog
 
 def stored_if_current(conn: Connection, active: dict | None, seed: Path) -> Catalogue | None:
     """The stored active catalogue when :func:`sync_seed` would keep it without a second look:
-    it came from the seed shipped now (same checksum), or the seed cannot be read. None when
+    it is the seed shipped now (the same text), or the seed cannot be read. None when
     ``sync_seed`` has something to decide (no catalogue yet, another seed, an imported list)."""
     if active is None:
         return None
