@@ -616,19 +616,7 @@ class _TablePlan:
     def _wrap(self, text: str, room: float) -> list[str]:
         """``text`` broken into lines of at most ``room`` (at spaces where it can, anywhere where it
         must), at most :data:`WRAP_LINES` of them, the last cut with "…" when there is more."""
-        layout = QTextLayout(text, self.font, self.device)
-        option = QTextOption()
-        option.setWrapMode(QTextOption.WrapMode.WrapAtWordBoundaryOrAnywhere)
-        layout.setTextOption(option)
-        spans: list[tuple[int, int]] = []
-        layout.beginLayout()
-        while True:
-            line = layout.createLine()
-            if not line.isValid():
-                break
-            line.setLineWidth(room)
-            spans.append((line.textStart(), line.textLength()))
-        layout.endLayout()
+        spans = _line_spans(text, self.font, self.device, room)
         if not text:
             return [""]
         lines = [text[start:start + length].strip() for start, length in spans[:WRAP_LINES]]
@@ -858,6 +846,11 @@ class _LinesPlan:
 
 def _wrap_all(text: str, font: QFont, device: QPagedPaintDevice, room: float) -> list[str]:
     """``text`` broken into lines of at most ``room`` (at spaces where it can, anywhere where it must)."""
+    return [text[start:start + length].rstrip() for start, length in _line_spans(text, font, device, room)] or [text]
+
+
+def _line_spans(text: str, font: QFont, device: QPagedPaintDevice, room: float) -> list[tuple[int, int]]:
+    """Where Qt breaks ``text`` into lines of at most ``room``: (start, length) of each line."""
     layout = QTextLayout(text, font, device)
     option = QTextOption()
     option.setWrapMode(QTextOption.WrapMode.WrapAtWordBoundaryOrAnywhere)
@@ -871,7 +864,7 @@ def _wrap_all(text: str, font: QFont, device: QPagedPaintDevice, room: float) ->
         line.setLineWidth(room)
         spans.append((line.textStart(), line.textLength()))
     layout.endLayout()
-    return [text[start:start + length].rstrip() for start, length in spans] or [text]
+    return spans
 
 
 def _content_bottom(doc: QTextDocument) -> float:
