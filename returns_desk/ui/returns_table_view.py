@@ -174,26 +174,18 @@ class ReturnsTableView(QTableView):
                 baseline = y + int((h - int(line_height)) / 2) + ascent  # QStyle.alignedRect, AlignVCenter
                 for col, x, w, room, text_x, right_aligned in cells:
                     text = texts[col]
-                    if not text:
-                        width: float | None = 0.0
-                    elif right_aligned:
-                        width = widths.get(text)
-                        if width is None:
-                            width = width_of(text, metrics)
-                        if width is not None and not 0 <= width <= room:
-                            width = None
-                    else:  # added up per character, kept per text; measured whole when that is too close to call
+                    width: float | None = 0.0 if not text else None
+                    if text and not right_aligned:  # added up per character, kept per text
                         approx = estimates.get(text)
                         if approx is None:
                             approx = estimates[text] = self._estimate(text, metrics)
                         if 0 <= approx <= room - 3 - 0.05 * approx:  # (kerning moves a text by a fraction of a pixel)
                             width = approx
-                        else:
-                            width = widths.get(text)
-                            if width is None:
-                                width = width_of(text, metrics)
-                            if width is not None and not 0 <= width <= room:
-                                width = None
+                    if width is None:  # measured whole: right-aligned, or too close to call
+                        exact = widths.get(text)
+                        if exact is None:
+                            exact = width_of(text, metrics)
+                        width = exact if exact is not None and 0 <= exact <= room else None
                     selected = row_selected and (row, col) in selected_cells
                     if width is None or (row == focus_row and col == focus_col):  # drawn the standard way
                         self._paint_cell_standard(painter, option, model.index(row, col), x, y, w, h, selected)
