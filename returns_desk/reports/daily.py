@@ -15,9 +15,9 @@ import json
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from returns_desk.domain.catalogue import Catalogue
+from returns_desk.services.clock import zone as _zone
 from returns_desk.domain.vocab import HAZARD, HAZARDOUS, INCIDENT_CONDITIONS, PENDING, REFUND, REMEDIES, REPLACEMENT, VOUCHER
 
 REPORT_FORMAT = 1
@@ -35,13 +35,6 @@ class Scope:
     counter: str | None  # None: the whole store
     time_zone: str
     currency: str
-
-
-def _zone(name: str) -> dt.tzinfo:
-    try:
-        return ZoneInfo(name)
-    except (ZoneInfoNotFoundError, ValueError):
-        return dt.timezone.utc
 
 
 def _parse_utc(text: str) -> dt.datetime:

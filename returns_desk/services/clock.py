@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
 
 DEFAULT_ZONES = {"CN": "Asia/Shanghai", "US": "America/New_York", "CA": "America/Toronto", "AU": "Australia/Sydney", "JP": "Asia/Tokyo"}
 
@@ -19,6 +20,7 @@ def utc_now_text() -> str:
     return utc_text(utc_now())
 
 
+@functools.lru_cache(maxsize=64)  # asked for every row the log shows: one lookup, no import statement
 def zone(name: str) -> dt.tzinfo:
     from zoneinfo import ZoneInfo, ZoneInfoNotFoundError  # here: a command that needs no zone skips its import
 

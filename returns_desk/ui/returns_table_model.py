@@ -91,7 +91,6 @@ class ReturnsTableModel(QAbstractTableModel):
             self.tr("Serial / batch"), self.tr("Condition"), self.tr("Remedy"), self.tr("Amount"), self.tr("Status"),
         )
         self._words = {code: vocab.word(code, lang) for vocab in (REMEDIES, CONDITIONS) for code in vocab}
-        self._zones: dict[str, dt.tzinfo] = {}
         self._status_words = {"void": self.tr("VOID"), "pending": self.tr("pending confirmation"), "active": self.tr("active")}
         self._void_font = QFont()
         self._void_font.setStrikeOut(True)
@@ -226,9 +225,7 @@ class ReturnsTableModel(QAbstractTableModel):
         if row is None:
             return None
         if role == _DISPLAY:
-            texts = row.get(_TEXTS)
-            if texts is None:
-                texts = row[_TEXTS] = self._texts(row)
+            texts = self._texts_of(row)
             return texts[col] if 0 <= col < len(texts) else None
         if role == _USER:
             return row["ticket"]
@@ -242,17 +239,17 @@ class ReturnsTableModel(QAbstractTableModel):
         row = self.row(r)
         if row is None:
             return None
+        return self._texts_of(row), row["status"] == "void"
+
+    def _texts_of(self, row: dict[str, Any]) -> tuple[str, ...]:
+        """The texts of the columns COL_TIME .. COL_STATUS, in that order, made once per row."""
         texts = row.get(_TEXTS)
         if texts is None:
             texts = row[_TEXTS] = self._texts(row)
-        return texts, row["status"] == "void"
+        return texts
 
     def _texts(self, row: dict[str, Any]) -> tuple[str, ...]:
-        """The texts of the columns COL_TIME .. COL_STATUS, in that order."""
-        here = self._zones.get(row["time_zone"])
-        if here is None:
-            here = self._zones[row["time_zone"]] = zone(row["time_zone"])
-        moment = dt.datetime.fromisoformat(row["recorded_at"].replace("Z", "+00:00")).astimezone(here)
+        moment = dt.datetime.fromisoformat(row["recorded_at"].replace("Z", "+00:00")).astimezone(zone(row["time_zone"]))
         if row["status"] == "void":
             status = self._status_words["void"]
         elif row["confirmation"] == "pending":
